@@ -1,0 +1,278 @@
+package reimbursement
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/shopspring/decimal"
+)
+
+var (
+	hundred   = decimal.NewFromInt(100)
+	oneDec    = decimal.NewFromInt(1)
+	zeroMoney = decimal.Zero
+)
+
+// reasonPending marks a report that is listed as pending.
+const reasonPending Reason = "pending"
+
+// lineKey is what a line aggregates over within one decision (rules §9).
+type lineKey struct {
+	component string
+	band      int16 // -1: no band
+	rate      int32 // -1: no rate row (markups, adjustments)
+	percent   string
+	unit      Unit
+	divisor   int64
+}
+
+// lineAcc accumulates one line in integers: minutes, days, visits.
+type lineAcc struct {
+	qty     int64
+	percent decimal.Decimal
+	ids     []string
+}
+
+type provOut struct {
+	lines   []Line
+	unpaid  []Unpaid
+	pending []string
+}
+
+// builder gathers a settlement: the lines of the decision being settled
+// in integers, then each line once in decimals.
+type builder struct {
+	s         *Settler
+	prov      []provOut
+	unmatched []Unpaid
+	acc       map[lineKey]*lineAcc
+}
+
+func newBuilder(s *Settler) *builder {
+	return &builder{s: s, prov: make([]provOut, len(s.providers)), acc: map[lineKey]*lineAcc{}}
+}
+
+// add counts qty in the line of the current decision with these keys,
+// fed by record id (none when empty).
+func (b *builder) add(component string, band, rate int, percent decimal.Decimal, unit Unit, divisor int64, qty int64, id string) {
+	if qty == 0 {
+		return
+	}
+	k := lineKey{component: component, band: int16(band), rate: int32(rate), percent: percent.String(), unit: unit, divisor: divisor}
+	a := b.acc[k]
+	if a == nil {
+		a = &lineAcc{percent: percent}
+		b.acc[k] = a
+	}
+	a.qty += qty
+	if id != "" && (len(a.ids) == 0 || a.ids[len(a.ids)-1] != id) {
+		a.ids = append(a.ids, id)
+	}
+}
+
+// attach names record id in an existing line of the current decision
+// with these keys; it reports whether there was one.
+func (b *builder) attach(component string, band, rate int, percent decimal.Decimal, unit Unit, divisor int64, id string) bool {
+	k := lineKey{component: component, band: int16(band), rate: int32(rate), percent: percent.String(), unit: unit, divisor: divisor}
+	a := b.acc[k]
+	if a == nil {
+		return false
+	}
+	a.ids = append(a.ids, id)
+	return true
+}
+
+// flush turns the current decision's accumulated lines into decimal lines.
+func (b *builder) flush(dec int) {
+	if len(b.acc) == 0 {
+		return
+	}
+	ds := &b.s.decisions[dec]
+	out := &b.prov[ds.prov]
+	for k, a := range b.acc {
+		l := Line{
+			Recipient: ds.d.Recipient, Decision: ds.d.ID, Service: ds.d.Service,
+			Component: k.component, Unit: k.unit,
+			Quantity: decimal.NewFromInt(a.qty), Divisor: decimal.NewFromInt(k.divisor),
+			Factor:  a.percent.Shift(-2),
+			Reports: sortIDs(a.ids),
+		}
+		if k.band >= 0 {
+			l.Band = b.s.t.bands.Code(int(k.band))
+		}
+		r := &b.s.t.Rates[k.rate]
+		l.Price, l.RateFrom, l.RateTo = r.Price, r.From, r.To
+		l.Amount = amountOf(l.Quantity, l.Price, a.percent, k.divisor)
+		out.lines = append(out.lines, l)
+	}
+	clear(b.acc)
+}
+
+func (b *builder) unpaid(prov, dec int, u Unpaid) {
+	if dec >= 0 && u.Decision == "" {
+		u.Decision = b.s.decisions[dec].d.ID
+	}
+	if prov < 0 {
+		b.unmatched = append(b.unmatched, u)
+		return
+	}
+	b.prov[prov].unpaid = append(b.prov[prov].unpaid, u)
+}
+
+func (b *builder) pending(prov int, id string) {
+	if prov < 0 {
+		b.unmatched = append(b.unmatched, Unpaid{ID: id, Reason: ReasonUnknownProvider})
+		return
+	}
+	b.prov[prov].pending = append(b.prov[prov].pending, id)
+}
+
+func compareUnpaid(a, b Unpaid) int {
+	return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.Reason, b.Reason), cmp.Compare(a.Decision, b.Decision),
+		cmp.Compare(a.Quantity, b.Quantity), cmp.Compare(a.Detail, b.Detail))
+}
+
+func compareLines(a, b Line) int {
+	return cmp.Or(cmp.Compare(a.Recipient, b.Recipient), cmp.Compare(a.Decision, b.Decision),
+		cmp.Compare(a.Service, b.Service), cmp.Compare(a.Component, b.Component), cmp.Compare(a.Band, b.Band),
+		a.RateFrom.Compare(b.RateFrom), a.Factor.Cmp(b.Factor), a.Price.Cmp(b.Price), a.Divisor.Cmp(b.Divisor))
+}
+
+// finish adds markups, sorts everything and sums the totals.
+func (b *builder) finish() *Settlement {
+	s := b.s
+	st := &Settlement{Period: s.period, Tariff: s.t.Name, Total: zeroMoney}
+	for i, p := range s.providers {
+		out := &b.prov[i]
+		if len(out.lines) == 0 && len(out.unpaid) == 0 && len(out.pending) == 0 {
+			continue
+		}
+		ps := ProviderSettlement{Provider: p.ID, Regime: p.Regime, Lines: out.lines, Total: zeroMoney}
+		ps.Lines = append(ps.Lines, s.markups(p, out.lines)...)
+		slices.SortFunc(ps.Lines, compareLines)
+		ps.Unpaid = out.unpaid
+		slices.SortFunc(ps.Unpaid, compareUnpaid)
+		ps.Unpaid = slices.CompactFunc(ps.Unpaid, func(a, b Unpaid) bool { return compareUnpaid(a, b) == 0 })
+		ps.Pending = sortIDs(out.pending)
+		for _, l := range ps.Lines {
+			ps.Total = ps.Total.Add(l.Amount)
+		}
+		st.Total = st.Total.Add(ps.Total)
+		st.Providers = append(st.Providers, ps)
+	}
+	st.Unmatched = b.unmatched
+	slices.SortFunc(st.Unmatched, compareUnpaid)
+	st.Unmatched = slices.CompactFunc(st.Unmatched, func(a, b Unpaid) bool { return compareUnpaid(a, b) == 0 })
+	st.Issues = s.issues
+	slices.SortFunc(st.Issues, func(a, b Issue) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), slices.Compare(a.IDs, b.IDs), cmp.Compare(a.Message, b.Message))
+	})
+	st.Issues = slices.CompactFunc(st.Issues, func(a, b Issue) bool {
+		return a.Kind == b.Kind && slices.Equal(a.IDs, b.IDs) && a.Message == b.Message
+	})
+	return st
+}
+
+// markups returns provider p's markup lines (rules §9): per markup and
+// service, percent of the sum of that service's line amounts, adjustments
+// excluded.
+func (s *Settler) markups(p Provider, lines []Line) []Line {
+	if len(s.t.Markups) == 0 {
+		return nil
+	}
+	sums := map[string]decimal.Decimal{}
+	var services []string
+	for _, l := range lines {
+		if l.Component == componentAdjustment {
+			continue
+		}
+		if _, ok := sums[l.Service]; !ok {
+			services = append(services, l.Service)
+		}
+		sums[l.Service] = sums[l.Service].Add(l.Amount)
+	}
+	slices.Sort(services)
+	var out []Line
+	for _, m := range s.t.Markups {
+		for _, svc := range services {
+			if !m.applies(p.Regime, svc) {
+				continue
+			}
+			q := sums[svc]
+			out = append(out, Line{
+				Service: svc, Component: "markup:" + m.Code, Unit: SEK,
+				Quantity: q, Price: oneDec, Factor: m.Percent.Shift(-2), Divisor: oneDec,
+				Amount:  q.Mul(m.Percent).DivRound(hundred, 2),
+				Reports: []string{},
+			})
+		}
+	}
+	return out
+}
+
+const componentAdjustment = "adjustment"
+
+// settleAdjustments adds the adjustments of the period (rules §9).
+func (s *Settler) settleAdjustments(b *builder) {
+	type key struct {
+		prov                         int
+		recipient, service, decision string
+	}
+	seen := map[string]Adjustment{}
+	dup := map[string]bool{}
+	for _, a := range s.adjs {
+		if prev, ok := seen[a.ID]; ok && a.ID != "" {
+			if !(prev.Provider == a.Provider && prev.Period == a.Period && prev.Amount.Equal(a.Amount) &&
+				prev.Reason == a.Reason && prev.Recipient == a.Recipient && prev.Service == a.Service &&
+				(prev.Invalid == nil) == (a.Invalid == nil)) {
+				dup[a.ID] = true
+			}
+			continue
+		}
+		seen[a.ID] = a
+	}
+	sums := map[key]*Line{}
+	var keys []key
+	emitted := map[string]bool{}
+	for _, a := range s.adjs {
+		if a.Invalid == nil && a.Period != s.period {
+			continue
+		}
+		prov, known := s.provIdx[a.Provider]
+		if !known {
+			prov = -1
+		}
+		switch {
+		case dup[a.ID]:
+			b.unpaid(prov, -1, Unpaid{ID: a.ID, Reason: ReasonDuplicateID})
+			continue
+		case emitted[a.ID]:
+			continue
+		case a.Invalid != nil:
+			if a.ID != "" {
+				b.unpaid(prov, -1, Unpaid{ID: a.ID, Reason: ReasonInvalidInput, Detail: a.Invalid.Error()})
+			}
+			continue
+		case !known:
+			b.unpaid(-1, -1, Unpaid{ID: a.ID, Reason: ReasonUnknownProvider})
+			continue
+		}
+		emitted[a.ID] = true
+		k := key{prov: prov, recipient: a.Recipient, service: a.Service}
+		l := sums[k]
+		if l == nil {
+			l = &Line{Recipient: a.Recipient, Service: a.Service, Component: componentAdjustment, Unit: SEK,
+				Quantity: decimal.Zero, Price: oneDec, Factor: oneDec, Divisor: oneDec}
+			sums[k] = l
+			keys = append(keys, k)
+		}
+		l.Quantity = l.Quantity.Add(a.Amount)
+		l.Reports = append(l.Reports, a.ID)
+	}
+	for _, k := range keys {
+		l := sums[k]
+		l.Amount = l.Quantity.Round(2)
+		l.Reports = sortIDs(l.Reports)
+		b.prov[k.prov].lines = append(b.prov[k.prov].lines, *l)
+	}
+}

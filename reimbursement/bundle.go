@@ -1,0 +1,167 @@
+package reimbursement
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+
+	"github.com/exempelby/ersattning/volume"
+)
+
+// The file names of a bundle (formats.md).
+const (
+	FileTariff      = "tariff.json"
+	FileProviders   = "providers.csv"
+	FileDecisions   = "decisions.csv"
+	FileReports     = "reports.csv"
+	FileAbsences    = "absences.csv"
+	FilePresence    = "presence.csv"
+	FileAdjustments = "adjustments.csv"
+)
+
+// LoadTariffFS reads and checks tariff.json of a bundle.
+func LoadTariffFS(fsys fs.FS) (*Tariff, error) {
+	data, err := fs.ReadFile(fsys, FileTariff)
+	if err != nil {
+		return nil, errorf("%w", err)
+	}
+	return ParseTariff(data, FileTariff)
+}
+
+// SettleFS settles period from the bundle in fsys (formats.md), streaming
+// the record files into a Settler. A file that cannot be read at all, a
+// tariff that does not validate or a bad provider list stops the run with
+// err. Rows that cannot be read do not: each one's problems are returned in
+// problems (as *volume.ParseError, file, line and column), and the record,
+// when it has an id, is in the settlement as not paid, reason invalid-input.
+func SettleFS(fsys fs.FS, period volume.Period, opt Options) (st *Settlement, problems []error, err error) {
+	t, err := LoadTariffFS(fsys)
+	if err != nil {
+		return nil, nil, err
+	}
+	return SettleFSWith(fsys, t, period, opt)
+}
+
+// SettleFSWith is SettleFS with a tariff already loaded.
+func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st *Settlement, problems []error, err error) {
+	pf, err := fsys.Open(FileProviders)
+	if err != nil {
+		return nil, nil, errorf("%w", err)
+	}
+	providers, perr := ReadProviders(pf, FileProviders)
+	pf.Close()
+	if perr != nil {
+		return nil, nil, perr
+	}
+	df, err := fsys.Open(FileDecisions)
+	if err != nil {
+		return nil, nil, errorf("%w", err)
+	}
+	decisions, err := ReadDecisions(df, FileDecisions)
+	df.Close()
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, d := range decisions {
+		if d.Invalid != nil {
+			problems = append(problems, unjoin(d.Invalid)...)
+		}
+	}
+	s, err := NewSettler(t, period, providers, decisions, opt)
+	if err != nil {
+		return nil, problems, err
+	}
+	stream := func(name string, read func(r io.Reader) error) error {
+		f, err := fsys.Open(name)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return errorf("%w", err)
+		}
+		defer f.Close()
+		return read(f)
+	}
+	err = stream(FileReports, func(f io.Reader) error {
+		rr := volume.NewReportReader(f, FileReports)
+		for {
+			r, err := rr.Read()
+			if err == io.EOF {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			if r.Invalid != nil {
+				problems = append(problems, unjoin(r.Invalid)...)
+			}
+			s.AddReport(r)
+		}
+	})
+	if err == nil {
+		err = stream(FileAbsences, func(f io.Reader) error {
+			ar := volume.NewAbsenceReader(f, FileAbsences)
+			for {
+				a, err := ar.Read()
+				if err == io.EOF {
+					return nil
+				}
+				if err != nil {
+					return err
+				}
+				if a.Invalid != nil {
+					problems = append(problems, unjoin(a.Invalid)...)
+				}
+				s.AddAbsence(a)
+			}
+		})
+	}
+	if err == nil {
+		err = stream(FilePresence, func(f io.Reader) error {
+			pr := volume.NewPresenceReader(f, FilePresence)
+			for {
+				p, err := pr.Read()
+				if err == io.EOF {
+					return nil
+				}
+				if err != nil {
+					return err
+				}
+				if p.Invalid != nil {
+					problems = append(problems, unjoin(p.Invalid)...)
+				}
+				s.AddPresence(p)
+			}
+		})
+	}
+	if err == nil {
+		err = stream(FileAdjustments, func(f io.Reader) error {
+			ar := NewAdjustmentReader(f, FileAdjustments)
+			for {
+				a, err := ar.Read()
+				if err == io.EOF {
+					return nil
+				}
+				if err != nil {
+					return err
+				}
+				if a.Invalid != nil {
+					problems = append(problems, unjoin(a.Invalid)...)
+				}
+				s.AddAdjustment(a)
+			}
+		})
+	}
+	if err != nil {
+		return nil, problems, err
+	}
+	return s.Settlement(), problems, nil
+}
+
+// unjoin splits a joined error into its parts.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}

@@ -1,0 +1,326 @@
+package reimbursement
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/exempelby/ersattning/volume"
+)
+
+// absDay is what an absence does to one date of a decision's slice.
+type absDay struct {
+	id      string // the absence; "" when none
+	rule    bool   // the service has a rule for the absence's reason
+	percent decimal.Decimal
+}
+
+// absenceMap returns, per date of the period, the absence that applies to
+// decision ds on that date within its slice (rules §7).
+func (s *Settler) absenceMap(ds *decState) []absDay {
+	if len(ds.absences) == 0 {
+		return nil
+	}
+	m := make([]absDay, len(ds.slice))
+	for _, ai := range ds.absences {
+		a := &s.abs[ai].a
+		rule, ok := ds.svc.absenceRule(a.Reason)
+		for i, in := range ds.slice {
+			d := s.period.First().AddDays(i)
+			if !in || d.Before(a.From) || (!a.To.IsZero() && d.After(a.To)) {
+				continue
+			}
+			m[i] = absDay{id: a.ID, rule: ok}
+			if ok {
+				m[i].percent = rule.percent(d.DaysSince(a.From) + 1)
+			}
+		}
+	}
+	return m
+}
+
+// absenceDays pays an hour service's absence lines (rules §5 step 7): each
+// absence date of the slice pays the daily granted minutes in the default
+// band at the step's percent. It returns the dates an absence rule covers.
+func (s *Settler) absenceDays(b *builder, di int) []bool {
+	ds := &s.decisions[di]
+	m := s.absenceMap(ds)
+	covered := make([]bool, len(ds.slice))
+	def := s.t.defaultBand
+	for i, a := range m {
+		if !a.rule {
+			continue
+		}
+		covered[i] = true
+		minutes := s.grantedMinutes(&ds.d, 1)
+		if a.percent.Sign() == 0 || minutes == 0 {
+			continue
+		}
+		d := s.period.First().AddDays(i)
+		rate := s.rateAt(ds, componentBase, def, d)
+		if rate < 0 {
+			s.gap(a.id, "%s", s.describeRate(ds, componentBase, def, d))
+			continue
+		}
+		b.add("absence", def, rate, a.percent, Minute, 60, minutes, a.id)
+	}
+	return covered
+}
+
+// assignAbsences lists absences that are not used and gives the used ones
+// to their decisions.
+func (s *Settler) assignAbsences(b *builder) {
+	order := make([]int, len(s.abs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(x, y int) int {
+		a, b := &s.abs[x].a, &s.abs[y].a
+		return cmp.Or(cmp.Compare(a.Recipient, b.Recipient), cmp.Compare(a.Service, b.Service),
+			a.From.Compare(b.From), cmp.Compare(a.ID, b.ID))
+	})
+	type used struct{ from, to volume.Date }
+	kept := map[recKey][]used{}
+	for _, i := range order {
+		x := &s.abs[i]
+		a := &x.a
+		decs := s.absenceDecisions(a)
+		owner, dec := -1, -1
+		if len(decs) > 0 {
+			dec = decs[0]
+			owner = s.decisions[dec].prov
+		}
+		relevant := len(decs) > 0 || (x.invalid && a.ID != "" && (a.From.IsZero() || s.overlapsPeriod(a.From, a.To)))
+		if !relevant {
+			continue
+		}
+		switch {
+		case x.dup:
+			b.unpaid(owner, dec, Unpaid{ID: a.ID, Reason: ReasonDuplicateID})
+			continue
+		case x.invalid:
+			if a.ID != "" {
+				b.unpaid(owner, dec, Unpaid{ID: a.ID, Reason: ReasonInvalidInput, Detail: x.detail})
+			}
+			continue
+		case a.Status == volume.Pending:
+			b.pending(owner, a.ID)
+			continue
+		case a.Status == volume.Rejected:
+			b.unpaid(owner, dec, Unpaid{ID: a.ID, Reason: ReasonNotApproved})
+			continue
+		}
+		k := recKey{a.Recipient, a.Service}
+		clash := false
+		for _, u := range kept[k] {
+			clash = clash || ((u.to.IsZero() || !a.From.After(u.to)) && (a.To.IsZero() || !a.To.Before(u.from)))
+		}
+		if clash {
+			x.unused = true
+			b.unpaid(owner, dec, Unpaid{ID: a.ID, Reason: ReasonOverlap, Detail: "the absence overlaps an earlier one"})
+			continue
+		}
+		kept[k] = append(kept[k], used{a.From, a.To})
+		for _, d := range decs {
+			s.decisions[d].absences = append(s.decisions[d].absences, int32(i))
+		}
+	}
+}
+
+func (s *Settler) overlapsPeriod(from, to volume.Date) bool {
+	return !from.After(s.period.Last()) && (to.IsZero() || !to.Before(s.period.First()))
+}
+
+// absenceDecisions returns the decisions whose slice an absence touches,
+// in order of their start.
+func (s *Settler) absenceDecisions(a *volume.Absence) []int {
+	if a.From.IsZero() {
+		return nil
+	}
+	var out []int
+	for _, i := range s.byKey[recKey{a.Recipient, a.Service}] {
+		ds := &s.decisions[i]
+		for j, in := range ds.slice {
+			d := s.period.First().AddDays(j)
+			if in && !d.Before(a.From) && (a.To.IsZero() || !d.After(a.To)) {
+				out = append(out, i)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// AddPresence takes a presence day.
+func (s *Settler) AddPresence(p volume.Presence) {
+	x := presRec{p: p, invalid: p.Invalid != nil, prov: -1, dec: -1}
+	if p.Invalid != nil {
+		x.detail = p.Invalid.Error()
+	}
+	x.p.Invalid = nil
+	if i, ok := s.presSeen[p.ID]; ok && p.ID != "" {
+		if s.pres[i].p == x.p && s.pres[i].invalid == x.invalid {
+			return
+		}
+		for j := range s.pres {
+			if s.pres[j].p.ID == p.ID {
+				s.pres[j].dup = true
+			}
+		}
+		x.dup = true
+	} else {
+		s.presSeen[p.ID] = len(s.pres)
+	}
+	if pi, ok := s.provIdx[p.Provider]; ok {
+		x.prov = pi
+	}
+	x.inPeriod = p.Date.IsZero() || s.period.Contains(p.Date)
+	switch {
+	case x.invalid:
+		x.reason = ReasonInvalidInput
+	case x.prov < 0:
+		x.reason = ReasonUnknownProvider
+	case p.Status == volume.Pending:
+		x.reason = reasonPending
+	case p.Status == volume.Rejected:
+		x.reason = ReasonNotApproved
+	}
+	if x.reason == "" {
+		d, why := s.match(p.Recipient, p.Service, p.Date)
+		switch {
+		case d < 0:
+			x.reason = why
+		case s.decisions[d].d.Provider != p.Provider:
+			x.reason, x.dec = ReasonWrongProvider, d
+		case s.decisions[d].svc == nil:
+			x.reason, x.dec = ReasonNoRate, d
+		case s.decisions[d].svc.Unit != Day || s.decisions[d].svc.Basis != Presence:
+			x.reason, x.dec = ReasonNotBillable, d
+		default:
+			x.dec = d
+		}
+	}
+	s.pres = append(s.pres, x)
+}
+
+// assignPresence lists the presence that is not paid and gives the rest to
+// their decisions.
+func (s *Settler) assignPresence(b *builder) {
+	for i := range s.pres {
+		x := &s.pres[i]
+		if !x.inPeriod {
+			continue
+		}
+		u := Unpaid{ID: x.p.ID, Reason: x.reason, Quantity: 1, Unit: Day}
+		owner := x.prov
+		switch {
+		case x.dup:
+			u.Reason, u.Quantity, u.Unit = ReasonDuplicateID, 0, NoUnit
+		case x.reason == reasonPending:
+			b.pending(x.prov, x.p.ID)
+			continue
+		case x.reason == ReasonInvalidInput:
+			if x.p.ID == "" {
+				continue
+			}
+			u.Quantity, u.Unit, u.Detail = 0, NoUnit, x.detail
+		case x.reason == ReasonNoDecision:
+			owner = -1
+		case x.reason == "":
+			s.decisions[x.dec].presence = append(s.decisions[x.dec].presence, int32(i))
+			continue
+		}
+		if x.reason == ReasonNoRate {
+			s.gap(x.p.ID, "service %s is not in the tariff", x.p.Service)
+		}
+		b.unpaid(owner, x.dec, u)
+	}
+}
+
+// settleDays settles a day service (rules §6, §7).
+func (s *Settler) settleDays(b *builder, di int) {
+	ds := &s.decisions[di]
+	svc := ds.svc
+	full := decimal.NewFromInt(100)
+	pay := func(d volume.Date, stay bool, percent decimal.Decimal, extent, id string) bool {
+		ok := true
+		for _, c := range svc.Components {
+			if (stay && !c.Stay) || (!stay && !c.AfterEnd) {
+				continue
+			}
+			rate := s.rateFor(ds, c.Code, -1, d, extent)
+			if rate < 0 {
+				s.gap(cmp.Or(id, ds.d.ID), "%s", s.describeRate(ds, c.Code, -1, d))
+				ok = false
+				continue
+			}
+			b.add(c.Code, -1, rate, percent, Day, 1, 1, id)
+		}
+		return ok
+	}
+	if svc.Basis == Presence {
+		seen := map[volume.Date]bool{}
+		list := ds.presence
+		slices.SortFunc(list, func(a, c int32) int { return cmp.Compare(s.pres[a].p.ID, s.pres[c].p.ID) })
+		for _, pi := range list {
+			p := &s.pres[pi].p
+			if seen[p.Date] || !ds.slice[s.dayIndex(p.Date)] {
+				reason := ReasonDuplicateDate
+				if !seen[p.Date] {
+					reason = ReasonDecisionConfl
+				}
+				b.unpaid(ds.prov, di, Unpaid{ID: p.ID, Quantity: 1, Unit: Day, Reason: reason})
+				continue
+			}
+			seen[p.Date] = true
+			extent := cmp.Or(p.Extent, ds.d.Extent)
+			if !pay(p.Date, true, full, extent, p.ID) {
+				b.unpaid(ds.prov, di, Unpaid{ID: p.ID, Quantity: 1, Unit: Day, Reason: ReasonNoRate})
+			}
+		}
+		return
+	}
+	absences := s.absenceMap(ds)
+	for i, in := range ds.slice {
+		if !in {
+			continue
+		}
+		d := s.period.First().AddDays(i)
+		if !svc.CountLastDay && d == ds.d.To {
+			continue
+		}
+		percent, id := full, ""
+		if absences != nil && absences[i].rule {
+			percent, id = absences[i].percent, absences[i].id
+		}
+		if percent.Sign() == 0 {
+			continue
+		}
+		pay(d, true, percent, ds.d.Extent, id)
+	}
+	// After end: the days after the last stay day, in whatever month.
+	if ds.d.To.IsZero() || svc.AfterEnd.Days == 0 || !slices.Contains(svc.AfterEnd.Reasons, ds.d.EndReason) {
+		return
+	}
+	last := ds.d.To
+	if !svc.CountLastDay {
+		last = last.AddDays(-1)
+	}
+	for n := 1; n <= svc.AfterEnd.Days; n++ {
+		d := last.AddDays(n)
+		if s.period.Contains(d) {
+			pay(d, false, full, ds.d.Extent, "")
+		}
+	}
+}
+
+// rateFor is rateAt with the extent of a presence.
+func (s *Settler) rateFor(ds *decState, component string, band int, date volume.Date, extent string) int {
+	if extent == ds.d.Extent {
+		return s.rateAt(ds, component, band, date)
+	}
+	q := rateQuery{service: ds.d.Service, component: component, level: ds.d.Level,
+		extent: extent, area: ds.d.Area, regime: s.providers[ds.prov].Regime}
+	return s.t.rate(q, date)
+}

@@ -1,0 +1,178 @@
+package reimbursement
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/exempelby/ersattning/volume"
+)
+
+// ReadProviders reads providers.csv (id,name,regime). Every bad row is
+// reported in the error, which is then a join of *volume.ParseError; the
+// good rows are returned all the same.
+func ReadProviders(r io.Reader, file string) ([]Provider, error) {
+	c := volume.NewCSVReader(r, file)
+	if err := c.ReadHeader("id", "regime"); err != nil {
+		return nil, err
+	}
+	var out []Provider
+	var errs []error
+	for {
+		err := c.Next()
+		if err == io.EOF {
+			break
+		}
+		row := c.Row(err)
+		p := Provider{ID: row.Required("id"), Name: c.Field("name")}
+		if reg := row.Required("regime"); reg != "" {
+			var perr error
+			if p.Regime, perr = ParseRegime(reg); perr != nil {
+				row.Fail("regime", volume.ErrValue, "%q is not municipal or private", reg)
+			}
+		}
+		if e := row.Err(); e != nil {
+			errs = append(errs, e)
+			continue
+		}
+		out = append(out, p)
+	}
+	return out, errors.Join(errs...)
+}
+
+// A DecisionReader decodes decisions.csv (formats.md).
+type DecisionReader struct {
+	c      *volume.CSVReader
+	header bool
+}
+
+// NewDecisionReader returns a reader of the decisions in r.
+func NewDecisionReader(r io.Reader, file string) *DecisionReader {
+	return &DecisionReader{c: volume.NewCSVReader(r, file)}
+}
+
+// Read returns the next decision, or io.EOF. A row that cannot be read is
+// returned with Invalid set to all its problems.
+func (r *DecisionReader) Read() (Decision, error) {
+	if !r.header {
+		if err := r.c.ReadHeader("id", "recipient", "provider", "service", "from"); err != nil {
+			return Decision{}, err
+		}
+		r.header = true
+	}
+	err := r.c.Next()
+	if err == io.EOF {
+		return Decision{}, io.EOF
+	}
+	row := r.c.Row(err)
+	d := Decision{
+		ID:        row.Required("id"),
+		Recipient: row.Required("recipient"),
+		Provider:  r.c.Field("provider"),
+		Service:   row.Required("service"),
+		From:      row.Date("from", true),
+		To:        row.Date("to", false),
+		Level:     r.c.Field("level"),
+		Extent:    r.c.Field("extent"),
+		Area:      r.c.Field("area"),
+		Staff:     row.Count("staff", 1),
+		EndReason: r.c.Field("end_reason"),
+	}
+	if !d.To.IsZero() && d.To.Before(d.From) {
+		row.Fail("to", volume.ErrValue, "%s is before from %s", d.To, d.From)
+	}
+	if s := r.c.Decimal("granted_hours"); s != "" {
+		h, perr := parseDecimal(s)
+		if perr != nil || h.Sign() < 0 {
+			row.Fail("granted_hours", volume.ErrValue, "%q is not a number of hours", s)
+		}
+		d.GrantedHours = h
+		per, perr := ParsePer(r.c.Field("granted_per"))
+		if perr != nil || per == NotGranted {
+			row.Fail("granted_per", volume.ErrValue, "%q is not day, week or month", r.c.Field("granted_per"))
+		}
+		d.GrantedPer = per
+	}
+	switch d.EndReason {
+	case "", EndDeceased, EndMoved, EndOther:
+	default:
+		row.Fail("end_reason", volume.ErrValue, "%q is not deceased, moved or other", d.EndReason)
+	}
+	d.Invalid = row.Err()
+	return d, nil
+}
+
+// ReadDecisions reads all of decisions.csv. Rows that cannot be read are
+// returned with Invalid set; the error is only for a file that cannot be
+// read at all.
+func ReadDecisions(r io.Reader, file string) ([]Decision, error) {
+	dr := NewDecisionReader(r, file)
+	var out []Decision
+	for {
+		d, err := dr.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+}
+
+// An AdjustmentReader decodes adjustments.csv (formats.md).
+type AdjustmentReader struct {
+	c      *volume.CSVReader
+	header bool
+}
+
+// NewAdjustmentReader returns a reader of the adjustments in r.
+func NewAdjustmentReader(r io.Reader, file string) *AdjustmentReader {
+	return &AdjustmentReader{c: volume.NewCSVReader(r, file)}
+}
+
+// Read returns the next adjustment, or io.EOF.
+func (r *AdjustmentReader) Read() (Adjustment, error) {
+	if !r.header {
+		if err := r.c.ReadHeader("id", "provider", "period", "amount"); err != nil {
+			return Adjustment{}, err
+		}
+		r.header = true
+	}
+	err := r.c.Next()
+	if err == io.EOF {
+		return Adjustment{}, io.EOF
+	}
+	row := r.c.Row(err)
+	a := Adjustment{
+		ID:        row.Required("id"),
+		Provider:  row.Required("provider"),
+		Reason:    r.c.Field("reason"),
+		Recipient: r.c.Field("recipient"),
+		Service:   r.c.Field("service"),
+	}
+	if s := row.Required("period"); s != "" {
+		p, perr := volume.ParsePeriod(s)
+		if perr != nil {
+			row.Fail("period", volume.ErrValue, "%q is not a period YYYY-MM", s)
+		}
+		a.Period = p
+	}
+	if s := r.c.Decimal("amount"); s != "" {
+		amt, perr := parseDecimal(s)
+		if perr != nil {
+			row.Fail("amount", volume.ErrValue, "%q is not an amount", s)
+		} else if amt.Exponent() < -2 {
+			row.Fail("amount", volume.ErrValue, "%q has more than two decimals", s)
+		}
+		a.Amount = amt
+	} else {
+		row.Required("amount")
+	}
+	a.Invalid = row.Err()
+	return a, nil
+}
+
+func errorf(format string, args ...any) error {
+	return fmt.Errorf("reimbursement: "+format, args...)
+}

@@ -1,0 +1,231 @@
+package reimbursement
+
+import (
+	"cmp"
+	"math"
+	"slices"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/exempelby/ersattning/volume"
+)
+
+const componentBase = "base"
+
+// sortedVisits returns the decision's approved visits in order of
+// (start, id), rules §5.
+func (s *Settler) sortedVisits(ds *decState) []int32 {
+	v := ds.visits
+	slices.SortFunc(v, func(a, b int32) int {
+		ra, rb := &s.recs[a], &s.recs[b]
+		return cmp.Or(cmp.Compare(ra.start, rb.start), cmp.Compare(ra.r.ID, rb.r.ID))
+	})
+	return v
+}
+
+// settleHours settles decision di of an hour service (rules §5).
+func (s *Settler) settleHours(b *builder, di int) {
+	ds := &s.decisions[di]
+	svc := ds.svc
+	if svc.Basis == Granted {
+		s.settleGranted(b, di)
+		return
+	}
+	absent := s.absenceDays(b, di) // pays absence lines; visits are paid as usual
+	_ = absent
+	capLeft := int64(math.MaxInt64)
+	if svc.Basis == Capped {
+		days := 0
+		for _, in := range ds.slice {
+			if in {
+				days++
+			}
+		}
+		gm := decimal.NewFromInt(s.grantedMinutes(&ds.d, days))
+		capLeft = gm.Mul(svc.CapPercent).DivRound(hundred, 8).Floor().IntPart()
+	}
+	full := decimal.NewFromInt(100)
+	keptEnd := int64(math.MinInt64)
+	for _, ri := range s.sortedVisits(ds) {
+		x := &s.recs[ri]
+		id := x.r.ID
+		rs := int64(x.r.Staff)
+		k := min(rs, int64(ds.d.Staff))
+		l := countedLength(svc, x.end-x.start)
+		if l == 0 {
+			b.unpaid(ds.prov, di, Unpaid{ID: id, Quantity: 0, Unit: Minute, Reason: ReasonZeroLength})
+			continue
+		}
+		if x.start < keptEnd {
+			b.unpaid(ds.prov, di, Unpaid{ID: id, Quantity: l * rs, Unit: Minute, Reason: ReasonOverlap})
+			continue
+		}
+		keptEnd = max(keptEnd, x.end)
+		component, percent := componentBase, full
+		if x.r.Kind == volume.Declined {
+			if !svc.DeclinedPercent.Valid {
+				b.unpaid(ds.prov, di, Unpaid{ID: id, Quantity: l * rs, Unit: Minute, Reason: ReasonDeclinedNotPaid})
+				continue
+			}
+			component, percent = "declined", svc.DeclinedPercent.Decimal
+		}
+		// Every band of the visit needs a rate row of its start date.
+		s.splitBands(x.start, x.start+l)
+		missing := false
+		for _, band := range s.touched {
+			if s.rateAt(ds, componentBase, band, x.date) < 0 {
+				s.gap(id, "%s", s.describeRate(ds, componentBase, band, x.date))
+				missing = true
+			}
+		}
+		if missing {
+			b.unpaid(ds.prov, di, Unpaid{ID: id, Quantity: l * rs, Unit: Minute, Reason: ReasonNoRate})
+			continue
+		}
+		if k < rs {
+			b.unpaid(ds.prov, di, Unpaid{ID: id, Quantity: l * (rs - k), Unit: Minute, Reason: ReasonStaffNotGranted})
+		}
+		paid := l
+		if component == componentBase && svc.Basis == Capped {
+			q := l * k
+			if q > capLeft {
+				paid = capLeft / k
+				b.unpaid(ds.prov, di, Unpaid{ID: id, Quantity: q - paid*k, Unit: Minute, Reason: ReasonOverGranted})
+				capLeft = 0
+				if paid == 0 {
+					continue
+				}
+				s.splitBands(x.start, x.start+paid)
+			} else {
+				capLeft -= q
+			}
+		}
+		for _, band := range s.touched {
+			rate := s.rateAt(ds, componentBase, band, x.date)
+			b.add(component, band, rate, percent, Minute, 60, s.bandMin[band]*k, id)
+		}
+	}
+}
+
+// settleGranted pays granted_minutes(S) in the default band, per part of S
+// with one rate row; the approved visits are listed in the lines' reports.
+// Dates on which an absence rule applies are paid by the absence rule
+// instead, so that a hospital day is not paid twice.
+func (s *Settler) settleGranted(b *builder, di int) {
+	ds := &s.decisions[di]
+	absent := s.absenceDays(b, di)
+	def := s.t.defaultBand
+	type part struct {
+		rate int
+		days int
+	}
+	var parts []part
+	rateOf := make([]int, len(ds.slice))
+	for i, in := range ds.slice {
+		rateOf[i] = -2
+		if !in || absent[i] {
+			continue
+		}
+		d := s.period.First().AddDays(i)
+		r := s.rateAt(ds, componentBase, def, d)
+		rateOf[i] = r
+		if r < 0 {
+			s.gap(ds.d.ID, "%s", s.describeRate(ds, componentBase, def, d))
+			continue
+		}
+		found := false
+		for j := range parts {
+			if parts[j].rate == r {
+				parts[j].days++
+				found = true
+			}
+		}
+		if !found {
+			parts = append(parts, part{rate: r, days: 1})
+		}
+	}
+	full := decimal.NewFromInt(100)
+	for _, p := range parts {
+		b.add(componentBase, def, p.rate, full, Minute, 60, s.grantedMinutes(&ds.d, p.days), "")
+	}
+	for _, ri := range s.sortedVisits(ds) {
+		x := &s.recs[ri]
+		i := s.dayIndex(x.date)
+		attached := false
+		if r := rateOf[i]; r >= 0 {
+			attached = b.attach(componentBase, def, r, full, Minute, 60, x.r.ID)
+		}
+		for j := 0; !attached && j < len(parts); j++ {
+			attached = b.attach(componentBase, def, parts[j].rate, full, Minute, 60, x.r.ID)
+		}
+		if !attached {
+			l := countedLength(ds.svc, x.end-x.start)
+			reason := ReasonOverGranted
+			if rateOf[i] == -1 {
+				reason = ReasonNoRate
+			}
+			b.unpaid(ds.prov, di, Unpaid{ID: x.r.ID, Quantity: l * int64(x.r.Staff), Unit: Minute, Reason: reason,
+				Detail: "nothing is granted on the visit's date"})
+		}
+	}
+}
+
+// settleVisits settles a visit service: each approved report is one visit
+// priced in the band of its start minute (rules §6).
+func (s *Settler) settleVisits(b *builder, di int) {
+	ds := &s.decisions[di]
+	svc := ds.svc
+	full := decimal.NewFromInt(100)
+	for _, ri := range s.sortedVisits(ds) {
+		x := &s.recs[ri]
+		component, percent := componentBase, full
+		if x.r.Kind == volume.Declined {
+			if !svc.DeclinedPercent.Valid {
+				b.unpaid(ds.prov, di, Unpaid{ID: x.r.ID, Quantity: 1, Unit: Visit, Reason: ReasonDeclinedNotPaid})
+				continue
+			}
+			component, percent = "declined", svc.DeclinedPercent.Decimal
+		}
+		s.splitBands(x.start, x.start+1)
+		band := s.touched[0]
+		rate := s.rateAt(ds, componentBase, band, x.date)
+		if rate < 0 {
+			s.gap(x.r.ID, "%s", s.describeRate(ds, componentBase, band, x.date))
+			b.unpaid(ds.prov, di, Unpaid{ID: x.r.ID, Quantity: 1, Unit: Visit, Reason: ReasonNoRate})
+			continue
+		}
+		b.add(component, band, rate, percent, Visit, 1, 1, x.r.ID)
+	}
+}
+
+// settleMonth settles a month service (rules §6): days(S) over
+// days_in_month per rate row, or one month when not prorated.
+func (s *Settler) settleMonth(b *builder, di int) {
+	ds := &s.decisions[di]
+	full := decimal.NewFromInt(100)
+	dim := int64(s.period.Days())
+	first := true
+	for i, in := range ds.slice {
+		if !in {
+			continue
+		}
+		d := s.period.First().AddDays(i)
+		rate := s.rateAt(ds, componentBase, -1, d)
+		if rate < 0 {
+			s.gap(ds.d.ID, "%s", s.describeRate(ds, componentBase, -1, d))
+			if !ds.svc.Prorate && first {
+				return
+			}
+			continue
+		}
+		if !ds.svc.Prorate {
+			if first {
+				b.add(componentBase, -1, rate, full, Month, 1, 1, "")
+			}
+			first = false
+			continue
+		}
+		first = false
+		b.add(componentBase, -1, rate, full, Day, dim, 1, "")
+	}
+}

@@ -1,0 +1,649 @@
+package reimbursement
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/exempelby/ersattning/volume"
+)
+
+// Options configure a settlement.
+type Options struct {
+	// Location is the zone of wall-clock times and dates, normally
+	// Europe/Stockholm. It is required: the library never guesses a zone.
+	Location *time.Location
+}
+
+// Input is everything a period is settled from, as values.
+type Input struct {
+	Providers   []Provider
+	Decisions   []Decision
+	Reports     []volume.Report
+	Absences    []volume.Absence
+	Presence    []volume.Presence
+	Adjustments []Adjustment
+}
+
+// Settle settles period under tariff t from in. It fails only when the run
+// cannot be made at all (no location, a decision served by a no-choice
+// provider that does not exist, providers listed twice); problems with
+// records are accounted for in the settlement.
+func Settle(t *Tariff, period volume.Period, in Input, opt Options) (*Settlement, error) {
+	s, err := NewSettler(t, period, in.Providers, in.Decisions, opt)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range in.Reports {
+		s.AddReport(r)
+	}
+	for _, a := range in.Absences {
+		s.AddAbsence(a)
+	}
+	for _, p := range in.Presence {
+		s.AddPresence(p)
+	}
+	for _, a := range in.Adjustments {
+		s.AddAdjustment(a)
+	}
+	return s.Settlement(), nil
+}
+
+// A Settler settles one period, taking records one at a time, so that a
+// caller can stream files into it. Records may come in any order; the
+// settlement does not depend on it. A Settler is not safe for concurrent use.
+type Settler struct {
+	t      *Tariff
+	period volume.Period
+	zone   *volume.Zone
+	split  *volume.Splitter
+
+	providers []Provider
+	provIdx   map[string]int
+
+	decisions []decState
+	byKey     map[recKey][]int // decisions of a recipient and service
+	issues    []Issue
+	gaps      map[string][]string // tariff-gap message → record ids
+
+	recs     []rec
+	seen     map[string]int32 // report id → first copy
+	abs      []absRec
+	absSeen  map[string]int
+	pres     []presRec
+	presSeen map[string]int
+	adjs     []Adjustment
+	adjSeen  map[string]int
+
+	rateCache map[rateCacheKey]int32
+	profiles  map[rateQuery]int32
+
+	// scratch for band splitting
+	bandMin []int64
+	touched []int
+}
+
+type recKey struct{ recipient, service string }
+
+type decState struct {
+	d        Decision
+	prov     int // index in providers, -1 when unknown
+	svc      *Service
+	profile  int32
+	slice    []bool // per day of the period: the date is in S
+	visits   []int32
+	absences []int32
+	presence []int32
+}
+
+// rec is a time report as the settler keeps it.
+type rec struct {
+	r          volume.Report // Invalid cleared; see invalid
+	invalid    bool
+	detail     string
+	start, end int64 // Unix minutes, when timeOK
+	date       volume.Date
+	timeOK     bool
+	inPeriod   bool
+	prov       int
+	dec        int
+	reason     Reason // set when the report is settled without its decision's pipeline
+	dup        bool   // the id has copies with different content
+}
+
+type absRec struct {
+	a       volume.Absence
+	invalid bool
+	detail  string
+	dup     bool
+	unused  bool // overlaps an earlier absence
+}
+
+type presRec struct {
+	p        volume.Presence
+	invalid  bool
+	detail   string
+	dup      bool
+	inPeriod bool
+	prov     int
+	dec      int
+	reason   Reason
+}
+
+type rateCacheKey struct {
+	profile   int32
+	component string
+	band      int16
+	date      volume.Date
+}
+
+// NewSettler returns a settler of period under t for the providers and
+// decisions given. Decisions without a provider go to the tariff's
+// no-choice provider.
+func NewSettler(t *Tariff, period volume.Period, providers []Provider, decisions []Decision, opt Options) (*Settler, error) {
+	if opt.Location == nil {
+		return nil, errorf("Options.Location is nil: give the zone of wall-clock times, e.g. Europe/Stockholm")
+	}
+	if t == nil || t.bands == nil {
+		return nil, errorf("no tariff: load one with LoadTariff or ParseTariff")
+	}
+	if period.IsZero() {
+		return nil, errorf("no period")
+	}
+	zone := volume.NewZone(opt.Location)
+	s := &Settler{
+		t: t, period: period, zone: zone,
+		split:     volume.NewSplitter(t.bands, t.cal, zone),
+		provIdx:   map[string]int{},
+		byKey:     map[recKey][]int{},
+		gaps:      map[string][]string{},
+		seen:      map[string]int32{},
+		absSeen:   map[string]int{},
+		presSeen:  map[string]int{},
+		adjSeen:   map[string]int{},
+		rateCache: map[rateCacheKey]int32{},
+		profiles:  map[rateQuery]int32{},
+		bandMin:   make([]int64, t.bands.Len()),
+	}
+	s.providers = append([]Provider(nil), providers...)
+	slices.SortFunc(s.providers, func(a, b Provider) int { return cmp.Compare(a.ID, b.ID) })
+	var errs []error
+	for i, p := range s.providers {
+		if p.ID == "" {
+			errs = append(errs, errorf("a provider without an id"))
+		}
+		if i > 0 && s.providers[i-1].ID == p.ID {
+			errs = append(errs, errorf("provider %q is listed twice", p.ID))
+		}
+		if p.Regime != Municipal && p.Regime != Private {
+			errs = append(errs, errorf("provider %q has no regime", p.ID))
+		}
+		s.provIdx[p.ID] = i
+	}
+	if err := s.addDecisions(decisions); err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return s, nil
+}
+
+func (s *Settler) addDecisions(decisions []Decision) error {
+	var errs []error
+	byID := map[string]int{}
+	var kept []Decision
+	bad := map[string]bool{}
+	for _, d := range decisions {
+		if d.Invalid != nil || d.ID == "" {
+			id := d.ID
+			if id == "" {
+				id = "(no id)"
+			}
+			s.issue(IssueInvalidDecision, []string{id}, "decision cannot be read: %v", d.Invalid)
+			bad[d.ID] = true
+			continue
+		}
+		if i, ok := byID[d.ID]; ok {
+			if !sameDecision(kept[i], d) {
+				bad[d.ID] = true
+				s.issue(IssueInvalidDecision, []string{d.ID}, "decision id %s is used twice with different content", d.ID)
+			}
+			continue
+		}
+		byID[d.ID] = len(kept)
+		kept = append(kept, d)
+	}
+	for _, d := range kept {
+		if bad[d.ID] {
+			continue
+		}
+		if d.Provider == "" {
+			d.Provider = s.t.NoChoice.For(d.Area)
+			if d.Provider == "" {
+				errs = append(errs, errorf("decision %s has no provider and the tariff names no no_choice provider", d.ID))
+				continue
+			}
+			if _, ok := s.provIdx[d.Provider]; !ok {
+				errs = append(errs, errorf("decision %s goes to the no-choice provider %q, which is not in the provider list", d.ID, d.Provider))
+				continue
+			}
+		}
+		ds := decState{d: d, prov: -1}
+		if p, ok := s.provIdx[d.Provider]; ok {
+			ds.prov = p
+		}
+		ds.svc, _ = s.t.Service(d.Service)
+		if ds.d.Staff < 1 {
+			ds.d.Staff = 1
+		}
+		regime := AnyRegime
+		if ds.prov >= 0 {
+			regime = s.providers[ds.prov].Regime
+		}
+		q := rateQuery{service: d.Service, level: d.Level, extent: d.Extent, area: d.Area, regime: regime}
+		p, ok := s.profiles[q]
+		if !ok {
+			p = int32(len(s.profiles))
+			s.profiles[q] = p
+		}
+		ds.profile = p
+		ds.slice = make([]bool, s.period.Days())
+		for i := range ds.slice {
+			ds.slice[i] = d.Contains(s.period.First().AddDays(i))
+		}
+		k := recKey{d.Recipient, d.Service}
+		s.byKey[k] = append(s.byKey[k], len(s.decisions))
+		s.decisions = append(s.decisions, ds)
+	}
+	// Conflicts: decisions of one recipient and service that overlap.
+	keys := make([]recKey, 0, len(s.byKey))
+	for k := range s.byKey {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b recKey) int {
+		return cmp.Or(cmp.Compare(a.recipient, b.recipient), cmp.Compare(a.service, b.service))
+	})
+	for _, k := range keys {
+		list := s.byKey[k]
+		slices.SortFunc(list, func(a, b int) int {
+			da, db := &s.decisions[a].d, &s.decisions[b].d
+			return cmp.Or(da.From.Compare(db.From), cmp.Compare(da.ID, db.ID))
+		})
+		for x := 0; x < len(list); x++ {
+			for y := x + 1; y < len(list); y++ {
+				a, b := &s.decisions[list[x]], &s.decisions[list[y]]
+				hit := false
+				for i := range a.slice {
+					d := s.period.First().AddDays(i)
+					if a.d.Contains(d) && b.d.Contains(d) {
+						a.slice[i], b.slice[i], hit = false, false, true
+					}
+				}
+				if hit {
+					s.issue(IssueDecisionConflict, []string{a.d.ID, b.d.ID},
+						"decisions %s and %s of recipient %s, service %s overlap", a.d.ID, b.d.ID, k.recipient, k.service)
+				}
+			}
+		}
+	}
+	for i := range s.decisions {
+		ds := &s.decisions[i]
+		if ds.prov < 0 && s.inPeriod(ds) {
+			s.issue(IssueInvalidDecision, []string{ds.d.ID}, "decision %s names provider %q, which is not in the provider list", ds.d.ID, ds.d.Provider)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (s *Settler) inPeriod(ds *decState) bool {
+	for _, in := range ds.slice {
+		if in {
+			return true
+		}
+	}
+	return false
+}
+
+func sameDecision(a, b Decision) bool {
+	return a.ID == b.ID && a.Recipient == b.Recipient && a.Provider == b.Provider && a.Service == b.Service &&
+		a.From == b.From && a.To == b.To && a.GrantedHours.Equal(b.GrantedHours) && a.GrantedPer == b.GrantedPer &&
+		a.Level == b.Level && a.Extent == b.Extent && a.Area == b.Area && a.Staff == b.Staff && a.EndReason == b.EndReason
+}
+
+func (s *Settler) issue(kind string, ids []string, format string, args ...any) {
+	s.issues = append(s.issues, Issue{Kind: kind, IDs: ids, Message: fmt.Sprintf(format, args...)})
+}
+
+func (s *Settler) dayIndex(d volume.Date) int { return d.DaysSince(s.period.First()) }
+
+// match returns the decision of recipient and service on date: its index,
+// or -1 with the reason there is none.
+func (s *Settler) match(recipient, service string, date volume.Date) (int, Reason) {
+	found, n := -1, 0
+	for _, i := range s.byKey[recKey{recipient, service}] {
+		if s.decisions[i].d.Contains(date) {
+			found, n = i, n+1
+		}
+	}
+	switch n {
+	case 0:
+		return -1, ReasonNoDecision
+	case 1:
+		return found, ""
+	}
+	return -1, ReasonDecisionConfl
+}
+
+// AddReport takes a time report. Reports of other periods are ignored
+// (but still count for duplicate ids).
+func (s *Settler) AddReport(r volume.Report) {
+	x := rec{r: r, invalid: r.Invalid != nil, prov: -1, dec: -1}
+	if r.Invalid != nil {
+		x.detail = r.Invalid.Error()
+	}
+	x.r.Invalid = nil
+	if r.Staff < 1 {
+		x.r.Staff = 1
+	}
+	if i, ok := s.seen[r.ID]; ok && r.ID != "" {
+		first := &s.recs[i]
+		if first.r == x.r && first.invalid == x.invalid {
+			return // the same record twice counts once
+		}
+		x.dup = true
+		s.markDup(r.ID)
+	}
+	s.classify(&x)
+	if _, ok := s.seen[r.ID]; !ok {
+		s.seen[r.ID] = int32(len(s.recs))
+	}
+	s.recs = append(s.recs, x)
+}
+
+func (s *Settler) markDup(id string) {
+	// Copies are few; mark every earlier copy with this id.
+	for j := range s.recs {
+		if s.recs[j].r.ID == id {
+			s.recs[j].dup = true
+		}
+	}
+}
+
+// classify decides where a report goes, except for duplicate ids, which
+// are known only when all reports are in.
+func (s *Settler) classify(x *rec) {
+	r := &x.r
+	if p, ok := s.provIdx[r.Provider]; ok {
+		x.prov = p
+	}
+	// The period: the local date of the start.
+	x.inPeriod = true
+	var startErr, endErr error
+	if !r.Start.IsZero() {
+		x.start, startErr = s.zone.Resolve(r.Start)
+		x.date = r.Start.Date()
+		if startErr == nil {
+			x.date = s.zone.LocalDate(x.start)
+		}
+		x.inPeriod = s.period.Contains(x.date)
+	}
+	if !r.End.IsZero() {
+		x.end, endErr = s.zone.Resolve(r.End)
+	}
+	switch {
+	case x.invalid:
+		x.reason = ReasonInvalidInput
+		return
+	case x.prov < 0:
+		x.reason = ReasonUnknownProvider
+	case r.Status == volume.Pending:
+		x.reason = reasonPending
+		return
+	case r.Status == volume.Rejected:
+		x.reason = ReasonNotApproved
+	}
+	switch {
+	case errors.Is(startErr, volume.ErrAmbiguousTime) || errors.Is(endErr, volume.ErrAmbiguousTime):
+		x.reason = cmp.Or(x.reason, ReasonAmbiguousTime)
+		return
+	case startErr != nil || endErr != nil:
+		x.reason = cmp.Or(x.reason, ReasonInvalidTime)
+		return
+	case x.end <= x.start:
+		x.reason = cmp.Or(x.reason, ReasonInvalidInterval)
+		return
+	}
+	x.timeOK = true
+	if x.reason != "" {
+		return
+	}
+	if x.end-x.start > 24*60 {
+		x.reason = ReasonTooLong
+		return
+	}
+	d, why := s.match(r.Recipient, r.Service, x.date)
+	if d < 0 {
+		x.reason = why
+		return
+	}
+	x.dec = d
+	ds := &s.decisions[d]
+	switch {
+	case ds.d.Provider != r.Provider:
+		x.reason = ReasonWrongProvider
+	case ds.svc == nil:
+		x.reason = ReasonNoRate
+	case ds.svc.Unit == Day || ds.svc.Unit == Month:
+		x.reason = ReasonNotBillable
+	}
+}
+
+// AddAbsence takes an absence. Absences of any period may be given: one
+// that began in an earlier month still counts its days from its first.
+func (s *Settler) AddAbsence(a volume.Absence) {
+	x := absRec{a: a, invalid: a.Invalid != nil}
+	if a.Invalid != nil {
+		x.detail = a.Invalid.Error()
+	}
+	x.a.Invalid = nil
+	if i, ok := s.absSeen[a.ID]; ok && a.ID != "" {
+		if s.abs[i].a == x.a && s.abs[i].invalid == x.invalid {
+			return
+		}
+		for j := range s.abs {
+			if s.abs[j].a.ID == a.ID {
+				s.abs[j].dup = true
+			}
+		}
+		x.dup = true
+	} else {
+		s.absSeen[a.ID] = len(s.abs)
+	}
+	s.abs = append(s.abs, x)
+}
+
+// AddAdjustment takes an adjustment; those of other periods are ignored.
+func (s *Settler) AddAdjustment(a Adjustment) {
+	s.adjs = append(s.adjs, a)
+}
+
+// Settlement settles the period with the records taken so far.
+func (s *Settler) Settlement() *Settlement {
+	b := newBuilder(s)
+	// Reports: where they go.
+	for i := range s.recs {
+		x := &s.recs[i]
+		if !x.inPeriod {
+			continue
+		}
+		switch {
+		case x.dup:
+			b.unpaid(x.prov, -1, Unpaid{ID: x.r.ID, Reason: ReasonDuplicateID, Detail: "the id is used by reports with different content"})
+		case x.reason == reasonPending:
+			b.pending(x.prov, x.r.ID)
+		case x.reason != "":
+			u := Unpaid{ID: x.r.ID, Reason: x.reason, Detail: x.detail}
+			if x.timeOK {
+				u.Quantity, u.Unit = s.reportQuantity(x)
+			}
+			if x.reason == ReasonNoRate {
+				s.gap(x.r.ID, "service %s is not in the tariff", x.r.Service)
+			}
+			owner := x.prov
+			if x.reason == ReasonNoDecision {
+				owner = -1
+			}
+			if x.dec >= 0 {
+				u.Decision = s.decisions[x.dec].d.ID
+			}
+			b.unpaid(owner, -1, u)
+		default:
+			s.decisions[x.dec].visits = append(s.decisions[x.dec].visits, int32(i))
+		}
+	}
+	s.assignAbsences(b)
+	s.assignPresence(b)
+	for i := range s.decisions {
+		ds := &s.decisions[i]
+		if ds.svc == nil || ds.prov < 0 {
+			continue
+		}
+		switch ds.svc.Unit {
+		case Hour:
+			s.settleHours(b, i)
+		case Visit:
+			s.settleVisits(b, i)
+		case Month:
+			s.settleMonth(b, i)
+		case Day:
+			s.settleDays(b, i)
+		}
+		b.flush(i)
+	}
+	s.settleAdjustments(b)
+	for msg, ids := range s.gaps {
+		slices.Sort(ids)
+		s.issues = append(s.issues, Issue{Kind: IssueTariffGap, IDs: slices.Compact(ids), Message: msg})
+	}
+	s.gaps = map[string][]string{}
+	return b.finish()
+}
+
+func (s *Settler) gap(id, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	s.gaps[msg] = append(s.gaps[msg], id)
+}
+
+// reportQuantity is what an unpaid report would have been: staff-minutes of
+// its counted length, or one visit.
+func (s *Settler) reportQuantity(x *rec) (int64, Unit) {
+	svc, _ := s.t.Service(x.r.Service)
+	if svc != nil && svc.Unit == Visit {
+		return 1, Visit
+	}
+	return countedLength(svc, x.end-x.start) * int64(x.r.Staff), Minute
+}
+
+// countedLength applies step 1 of rules §5 to a visit of raw minutes.
+func countedLength(svc *Service, raw int64) int64 {
+	if svc == nil || svc.Unit != Hour {
+		return raw
+	}
+	if svc.FixedMinutes > 0 {
+		return int64(svc.FixedMinutes)
+	}
+	l := raw
+	if st := int64(svc.Rounding.Step); st > 1 {
+		switch svc.Rounding.Mode {
+		case RoundUp:
+			l = (l + st - 1) / st * st
+		case RoundDown:
+			l = l / st * st
+		case RoundNearest:
+			l = (l + st/2) / st * st
+			if st%2 == 1 && (raw%st)*2 >= st {
+				l = (raw/st + 1) * st
+			}
+		}
+	}
+	if m := int64(svc.MinMinutes); l < m {
+		l = m
+	}
+	return l
+}
+
+// rateAt returns the rate row for decision ds's attributes, component and
+// band on date, or -1.
+func (s *Settler) rateAt(ds *decState, component string, band int, date volume.Date) int {
+	k := rateCacheKey{profile: ds.profile, component: component, band: int16(band), date: date}
+	if r, ok := s.rateCache[k]; ok {
+		return int(r)
+	}
+	q := rateQuery{service: ds.d.Service, component: component, level: ds.d.Level,
+		extent: ds.d.Extent, area: ds.d.Area, regime: s.providers[ds.prov].Regime}
+	if band >= 0 {
+		q.band = s.t.bands.Code(band)
+	}
+	r := s.t.rate(q, date)
+	s.rateCache[k] = int32(r)
+	return r
+}
+
+func (s *Settler) describeRate(ds *decState, component string, band int, date volume.Date) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "no rate for service %s, component %s", ds.d.Service, component)
+	if band >= 0 {
+		fmt.Fprintf(&b, ", band %s", s.t.bands.Code(band))
+	}
+	for _, kv := range [][2]string{{"level", ds.d.Level}, {"extent", ds.d.Extent}, {"area", ds.d.Area}} {
+		if kv[1] != "" {
+			fmt.Fprintf(&b, ", %s %s", kv[0], kv[1])
+		}
+	}
+	fmt.Fprintf(&b, ", regime %s on %s", s.providers[ds.prov].Regime, date)
+	return b.String()
+}
+
+// grantedMinutes is granted_minutes for days dates (rules §5 step 4),
+// rounded half up to whole minutes.
+func (s *Settler) grantedMinutes(d *Decision, days int) int64 {
+	if days == 0 || d.GrantedPer == NotGranted {
+		return 0
+	}
+	q := d.GrantedHours.Mul(decimal.NewFromInt(int64(60 * days)))
+	var div int64 = 1
+	switch d.GrantedPer {
+	case PerWeek:
+		div = 7
+	case PerMonth:
+		div = int64(s.period.Days())
+	}
+	return q.DivRound(decimal.NewFromInt(div), 0).IntPart()
+}
+
+// splitBands splits [from, to) into bands: s.bandMin holds the minutes of
+// each band in s.touched, in order of first appearance.
+func (s *Settler) splitBands(from, to int64) {
+	for _, b := range s.touched {
+		s.bandMin[b] = 0
+	}
+	s.touched = s.touched[:0]
+	s.split.Split(from, to, func(band int, m int64) {
+		if s.bandMin[band] == 0 {
+			s.touched = append(s.touched, band)
+		}
+		s.bandMin[band] += m
+	})
+}
+
+func sortIDs(ids []string) []string {
+	sort.Strings(ids)
+	return slices.Compact(ids)
+}

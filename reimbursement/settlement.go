@@ -1,0 +1,267 @@
+package reimbursement
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/exempelby/ersattning/volume"
+)
+
+// A Settlement (ersättningsunderlag) is what a period pays each provider,
+// with what was not paid and why. Amounts are exact: every line's amount is
+// rounded once, and totals are sums of lines.
+type Settlement struct {
+	Period       volume.Period
+	Tariff       string // the tariff's name
+	CorrectionOf *CorrectionOf
+	Providers    []ProviderSettlement // by provider id
+	Unmatched    []Unpaid             // records tied to no provider, by id
+	Issues       []Issue
+	Total        decimal.Decimal
+}
+
+// CorrectionOf names the settlement a correction corrects (rules §10).
+type CorrectionOf struct {
+	Period volume.Period
+	Total  decimal.Decimal
+}
+
+// A ProviderSettlement is one provider's part of a settlement.
+type ProviderSettlement struct {
+	Provider string
+	Regime   Regime
+	Lines    []Line
+	Unpaid   []Unpaid // by id, then reason
+	Pending  []string // ids of records awaiting approval, sorted
+	Total    decimal.Decimal
+}
+
+// A Line is one decision's quantity of one service, component, band, rate
+// row and factor in the period, with what it pays and the evidence:
+//
+//	Amount = round(Quantity × Price × Factor / Divisor)
+//
+// rounded half away from zero to whole öre. Reports lists the ids of the
+// records that fed the line (visits, absences, presence, adjustments).
+type Line struct {
+	Recipient string
+	Decision  string
+	Service   string
+	Component string // base, declined, absence, a day component, markup:<code>, adjustment
+	Band      string // empty on day, month, markup and adjustment lines
+	Unit      Unit   // Minute, Day, Visit, Month or SEK
+	Quantity  decimal.Decimal
+	Price     decimal.Decimal
+	Factor    decimal.Decimal
+	Divisor   decimal.Decimal
+	Amount    decimal.Decimal
+	RateFrom  volume.Date // validity of the rate row; zero on markup and adjustment lines
+	RateTo    volume.Date // zero when open
+	Reports   []string
+}
+
+// An Unpaid entry says what of a record was not paid and why. Quantity is
+// what was not paid, in Unit; Unit is NoUnit when no quantity can be known.
+type Unpaid struct {
+	ID       string
+	Quantity int64
+	Unit     Unit
+	Reason   Reason
+	Decision string // the decision the record was tied to, if any
+	Detail   string // for the reader: what exactly was wrong
+}
+
+// An Issue is a problem with the data or the tariff that the run went past.
+type Issue struct {
+	Kind    string
+	IDs     []string
+	Message string
+}
+
+// amountOf computes round(q × price × percent/100 / divisor) to öre.
+func amountOf(q, price, percent decimal.Decimal, divisor int64) decimal.Decimal {
+	return q.Mul(price).Mul(percent).DivRound(decimal.NewFromInt(divisor*100), 2)
+}
+
+// Provider returns the settlement of provider id.
+func (s *Settlement) Provider(id string) (*ProviderSettlement, bool) {
+	for i := range s.Providers {
+		if s.Providers[i].Provider == id {
+			return &s.Providers[i], true
+		}
+	}
+	return nil, false
+}
+
+// JSON form (formats.md).
+
+type jsonSettlement struct {
+	Period       string            `json:"period"`
+	Tariff       string            `json:"tariff"`
+	CorrectionOf *jsonCorrectionOf `json:"correction_of"`
+	Providers    []jsonProvider    `json:"providers"`
+	Unmatched    []jsonUnpaid      `json:"unmatched"`
+	Issues       []jsonIssue       `json:"issues"`
+	Total        string            `json:"total"`
+}
+
+type jsonCorrectionOf struct {
+	Period string `json:"period"`
+	Total  string `json:"total"`
+}
+
+type jsonProvider struct {
+	Provider string       `json:"provider"`
+	Regime   string       `json:"regime"`
+	Lines    []jsonLine   `json:"lines"`
+	Unpaid   []jsonUnpaid `json:"unpaid"`
+	Pending  []string     `json:"pending"`
+	Total    string       `json:"total"`
+}
+
+type jsonLine struct {
+	Recipient string   `json:"recipient"`
+	Decision  string   `json:"decision"`
+	Service   string   `json:"service"`
+	Component string   `json:"component"`
+	Band      string   `json:"band"`
+	Unit      string   `json:"unit"`
+	Quantity  string   `json:"quantity"`
+	Price     string   `json:"price"`
+	Factor    string   `json:"factor"`
+	Divisor   string   `json:"divisor"`
+	Amount    string   `json:"amount"`
+	RateFrom  string   `json:"rate_from,omitempty"`
+	RateTo    string   `json:"rate_to,omitempty"`
+	Reports   []string `json:"reports"`
+}
+
+type jsonUnpaid struct {
+	ID       string `json:"id"`
+	Quantity string `json:"quantity,omitempty"`
+	Unit     string `json:"unit,omitempty"`
+	Reason   string `json:"reason"`
+	Decision string `json:"decision,omitempty"`
+	Detail   string `json:"detail,omitempty"`
+}
+
+type jsonIssue struct {
+	Kind    string   `json:"kind"`
+	IDs     []string `json:"ids"`
+	Message string   `json:"message,omitempty"`
+}
+
+// money formats an amount with two decimals.
+func money(d decimal.Decimal) string { return d.StringFixed(2) }
+
+// price formats a price with at least two decimals.
+func priceString(d decimal.Decimal) string {
+	if e := -d.Exponent(); e > 2 {
+		return d.StringFixed(e)
+	}
+	return d.StringFixed(2)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func (u Unpaid) json() jsonUnpaid {
+	j := jsonUnpaid{ID: u.ID, Reason: string(u.Reason), Decision: u.Decision, Detail: u.Detail}
+	if u.Unit != NoUnit {
+		j.Quantity, j.Unit = fmt.Sprint(u.Quantity), u.Unit.String()
+	}
+	return j
+}
+
+func (l Line) json() jsonLine {
+	j := jsonLine{
+		Recipient: l.Recipient, Decision: l.Decision, Service: l.Service, Component: l.Component,
+		Band: l.Band, Unit: l.Unit.String(), Quantity: l.Quantity.String(), Price: priceString(l.Price),
+		Factor: l.Factor.String(), Divisor: l.Divisor.String(), Amount: money(l.Amount),
+		RateFrom: l.RateFrom.String(), RateTo: l.RateTo.String(), Reports: nonNil(l.Reports),
+	}
+	return j
+}
+
+// MarshalJSON writes the settlement in the JSON of formats.md.
+func (s *Settlement) MarshalJSON() ([]byte, error) {
+	j := jsonSettlement{Period: s.Period.String(), Tariff: s.Tariff, Total: money(s.Total),
+		Providers: []jsonProvider{}, Unmatched: []jsonUnpaid{}, Issues: []jsonIssue{}}
+	if s.CorrectionOf != nil {
+		j.CorrectionOf = &jsonCorrectionOf{Period: s.CorrectionOf.Period.String(), Total: money(s.CorrectionOf.Total)}
+	}
+	for _, p := range s.Providers {
+		jp := jsonProvider{Provider: p.Provider, Regime: p.Regime.String(), Total: money(p.Total),
+			Lines: []jsonLine{}, Unpaid: []jsonUnpaid{}, Pending: nonNil(p.Pending)}
+		for _, l := range p.Lines {
+			jp.Lines = append(jp.Lines, l.json())
+		}
+		for _, u := range p.Unpaid {
+			jp.Unpaid = append(jp.Unpaid, u.json())
+		}
+		j.Providers = append(j.Providers, jp)
+	}
+	for _, u := range s.Unmatched {
+		j.Unmatched = append(j.Unmatched, u.json())
+	}
+	for _, i := range s.Issues {
+		j.Issues = append(j.Issues, jsonIssue{Kind: i.Kind, IDs: nonNil(i.IDs), Message: i.Message})
+	}
+	return json.Marshal(j)
+}
+
+// WriteJSON writes the settlement as indented JSON with a final newline.
+func (s *Settlement) WriteJSON(w io.Writer) error {
+	b, err := s.MarshalJSON()
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, b, "", "  "); err != nil {
+		return err
+	}
+	buf.WriteByte('\n')
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// CSVColumns are the columns of the CSV form of a settlement's lines.
+var CSVColumns = []string{"provider", "regime", "recipient", "decision", "service", "component", "band",
+	"unit", "quantity", "price", "factor", "divisor", "amount", "rate_from", "rate_to", "reports"}
+
+// WriteCSV writes one row per line, provider first (formats.md). With
+// swedish set it uses ";" and decimal commas, as Swedish Excel reads.
+func (s *Settlement) WriteCSV(w io.Writer, swedish bool) error {
+	cw := csv.NewWriter(w)
+	num := func(v string) string { return v }
+	if swedish {
+		cw.Comma = ';'
+		num = func(v string) string { return strings.Replace(v, ".", ",", 1) }
+	}
+	if err := cw.Write(CSVColumns); err != nil {
+		return err
+	}
+	for _, p := range s.Providers {
+		for _, l := range p.Lines {
+			j := l.json()
+			row := []string{p.Provider, p.Regime.String(), j.Recipient, j.Decision, j.Service, j.Component, j.Band,
+				j.Unit, num(j.Quantity), num(j.Price), num(j.Factor), num(j.Divisor), num(j.Amount),
+				j.RateFrom, j.RateTo, strings.Join(j.Reports, " ")}
+			if err := cw.Write(row); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -1,0 +1,816 @@
+package reimbursement
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/exempelby/ersattning/volume"
+)
+
+// A Tariff (ersättningsmodell) is what a municipality pays: services, time
+// bands, date-valid rate rows, markups and the no-choice provider. It is
+// made by ParseTariff or LoadTariff from tariff.json (formats.md), which
+// check it whole; after that it is immutable and safe for concurrent use.
+// Its exported fields show the tariff as loaded, defaults filled in; do not
+// change them.
+type Tariff struct {
+	Name        string
+	Currency    string
+	DateSets    map[string][]volume.Date
+	Bands       []Band
+	DefaultBand string
+	Services    []Service
+	Rates       []Rate
+	Markups     []Markup
+	NoChoice    NoChoice
+
+	cal         *volume.Calendar
+	bands       *volume.Bands
+	defaultBand int
+	services    map[string]int
+	rates       map[string][]int // service code → indices into Rates
+}
+
+// A Band is a time band as the tariff writes it.
+type Band struct {
+	Code  string
+	Rules []BandRule
+}
+
+// A BandRule is one rule of a band: day types and a time range HH:MM.
+type BandRule struct {
+	Days     []string
+	From, To string
+}
+
+// RoundingMode is how a visit's length is rounded to a step.
+type RoundingMode uint8
+
+// The rounding modes. The zero mode does not round.
+const (
+	NoRounding RoundingMode = iota
+	RoundUp
+	RoundDown
+	RoundNearest // halves up
+)
+
+// Rounding rounds a visit's length to a multiple of Step minutes.
+type Rounding struct {
+	Step int
+	Mode RoundingMode
+}
+
+// An AbsenceRule says what an absence with Reason pays (rules §7): Steps in
+// order, then ThenPercent.
+type AbsenceRule struct {
+	Reason      string
+	Steps       []AbsenceStep
+	ThenPercent decimal.Decimal
+}
+
+// An AbsenceStep pays Days days at Percent.
+type AbsenceStep struct {
+	Days    int
+	Percent decimal.Decimal
+}
+
+// percent returns the percent paid on day n (1-based) of an absence.
+func (r AbsenceRule) percent(n int) decimal.Decimal {
+	for _, s := range r.Steps {
+		if n <= s.Days {
+			return s.Percent
+		}
+		n -= s.Days
+	}
+	return r.ThenPercent
+}
+
+// A Component is a part of a day service's pay, paid on stay days, after
+// end days, or both.
+type Component struct {
+	Code     string
+	Stay     bool
+	AfterEnd bool
+}
+
+// AfterEnd gives Days days of pay after a decision that ended for one of
+// Reasons.
+type AfterEnd struct {
+	Days    int
+	Reasons []string
+}
+
+// A Service is a service (insats) of the tariff and how it is paid.
+type Service struct {
+	Code string
+	Name string
+	Unit Unit // Hour, Day, Visit or Month
+	// Basis is Performed, Capped or Granted for hour services, Placement or
+	// Presence for day services; DefaultBasis otherwise.
+	Basis           Basis
+	CapPercent      decimal.Decimal // default 100
+	Rounding        Rounding
+	FixedMinutes    int                 // schablontid; 0 means none
+	MinMinutes      int                 // floor on a visit's length
+	DeclinedPercent decimal.NullDecimal // not valid: declined visits are not paid
+	Absence         []AbsenceRule
+	CountLastDay    bool // default true
+	Components      []Component
+	AfterEnd        AfterEnd
+	Prorate         bool // month services; default true
+}
+
+func (s *Service) absenceRule(reason string) (AbsenceRule, bool) {
+	for _, r := range s.Absence {
+		if r.Reason == reason {
+			return r, true
+		}
+	}
+	return AbsenceRule{}, false
+}
+
+// A Rate is a rate row: the price of a service, component and band for
+// the attributes it names, valid From..To inclusive (a zero To is open).
+// An empty attribute matches anything.
+type Rate struct {
+	Service   string
+	Component string
+	Band      string
+	Level     string
+	Extent    string
+	Area      string
+	Regime    Regime
+	From, To  volume.Date
+	Price     decimal.Decimal
+}
+
+// keys returns the number of attributes r names (its specificity).
+func (r *Rate) keys() int {
+	n := 0
+	for _, s := range [...]string{r.Component, r.Band, r.Level, r.Extent, r.Area} {
+		if s != "" {
+			n++
+		}
+	}
+	if r.Regime != AnyRegime {
+		n++
+	}
+	return n
+}
+
+func (r *Rate) valid(d volume.Date) bool {
+	return !d.Before(r.From) && (r.To.IsZero() || !d.After(r.To))
+}
+
+// A Markup adds Percent of a provider's line amounts per service, for the
+// providers of Regimes (all when empty) and Services (all when empty).
+type Markup struct {
+	Code     string
+	Percent  decimal.Decimal
+	Regimes  []Regime
+	Services []string
+}
+
+func (m *Markup) applies(regime Regime, service string) bool {
+	ok := len(m.Regimes) == 0
+	for _, r := range m.Regimes {
+		ok = ok || r == regime
+	}
+	if !ok || len(m.Services) == 0 {
+		return ok
+	}
+	for _, s := range m.Services {
+		if s == service {
+			return true
+		}
+	}
+	return false
+}
+
+// NoChoice names the no-choice provider (ickevalsalternativ) that serves
+// decisions without a provider: ByArea by the decision's area, else
+// Provider.
+type NoChoice struct {
+	Provider string
+	ByArea   map[string]string
+}
+
+// For returns the no-choice provider of a decision in area, or "".
+func (n NoChoice) For(area string) string {
+	if p, ok := n.ByArea[area]; ok && area != "" {
+		return p
+	}
+	return n.Provider
+}
+
+// A TariffError lists every problem found when loading a tariff.
+type TariffError struct {
+	File     string
+	Problems []Problem
+}
+
+func (e *TariffError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "reimbursement: %s: ", e.File)
+	if len(e.Problems) == 1 {
+		b.WriteString(e.Problems[0].String())
+		return b.String()
+	}
+	fmt.Fprintf(&b, "%d problems:", len(e.Problems))
+	for _, p := range e.Problems {
+		b.WriteString("\n\t")
+		b.WriteString(p.String())
+	}
+	return b.String()
+}
+
+// LoadTariff reads and checks the tariff in file.
+func LoadTariff(file string) (*Tariff, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("reimbursement: %w", err)
+	}
+	return ParseTariff(data, filepath.Base(file))
+}
+
+// MustParseTariff is like ParseTariff but panics on error. It is meant for
+// tests and hard-coded tariffs.
+func MustParseTariff(data string) *Tariff {
+	t, err := ParseTariff([]byte(data), "tariff.json")
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// ParseTariff reads and checks a tariff in the JSON of formats.md; file
+// names it in errors. Every problem is reported, not just the first, as a
+// *TariffError whose problems carry JSON paths. Unknown fields are
+// problems: a misspelt rule must not be silently ignored.
+func ParseTariff(data []byte, file string) (*Tariff, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil {
+		var se *json.SyntaxError
+		msg := err.Error()
+		if errors.As(err, &se) {
+			line, col := position(data, se.Offset)
+			msg = fmt.Sprintf("line %d, column %d: %v", line, col, err)
+		}
+		return nil, &TariffError{File: file, Problems: []Problem{{Message: "not valid JSON: " + msg}}}
+	}
+	if dec.More() {
+		return nil, &TariffError{File: file, Problems: []Problem{{Message: "not valid JSON: more than one value"}}}
+	}
+	w := &walker{}
+	t := w.tariff(doc)
+	if len(w.problems) > 0 {
+		return nil, &TariffError{File: file, Problems: w.problems}
+	}
+	return t, nil
+}
+
+func position(data []byte, offset int64) (line, col int) {
+	line, col = 1, 1
+	for i := 0; i < len(data) && int64(i) < offset; i++ {
+		if data[i] == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
+
+func (w *walker) tariff(doc any) *Tariff {
+	m, ok := w.object("", doc, "name", "currency", "date_sets", "bands", "default_band",
+		"services", "rates", "markups", "no_choice")
+	if !ok {
+		return nil
+	}
+	t := &Tariff{
+		Name:     w.str("", m, "name", false),
+		Currency: w.str("", m, "currency", false),
+		DateSets: map[string][]volume.Date{},
+		services: map[string]int{},
+		rates:    map[string][]int{},
+	}
+	if t.Currency == "" {
+		t.Currency = "SEK"
+	} else if t.Currency != "SEK" {
+		w.fail("currency", "%q: only SEK is supported", t.Currency)
+	}
+	if ds, ok := m["date_sets"]; ok {
+		if sets, ok := w.freeObject("date_sets", ds); ok {
+			for name, v := range sets {
+				path := join("date_sets", name)
+				for i, s := range w.strings(path, v) {
+					d, err := volume.ParseDate(s)
+					if err != nil {
+						w.fail(index(path, i), "%q is not a date YYYY-MM-DD", s)
+						continue
+					}
+					t.DateSets[name] = append(t.DateSets[name], d)
+				}
+				if _, ok := t.DateSets[name]; !ok {
+					t.DateSets[name] = nil
+				}
+			}
+		}
+	}
+	cal, err := volume.NewCalendar(t.DateSets)
+	if err != nil {
+		w.fail("date_sets", "%v", err)
+		cal, _ = volume.NewCalendar(nil)
+	}
+	t.cal = cal
+	w.bands(t, m)
+	for i, v := range w.array("services", m["services"]) {
+		w.service(t, index("services", i), v)
+	}
+	if _, ok := m["services"]; !ok {
+		w.fail("services", "missing")
+	}
+	for i, v := range w.array("rates", m["rates"]) {
+		w.rate(t, index("rates", i), v)
+	}
+	w.checkRates(t)
+	for i, v := range w.array("markups", m["markups"]) {
+		w.markup(t, index("markups", i), v)
+	}
+	if v, ok := m["no_choice"]; ok && v != nil {
+		if nc, ok := w.object("no_choice", v, "provider", "by_area"); ok {
+			t.NoChoice.Provider = w.str("no_choice", nc, "provider", false)
+			if ba, ok := nc["by_area"]; ok {
+				if areas, ok := w.freeObject("no_choice.by_area", ba); ok {
+					t.NoChoice.ByArea = map[string]string{}
+					for area := range areas {
+						t.NoChoice.ByArea[area] = w.str("no_choice.by_area", areas, area, true)
+					}
+				}
+			}
+		}
+	}
+	return t
+}
+
+func (w *walker) bands(t *Tariff, m map[string]any) {
+	list := w.array("bands", m["bands"])
+	if len(list) == 0 {
+		w.fail("bands", "missing: a tariff needs at least one time band")
+		return
+	}
+	var compiled []volume.Band
+	ok := true
+	for i, v := range list {
+		path := index("bands", i)
+		bm, isObj := w.object(path, v, "code", "name", "rules")
+		if !isObj {
+			ok = false
+			continue
+		}
+		b := Band{Code: w.str(path, bm, "code", true)}
+		if b.Code != "" && slicesIndex(t.Bands, b.Code) >= 0 {
+			w.fail(join(path, "code"), "band %q is listed twice", b.Code)
+		}
+		vb := volume.Band{Code: b.Code}
+		rules := w.array(join(path, "rules"), bm["rules"])
+		if len(rules) == 0 {
+			w.fail(join(path, "rules"), "missing: a band needs at least one rule")
+		}
+		for j, rv := range rules {
+			rpath := index(join(path, "rules"), j)
+			rm, isObj := w.object(rpath, rv, "days", "from", "to")
+			if !isObj {
+				ok = false
+				continue
+			}
+			r := BandRule{Days: w.strings(join(rpath, "days"), rm["days"]),
+				From: w.str(rpath, rm, "from", true), To: w.str(rpath, rm, "to", true)}
+			var vr volume.BandRule
+			if len(r.Days) == 0 {
+				w.fail(join(rpath, "days"), "missing: name at least one day type")
+			}
+			for k, d := range r.Days {
+				dt, known := t.cal.DayType(d)
+				if !known {
+					w.fail(index(join(rpath, "days"), k), "unknown day type %q (mon…sun, holiday, eve, all or a date set)", d)
+					ok = false
+				}
+				vr.Days |= dt
+			}
+			var err error
+			if vr.From, err = volume.ParseClock(r.From); err != nil && r.From != "" {
+				w.fail(join(rpath, "from"), "%q is not a time HH:MM", r.From)
+				ok = false
+			}
+			if vr.To, err = volume.ParseClock(r.To); err != nil && r.To != "" {
+				w.fail(join(rpath, "to"), "%q is not a time HH:MM", r.To)
+				ok = false
+			}
+			if vr.From == 1440 {
+				w.fail(join(rpath, "from"), "24:00 is not a start time")
+				ok = false
+			}
+			b.Rules = append(b.Rules, r)
+			vb.Rules = append(vb.Rules, vr)
+		}
+		t.Bands = append(t.Bands, b)
+		compiled = append(compiled, vb)
+	}
+	t.DefaultBand = w.str("", m, "default_band", true)
+	t.defaultBand = -1
+	if t.DefaultBand != "" {
+		t.defaultBand = slicesIndex(t.Bands, t.DefaultBand)
+		if t.defaultBand < 0 {
+			w.fail("default_band", "%q is not a band of the tariff", t.DefaultBand)
+		}
+	}
+	if !ok {
+		return
+	}
+	bands, err := volume.NewBands(compiled)
+	if err != nil {
+		w.fail("bands", "%v", strings.TrimPrefix(err.Error(), "volume: "))
+		return
+	}
+	t.bands = bands
+}
+
+func slicesIndex(bands []Band, code string) int {
+	for i, b := range bands {
+		if b.Code == code {
+			return i
+		}
+	}
+	return -1
+}
+
+func (w *walker) percent(path string, m map[string]any, key string, def string) decimal.Decimal {
+	d, ok := w.dec(path, m, key, false)
+	if !ok {
+		return decimal.RequireFromString(def)
+	}
+	return d
+}
+
+func (w *walker) service(t *Tariff, path string, v any) {
+	m, ok := w.object(path, v, "code", "name", "unit", "basis", "cap_percent", "rounding",
+		"fixed_minutes", "min_minutes", "declined_percent", "absence", "count_last_day",
+		"components", "after_end", "prorate")
+	if !ok {
+		return
+	}
+	s := Service{
+		Code:         w.str(path, m, "code", true),
+		Name:         w.str(path, m, "name", false),
+		FixedMinutes: w.integer(path, m, "fixed_minutes", 0, 0, 1440),
+		MinMinutes:   w.integer(path, m, "min_minutes", 0, 0, 1440),
+		CountLastDay: w.boolean(path, m, "count_last_day", true),
+		Prorate:      w.boolean(path, m, "prorate", true),
+		CapPercent:   w.percent(path, m, "cap_percent", "100"),
+	}
+	if _, dup := t.services[s.Code]; dup && s.Code != "" {
+		w.fail(join(path, "code"), "service %q is listed twice", s.Code)
+	}
+	unit := w.str(path, m, "unit", true)
+	switch unit {
+	case "hour":
+		s.Unit = Hour
+	case "day":
+		s.Unit = Day
+	case "visit":
+		s.Unit = Visit
+	case "month":
+		s.Unit = Month
+	case "":
+	default:
+		w.fail(join(path, "unit"), "%q is not hour, day, visit or month", unit)
+	}
+	basis := w.str(path, m, "basis", false)
+	switch {
+	case basis == "":
+		switch s.Unit {
+		case Hour:
+			s.Basis = Performed
+		case Day:
+			s.Basis = Placement
+		}
+	case s.Unit == Hour && (basis == "performed" || basis == "capped" || basis == "granted"),
+		s.Unit == Day && (basis == "placement" || basis == "presence"):
+		for i, n := range basisNames {
+			if n == basis {
+				s.Basis = Basis(i)
+			}
+		}
+	default:
+		w.fail(join(path, "basis"), "%q is not a basis of a %s service", basis, unit)
+	}
+	if s.CapPercent.Sign() <= 0 {
+		w.fail(join(path, "cap_percent"), "%s must be more than 0", s.CapPercent)
+	}
+	if rv, ok := m["rounding"]; ok && rv != nil {
+		rpath := join(path, "rounding")
+		if rm, ok := w.object(rpath, rv, "step", "mode"); ok {
+			s.Rounding.Step = w.integer(rpath, rm, "step", 1, 1, 1440)
+			switch mode := w.str(rpath, rm, "mode", true); mode {
+			case "up":
+				s.Rounding.Mode = RoundUp
+			case "down":
+				s.Rounding.Mode = RoundDown
+			case "nearest":
+				s.Rounding.Mode = RoundNearest
+			case "":
+			default:
+				w.fail(join(rpath, "mode"), "%q is not up, down or nearest", mode)
+			}
+		}
+	}
+	if d, ok := w.dec(path, m, "declined_percent", false); ok {
+		if d.Sign() < 0 || d.GreaterThan(decimal.NewFromInt(100)) {
+			w.fail(join(path, "declined_percent"), "%s is not a percent from 0 to 100", d)
+		}
+		s.DeclinedPercent = decimal.NullDecimal{Decimal: d, Valid: true}
+	}
+	for i, av := range w.array(join(path, "absence"), m["absence"]) {
+		apath := index(join(path, "absence"), i)
+		am, ok := w.object(apath, av, "reason", "steps", "then_percent")
+		if !ok {
+			continue
+		}
+		r := AbsenceRule{Reason: w.str(apath, am, "reason", true), ThenPercent: w.percent(apath, am, "then_percent", "100")}
+		if _, dup := s.absenceRule(r.Reason); dup {
+			w.fail(join(apath, "reason"), "reason %q has two rules", r.Reason)
+		}
+		w.nonNegative(join(apath, "then_percent"), r.ThenPercent)
+		for j, sv := range w.array(join(apath, "steps"), am["steps"]) {
+			spath := index(join(apath, "steps"), j)
+			sm, ok := w.object(spath, sv, "days", "percent")
+			if !ok {
+				continue
+			}
+			step := AbsenceStep{Days: w.integer(spath, sm, "days", 0, 1, 100000)}
+			if _, ok := sm["days"]; !ok {
+				w.fail(join(spath, "days"), "missing")
+			}
+			step.Percent, _ = w.dec(spath, sm, "percent", true)
+			w.nonNegative(join(spath, "percent"), step.Percent)
+			r.Steps = append(r.Steps, step)
+		}
+		s.Absence = append(s.Absence, r)
+	}
+	for i, cv := range w.array(join(path, "components"), m["components"]) {
+		cpath := index(join(path, "components"), i)
+		cm, ok := w.object(cpath, cv, "code", "on")
+		if !ok {
+			continue
+		}
+		c := Component{Code: w.str(cpath, cm, "code", true)}
+		for j, on := range w.strings(join(cpath, "on"), cm["on"]) {
+			switch on {
+			case "stay":
+				c.Stay = true
+			case "after_end":
+				c.AfterEnd = true
+			default:
+				w.fail(index(join(cpath, "on"), j), "%q is not stay or after_end", on)
+			}
+		}
+		if !c.Stay && !c.AfterEnd {
+			w.fail(join(cpath, "on"), "missing: say stay, after_end or both")
+		}
+		s.Components = append(s.Components, c)
+	}
+	if len(s.Components) > 0 && s.Unit != Day {
+		w.fail(join(path, "components"), "only day services have components")
+	}
+	if len(s.Components) == 0 {
+		s.Components = []Component{{Code: "base", Stay: true}}
+	}
+	if av, ok := m["after_end"]; ok && av != nil {
+		apath := join(path, "after_end")
+		if am, ok := w.object(apath, av, "days", "reasons"); ok {
+			s.AfterEnd.Days = w.integer(apath, am, "days", 0, 0, 366)
+			s.AfterEnd.Reasons = w.strings(join(apath, "reasons"), am["reasons"])
+		}
+	}
+	if s.Code != "" {
+		t.services[s.Code] = len(t.Services)
+	}
+	t.Services = append(t.Services, s)
+}
+
+func (w *walker) nonNegative(path string, d decimal.Decimal) {
+	if d.Sign() < 0 {
+		w.fail(path, "%s must not be negative", d)
+	}
+}
+
+func (w *walker) rate(t *Tariff, path string, v any) {
+	m, ok := w.object(path, v, "service", "component", "band", "level", "extent", "area",
+		"regime", "from", "to", "price")
+	if !ok {
+		return
+	}
+	r := Rate{
+		Service:   w.str(path, m, "service", true),
+		Component: w.str(path, m, "component", false),
+		Band:      w.str(path, m, "band", false),
+		Level:     w.str(path, m, "level", false),
+		Extent:    w.str(path, m, "extent", false),
+		Area:      w.str(path, m, "area", false),
+		From:      w.date(path, m, "from", true),
+		To:        w.date(path, m, "to", false),
+	}
+	r.Price, _ = w.dec(path, m, "price", true)
+	w.nonNegative(join(path, "price"), r.Price)
+	if reg := w.str(path, m, "regime", false); reg != "" {
+		var err error
+		if r.Regime, err = ParseRegime(reg); err != nil {
+			w.fail(join(path, "regime"), "%q is not municipal or private", reg)
+		}
+	}
+	if !r.To.IsZero() && r.To.Before(r.From) {
+		w.fail(join(path, "to"), "%s is before from %s", r.To, r.From)
+	}
+	si, known := t.services[r.Service]
+	if !known && r.Service != "" {
+		w.fail(join(path, "service"), "%q is not a service of the tariff", r.Service)
+	}
+	if r.Band != "" && slicesIndex(t.Bands, r.Band) < 0 {
+		w.fail(join(path, "band"), "%q is not a band of the tariff", r.Band)
+	}
+	if known && r.Component != "" {
+		s := &t.Services[si]
+		found := false
+		for _, c := range s.Components {
+			found = found || c.Code == r.Component
+		}
+		if !found {
+			w.fail(join(path, "component"), "%q is not a component of service %q", r.Component, r.Service)
+		}
+	}
+	t.rates[r.Service] = append(t.rates[r.Service], len(t.Rates))
+	t.Rates = append(t.Rates, r)
+}
+
+// compatible reports whether some attributes match both a and b.
+func compatible(a, b *Rate) bool {
+	same := func(x, y string) bool { return x == "" || y == "" || x == y }
+	return same(a.Component, b.Component) && same(a.Band, b.Band) && same(a.Level, b.Level) &&
+		same(a.Extent, b.Extent) && same(a.Area, b.Area) &&
+		(a.Regime == AnyRegime || b.Regime == AnyRegime || a.Regime == b.Regime)
+}
+
+func overlapDates(a, b *Rate) (from, to volume.Date, ok bool) {
+	from = a.From
+	if b.From.After(from) {
+		from = b.From
+	}
+	to = a.To
+	if to.IsZero() || (!b.To.IsZero() && b.To.Before(to)) {
+		to = b.To
+	}
+	return from, to, to.IsZero() || !to.Before(from)
+}
+
+// checkRates rejects rows that could tie (rules §8): two compatible rows
+// naming as many keys, valid on a common date, unless a row naming the
+// keys of both covers those dates.
+func (w *walker) checkRates(t *Tariff) {
+	codes := make([]string, 0, len(t.rates))
+	for c := range t.rates {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	for _, code := range codes {
+		idx := t.rates[code]
+		for x := 0; x < len(idx); x++ {
+			for y := x + 1; y < len(idx); y++ {
+				a, b := &t.Rates[idx[x]], &t.Rates[idx[y]]
+				if a.keys() != b.keys() || !compatible(a, b) {
+					continue
+				}
+				from, to, ok := overlapDates(a, b)
+				if !ok || w.resolved(t, idx, a, b, from, to) {
+					continue
+				}
+				if a.Component == b.Component && a.Band == b.Band && a.Level == b.Level &&
+					a.Extent == b.Extent && a.Area == b.Area && a.Regime == b.Regime {
+					w.fail(fmt.Sprintf("rates[%d]", idx[y]), "valid on the same dates as rates[%d] for the same keys (from %s)", idx[x], from)
+				} else {
+					w.fail(fmt.Sprintf("rates[%d]", idx[y]), "ties with rates[%d]: both name %d keys and match the same visits from %s", idx[x], a.keys(), from)
+				}
+			}
+		}
+	}
+}
+
+// resolved reports whether a more specific row covers every case where a
+// and b both match, on every date from..to.
+func (w *walker) resolved(t *Tariff, idx []int, a, b *Rate, from, to volume.Date) bool {
+	pick := func(x, y string) string {
+		if x != "" {
+			return x
+		}
+		return y
+	}
+	want := Rate{Component: pick(a.Component, b.Component), Band: pick(a.Band, b.Band),
+		Level: pick(a.Level, b.Level), Extent: pick(a.Extent, b.Extent), Area: pick(a.Area, b.Area), Regime: a.Regime}
+	if want.Regime == AnyRegime {
+		want.Regime = b.Regime
+	}
+	if want.keys() == a.keys() {
+		return false // same keys: a real clash
+	}
+	for _, i := range idx {
+		c := &t.Rates[i]
+		if c.keys() <= a.keys() {
+			continue
+		}
+		covers := func(x, y string) bool { return x == "" || x == y }
+		if covers(c.Component, want.Component) && covers(c.Band, want.Band) && covers(c.Level, want.Level) &&
+			covers(c.Extent, want.Extent) && covers(c.Area, want.Area) &&
+			(c.Regime == AnyRegime || c.Regime == want.Regime) &&
+			!c.From.After(from) && (c.To.IsZero() || (!to.IsZero() && !c.To.Before(to))) {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *walker) markup(t *Tariff, path string, v any) {
+	m, ok := w.object(path, v, "code", "percent", "regimes", "services")
+	if !ok {
+		return
+	}
+	mk := Markup{Code: w.str(path, m, "code", true)}
+	mk.Percent, _ = w.dec(path, m, "percent", true)
+	for i, r := range w.strings(join(path, "regimes"), m["regimes"]) {
+		reg, err := ParseRegime(r)
+		if err != nil {
+			w.fail(index(join(path, "regimes"), i), "%q is not municipal or private", r)
+		}
+		mk.Regimes = append(mk.Regimes, reg)
+	}
+	for i, s := range w.strings(join(path, "services"), m["services"]) {
+		if _, ok := t.services[s]; !ok {
+			w.fail(index(join(path, "services"), i), "%q is not a service of the tariff", s)
+		}
+		mk.Services = append(mk.Services, s)
+	}
+	t.Markups = append(t.Markups, mk)
+}
+
+// Service returns the service with code.
+func (t *Tariff) Service(code string) (*Service, bool) {
+	i, ok := t.services[code]
+	if !ok {
+		return nil, false
+	}
+	return &t.Services[i], true
+}
+
+// Calendar returns the tariff's calendar: Swedish holidays and its date sets.
+func (t *Tariff) Calendar() *volume.Calendar { return t.cal }
+
+// TimeBands returns the tariff's compiled time bands.
+func (t *Tariff) TimeBands() *volume.Bands { return t.bands }
+
+// rateQuery is what a rate row is matched against.
+type rateQuery struct {
+	service, component, band, level, extent, area string
+	regime                                        Regime
+}
+
+// rate returns the index of the most specific rate row matching q on date,
+// or -1 (rules §8). Rows that tie were rejected at load; should one remain,
+// the first in tariff order wins.
+func (t *Tariff) rate(q rateQuery, date volume.Date) int {
+	best, bestKeys := -1, -1
+	for _, i := range t.rates[q.service] {
+		r := &t.Rates[i]
+		if !r.valid(date) ||
+			(r.Component != "" && r.Component != q.component) ||
+			(r.Band != "" && r.Band != q.band) ||
+			(r.Level != "" && r.Level != q.level) ||
+			(r.Extent != "" && r.Extent != q.extent) ||
+			(r.Area != "" && r.Area != q.area) ||
+			(r.Regime != AnyRegime && r.Regime != q.regime) {
+			continue
+		}
+		if k := r.keys(); k > bestKeys {
+			best, bestKeys = i, k
+		}
+	}
+	return best
+}

@@ -1,0 +1,221 @@
+package reimbursement
+
+import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/exempelby/ersattning/volume"
+)
+
+// Regime is how a provider is run. The zero Regime is no regime: on a rate
+// row it means "any regime".
+type Regime uint8
+
+// The regimes of rules §1.
+const (
+	AnyRegime Regime = iota
+	Municipal        // egen regi
+	Private          // LOV/LOU, private provider
+)
+
+// String returns "municipal", "private", or "" for AnyRegime.
+func (r Regime) String() string {
+	switch r {
+	case AnyRegime:
+		return ""
+	case Municipal:
+		return "municipal"
+	case Private:
+		return "private"
+	}
+	return fmt.Sprintf("%%!Regime(%d)", uint8(r))
+}
+
+// ParseRegime parses "municipal" or "private".
+func ParseRegime(s string) (Regime, error) {
+	switch s {
+	case "municipal":
+		return Municipal, nil
+	case "private":
+		return Private, nil
+	}
+	return 0, fmt.Errorf("reimbursement: ParseRegime(%q): not municipal or private", s)
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (r Regime) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// Unit is what a quantity counts: a service's unit (Hour, Day, Visit,
+// Month) or a line's (Minute, Day, Visit, Month, SEK). The zero Unit means no
+// quantity.
+type Unit uint8
+
+// The units.
+const (
+	NoUnit Unit = iota
+	Hour
+	Minute
+	Day
+	Visit
+	Month
+	SEK
+)
+
+var unitNames = [...]string{"", "hour", "minute", "day", "visit", "month", "SEK"}
+
+// String returns the unit's name as the formats write it.
+func (u Unit) String() string {
+	if int(u) < len(unitNames) {
+		return unitNames[u]
+	}
+	return fmt.Sprintf("%%!Unit(%d)", uint8(u))
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (u Unit) MarshalText() ([]byte, error) { return []byte(u.String()), nil }
+
+// Basis is how a service's volume is counted (rules §5, §6).
+type Basis uint8
+
+// The bases. The zero Basis is the unit's default: Performed for hour
+// services, Placement for day services.
+const (
+	DefaultBasis Basis = iota
+	Performed          // utförd tid
+	Capped             // utförd tid, högst beviljad tid
+	Granted            // beviljad tid
+	Placement          // every stay day of the decision
+	Presence           // approved presence days
+)
+
+var basisNames = [...]string{"", "performed", "capped", "granted", "placement", "presence"}
+
+// String returns the basis as the tariff writes it.
+func (b Basis) String() string {
+	if int(b) < len(basisNames) {
+		return basisNames[b]
+	}
+	return fmt.Sprintf("%%!Basis(%d)", uint8(b))
+}
+
+// Per is the period of a decision's granted hours.
+type Per uint8
+
+// The periods of granted hours. The zero Per means nothing is granted.
+const (
+	NotGranted Per = iota
+	PerDay
+	PerWeek
+	PerMonth
+)
+
+var perNames = [...]string{"", "day", "week", "month"}
+
+// String returns "day", "week", "month" or "".
+func (p Per) String() string {
+	if int(p) < len(perNames) {
+		return perNames[p]
+	}
+	return fmt.Sprintf("%%!Per(%d)", uint8(p))
+}
+
+// ParsePer parses "day", "week" or "month"; "" is NotGranted.
+func ParsePer(s string) (Per, error) {
+	for i, n := range perNames {
+		if n == s {
+			return Per(i), nil
+		}
+	}
+	return 0, fmt.Errorf("reimbursement: ParsePer(%q): not day, week or month", s)
+}
+
+// A Provider is a care provider (utförare).
+type Provider struct {
+	ID     string
+	Name   string
+	Regime Regime
+}
+
+// End reasons of a decision.
+const (
+	EndDeceased = "deceased"
+	EndMoved    = "moved"
+	EndOther    = "other"
+)
+
+// A Decision (biståndsbeslut) grants a recipient a service from a provider
+// between From and To, inclusive. A zero To is open-ended. An empty Provider
+// is the tariff's no-choice provider (ickevalsalternativ).
+type Decision struct {
+	ID           string
+	Recipient    string
+	Provider     string
+	Service      string
+	From, To     volume.Date
+	GrantedHours decimal.Decimal // per GrantedPer
+	GrantedPer   Per
+	Level        string // nivå
+	Extent       string // omfattning
+	Area         string // e.g. tätort, landsbygd
+	Staff        int    // granted staff; 0 means 1
+	EndReason    string // deceased, moved, other or ""
+	Invalid      error  // non-nil when the row could not be read
+}
+
+// Contains reports whether d is valid on date.
+func (d Decision) Contains(date volume.Date) bool {
+	return !date.Before(d.From) && (d.To.IsZero() || !date.After(d.To))
+}
+
+// An Adjustment (avdrag, vite, manuell justering) is a signed amount for a
+// provider and period, with a reason, optionally for one recipient and
+// service.
+type Adjustment struct {
+	ID        string
+	Provider  string
+	Period    volume.Period
+	Amount    decimal.Decimal
+	Reason    string
+	Recipient string
+	Service   string
+	Invalid   error
+}
+
+// Reason is why a record, or part of one, is not paid.
+type Reason string
+
+// The reasons of the rules.
+const (
+	ReasonNotApproved     Reason = "not-approved"
+	ReasonNoDecision      Reason = "no-decision"
+	ReasonWrongProvider   Reason = "wrong-provider"
+	ReasonUnknownProvider Reason = "unknown-provider"
+	ReasonDuplicateID     Reason = "duplicate-id"
+	ReasonInvalidInput    Reason = "invalid-input"
+	ReasonDecisionConfl   Reason = "decision-conflict"
+	ReasonAmbiguousTime   Reason = "ambiguous-time"
+	ReasonInvalidTime     Reason = "invalid-time"
+	ReasonInvalidInterval Reason = "invalid-interval"
+	ReasonTooLong         Reason = "too-long"
+	ReasonZeroLength      Reason = "zero-length"
+	ReasonStaffNotGranted Reason = "staff-not-granted"
+	ReasonOverlap         Reason = "overlap"
+	ReasonOverGranted     Reason = "over-granted"
+	ReasonDeclinedNotPaid Reason = "declined-not-paid"
+	ReasonNoRate          Reason = "no-rate"
+	// ReasonNotBillable is given to a time report against a day or month
+	// service, and to a presence against a service that is not paid by
+	// presence: such records never change pay.
+	ReasonNotBillable Reason = "not-billable"
+	// ReasonDuplicateDate is given to a second approved presence of one
+	// recipient and service on one date.
+	ReasonDuplicateDate Reason = "duplicate-date"
+)
+
+// Issue kinds of a settlement.
+const (
+	IssueDecisionConflict = "decision-conflict"
+	IssueTariffGap        = "tariff-gap"
+	IssueInvalidDecision  = "invalid-decision"
+)

@@ -1,0 +1,145 @@
+package volume
+
+import (
+	"fmt"
+	"io"
+)
+
+// A ReportReader decodes reports.csv (formats.md) one report at a time.
+type ReportReader struct {
+	c      *CSVReader
+	header bool
+}
+
+// NewReportReader returns a reader of the time reports in r, naming file in
+// its errors.
+func NewReportReader(r io.Reader, file string) *ReportReader {
+	return &ReportReader{c: NewCSVReader(r, file)}
+}
+
+// CSV returns the underlying CSVReader, to set Comma before the first Read.
+func (r *ReportReader) CSV() *CSVReader { return r.c }
+
+// Read returns the next report, or io.EOF after the last. A file without
+// the required columns gives a *ParseError naming every missing one, and no
+// report. A row that cannot be read is still returned, with what could be
+// read and Invalid holding every problem of the row (each a *ParseError), so
+// that it can be accounted for.
+func (r *ReportReader) Read() (Report, error) {
+	if !r.header {
+		if err := r.c.ReadHeader("id", "recipient", "provider", "service", "start", "end"); err != nil {
+			return Report{}, err
+		}
+		r.header = true
+	}
+	err := r.c.Next()
+	if err == io.EOF {
+		return Report{}, io.EOF
+	}
+	row := r.c.Row(err)
+	rep := Report{
+		ID:        row.Required("id"),
+		Recipient: row.Required("recipient"),
+		Provider:  row.Required("provider"),
+		Service:   row.Required("service"),
+		Start:     row.Timestamp("start"),
+		End:       row.Timestamp("end"),
+		Staff:     row.Count("staff", 1),
+		Status:    row.Status("status"),
+	}
+	k, kerr := ParseKind(r.c.Field("kind"))
+	if kerr != nil {
+		row.Fail("kind", ErrValue, "%q is not visit or declined", r.c.Field("kind"))
+	}
+	rep.Kind = k
+	rep.Invalid = row.Err()
+	return rep, nil
+}
+
+// An AbsenceReader decodes absences.csv (formats.md).
+type AbsenceReader struct {
+	c      *CSVReader
+	header bool
+}
+
+// NewAbsenceReader returns a reader of the absences in r.
+func NewAbsenceReader(r io.Reader, file string) *AbsenceReader {
+	return &AbsenceReader{c: NewCSVReader(r, file)}
+}
+
+// CSV returns the underlying CSVReader.
+func (r *AbsenceReader) CSV() *CSVReader { return r.c }
+
+// Read returns the next absence, or io.EOF; see ReportReader.Read.
+func (r *AbsenceReader) Read() (Absence, error) {
+	if !r.header {
+		if err := r.c.ReadHeader("id", "recipient", "service", "from", "to", "reason"); err != nil {
+			return Absence{}, err
+		}
+		r.header = true
+	}
+	err := r.c.Next()
+	if err == io.EOF {
+		return Absence{}, io.EOF
+	}
+	row := r.c.Row(err)
+	a := Absence{
+		ID:        row.Required("id"),
+		Recipient: row.Required("recipient"),
+		Service:   row.Required("service"),
+		From:      row.Date("from", true),
+		To:        row.Date("to", false),
+		Reason:    row.Required("reason"),
+		Status:    row.Status("status"),
+	}
+	if !a.From.IsZero() && !a.To.IsZero() && a.To.Before(a.From) {
+		row.Fail("to", ErrValue, "%s is before from %s", a.To, a.From)
+	}
+	a.Invalid = row.Err()
+	return a, nil
+}
+
+// A PresenceReader decodes presence.csv (formats.md).
+type PresenceReader struct {
+	c      *CSVReader
+	header bool
+}
+
+// NewPresenceReader returns a reader of the presence days in r.
+func NewPresenceReader(r io.Reader, file string) *PresenceReader {
+	return &PresenceReader{c: NewCSVReader(r, file)}
+}
+
+// CSV returns the underlying CSVReader.
+func (r *PresenceReader) CSV() *CSVReader { return r.c }
+
+// Read returns the next presence, or io.EOF; see ReportReader.Read.
+func (r *PresenceReader) Read() (Presence, error) {
+	if !r.header {
+		if err := r.c.ReadHeader("id", "recipient", "provider", "service", "date"); err != nil {
+			return Presence{}, err
+		}
+		r.header = true
+	}
+	err := r.c.Next()
+	if err == io.EOF {
+		return Presence{}, io.EOF
+	}
+	row := r.c.Row(err)
+	p := Presence{
+		ID:        row.Required("id"),
+		Recipient: row.Required("recipient"),
+		Provider:  row.Required("provider"),
+		Service:   row.Required("service"),
+		Date:      row.Date("date", true),
+		Extent:    r.c.Field("extent"),
+		Status:    row.Status("status"),
+	}
+	p.Invalid = row.Err()
+	return p, nil
+}
+
+// String describes a report for messages.
+func (r Report) String() string {
+	return fmt.Sprintf("%s %s %s %s %s–%s", r.ID, r.Recipient, r.Provider, r.Service, r.Start, r.End)
+}

@@ -1,0 +1,272 @@
+package volume
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+)
+
+// Errors of timestamps. ParseTimestamp wraps ErrTimestamp; Zone.Resolve
+// returns ErrAmbiguousTime and ErrNonexistentTime for wall-clock times that
+// the zone repeats or skips.
+var (
+	ErrTimestamp       = errors.New("not a valid timestamp")
+	ErrAmbiguousTime   = errors.New("ambiguous wall-clock time")
+	ErrNonexistentTime = errors.New("nonexistent wall-clock time")
+)
+
+// A Timestamp is a reported point in time as the reporting system wrote it:
+// a wall-clock date and minute, with or without a UTC offset. Seconds are
+// dropped when parsing (rules §3). A Timestamp without an offset is local
+// wall-clock time and becomes an instant only through a Zone, which is where
+// repeated and skipped wall-clock times are found.
+//
+// Timestamps are comparable values. The zero Timestamp is not valid.
+type Timestamp struct {
+	date   Date
+	minute int16 // minute of the day, 0..1439
+	offset int16 // UTC offset in minutes, when hasOff
+	hasOff bool
+}
+
+// ParseTimestamp parses YYYY-MM-DDTHH:MM[:SS[.fff]] with an optional offset
+// "Z" or "±HH:MM". A space may stand for the T. Seconds are truncated.
+func ParseTimestamp(s string) (Timestamp, error) {
+	t, ok := parseTimestamp(s)
+	if !ok {
+		return Timestamp{}, fmt.Errorf("volume: ParseTimestamp(%q): %w", s, ErrTimestamp)
+	}
+	return t, nil
+}
+
+// MustParseTimestamp is like ParseTimestamp but panics on error. It is meant
+// for tests and hard-coded values.
+func MustParseTimestamp(s string) Timestamp {
+	t, err := ParseTimestamp(s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func parseTimestamp(s string) (Timestamp, bool) {
+	if len(s) < 16 || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' {
+		return Timestamp{}, false
+	}
+	d, ok := parseDate(s[:10])
+	if !ok {
+		return Timestamp{}, false
+	}
+	h, ok1 := digits(s[11:13])
+	m, ok2 := digits(s[14:16])
+	if !ok1 || !ok2 || h > 23 || m > 59 {
+		return Timestamp{}, false
+	}
+	ts := Timestamp{date: d, minute: int16(h*60 + m)}
+	rest := s[16:]
+	if len(rest) >= 3 && rest[0] == ':' {
+		sec, ok := digits(rest[1:3])
+		if !ok || sec > 60 {
+			return Timestamp{}, false
+		}
+		rest = rest[3:]
+		if len(rest) > 0 && rest[0] == '.' {
+			i := 1
+			for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+				i++
+			}
+			if i == 1 {
+				return Timestamp{}, false
+			}
+			rest = rest[i:]
+		}
+	}
+	switch {
+	case rest == "":
+	case rest == "Z" || rest == "z":
+		ts.hasOff = true
+	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
+		oh, ok1 := digits(rest[1:3])
+		om, ok2 := digits(rest[4:6])
+		if !ok1 || !ok2 || oh > 18 || om > 59 {
+			return Timestamp{}, false
+		}
+		off := oh*60 + om
+		if rest[0] == '-' {
+			off = -off
+		}
+		ts.hasOff, ts.offset = true, int16(off)
+	default:
+		return Timestamp{}, false
+	}
+	return ts, true
+}
+
+// TimestampOf returns the timestamp of t, truncated to the minute, with t's
+// UTC offset.
+func TimestampOf(t time.Time) Timestamp {
+	_, off := t.Zone()
+	y, mo, d := t.Date()
+	return Timestamp{
+		date:   NewDate(y, mo, d),
+		minute: int16(t.Hour()*60 + t.Minute()),
+		offset: int16(off / 60),
+		hasOff: true,
+	}
+}
+
+// LocalTimestamp returns a wall-clock timestamp without an offset.
+func LocalTimestamp(d Date, hour, minute int) Timestamp {
+	return Timestamp{date: d, minute: int16(hour*60 + minute)}
+}
+
+// IsZero reports whether t is the zero Timestamp.
+func (t Timestamp) IsZero() bool { return t.date.IsZero() }
+
+// Date returns the wall-clock date written in t. For a timestamp with an
+// offset that is the date at that offset, which need not be the local date;
+// Zone.LocalDate gives that.
+func (t Timestamp) Date() Date { return t.date }
+
+// Clock returns the hour and minute written in t.
+func (t Timestamp) Clock() (hour, minute int) { return int(t.minute) / 60, int(t.minute) % 60 }
+
+// Offset returns t's UTC offset in minutes and whether it has one.
+func (t Timestamp) Offset() (minutes int, ok bool) { return int(t.offset), t.hasOff }
+
+// String returns t as YYYY-MM-DDTHH:MM with its offset, if any.
+func (t Timestamp) String() string {
+	if t.IsZero() {
+		return ""
+	}
+	h, m := t.Clock()
+	s := fmt.Sprintf("%sT%02d:%02d", t.date, h, m)
+	if t.hasOff {
+		if t.offset == 0 {
+			return s + "Z"
+		}
+		o, sign := int(t.offset), '+'
+		if o < 0 {
+			o, sign = -o, '-'
+		}
+		s += fmt.Sprintf("%c%02d:%02d", sign, o/60, o%60)
+	}
+	return s
+}
+
+// wall returns t's wall-clock minutes since 1970-01-01T00:00.
+func (t Timestamp) wall() int64 { return t.date.UnixDays()*1440 + int64(t.minute) }
+
+// A Zone turns timestamps into instants and instants into local wall-clock
+// time for one *time.Location, caching the offset in force so that the hot
+// path does not ask the location for every visit. Instants are counted in
+// Unix minutes (minutes since 1970-01-01T00:00Z).
+//
+// A Zone is not safe for concurrent use; give each goroutine its own. The
+// zero Zone is not usable; use NewZone.
+type Zone struct {
+	loc    *time.Location
+	lo, hi int64 // the cached offset holds for Unix seconds in [lo, hi)
+	off    int64 // offset in seconds
+}
+
+// NewZone returns a Zone for loc. A nil loc is UTC.
+func NewZone(loc *time.Location) *Zone {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return &Zone{loc: loc, lo: 1, hi: 0}
+}
+
+// Location returns the zone's location.
+func (z *Zone) Location() *time.Location { return z.loc }
+
+func (z *Zone) offsetAt(sec int64) int64 {
+	if sec >= z.lo && sec < z.hi {
+		return z.off
+	}
+	t := time.Unix(sec, 0).In(z.loc)
+	_, off := t.Zone()
+	start, end := t.ZoneBounds()
+	z.off = int64(off)
+	z.lo, z.hi = math.MinInt64, math.MaxInt64
+	if !start.IsZero() {
+		z.lo = start.Unix()
+	}
+	if !end.IsZero() {
+		z.hi = end.Unix()
+	}
+	return z.off
+}
+
+// OffsetMinutes returns the UTC offset in whole minutes in force at the
+// instant u (Unix minutes).
+func (z *Zone) OffsetMinutes(u int64) int64 { return floorDiv(z.offsetAt(u*60), 60) }
+
+// NextChange returns the first Unix minute after u at which the offset
+// changes, or math.MaxInt64 when it never does.
+func (z *Zone) NextChange(u int64) int64 {
+	z.offsetAt(u * 60)
+	if z.hi == math.MaxInt64 {
+		return math.MaxInt64
+	}
+	return floorDiv(z.hi+59, 60)
+}
+
+// Local returns the local wall-clock minutes since 1970-01-01T00:00 of the
+// instant u.
+func (z *Zone) Local(u int64) int64 { return u + z.OffsetMinutes(u) }
+
+// LocalDate returns the local date of the instant u.
+func (z *Zone) LocalDate(u int64) Date {
+	return DateFromUnixDays(floorDiv(z.Local(u), 1440))
+}
+
+// Resolve returns the instant of t in Unix minutes. A timestamp without an
+// offset is local wall-clock time: one the zone repeats (the autumn hour)
+// gives ErrAmbiguousTime, one it skips (the spring gap) ErrNonexistentTime.
+func (z *Zone) Resolve(t Timestamp) (int64, error) {
+	w := t.wall()
+	if t.hasOff {
+		return w - int64(t.offset), nil
+	}
+	// Candidate offsets: those in force a day either side and at w itself.
+	var found [3]int64
+	n := 0
+	for _, probe := range [3]int64{w, w - 1440, w + 1440} {
+		o := z.OffsetMinutes(probe)
+		u := w - o
+		if z.OffsetMinutes(u) != o {
+			continue
+		}
+		dup := false
+		for i := 0; i < n; i++ {
+			dup = dup || found[i] == u
+		}
+		if !dup {
+			found[n] = u
+			n++
+		}
+	}
+	switch n {
+	case 0:
+		return 0, ErrNonexistentTime
+	case 1:
+		return found[0], nil
+	}
+	return 0, ErrAmbiguousTime
+}
+
+// Instant returns the Unix minute u as a time.Time in the zone's location.
+func (z *Zone) Instant(u int64) time.Time { return time.Unix(u*60, 0).In(z.loc) }
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+func floorMod(a, b int64) int64 { return a - floorDiv(a, b)*b }
