@@ -567,10 +567,7 @@ func countedLength(svc *Service, raw int64) int64 {
 		case RoundDown:
 			l = l / st * st
 		case RoundNearest:
-			l = (l + st/2) / st * st
-			if st%2 == 1 && (raw%st)*2 >= st {
-				l = (raw/st + 1) * st
-			}
+			l = (l + st/2) / st * st // halves up: 2*rem >= st
 		}
 	}
 	if m := int64(svc.MinMinutes); l < m {

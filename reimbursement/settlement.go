@@ -190,6 +190,9 @@ func (l Line) json() jsonLine {
 		Factor: l.Factor.String(), Divisor: l.Divisor.String(), Amount: money(l.Amount),
 		RateFrom: l.RateFrom.String(), RateTo: l.RateTo.String(), Reports: nonNil(l.Reports),
 	}
+	if l.Unit == SEK {
+		j.Quantity = money(l.Quantity)
+	}
 	return j
 }
 

@@ -22,8 +22,8 @@ func writeSummary(w io.Writer, st *reimbursement.Settlement) error {
 		pw.f("\nProvider %s (%s)\n", p.Provider, p.Regime)
 		type row struct {
 			service, component, band string
-			unit                      reimbursement.Unit
-			qty, amount               decimal.Decimal
+			unit                     reimbursement.Unit
+			qty, amount              decimal.Decimal
 		}
 		sums := map[string]*row{}
 		var keys []string
