@@ -268,3 +268,99 @@ func (s *Settlement) WriteCSV(w io.Writer, swedish bool) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+// ParseSettlement reads a settlement from its JSON (formats.md), such as a
+// previously issued one. Missing optional fields take their defaults
+// (factor and divisor 1); every number must be a decimal string.
+func ParseSettlement(data []byte) (*Settlement, error) {
+	var j jsonSettlement
+	if err := json.Unmarshal(data, &j); err != nil {
+		return nil, errorf("settlement JSON: %w", err)
+	}
+	w := &walker{}
+	dec := func(path, s, def string) decimal.Decimal {
+		if s == "" {
+			s = def
+		}
+		d, err := parseDecimal(s)
+		if err != nil {
+			w.fail(path, "%q is not a decimal", s)
+		}
+		return d
+	}
+	unit := func(path, s string) Unit {
+		for i, n := range unitNames {
+			if n == s {
+				return Unit(i)
+			}
+		}
+		w.fail(path, "%q is not a unit", s)
+		return NoUnit
+	}
+	date := func(path, s string) volume.Date {
+		if s == "" {
+			return volume.Date{}
+		}
+		d, err := volume.ParseDate(s)
+		if err != nil {
+			w.fail(path, "%q is not a date", s)
+		}
+		return d
+	}
+	unpaid := func(path string, u jsonUnpaid) Unpaid {
+		out := Unpaid{ID: u.ID, Reason: Reason(u.Reason), Decision: u.Decision, Detail: u.Detail}
+		if u.Quantity != "" {
+			q := dec(join(path, "quantity"), u.Quantity, "")
+			out.Quantity = q.IntPart()
+			out.Unit = unit(join(path, "unit"), u.Unit)
+		}
+		return out
+	}
+	st := &Settlement{Tariff: j.Tariff, Total: dec("total", j.Total, "0")}
+	if p, err := volume.ParsePeriod(j.Period); err == nil {
+		st.Period = p
+	} else {
+		w.fail("period", "%q is not a period YYYY-MM", j.Period)
+	}
+	if j.CorrectionOf != nil {
+		c := &CorrectionOf{Total: dec("correction_of.total", j.CorrectionOf.Total, "0")}
+		c.Period, _ = volume.ParsePeriod(j.CorrectionOf.Period)
+		st.CorrectionOf = c
+	}
+	for i, jp := range j.Providers {
+		path := index("providers", i)
+		p := ProviderSettlement{Provider: jp.Provider, Total: dec(join(path, "total"), jp.Total, "0"), Pending: jp.Pending}
+		if jp.Regime != "" {
+			var err error
+			if p.Regime, err = ParseRegime(jp.Regime); err != nil {
+				w.fail(join(path, "regime"), "%q is not municipal or private", jp.Regime)
+			}
+		}
+		for k, jl := range jp.Lines {
+			lp := index(join(path, "lines"), k)
+			p.Lines = append(p.Lines, Line{
+				Recipient: jl.Recipient, Decision: jl.Decision, Service: jl.Service, Component: jl.Component,
+				Band: jl.Band, Unit: unit(join(lp, "unit"), jl.Unit),
+				Quantity: dec(join(lp, "quantity"), jl.Quantity, ""), Price: dec(join(lp, "price"), jl.Price, ""),
+				Factor: dec(join(lp, "factor"), jl.Factor, "1"), Divisor: dec(join(lp, "divisor"), jl.Divisor, "1"),
+				Amount:   dec(join(lp, "amount"), jl.Amount, ""),
+				RateFrom: date(join(lp, "rate_from"), jl.RateFrom), RateTo: date(join(lp, "rate_to"), jl.RateTo),
+				Reports:  jl.Reports,
+			})
+		}
+		for k, ju := range jp.Unpaid {
+			p.Unpaid = append(p.Unpaid, unpaid(index(join(path, "unpaid"), k), ju))
+		}
+		st.Providers = append(st.Providers, p)
+	}
+	for k, ju := range j.Unmatched {
+		st.Unmatched = append(st.Unmatched, unpaid(index("unmatched", k), ju))
+	}
+	for _, ji := range j.Issues {
+		st.Issues = append(st.Issues, Issue{Kind: ji.Kind, IDs: ji.IDs, Message: ji.Message})
+	}
+	if len(w.problems) > 0 {
+		return nil, &DocumentError{File: "settlement JSON", Problems: w.problems}
+	}
+	return st, nil
+}

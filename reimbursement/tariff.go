@@ -211,13 +211,14 @@ func (n NoChoice) For(area string) string {
 	return n.Provider
 }
 
-// A TariffError lists every problem found when loading a tariff.
-type TariffError struct {
+// A DocumentError lists every problem found when loading a JSON document:
+// a tariff, a settlement.
+type DocumentError struct {
 	File     string
 	Problems []Problem
 }
 
-func (e *TariffError) Error() string {
+func (e *DocumentError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "reimbursement: %s: ", e.File)
 	if len(e.Problems) == 1 {
@@ -253,7 +254,7 @@ func MustParseTariff(data string) *Tariff {
 
 // ParseTariff reads and checks a tariff in the JSON of formats.md; file
 // names it in errors. Every problem is reported, not just the first, as a
-// *TariffError whose problems carry JSON paths. Unknown fields are
+// *DocumentError whose problems carry JSON paths. Unknown fields are
 // problems: a misspelt rule must not be silently ignored.
 func ParseTariff(data []byte, file string) (*Tariff, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -266,15 +267,15 @@ func ParseTariff(data []byte, file string) (*Tariff, error) {
 			line, col := position(data, se.Offset)
 			msg = fmt.Sprintf("line %d, column %d: %v", line, col, err)
 		}
-		return nil, &TariffError{File: file, Problems: []Problem{{Message: "not valid JSON: " + msg}}}
+		return nil, &DocumentError{File: file, Problems: []Problem{{Message: "not valid JSON: " + msg}}}
 	}
 	if dec.More() {
-		return nil, &TariffError{File: file, Problems: []Problem{{Message: "not valid JSON: more than one value"}}}
+		return nil, &DocumentError{File: file, Problems: []Problem{{Message: "not valid JSON: more than one value"}}}
 	}
 	w := &walker{}
 	t := w.tariff(doc)
 	if len(w.problems) > 0 {
-		return nil, &TariffError{File: file, Problems: w.problems}
+		return nil, &DocumentError{File: file, Problems: w.problems}
 	}
 	return t, nil
 }
