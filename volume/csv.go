@@ -146,12 +146,15 @@ func (c *CSVReader) Next() error {
 	if err == io.EOF {
 		return io.EOF
 	}
-	line, _ := c.r.FieldPos(0)
-	c.line = line
 	if err != nil {
 		c.row = nil
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			c.line = pe.StartLine
+		}
 		return c.wrapCSV(err)
 	}
+	c.line, _ = c.r.FieldPos(0)
 	c.row = row
 	for i, f := range row {
 		if !utf8.ValidString(f) {

@@ -35,7 +35,7 @@ func DateOf(t time.Time) Date {
 // ParseDate to reject such dates in input.
 func NewDate(year int, month time.Month, day int) Date {
 	t := time.Date(year, month, day, 12, 0, 0, 0, time.UTC)
-	return Date{n: int32(t.Unix()/86400) + unixDays + 1}
+	return Date{n: int32(floorDiv(t.Unix(), 86400)) + unixDays + 1}
 }
 
 // DateFromUnixDays returns the date that is days days after 1970-01-01.

@@ -1,0 +1,171 @@
+package volume
+
+import (
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+)
+
+// readAll reads every report of src, returning them and the header error.
+func readAll(t *testing.T, src string) ([]Report, error) {
+	t.Helper()
+	r := NewReportReader(strings.NewReader(src), "reports.csv")
+	var out []Report
+	for {
+		rep, err := r.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		out = append(out, rep)
+		if len(out) > 1000 {
+			t.Fatal("reader does not stop")
+		}
+	}
+}
+
+func TestReportReader(t *testing.T) {
+	tests := []struct {
+		name    string
+		src     string
+		ids     []string // ids of the reports read
+		invalid []string // ids of those with Invalid set
+	}{{
+		name: "plain",
+		src:  "id,recipient,provider,service,start,end,staff,kind,status\nT1,R1,P1,HT,2026-03-04T09:00,2026-03-04T10:00,1,visit,approved\n",
+		ids:  []string{"T1"},
+	}, {
+		name: "BOM, CRLF, any column order, unknown columns, defaults",
+		src:  "\ufeffstart,end,id,note,service,provider,recipient\r\n2026-03-04T09:00,2026-03-04T10:00,T1,hej,HT,P1,R1\r\n",
+		ids:  []string{"T1"},
+	}, {
+		name: "semicolons",
+		src:  "id;recipient;provider;service;start;end;staff\nT1;R1;P1;HT;2026-03-04 09:00;2026-03-04 10:00;2\n",
+		ids:  []string{"T1"},
+	}, {
+		name:    "bad values: every problem of the row is kept",
+		src:     "id,recipient,provider,service,start,end,staff,kind,status\nT1,R1,P1,HT,2026-02-30T09:00,2026-03-04T24:30,0,besök,klar\nT2,R1,P1,HT,2026-03-04T09:00,2026-03-04T10:00,,,\n",
+		ids:     []string{"T1", "T2"},
+		invalid: []string{"T1"},
+	}, {
+		name:    "missing and extra fields",
+		src:     "id,recipient,provider,service,start,end\nT1,R1,P1,HT,2026-03-04T09:00\nT2,R1,P1,HT,2026-03-04T09:00,2026-03-04T10:00,extra\nT3,R1,P1,HT,2026-03-04T11:00,2026-03-04T12:00\n",
+		ids:     []string{"T1", "T2", "T3"},
+		invalid: []string{"T1", "T2"},
+	}, {
+		name:    "invalid UTF-8",
+		src:     "id,recipient,provider,service,start,end\nT1,R\xff1,P1,HT,2026-03-04T09:00,2026-03-04T10:00\nT2,R1,P1,HT,2026-03-04T09:00,2026-03-04T10:00\n",
+		ids:     []string{"T1", "T2"},
+		invalid: []string{"T1"},
+	}, {
+		name:    "a bare quote does not stop the file",
+		src:     "id,recipient,provider,service,start,end\nT1,R\"1,P1,HT,2026-03-04T09:00,2026-03-04T10:00\nT2,R1,P1,HT,2026-03-04T09:00,2026-03-04T10:00\n",
+		ids:     []string{"", "T2"},
+		invalid: []string{""},
+	}, {
+		name:    "truncated last line",
+		src:     "id,recipient,provider,service,start,end\nT1,R1,P1,HT,2026-03-04T09:00,2026-03-04T10:00\nT2,R1,P1,H",
+		ids:     []string{"T1", "T2"},
+		invalid: []string{"T2"},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			reps, err := readAll(t, tt.src)
+			require.NoError(t, err)
+			var ids, invalid []string
+			for _, r := range reps {
+				ids = append(ids, r.ID)
+				if r.Invalid != nil {
+					invalid = append(invalid, r.ID)
+					var pe *ParseError
+					if !errors.As(r.Invalid, &pe) || pe.File != "reports.csv" || pe.Line < 2 {
+						t.Errorf("report %q: Invalid = %v, want a *ParseError with file and line", r.ID, r.Invalid)
+					}
+				}
+			}
+			if d := cmp.Diff(tt.ids, ids); d != "" {
+				t.Errorf("ids (-want +got):\n%s", d)
+			}
+			if d := cmp.Diff(tt.invalid, invalid); d != "" {
+				t.Errorf("invalid (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestReportReaderValues(t *testing.T) {
+	reps, err := readAll(t, "id;recipient;provider;service;start;end;staff;kind;status\n"+
+		"T1;R1;P1;HT;2026-03-04T09:00:30;2026-03-04T10:15Z;2;declined;pending\n"+
+		"T2;R1;P1;HT;2026-02-30T09:00;2026-03-04T24:30;0;besök;klar\n")
+	require.NoError(t, err)
+	want := Report{ID: "T1", Recipient: "R1", Provider: "P1", Service: "HT",
+		Start: MustParseTimestamp("2026-03-04T09:00"), End: MustParseTimestamp("2026-03-04T10:15Z"),
+		Staff: 2, Kind: Declined, Status: Pending}
+	if reps[0] != want {
+		t.Errorf("Read() = %+v, want %+v", reps[0], want)
+	}
+	msg := reps[1].Invalid.Error()
+	for _, part := range []string{"reports.csv:3:5 (start)", "reports.csv:3:6 (end)", "reports.csv:3:7 (staff)", "(kind)", "(status)", `"2026-02-30T09:00"`} {
+		if !strings.Contains(msg, part) {
+			t.Errorf("error %q does not name %q", msg, part)
+		}
+	}
+}
+
+func TestMissingColumns(t *testing.T) {
+	_, err := readAll(t, "id,recipient,begin,end\n")
+	var pe *ParseError
+	require.ErrorAs(t, err, &pe)
+	require.ErrorIs(t, err, ErrMissingColumn)
+	for _, col := range []string{`"provider"`, `"service"`, `"start"`} {
+		if !strings.Contains(err.Error(), col) {
+			t.Errorf("error %q does not name column %s", err, col)
+		}
+	}
+	_, err = readAll(t, "")
+	require.Error(t, err)
+}
+
+func TestLongLine(t *testing.T) {
+	long := strings.Repeat("x", 10<<20)
+	reps, err := readAll(t, "id,recipient,provider,service,start,end\nT1,"+long+",P1,HT,2026-03-04T09:00,2026-03-04T10:00\nT2,R1,P1,HT,2026-03-04T09:00,2026-03-04T10:00\n")
+	require.NoError(t, err)
+	if len(reps) != 2 || len(reps[0].Recipient) != 10<<20 || reps[1].ID != "T2" {
+		t.Errorf("a 10 MB field: read %d reports", len(reps))
+	}
+}
+
+func TestAbsenceAndPresenceReaders(t *testing.T) {
+	ar := NewAbsenceReader(strings.NewReader("id,recipient,service,from,to,reason,status\nA1,R1,HT,2026-03-05,2026-03-08,hospital,\nA2,R1,HT,2026-03-08,2026-03-05,hospital,\nA3,R1,HT,2026-03-05,,planned,pending\n"), "absences.csv")
+	var got []string
+	for {
+		a, err := ar.Read()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		got = append(got, a.ID+":"+a.From.String()+".."+a.To.String()+":"+a.Status.String()+":"+boolString(a.Invalid != nil))
+	}
+	if d := cmp.Diff([]string{"A1:2026-03-05..2026-03-08:approved:ok", "A2:2026-03-08..2026-03-05:approved:invalid", "A3:2026-03-05..:pending:ok"}, got); d != "" {
+		t.Errorf("absences (-want +got):\n%s", d)
+	}
+	pr := NewPresenceReader(strings.NewReader("id,recipient,provider,service,date,extent,status\nN1,R1,P1,DV,2026-03-02,half,\n"), "presence.csv")
+	p, err := pr.Read()
+	require.NoError(t, err)
+	if p.ID != "N1" || p.Extent != "half" || p.Date != MustParseDate("2026-03-02") || p.Invalid != nil {
+		t.Errorf("presence = %+v", p)
+	}
+}
+
+func boolString(invalid bool) string {
+	if invalid {
+		return "invalid"
+	}
+	return "ok"
+}

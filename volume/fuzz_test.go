@@ -1,0 +1,95 @@
+package volume
+
+import (
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The seed corpus of these targets is in testdata/fuzz; run them with
+// go test -fuzz=FuzzParseTimestamp ./volume and so on.
+
+func FuzzParseTimestamp(f *testing.F) {
+	for _, s := range []string{"2026-03-04T09:00", "2026-10-25T02:30", "2026-03-29T02:30:59.5+02:00", "2026-03-04 24:30Z", "2024-02-29T23:59-12:00"} {
+		f.Add(s)
+	}
+	loc, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ts, err := ParseTimestamp(s)
+		if err != nil {
+			return
+		}
+		again, err := ParseTimestamp(ts.String())
+		if err != nil || again != ts {
+			t.Fatalf("ParseTimestamp(%q) = %v; String %q parses to %v, %v", s, ts, ts.String(), again, err)
+		}
+		z := NewZone(loc)
+		if u, err := z.Resolve(ts); err == nil {
+			if _, off := ts.Offset(); !off && TimestampOf(z.Instant(u)).String()[:16] != ts.String() {
+				t.Fatalf("Resolve(%s) = %v, which is %s", ts, z.Instant(u), TimestampOf(z.Instant(u)))
+			}
+		}
+	})
+}
+
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"2026-03-04", "2026-02-30", "0001-01-01", "9999-12-31"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDate(s)
+		if err != nil {
+			return
+		}
+		if d.String() != s {
+			t.Fatalf("ParseDate(%q).String() = %q", s, d.String())
+		}
+		if got := d.AddDays(1).AddDays(-1); got != d {
+			t.Fatalf("AddDays round trip of %s = %s", d, got)
+		}
+	})
+}
+
+func FuzzReportReader(f *testing.F) {
+	f.Add("id,recipient,provider,service,start,end,staff,kind,status\nT1,R1,P1,HT,2026-03-04T09:00,2026-03-04T10:00,1,visit,approved\n")
+	f.Add("\ufeffid;recipient;provider;service;start;end\r\nT1;R1;P1;HT;2026-03-04 09:00;2026-03-04 10:00\r\n")
+	f.Add("id,recipient,provider,service,start,end\nT1,\"R\"1,P1\n\"")
+	f.Fuzz(func(t *testing.T, src string) {
+		r := NewReportReader(strings.NewReader(src), "reports.csv")
+		for i := 0; ; i++ {
+			rep, err := r.Read()
+			if err == io.EOF || (err != nil && i == 0) {
+				return
+			}
+			if err != nil {
+				t.Fatalf("row error returned as err, not Invalid: %v", err)
+			}
+			if rep.Invalid == nil && (rep.ID == "" || rep.Start.IsZero() || rep.End.IsZero() || rep.Staff < 1) {
+				t.Fatalf("report %+v is incomplete but not Invalid", rep)
+			}
+			if i > len(src)+1 {
+				t.Fatalf("more rows than bytes")
+			}
+		}
+	})
+}
+
+func FuzzAbsenceReader(f *testing.F) {
+	f.Add("id,recipient,service,from,to,reason,status\nA1,R1,HT,2026-03-05,2026-03-08,hospital,\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		r := NewAbsenceReader(strings.NewReader(src), "absences.csv")
+		for i := 0; i <= len(src)+1; i++ {
+			a, err := r.Read()
+			if err != nil {
+				return
+			}
+			if a.Invalid == nil && (a.From.IsZero() || (!a.To.IsZero() && a.To.Before(a.From))) {
+				t.Fatalf("absence %+v is not Invalid", a)
+			}
+		}
+	})
+}

@@ -1,0 +1,276 @@
+package volume
+
+import (
+	"errors"
+	"testing"
+	"time"
+	_ "time/tzdata"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+)
+
+func stockholm(t testing.TB) *time.Location {
+	loc, err := time.LoadLocation("Europe/Stockholm")
+	require.NoError(t, err)
+	return loc
+}
+
+var dateTests = []struct {
+	name string
+	in   string
+	ok   bool
+}{
+	{"ordinary", "2026-03-04", true},
+	{"leap day", "2024-02-29", true},
+	{"not a leap year", "2026-02-29", false},
+	{"february 30", "2026-02-30", false},
+	{"april 31", "2026-04-31", false},
+	{"month 13", "2026-13-01", false},
+	{"day 0", "2026-01-00", false},
+	{"short", "2026-3-4", false},
+	{"slashes", "2026/03/04", false},
+	{"trailing", "2026-03-04 ", false},
+	{"empty", "", false},
+	{"sign", "+026-03-04", false},
+}
+
+func TestParseDate(t *testing.T) {
+	for _, tt := range dateTests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := ParseDate(tt.in)
+			if !tt.ok {
+				require.ErrorIs(t, err, ErrDate)
+				return
+			}
+			require.NoError(t, err)
+			if d.String() != tt.in {
+				t.Errorf("ParseDate(%q).String() = %q", tt.in, d.String())
+			}
+		})
+	}
+}
+
+func TestDateArithmetic(t *testing.T) {
+	d := MustParseDate("2026-03-01")
+	if got := d.Weekday(); got != time.Sunday {
+		t.Errorf("2026-03-01 weekday = %v, want Sunday", got)
+	}
+	if got := d.AddDays(-1).String(); got != "2026-02-28" {
+		t.Errorf("AddDays(-1) = %s", got)
+	}
+	if got := MustParseDate("2026-12-31").DaysSince(MustParseDate("2026-01-01")); got != 364 {
+		t.Errorf("DaysSince = %d, want 364", got)
+	}
+	if !(Date{}).IsZero() || d.IsZero() {
+		t.Errorf("IsZero wrong")
+	}
+	if got := MustParseDate("1969-12-31").Weekday(); got != time.Wednesday {
+		t.Errorf("1969-12-31 weekday = %v, want Wednesday", got)
+	}
+	p := MustParsePeriod("2024-02")
+	if p.Days() != 29 || p.Last().String() != "2024-02-29" || p.Next().String() != "2024-03" || p.Prev().String() != "2024-01" {
+		t.Errorf("period 2024-02: days %d last %s next %s prev %s", p.Days(), p.Last(), p.Next(), p.Prev())
+	}
+	for _, bad := range []string{"2026-13", "2026-3", "26-03", "2026-03-01", ""} {
+		if _, err := ParsePeriod(bad); err == nil {
+			t.Errorf("ParsePeriod(%q): no error", bad)
+		}
+	}
+}
+
+func TestParseTimestamp(t *testing.T) {
+	tests := []struct {
+		name, in, want string // want "" means an error
+	}{
+		{"minutes", "2026-03-04T09:00", "2026-03-04T09:00"},
+		{"seconds dropped", "2026-03-04T09:00:59", "2026-03-04T09:00"},
+		{"fraction dropped", "2026-03-04T09:00:59.999", "2026-03-04T09:00"},
+		{"space", "2026-03-04 09:00", "2026-03-04T09:00"},
+		{"utc", "2026-03-04T09:00Z", "2026-03-04T09:00Z"},
+		{"offset", "2026-03-04T09:00+01:00", "2026-03-04T09:00+01:00"},
+		{"negative offset", "2026-03-04T09:00:00-05:30", "2026-03-04T09:00-05:30"},
+		{"24:30", "2026-03-04T24:30", ""},
+		{"24:00", "2026-03-04T24:00", ""},
+		{"minute 60", "2026-03-04T09:60", ""},
+		{"bad date", "2026-02-30T09:00", ""},
+		{"date only", "2026-03-04", ""},
+		{"junk after", "2026-03-04T09:00x", ""},
+		{"bad offset", "2026-03-04T09:00+1:00", ""},
+		{"empty", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts, err := ParseTimestamp(tt.in)
+			if tt.want == "" {
+				require.ErrorIs(t, err, ErrTimestamp)
+				return
+			}
+			require.NoError(t, err)
+			if ts.String() != tt.want {
+				t.Errorf("ParseTimestamp(%q) = %s, want %s", tt.in, ts, tt.want)
+			}
+		})
+	}
+}
+
+func TestZoneResolve(t *testing.T) {
+	z := NewZone(stockholm(t))
+	tests := []struct {
+		in   string
+		want string // RFC 3339 in UTC, or the error
+	}{
+		{"2026-01-15T12:00", "2026-01-15T11:00:00Z"},
+		{"2026-07-15T12:00", "2026-07-15T10:00:00Z"},
+		{"2026-03-29T01:59", "2026-03-29T00:59:00Z"},
+		{"2026-03-29T02:00", ErrNonexistentTime.Error()},
+		{"2026-03-29T02:59", ErrNonexistentTime.Error()},
+		{"2026-03-29T03:00", "2026-03-29T01:00:00Z"},
+		{"2026-10-25T01:59", "2026-10-24T23:59:00Z"},
+		{"2026-10-25T02:00", ErrAmbiguousTime.Error()},
+		{"2026-10-25T02:59", ErrAmbiguousTime.Error()},
+		{"2026-10-25T03:00", "2026-10-25T02:00:00Z"},
+		{"2026-10-25T02:30+02:00", "2026-10-25T00:30:00Z"},
+		{"2026-10-25T02:30+01:00", "2026-10-25T01:30:00Z"},
+		{"2026-03-29T02:30Z", "2026-03-29T02:30:00Z"},
+	}
+	for _, tt := range tests {
+		u, err := z.Resolve(MustParseTimestamp(tt.in))
+		got := ""
+		if err != nil {
+			got = err.Error()
+		} else {
+			got = time.Unix(u*60, 0).UTC().Format(time.RFC3339)
+		}
+		if got != tt.want {
+			t.Errorf("Resolve(%s) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+	// The local date of an instant given with an offset.
+	u, _ := z.Resolve(MustParseTimestamp("2026-03-04T23:30Z"))
+	if got := z.LocalDate(u).String(); got != "2026-03-05" {
+		t.Errorf("LocalDate(23:30Z) = %s, want 2026-03-05", got)
+	}
+}
+
+func TestSwedishCalendar(t *testing.T) {
+	holidays := map[string]string{
+		"2026-01-01": "nyårsdagen", "2026-01-06": "trettondedag jul", "2026-04-03": "långfredagen",
+		"2026-04-05": "påskdagen", "2026-04-06": "annandag påsk", "2026-05-01": "första maj",
+		"2026-05-14": "Kristi himmelsfärdsdag", "2026-05-24": "pingstdagen", "2026-06-06": "nationaldagen",
+		"2026-06-20": "midsommardagen", "2026-10-31": "alla helgons dag", "2026-12-25": "juldagen",
+		"2026-12-26": "annandag jul",
+		"2024-03-29": "långfredagen", "2024-03-31": "påskdagen", "2024-04-01": "annandag påsk",
+		"2024-05-09": "Kristi himmelsfärdsdag", "2024-05-19": "pingstdagen", "2024-06-22": "midsommardagen",
+		"2024-11-02": "alla helgons dag", "2025-04-20": "påskdagen", "2025-06-21": "midsommardagen",
+		"2025-11-01": "alla helgons dag",
+	}
+	eves := map[string]string{
+		"2026-04-04": "påskafton", "2026-06-19": "midsommarafton", "2026-12-24": "julafton", "2026-12-31": "nyårsafton",
+		"2024-03-30": "påskafton", "2024-06-21": "midsommarafton", "2025-04-19": "påskafton", "2025-06-20": "midsommarafton",
+	}
+	gotH, gotE := map[string]string{}, map[string]string{}
+	for d := MustParseDate("2024-01-01"); d.Before(MustParseDate("2027-01-01")); d = d.AddDays(1) {
+		if n, ok := SwedishHoliday(d); ok && (d.Year() == 2026 || holidays[d.String()] != "") {
+			gotH[d.String()] = n
+		}
+		if n, ok := SwedishEve(d); ok && (d.Year() == 2026 || eves[d.String()] != "") {
+			gotE[d.String()] = n
+		}
+	}
+	if d := cmp.Diff(holidays, gotH); d != "" {
+		t.Errorf("holidays (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff(eves, gotE); d != "" {
+		t.Errorf("eves (-want +got):\n%s", d)
+	}
+	cal, err := NewCalendar(map[string][]Date{"storhelg": {MustParseDate("2026-12-24")}})
+	require.NoError(t, err)
+	storhelg, ok := cal.DayType("storhelg")
+	if !ok {
+		t.Fatal("no day type storhelg")
+	}
+	if got := cal.Types(MustParseDate("2026-12-24")); got&(Thu|Eve|All|storhelg) != Thu|Eve|All|storhelg || got&Holiday != 0 {
+		t.Errorf("julafton 2026 types = %s", cal.String(got))
+	}
+	if _, err := NewCalendar(map[string][]Date{"mon": nil}); err == nil {
+		t.Error("NewCalendar with a date set named mon: no error")
+	}
+}
+
+func bandsOf(t *testing.T) *Bands {
+	// natt 22-07, helg Fri 19 - Mon 07 (and holidays), kvall 19-22, dag 07-19.
+	b, err := NewBands([]Band{
+		{Code: "natt", Rules: []BandRule{{Days: All, From: 22 * 60, To: 7 * 60}}},
+		{Code: "helg", Rules: []BandRule{{Days: Fri, From: 19 * 60, To: 7 * 60}, {Days: Sat | Sun | Holiday, From: 0, To: 1440}}},
+		{Code: "kvall", Rules: []BandRule{{Days: All, From: 19 * 60, To: 22 * 60}}},
+		{Code: "dag", Rules: []BandRule{{Days: All, From: 7 * 60, To: 19 * 60}}},
+	})
+	require.NoError(t, err)
+	return b
+}
+
+func TestBandsCoverage(t *testing.T) {
+	_, err := NewBands([]Band{
+		{Code: "dag", Rules: []BandRule{{Days: All, From: 7 * 60, To: 19 * 60}}},
+		{Code: "helg", Rules: []BandRule{{Days: Sat | Sun, From: 0, To: 1440}}},
+	})
+	if err == nil {
+		t.Fatal("bands with a gap: no error")
+	}
+	if want := "volume: no band covers mon 00:00"; err.Error() != want {
+		t.Errorf("error = %q, want %q", err, want)
+	}
+}
+
+func TestSplit(t *testing.T) {
+	loc := stockholm(t)
+	b := bandsOf(t)
+	cal, _ := NewCalendar(nil)
+	z := NewZone(loc)
+	s := NewSplitter(b, cal, z)
+	tests := []struct {
+		name     string
+		from, to string
+		want     map[string]int64
+	}{
+		{"tuesday day to evening", "2026-03-03T18:00", "2026-03-03T20:30", map[string]int64{"dag": 60, "kvall": 90}},
+		{"friday evening is helg", "2026-03-06T18:30", "2026-03-06T19:30", map[string]int64{"dag": 30, "helg": 30}},
+		{"natt before helg on saturday night", "2026-03-07T21:00", "2026-03-07T23:00", map[string]int64{"helg": 60, "natt": 60}},
+		{"spring gap: 23-hour day", "2026-03-29T00:00", "2026-03-30T00:00", map[string]int64{"natt": 6*60 + 120, "helg": 15 * 60}},
+		{"autumn: 25-hour day", "2026-10-25T00:00", "2026-10-26T00:00", map[string]int64{"natt": 600, "helg": 15 * 60}},
+		{"monday morning after helg", "2026-03-09T05:00", "2026-03-09T08:00", map[string]int64{"natt": 120, "dag": 60}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			from, err := z.Resolve(MustParseTimestamp(tt.from))
+			require.NoError(t, err)
+			to, err := z.Resolve(MustParseTimestamp(tt.to))
+			require.NoError(t, err)
+			got := map[string]int64{}
+			s.Split(from, to, func(band int, m int64) { got[b.Code(band)] += m })
+			var sum int64
+			for _, m := range got {
+				sum += m
+			}
+			if sum != to-from {
+				t.Errorf("minutes %d, want the real %d", sum, to-from)
+			}
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("Split(%s, %s) (-want +got):\n%s", tt.from, tt.to, d)
+			}
+		})
+	}
+}
+
+func TestStatusKindNames(t *testing.T) {
+	if Pending.String() != "pending" || Status(9).String() != "%!Status(9)" || Declined.String() != "declined" {
+		t.Error("names")
+	}
+	if _, err := ParseStatus("godkänd"); err == nil {
+		t.Error("ParseStatus(godkänd): no error")
+	}
+	if !errors.Is(&ParseError{Err: ErrValue}, ErrValue) {
+		t.Error("ParseError does not unwrap")
+	}
+}
