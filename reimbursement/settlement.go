@@ -345,7 +345,7 @@ func ParseSettlement(data []byte) (*Settlement, error) {
 				Factor: dec(join(lp, "factor"), jl.Factor, "1"), Divisor: dec(join(lp, "divisor"), jl.Divisor, "1"),
 				Amount:   dec(join(lp, "amount"), jl.Amount, ""),
 				RateFrom: date(join(lp, "rate_from"), jl.RateFrom), RateTo: date(join(lp, "rate_to"), jl.RateTo),
-				Reports:  jl.Reports,
+				Reports: jl.Reports,
 			})
 		}
 		for k, ju := range jp.Unpaid {

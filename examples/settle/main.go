@@ -37,7 +37,7 @@ import (
 var sample embed.FS
 
 // samplePeriod is the month the embedded sample holds.
-const samplePeriod = "2026-03"
+const samplePeriod = "2026-10"
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))

@@ -45,22 +45,12 @@ func writeSummary(w io.Writer, st *reimbursement.Settlement) error {
 			pw.f("  %-8s %-22s %-9s %14s %16s\n", r.service, r.component, r.band, quantity(r.qty, r.unit), r.amount.StringFixed(2))
 		}
 		pw.f("  %-8s %-22s %-9s %14s %16s\n", "", "total", "", "", p.Total.StringFixed(2))
-		if len(p.Unpaid) > 0 {
-			pw.f("  Not paid:\n")
-			for _, u := range p.Unpaid {
-				pw.f("    %-10s %-18s %s\n", u.ID, u.Reason, unpaidQuantity(u))
-			}
-		}
+		writeUnpaid(pw, "  Not paid:", p.Unpaid)
 		if len(p.Pending) > 0 {
 			pw.f("  Pending approval: %s\n", strings.Join(p.Pending, ", "))
 		}
 	}
-	if len(st.Unmatched) > 0 {
-		pw.f("\nNot tied to any provider's decision:\n")
-		for _, u := range st.Unmatched {
-			pw.f("    %-10s %-18s %s\n", u.ID, u.Reason, unpaidQuantity(u))
-		}
-	}
+	writeUnpaid(pw, "\nNot tied to any provider's decision:", st.Unmatched)
 	if len(st.Issues) > 0 {
 		pw.f("\nIssues:\n")
 		for _, i := range st.Issues {
@@ -71,19 +61,60 @@ func writeSummary(w io.Writer, st *reimbursement.Settlement) error {
 	return pw.err
 }
 
+// writeUnpaid prints unpaid records grouped by reason: how many, how
+// much, and the first few ids (the JSON and CSV outputs list them all).
+func writeUnpaid(pw *printer, title string, list []reimbursement.Unpaid) {
+	if len(list) == 0 {
+		return
+	}
+	pw.f("%s\n", title)
+	type group struct {
+		ids  []string
+		qty  map[reimbursement.Unit]int64
+		seen map[string]bool
+	}
+	groups := map[reimbursement.Reason]*group{}
+	var reasons []string
+	for _, u := range list {
+		g := groups[u.Reason]
+		if g == nil {
+			g = &group{qty: map[reimbursement.Unit]int64{}, seen: map[string]bool{}}
+			groups[u.Reason] = g
+			reasons = append(reasons, string(u.Reason))
+		}
+		if !g.seen[u.ID] {
+			g.seen[u.ID] = true
+			g.ids = append(g.ids, u.ID)
+		}
+		g.qty[u.Unit] += u.Quantity
+	}
+	sort.Strings(reasons)
+	for _, r := range reasons {
+		g := groups[reimbursement.Reason(r)]
+		var parts []string
+		for _, unit := range []reimbursement.Unit{reimbursement.Minute, reimbursement.Day, reimbursement.Visit} {
+			if q, ok := g.qty[unit]; ok {
+				parts = append(parts, quantity(decimal.NewFromInt(q), unit))
+			}
+		}
+		ids := g.ids
+		more := ""
+		if len(ids) > 6 {
+			ids, more = ids[:6], fmt.Sprintf(" and %d more", len(g.ids)-6)
+		}
+		pw.f("    %-18s %4d records %-12s %s%s\n", r, len(g.ids), strings.Join(parts, ", "), strings.Join(ids, " "), more)
+	}
+}
+
 func quantity(q decimal.Decimal, u reimbursement.Unit) string {
+	if u == reimbursement.SEK {
+		return q.StringFixed(2) + " SEK"
+	}
 	if u == reimbursement.Minute {
 		h := q.DivRound(decimal.NewFromInt(60), 2)
 		return h.StringFixed(2) + " h"
 	}
 	return q.String() + " " + u.String()
-}
-
-func unpaidQuantity(u reimbursement.Unpaid) string {
-	if u.Unit == reimbursement.NoUnit {
-		return ""
-	}
-	return fmt.Sprintf("%d %s", u.Quantity, u.Unit)
 }
 
 type printer struct {

@@ -1,0 +1,124 @@
+package reimbursement_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/exempelby/ersattning/reimbursement"
+	"github.com/exempelby/ersattning/volume"
+)
+
+const bandsOK = `"bands": [{"code": "dag", "rules": [{"days": ["all"], "from": "00:00", "to": "24:00"}]}], "default_band": "dag"`
+
+func TestTariffProblems(t *testing.T) {
+	tests := []struct {
+		name  string
+		json  string
+		paths []string // every problem's path, in order
+	}{{
+		name:  "not JSON",
+		json:  `{"name": "x",`,
+		paths: []string{""},
+	}, {
+		name: "unknown fields and bad values, all reported",
+		json: `{"name": "x", "bandz": [], ` + bandsOK + `,
+			"services": [{"code": "HT", "unit": "hour", "basis": "capped", "roundng": {"step": 5}},
+			             {"code": "HT", "unit": "days"}],
+			"rates": [{"service": "HT", "from": "2026-01-01", "price": "12,5x"},
+			          {"service": "XX", "from": "2026-13-01", "price": "100"}]}`,
+		paths: []string{"bandz", "services[0].roundng", "services[1].code", "services[1].unit",
+			"rates[0].price", "rates[1].from", "rates[1].service"},
+	}, {
+		name: "bands with a gap",
+		json: `{"name": "x", "bands": [{"code": "dag", "rules": [{"days": ["all"], "from": "07:00", "to": "19:00"}]}],
+			"default_band": "natt", "services": [], "rates": []}`,
+		paths: []string{"default_band", "bands"},
+	}, {
+		name: "unknown day type",
+		json: `{"name": "x", "bands": [{"code": "dag", "rules": [{"days": ["helgdag"], "from": "00:00", "to": "24:00"}]}],
+			"default_band": "dag", "services": [], "rates": []}`,
+		paths: []string{"bands[0].rules[0].days[0]"},
+	}, {
+		name: "rows of one key set that overlap",
+		json: `{"name": "x", ` + bandsOK + `, "services": [{"code": "HT", "unit": "hour"}],
+			"rates": [{"service": "HT", "band": "dag", "from": "2026-01-01", "price": "100"},
+			          {"service": "HT", "band": "dag", "from": "2026-06-01", "to": "2026-12-31", "price": "110"}]}`,
+		paths: []string{"rates[1]"},
+	}, {
+		name: "rows that tie",
+		json: `{"name": "x", ` + bandsOK + `, "services": [{"code": "HT", "unit": "hour"}],
+			"rates": [{"service": "HT", "band": "dag", "from": "2026-01-01", "price": "100"},
+			          {"service": "HT", "regime": "private", "from": "2026-01-01", "price": "110"}]}`,
+		paths: []string{"rates[1]"},
+	}, {
+		name: "a tie resolved by a more specific row",
+		json: `{"name": "x", ` + bandsOK + `, "services": [{"code": "HT", "unit": "hour"}],
+			"rates": [{"service": "HT", "band": "dag", "from": "2026-01-01", "price": "100"},
+			          {"service": "HT", "regime": "private", "from": "2026-01-01", "price": "110"},
+			          {"service": "HT", "band": "dag", "regime": "private", "from": "2026-01-01", "price": "120"}]}`,
+	}, {
+		name: "day service components and absence steps",
+		json: `{"name": "x", ` + bandsOK + `, "services": [{"code": "SABO", "unit": "day", "basis": "capped",
+			"components": [{"code": "base", "on": ["stay", "night"]}],
+			"absence": [{"reason": "hospital", "steps": [{"days": 0, "percent": "-5"}]}]}],
+			"rates": [{"service": "SABO", "component": "vacancy", "from": "2026-01-01", "price": "1"}]}`,
+		paths: []string{"services[0].basis", "services[0].absence[0].steps[0].days", "services[0].absence[0].steps[0].percent",
+			"services[0].components[0].on[1]", "rates[0].component"},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := reimbursement.ParseTariff([]byte(tt.json), "tariff.json")
+			if tt.paths == nil {
+				require.NoError(t, err)
+				return
+			}
+			var de *reimbursement.DocumentError
+			require.ErrorAs(t, err, &de)
+			var paths []string
+			for _, p := range de.Problems {
+				paths = append(paths, p.Path)
+			}
+			if strings.Join(paths, " ") != strings.Join(tt.paths, " ") {
+				t.Errorf("problems at %q, want %q\n%v", paths, tt.paths, err)
+			}
+			if !strings.HasPrefix(err.Error(), "reimbursement: tariff.json: ") {
+				t.Errorf("error %q does not name the file", err)
+			}
+		})
+	}
+}
+
+func TestTariffDefaults(t *testing.T) {
+	tariff := reimbursement.MustParseTariff(`{"name": "x", ` + bandsOK + `,
+		"services": [{"code": "HT", "unit": "hour"}, {"code": "SABO", "unit": "day"}, {"code": "LARM", "unit": "month"}],
+		"rates": [{"service": "HT", "from": "2026-01-01", "price": 450.50}]}`)
+	ht, _ := tariff.Service("HT")
+	sabo, _ := tariff.Service("SABO")
+	larm, _ := tariff.Service("LARM")
+	if ht.Basis != reimbursement.Performed || ht.CapPercent.String() != "100" || ht.DeclinedPercent.Valid {
+		t.Errorf("HT defaults: %+v", ht)
+	}
+	if sabo.Basis != reimbursement.Placement || !sabo.CountLastDay || len(sabo.Components) != 1 || sabo.Components[0].Code != "base" {
+		t.Errorf("SABO defaults: %+v", sabo)
+	}
+	if !larm.Prorate {
+		t.Errorf("LARM: prorate should default to true")
+	}
+	if tariff.Rates[0].Price.String() != "450.5" || tariff.Currency != "SEK" {
+		t.Errorf("a JSON number price is read exactly: %s", tariff.Rates[0].Price)
+	}
+}
+
+func TestSettleNeedsALocation(t *testing.T) {
+	_, err := reimbursement.Settle(testby(t), volume.MustParsePeriod("2026-03"), reimbursement.Input{}, reimbursement.Options{})
+	if err == nil || !strings.Contains(err.Error(), "Location") {
+		t.Errorf("Settle without a location: err = %v", err)
+	}
+	var de *reimbursement.DocumentError
+	if errors.As(err, &de) {
+		t.Errorf("not a document error")
+	}
+}
