@@ -306,11 +306,17 @@ func Golden(t testing.TB, path string, st *reimbursement.Settlement) {
 	if err := st.WriteJSON(&got); err != nil {
 		t.Fatalf("Golden(%s): %v", path, err)
 	}
+	GoldenBytes(t, path, got.Bytes())
+}
+
+// GoldenBytes is Golden for any output, such as a program's.
+func GoldenBytes(t testing.TB, path string, got []byte) {
+	t.Helper()
 	if *update {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
@@ -319,10 +325,10 @@ func Golden(t testing.TB, path string, st *reimbursement.Settlement) {
 	if err != nil {
 		t.Fatalf("Golden: %v (run the test with -update to create it)", err)
 	}
-	if bytes.Equal(want, got.Bytes()) {
+	if bytes.Equal(want, got) {
 		return
 	}
-	wl, gl := strings.Split(string(want), "\n"), strings.Split(got.String(), "\n")
+	wl, gl := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
 	for i := 0; i < len(wl) || i < len(gl); i++ {
 		var w, g string
 		if i < len(wl) {
@@ -332,7 +338,7 @@ func Golden(t testing.TB, path string, st *reimbursement.Settlement) {
 			g = gl[i]
 		}
 		if w != g {
-			t.Fatalf("settlement differs from %s at line %d:\n want %s\n  got %s\n(run with -update to accept)", path, i+1, w, g)
+			t.Fatalf("output differs from %s at line %d:\n want %s\n  got %s\n(run with -update to accept)", path, i+1, w, g)
 		}
 	}
 }

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"bytes"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/exempelby/ersattning/reimbursement"
+	rt "github.com/exempelby/ersattning/reimbursement/reimbursementtest"
+)
+
+func runOK(t *testing.T, args ...string) (stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	if code := run(args, &out, &errb); code != 0 {
+		t.Fatalf("settle %s: exit %d\n%s", strings.Join(args, " "), code, errb.String())
+	}
+	return out.String(), errb.String()
+}
+
+func TestSampleSummary(t *testing.T) {
+	out, _ := runOK(t)
+	for _, want := range []string{"Settlement 2026-10", "Provider P1 (private)", "Provider P2 (municipal)",
+		"storhelg", "over-granted", "ambiguous-time", "no-decision", "Total "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary does not show %q", want)
+		}
+	}
+}
+
+func TestSampleGolden(t *testing.T) {
+	out, _ := runOK(t, "-format", "json")
+	rt.GoldenBytes(t, "testdata/sample-2026-10.json", []byte(out))
+	st, err := reimbursement.ParseSettlement([]byte(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range rt.Arithmetic(st) {
+		t.Error(p)
+	}
+}
+
+// TestSharedCases runs the contract's worked cases through the program.
+func TestSharedCases(t *testing.T) {
+	dirs, _ := filepath.Glob("../../reimbursement/testdata/cases/*")
+	if len(dirs) == 0 {
+		t.Fatal("no cases")
+	}
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			period, err := os.ReadFile(filepath.Join(dir, "period"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(t.TempDir(), "out.json")
+			runOK(t, "-in", dir, "-period", strings.TrimSpace(string(period)), "-format", "json", "-o", out)
+			got, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			exp, err := os.ReadFile(filepath.Join(dir, "expected.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			gs, err := reimbursement.ParseSettlement(got)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ws, err := reimbursement.ParseSettlement(exp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range rt.Compare(ws, gs) {
+				t.Error(p)
+			}
+		})
+	}
+}
+
+func TestCSVFormats(t *testing.T) {
+	out, _ := runOK(t, "-format", "csv")
+	if !strings.HasPrefix(out, "provider,regime,recipient,decision,service,component,band,unit,quantity,price,factor,divisor,amount") {
+		t.Errorf("csv header: %q", strings.SplitN(out, "\n", 2)[0])
+	}
+	sv, _ := runOK(t, "-format", "csv-sv")
+	lines := strings.Split(sv, "\n")
+	if !strings.HasPrefix(lines[0], "provider;regime;") || !strings.Contains(lines[1], ",00;") {
+		t.Errorf("csv-sv: %q / %q", lines[0], lines[1])
+	}
+}
+
+func TestErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"bad format", []string{"-format", "xml"}, 2, "-format"},
+		{"bad period", []string{"-period", "2026-13"}, 2, "-period"},
+		{"no period with -in", []string{"-in", t.TempDir()}, 2, "-period"},
+		{"missing bundle", []string{"-in", filepath.Join(t.TempDir(), "nope"), "-period", "2026-03"}, 1, "tariff.json"},
+		{"extra argument", []string{"extra"}, 2, "unexpected"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			if code := run(tt.args, &out, &errb); code != tt.code {
+				t.Errorf("exit %d, want %d; stderr %s", code, tt.code, errb.String())
+			}
+			if !strings.Contains(errb.String(), tt.msg) {
+				t.Errorf("stderr %q does not mention %q", errb.String(), tt.msg)
+			}
+		})
+	}
+}
+
+// TestDataProblemsStillSettle: a bundle with unreadable rows settles, lists
+// the rows on stderr with file and line, and accounts for the records.
+func TestDataProblemsStillSettle(t *testing.T) {
+	dir := t.TempDir()
+	copyDir(t, "../../reimbursement/testdata/cases/ledsagning-2024-03", dir, nil)
+	f, err := os.OpenFile(filepath.Join(dir, "reports.csv"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("T20,R1,P1,LEDS,2024-03-04T09:00,2024-03-04T24:30,1,visit,approved\n")
+	f.Close()
+	var out, errb bytes.Buffer
+	if code := run([]string{"-in", dir, "-format", "json"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(errb.String(), "reports.csv:11:6 (end)") {
+		t.Errorf("stderr does not name the place: %s", errb.String())
+	}
+	if !strings.Contains(out.String(), `"id": "T20"`) || !strings.Contains(out.String(), "invalid-input") {
+		t.Errorf("T20 is not accounted for as invalid-input")
+	}
+}
+
+// TestShuffledInput: the same bundle with its rows in another order gives
+// byte-identical output.
+func TestShuffledInput(t *testing.T) {
+	want, _ := runOK(t, "-format", "json")
+	rng := rand.New(rand.NewSource(1))
+	for i := 0; i < 3; i++ {
+		dir := t.TempDir()
+		copyDir(t, "sample", dir, rng)
+		got, _ := runOK(t, "-in", dir, "-format", "json")
+		if got != want {
+			t.Fatalf("shuffled input %d gives other output", i)
+		}
+	}
+}
+
+// copyDir copies a bundle, shuffling the data rows of its CSV files when
+// rng is given.
+func copyDir(t *testing.T, from, to string, rng *rand.Rand) {
+	t.Helper()
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(from, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rng != nil && strings.HasSuffix(e.Name(), ".csv") {
+			lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+			rows := lines[1:]
+			rng.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+			b = []byte(strings.Join(lines, "\n") + "\n")
+		}
+		if err := os.WriteFile(filepath.Join(to, e.Name()), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
