@@ -29,10 +29,29 @@ func (p Problem) String() string {
 // problem with its path instead of stopping at the first.
 type walker struct {
 	problems []Problem
+	more     int // problems past maxProblems, counted only
 }
 
+// maxProblems is how many problems a document error lists in full.
+const maxProblems = 100
+
 func (w *walker) fail(path, format string, args ...any) {
+	if len(w.problems) >= maxProblems {
+		w.more++
+		return
+	}
 	w.problems = append(w.problems, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+// full reports whether no more problems will be listed.
+func (w *walker) full() bool { return len(w.problems) >= maxProblems }
+
+// finish returns the problems, with a last one counting those not listed.
+func (w *walker) finish() []Problem {
+	if w.more > 0 {
+		return append(w.problems, Problem{Message: fmt.Sprintf("and %d more problems", w.more)})
+	}
+	return w.problems
 }
 
 func join(path, key string) string {

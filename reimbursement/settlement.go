@@ -360,7 +360,7 @@ func ParseSettlement(data []byte) (*Settlement, error) {
 		st.Issues = append(st.Issues, Issue{Kind: ji.Kind, IDs: ji.IDs, Message: ji.Message})
 	}
 	if len(w.problems) > 0 {
-		return nil, &DocumentError{File: "settlement JSON", Problems: w.problems}
+		return nil, &DocumentError{File: "settlement JSON", Problems: w.finish()}
 	}
 	return st, nil
 }

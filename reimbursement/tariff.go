@@ -275,7 +275,7 @@ func ParseTariff(data []byte, file string) (*Tariff, error) {
 	w := &walker{}
 	t := w.tariff(doc)
 	if len(w.problems) > 0 {
-		return nil, &DocumentError{File: file, Problems: w.problems}
+		return nil, &DocumentError{File: file, Problems: w.finish()}
 	}
 	return t, nil
 }
@@ -370,6 +370,10 @@ func (w *walker) bands(t *Tariff, m map[string]any) {
 		w.fail("bands", "missing: a tariff needs at least one time band")
 		return
 	}
+	if len(list) > maxBands {
+		w.fail("bands", "%d bands: at most %d are supported", len(list), maxBands)
+		return
+	}
 	var compiled []volume.Band
 	ok := true
 	for i, v := range list {
@@ -385,7 +389,12 @@ func (w *walker) bands(t *Tariff, m map[string]any) {
 		}
 		vb := volume.Band{Code: b.Code}
 		rules := w.array(join(path, "rules"), bm["rules"])
-		if len(rules) == 0 {
+		switch {
+		case len(rules) > maxBands:
+			w.fail(join(path, "rules"), "%d rules: at most %d are supported", len(rules), maxBands)
+			ok = false
+			rules = nil
+		case len(rules) == 0:
 			w.fail(join(path, "rules"), "missing: a band needs at least one rule")
 		}
 		for j, rv := range rules {
@@ -446,6 +455,10 @@ func (w *walker) bands(t *Tariff, m map[string]any) {
 	}
 	t.bands = bands
 }
+
+// maxBands bounds the bands of a tariff and the rules of a band; real
+// tariffs have a handful of each.
+const maxBands = 64
 
 func slicesIndex(bands []Band, code string) int {
 	for i, b := range bands {
@@ -695,8 +708,8 @@ func (w *walker) checkRates(t *Tariff) {
 	sort.Strings(codes)
 	for _, code := range codes {
 		idx := t.rates[code]
-		for x := 0; x < len(idx); x++ {
-			for y := x + 1; y < len(idx); y++ {
+		for x := 0; x < len(idx) && !w.full(); x++ {
+			for y := x + 1; y < len(idx) && !w.full(); y++ {
 				a, b := &t.Rates[idx[x]], &t.Rates[idx[y]]
 				if a.keys() != b.keys() || !compatible(a, b) {
 					continue

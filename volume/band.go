@@ -168,11 +168,13 @@ func (s *Splitter) DayLayout(d Date) []Segment {
 }
 
 // Split calls f with each run of real minutes of [from, to) (Unix minutes)
-// that lies in one band, in order: band index and minutes. Minutes are
+// that lies in one band, in order: band index and minutes; consecutive
+// runs are in different bands. Minutes are
 // real elapsed minutes; the band of a minute is that of its local
 // wall-clock time, so the repeated autumn hour counts twice in its band and
 // the skipped spring hour not at all.
 func (s *Splitter) Split(from, to int64, f func(band int, minutes int64)) {
+	run, runBand := int64(0), -2
 	for cur := from; cur < to; {
 		local := s.zone.Local(cur)
 		day := DateFromUnixDays(floorDiv(local, 1440))
@@ -181,15 +183,25 @@ func (s *Splitter) Split(from, to int64, f func(band int, minutes int64)) {
 		if c := s.zone.NextChange(cur); c < next {
 			next = c
 		}
+		band := -1
 		for _, seg := range s.DayLayout(day) {
 			if tod >= seg.From && tod < seg.To {
 				if e := cur + int64(seg.To-tod); e < next {
 					next = e
 				}
-				f(seg.Band, next-cur)
+				band = seg.Band
 				break
 			}
 		}
+		if band != runBand && run > 0 {
+			f(runBand, run)
+			run = 0
+		}
+		runBand = band
+		run += next - cur
 		cur = next
+	}
+	if run > 0 {
+		f(runBand, run)
 	}
 }

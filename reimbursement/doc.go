@@ -1,0 +1,101 @@
+// Package reimbursement computes what Swedish municipalities pay care
+// providers under the freedom-of-choice system (LOV, lag 2008:962): the
+// variable reimbursement (ersättning) per performed hour, visit, day or
+// month, with time-band supplements, caps at the granted time, absence
+// rules, declined visits, markups such as momskompensation, and
+// adjustments.
+//
+// The contract is the project's rules.md and formats.md. In short:
+//
+//   - A [Tariff] (ParseTariff, LoadTariff) holds services, time bands,
+//     date-valid rate rows and markups. It is checked whole when loaded;
+//     every problem is reported with its JSON path ([DocumentError]).
+//   - [Settle] (or a streaming [Settler]) settles one [volume.Period] from
+//     providers, decisions ([Decision]), time reports, absences, presence
+//     and adjustments, and returns a [Settlement]: per provider, lines with
+//     quantity, unit, price, factor, divisor, amount, the rate row's
+//     validity and the ids of the records that fed them; what was not paid
+//     and why ([Unpaid], [Reason]); what is pending; and issues.
+//   - [SettleFS] reads a bundle of files (formats.md) and settles it.
+//   - [Quote] prices one decision, for checking rates in unit tests; see
+//     also package reimbursementtest.
+//
+// # How a settlement is made
+//
+// Decoders at the edge turn files into values (package volume and the
+// readers here). A matcher ties each record to the one decision of its
+// recipient and service that is valid on the record's local start date.
+// The core then counts integer minutes, visits and days per line key
+// (decision, component, band, rate row, factor), and each line becomes a
+// decimal amount once, round(quantity × price × factor / divisor) half away
+// from zero to whole öre. Totals are sums of rounded lines. Money is
+// github.com/shopspring/decimal throughout and never float64; no package
+// globals of that library are set or relied on.
+//
+// Wall-clock times are local to Options.Location (Europe/Stockholm in
+// practice), which must be given; durations are real elapsed minutes, so
+// a night visit over a change to or from daylight saving time counts the
+// minutes that really passed.
+//
+// Output is deterministic: the same records in any order give the same
+// settlement, byte for byte.
+//
+// # Choices where the rules are silent
+//
+// These are the decisions a municipal controller would expect, taken where
+// rules.md leaves room. Tests pin each one.
+//
+//   - A time report is checked in this order, and the first reason found is
+//     its reason: a row that could not be read (invalid-input); a provider
+//     not in the provider list (unknown-provider); status pending (listed as
+//     pending) or rejected (not-approved); a start or end that is ambiguous
+//     (ambiguous-time) or does not exist (invalid-time) in the zone; end not
+//     after start (invalid-interval); longer than 24 hours (too-long); no
+//     decision on its date (no-decision, in unmatched); two decisions on its
+//     date (decision-conflict); a decision of another provider
+//     (wrong-provider); a service the tariff does not have (no-rate, with a
+//     tariff-gap issue); a day or month service, which reports do not pay
+//     (not-billable).
+//   - An unpaid visit's quantity is the staff-minutes of its counted length
+//     (rounding, fixed and minimum minutes applied) times the staff it
+//     reported, for every reason that leaves the whole visit unpaid. It is
+//     empty when no length can be known: invalid-input, duplicate-id,
+//     ambiguous-time, invalid-time and invalid-interval.
+//   - Overlap is checked among all approved visits of a decision, performed
+//     and declined alike, on the reported intervals; an overlapping visit is
+//     not paid at all.
+//   - A visit with a band that has no rate row on its start date is not paid
+//     at all (no-rate) and does not use up the cap; the settlement lists a
+//     tariff-gap issue naming the missing rate and the visits.
+//   - The whole of a visit is priced at the rate rows of its start date,
+//     even when it runs past midnight into a new rate.
+//   - Granted basis: dates on which an absence rule applies are paid by the
+//     absence rule, not as granted time too, so a hospital day is never paid
+//     twice; granted_minutes is computed over the other dates of the slice.
+//     Visits on any date are listed in the granted line's reports.
+//   - Absence days at 0 % make no line. An absence whose reason has no rule
+//     changes nothing and makes no line. Pending absences are listed as
+//     pending and rejected ones as not-approved under the provider of the
+//     decision they touch; absences that touch no decision of the period
+//     are not part of its settlement. An absence that overlaps an earlier one
+//     of the same recipient and service is not used (overlap), as the rules
+//     say.
+//   - Duplicate ids are found per kind of record (reports, absences,
+//     presence, adjustments), over every record given, of any period: a copy
+//     in another month with other content makes the id a duplicate here too.
+//   - Records whose date cannot be read cannot be placed in a period and are
+//     listed, as invalid-input, in every settlement of their bundle.
+//   - A decision-conflict issue is listed when the overlap of the two
+//     decisions touches the period. A decision row that cannot be read, that
+//     reuses an id with other content, or that names a provider not in the
+//     provider list is listed as an invalid-decision issue; records against
+//     it are then settled as if it did not exist.
+//   - A markup line is made per provider, service and markup, from the
+//     amounts of that service's lines, adjustments excluded. It names no
+//     recipient or decision. An absence rule without then_percent continues
+//     at 100 %.
+//   - Adjustments of one provider, recipient and service add up to one line
+//     listing their ids.
+//   - Visit services (per insats) price each report in the band of its start
+//     minute; staff and overlap do not apply to them.
+package reimbursement

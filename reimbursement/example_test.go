@@ -1,0 +1,163 @@
+package reimbursement_test
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/exempelby/ersattning/reimbursement"
+	"github.com/exempelby/ersattning/volume"
+)
+
+const exampleTariff = `{
+  "name": "Exempelby 2026",
+  "bands": [
+    {"code": "natt", "rules": [{"days": ["all"], "from": "22:00", "to": "07:00"}]},
+    {"code": "helg", "rules": [{"days": ["sat", "sun", "holiday"], "from": "00:00", "to": "24:00"}]},
+    {"code": "kvall", "rules": [{"days": ["all"], "from": "19:00", "to": "22:00"}]},
+    {"code": "dag", "rules": [{"days": ["all"], "from": "07:00", "to": "19:00"}]}
+  ],
+  "default_band": "dag",
+  "services": [{"code": "HT", "name": "Hemtjänst", "unit": "hour", "basis": "capped", "rounding": {"step": 5, "mode": "up"}}],
+  "rates": [
+    {"service": "HT", "band": "dag", "from": "2026-01-01", "price": "436.00"},
+    {"service": "HT", "band": "kvall", "from": "2026-01-01", "price": "470.00"},
+    {"service": "HT", "band": "natt", "from": "2026-01-01", "price": "520.00"},
+    {"service": "HT", "band": "helg", "from": "2026-01-01", "price": "495.00"}
+  ],
+  "markups": [{"code": "momskompensation", "percent": "6", "regimes": ["private"]}]
+}`
+
+func stockholm() *time.Location {
+	loc, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// Settle a month: a tariff, the providers, the decisions and the visits
+// in, a settlement out. Four hours a month are granted: T1 (two hours on
+// a Tuesday evening) fits, T2 (09:00-11:13 on a Saturday, rounded up to
+// 135 minutes) crosses the cap and is shortened to the 120 minutes left.
+func ExampleSettle() {
+	tariff, err := reimbursement.ParseTariff([]byte(exampleTariff), "tariff.json")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	in := reimbursement.Input{
+		Providers: []reimbursement.Provider{{ID: "P1", Name: "Omsorgsbolaget AB", Regime: reimbursement.Private}},
+		Decisions: []reimbursement.Decision{{
+			ID: "D1", Recipient: "R1", Provider: "P1", Service: "HT",
+			From: volume.MustParseDate("2026-01-01"), GrantedHours: mustDecimal("4"), GrantedPer: reimbursement.PerMonth,
+		}},
+		Reports: []volume.Report{
+			{ID: "T1", Recipient: "R1", Provider: "P1", Service: "HT",
+				Start: volume.MustParseTimestamp("2026-03-03T18:00"), End: volume.MustParseTimestamp("2026-03-03T20:00")},
+			{ID: "T2", Recipient: "R1", Provider: "P1", Service: "HT",
+				Start: volume.MustParseTimestamp("2026-03-07T09:00"), End: volume.MustParseTimestamp("2026-03-07T11:13")},
+		},
+	}
+	st, err := reimbursement.Settle(tariff, volume.MustParsePeriod("2026-03"), in, reimbursement.Options{Location: stockholm()})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, p := range st.Providers {
+		for _, l := range p.Lines {
+			fmt.Printf("%-4s %-23s %-5s %8s × %7s × %s / %-2s = %9s  %v\n", l.Decision, l.Component, l.Band,
+				l.Quantity, l.Price.StringFixed(2), l.Factor, l.Divisor, l.Amount.StringFixed(2), l.Reports)
+		}
+		for _, u := range p.Unpaid {
+			fmt.Printf("not paid: %s %d %s %s\n", u.ID, u.Quantity, u.Unit, u.Reason)
+		}
+	}
+	fmt.Println("total", st.Total.StringFixed(2))
+	// Output:
+	//      markup:momskompensation           1896 ×    1.00 × 0.06 / 1  =    113.76  []
+	// D1   base                    dag         60 ×  436.00 × 1 / 60 =    436.00  [T1]
+	// D1   base                    helg       120 ×  495.00 × 1 / 60 =    990.00  [T2]
+	// D1   base                    kvall       60 ×  470.00 × 1 / 60 =    470.00  [T1]
+	// not paid: T2 15 minute over-granted
+	// total 2009.76
+}
+
+// Quote answers "what does one visit pay?", with the lines that explain it.
+func ExampleQuote() {
+	tariff := reimbursement.MustParseTariff(exampleTariff)
+	q, err := reimbursement.Quote(tariff, reimbursement.QuoteRequest{
+		Regime:   reimbursement.Municipal,
+		Decision: reimbursement.Decision{Service: "HT", From: volume.MustParseDate("2026-01-01"), GrantedHours: mustDecimal("20"), GrantedPer: reimbursement.PerMonth},
+		Reports: []volume.Report{{
+			Start: volume.MustParseTimestamp("2026-03-06T21:30"), End: volume.MustParseTimestamp("2026-03-06T22:38"),
+		}},
+	}, reimbursement.Options{Location: stockholm()})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, l := range q.Lines {
+		fmt.Printf("%s %s min at %s = %s\n", l.Band, l.Quantity, l.Price, l.Amount.StringFixed(2))
+	}
+	fmt.Println("total", q.Total.StringFixed(2))
+	// Output:
+	// kvall 30 min at 470 = 235.00
+	// natt 40 min at 520 = 346.67
+	// total 581.67
+}
+
+// Every problem of a tariff is reported at once, with its JSON path.
+func ExampleParseTariff_problems() {
+	_, err := reimbursement.ParseTariff([]byte(`{
+	  "name": "Felby",
+	  "bands": [{"code": "dag", "rules": [{"days": ["all"], "from": "07:00", "to": "19:00"}]}],
+	  "default_band": "dag",
+	  "services": [{"code": "HT", "unit": "hour", "basis": "capped", "roundng": {"step": 5}}],
+	  "rates": [{"service": "HT", "from": "2026-01-01", "price": "436,00"}]
+	}`), "tariff.json")
+	fmt.Println(err)
+	// Output:
+	// reimbursement: tariff.json: 3 problems:
+	// 	bands: no band covers sun 00:00
+	// 	services[0].roundng: unknown field (known: code, name, unit, basis, cap_percent, rounding, fixed_minutes, min_minutes, declined_percent, absence, count_last_day, components, after_end, prorate)
+	// 	rates[0].price: "436,00" is not a decimal
+}
+
+// A Settler takes records one at a time, so files can be streamed into it.
+func ExampleSettler() {
+	tariff := reimbursement.MustParseTariff(exampleTariff)
+	providers := []reimbursement.Provider{{ID: "P2", Regime: reimbursement.Municipal}}
+	decisions := []reimbursement.Decision{{ID: "D1", Recipient: "R1", Provider: "P2", Service: "HT",
+		From: volume.MustParseDate("2026-01-01"), GrantedHours: mustDecimal("10"), GrantedPer: reimbursement.PerMonth}}
+	s, err := reimbursement.NewSettler(tariff, volume.MustParsePeriod("2026-03"), providers, decisions,
+		reimbursement.Options{Location: stockholm()})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	reports := volume.NewReportReader(strings.NewReader(`id,recipient,provider,service,start,end
+T1,R1,P2,HT,2026-03-02T08:00,2026-03-02T08:52
+T2,R1,P2,HT,2026-03-29T01:30,2026-03-29T03:30
+T3,R1,P2,HT,2026-03-30T08:00,2026-03-30T24:30
+`), "reports.csv")
+	for {
+		r, err := reports.Read()
+		if err != nil {
+			break // io.EOF, or a file without the required columns
+		}
+		if r.Invalid != nil {
+			fmt.Println("input problem:", r.Invalid)
+		}
+		s.AddReport(r)
+	}
+	if err := s.Settlement().WriteCSV(os.Stdout, true); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// input problem: reports.csv:4:6 (end): invalid value: "2026-03-30T24:30" is not a timestamp YYYY-MM-DDTHH:MM
+	// provider;regime;recipient;decision;service;component;band;unit;quantity;price;factor;divisor;amount;rate_from;rate_to;reports
+	// P2;municipal;R1;D1;HT;base;dag;minute;55;436,00;1;60;399,67;2026-01-01;;T1
+	// P2;municipal;R1;D1;HT;base;natt;minute;60;520,00;1;60;520,00;2026-01-01;;T2
+}

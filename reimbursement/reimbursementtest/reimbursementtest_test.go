@@ -1,0 +1,74 @@
+package reimbursementtest
+
+import (
+	"strings"
+	"testing"
+	_ "time/tzdata"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/exempelby/ersattning/reimbursement"
+	"github.com/exempelby/ersattning/volume"
+)
+
+func TestLiterals(t *testing.T) {
+	d := Decision("D1 R1 - HT 2026-01-01..2026-06-30 12.5/week staff=2 level=demens area=norr end=moved")
+	if d.Provider != "" || d.Staff != 2 || d.GrantedHours.String() != "12.5" || d.GrantedPer != reimbursement.PerWeek ||
+		d.To != volume.MustParseDate("2026-06-30") || d.Level != "demens" || d.Area != "norr" || d.EndReason != "moved" {
+		t.Errorf("Decision = %+v", d)
+	}
+	r := Report("T1 R1 P1 HT 2026-03-04T22:00 2026-03-05T01:00 declined pending staff=3")
+	if r.Kind != volume.Declined || r.Status != volume.Pending || r.Staff != 3 || r.End.String() != "2026-03-05T01:00" {
+		t.Errorf("Report = %+v", r)
+	}
+	if r := Report("T2 R1 P1 HT 2026-03-04T09:00 09:30"); r.End.String() != "2026-03-04T09:30" {
+		t.Errorf("short end = %s", r.End)
+	}
+	a := Absence("A1 R1 HT 2026-03-05.. hospital rejected")
+	if !a.To.IsZero() || a.Status != volume.Rejected {
+		t.Errorf("Absence = %+v", a)
+	}
+	j := Adjustment("J1 P1 2026-03 -500.25 reason=vite")
+	if !j.Amount.Equal(decimal.RequireFromString("-500.25")) || j.Reason != "vite" {
+		t.Errorf("Adjustment = %+v", j)
+	}
+	for _, bad := range []func(){
+		func() { Decision("D1 R1 P1 HT 2026-01-01") },
+		func() { Decision("D1 R1 P1 HT 2026-01-01.. twelve") },
+		func() { Report("T1 R1 P1 HT 2026-03-04T09:00 09:30 stafff=2") },
+		func() { Provider("P1 egen") },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Error("a bad literal did not panic")
+				}
+			}()
+			bad()
+		}()
+	}
+}
+
+func TestCompareFindsDifferences(t *testing.T) {
+	tariff := MustTariff(`{"name": "x", "bands": [{"code": "dag", "rules": [{"days": ["all"], "from": "00:00", "to": "24:00"}]}],
+		"default_band": "dag", "services": [{"code": "LEDS", "unit": "hour"}],
+		"rates": [{"service": "LEDS", "from": "2026-01-01", "price": "450"}]}`)
+	in := reimbursement.Input{
+		Providers: Providers("P1 private"),
+		Decisions: []reimbursement.Decision{Decision("D1 R1 P1 LEDS 2026-01-01..")},
+		Reports:   Reports("T1 R1 P1 LEDS 2026-03-02T10:00 11:00", "T2 R9 P1 LEDS 2026-03-02T10:00 11:00"),
+	}
+	want := Settle(t, tariff, "2026-03", in)
+	if p := Compare(want, Settle(t, tariff, "2026-03", in)); len(p) != 0 {
+		t.Fatalf("a settlement differs from itself: %v", p)
+	}
+	got := Settle(t, tariff, "2026-03", in)
+	got.Providers[0].Lines[0].Amount = decimal.RequireFromString("451.00")
+	got.Unmatched = nil
+	problems := strings.Join(Compare(want, got), "\n")
+	for _, w := range []string{"arithmetic", "amount 451", "unmatched missing: T2"} {
+		if !strings.Contains(problems, w) {
+			t.Errorf("Compare did not report %q:\n%s", w, problems)
+		}
+	}
+}
