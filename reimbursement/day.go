@@ -291,7 +291,7 @@ func (s *Settler) settleDays(b *builder, di int) {
 			continue
 		}
 		percent, id := full, ""
-		if absences != nil && absences[i].rule {
+		if absences != nil && absences[i].rule && !absences[i].percent.Equal(full) {
 			percent, id = absences[i].percent, absences[i].id
 		}
 		if percent.Sign() == 0 {

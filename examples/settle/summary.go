@@ -28,10 +28,14 @@ func writeSummary(w io.Writer, st *reimbursement.Settlement) error {
 		sums := map[string]*row{}
 		var keys []string
 		for _, l := range p.Lines {
-			k := l.Service + "\x00" + l.Component + "\x00" + l.Band + "\x00" + l.Unit.String()
+			component := l.Component
+			if !l.Factor.Equal(decimal.NewFromInt(1)) && l.Unit != reimbursement.SEK {
+				component += " at " + l.Factor.Shift(2).String() + " %"
+			}
+			k := l.Service + "\x00" + component + "\x00" + l.Band + "\x00" + l.Unit.String()
 			r := sums[k]
 			if r == nil {
-				r = &row{service: l.Service, component: l.Component, band: l.Band, unit: l.Unit}
+				r = &row{service: l.Service, component: component, band: l.Band, unit: l.Unit}
 				sums[k] = r
 				keys = append(keys, k)
 			}
