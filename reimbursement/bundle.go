@@ -1,9 +1,9 @@
 package reimbursement
 
 import (
-	"errors"
 	"io"
 	"io/fs"
+	"strings"
 
 	"github.com/exempelby/ersattning/volume"
 )
@@ -29,7 +29,8 @@ func LoadTariffFS(fsys fs.FS) (*Tariff, error) {
 }
 
 // SettleFS settles period from the bundle in fsys (formats.md), streaming
-// the record files into a Settler. A file that cannot be read at all, a
+// the record files into a Settler. Records of one kind may be split over
+// several files whose names start alike (reports.csv, reports-2.csv). A file that cannot be read at all, a
 // tariff that does not validate or a bad provider list stops the run with
 // err. Rows that cannot be read do not: each one's problems are returned in
 // problems (as *volume.ParseError, file, line and column), and the record,
@@ -71,19 +72,29 @@ func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st 
 	if err != nil {
 		return nil, problems, err
 	}
-	stream := func(name string, read func(r io.Reader) error) error {
-		f, err := fsys.Open(name)
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil
-		}
+	// Each kind of record may be split over several files: reports.csv,
+	// reports-2.csv, reports-norr.csv … are read in name order.
+	stream := func(name string, read func(r io.Reader, file string) error) error {
+		pattern := strings.TrimSuffix(name, ".csv") + "*.csv"
+		files, err := fs.Glob(fsys, pattern)
 		if err != nil {
 			return errorf("%w", err)
 		}
-		defer f.Close()
-		return read(f)
+		for _, file := range files {
+			f, err := fsys.Open(file)
+			if err != nil {
+				return errorf("%w", err)
+			}
+			err = read(f, file)
+			f.Close()
+			if err != nil {
+				return err
+			}
+		}
+		return nil
 	}
-	err = stream(FileReports, func(f io.Reader) error {
-		rr := volume.NewReportReader(f, FileReports)
+	err = stream(FileReports, func(f io.Reader, file string) error {
+		rr := volume.NewReportReader(f, file)
 		for {
 			r, err := rr.Read()
 			if err == io.EOF {
@@ -99,8 +110,8 @@ func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st 
 		}
 	})
 	if err == nil {
-		err = stream(FileAbsences, func(f io.Reader) error {
-			ar := volume.NewAbsenceReader(f, FileAbsences)
+		err = stream(FileAbsences, func(f io.Reader, file string) error {
+			ar := volume.NewAbsenceReader(f, file)
 			for {
 				a, err := ar.Read()
 				if err == io.EOF {
@@ -117,8 +128,8 @@ func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st 
 		})
 	}
 	if err == nil {
-		err = stream(FilePresence, func(f io.Reader) error {
-			pr := volume.NewPresenceReader(f, FilePresence)
+		err = stream(FilePresence, func(f io.Reader, file string) error {
+			pr := volume.NewPresenceReader(f, file)
 			for {
 				p, err := pr.Read()
 				if err == io.EOF {
@@ -135,8 +146,8 @@ func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st 
 		})
 	}
 	if err == nil {
-		err = stream(FileAdjustments, func(f io.Reader) error {
-			ar := NewAdjustmentReader(f, FileAdjustments)
+		err = stream(FileAdjustments, func(f io.Reader, file string) error {
+			ar := NewAdjustmentReader(f, file)
 			for {
 				a, err := ar.Read()
 				if err == io.EOF {
@@ -155,7 +166,13 @@ func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st 
 	if err != nil {
 		return nil, problems, err
 	}
-	return s.Settlement(), problems, nil
+	st = s.Settlement()
+	if opt.Audit {
+		if err := s.Audit(st); err != nil {
+			return nil, problems, err
+		}
+	}
+	return st, problems, nil
 }
 
 // unjoin splits a joined error into its parts.

@@ -154,6 +154,9 @@ func (s *Settler) absenceDecisions(a *volume.Absence) []int {
 
 // AddPresence takes a presence day.
 func (s *Settler) AddPresence(p volume.Presence) {
+	if s.ledger != nil {
+		s.ledger.AddPresence(p)
+	}
 	x := presRec{p: p, invalid: p.Invalid != nil, prov: -1, dec: -1}
 	if p.Invalid != nil {
 		x.detail = p.Invalid.Error()

@@ -19,6 +19,10 @@ type Options struct {
 	// Location is the zone of wall-clock times and dates, normally
 	// Europe/Stockholm. It is required: the library never guesses a zone.
 	Location *time.Location
+	// Audit makes Settle and SettleFS check the settlement against the
+	// records given (see Ledger) and fail with an *AuditError rather than
+	// return a settlement that does not account for every record.
+	Audit bool
 }
 
 // Input is everything a period is settled from, as values.
@@ -52,7 +56,11 @@ func Settle(t *Tariff, period volume.Period, in Input, opt Options) (*Settlement
 	for _, a := range in.Adjustments {
 		s.AddAdjustment(a)
 	}
-	return s.Settlement(), nil
+	st := s.Settlement()
+	if err := s.Audit(st); err != nil {
+		return nil, err
+	}
+	return st, nil
 }
 
 // A Settler settles one period, taking records one at a time, so that a
@@ -87,6 +95,8 @@ type Settler struct {
 	// scratch for band splitting
 	bandMin []int64
 	touched []int
+
+	ledger *Ledger // when Options.Audit
 }
 
 type recKey struct{ recipient, service string }
@@ -170,6 +180,9 @@ func NewSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 		rateCache: map[rateCacheKey]int32{},
 		profiles:  map[rateQuery]int32{},
 		bandMin:   make([]int64, t.bands.Len()),
+	}
+	if opt.Audit {
+		s.ledger, _ = NewLedger(period, opt)
 	}
 	s.providers = append([]Provider(nil), providers...)
 	slices.SortFunc(s.providers, func(a, b Provider) int { return cmp.Compare(a.ID, b.ID) })
@@ -344,6 +357,9 @@ func (s *Settler) match(recipient, service string, date volume.Date) (int, Reaso
 // AddReport takes a time report. Reports of other periods are ignored
 // (but still count for duplicate ids).
 func (s *Settler) AddReport(r volume.Report) {
+	if s.ledger != nil {
+		s.ledger.AddReport(r)
+	}
 	x := rec{r: r, invalid: r.Invalid != nil, prov: -1, dec: -1}
 	if r.Invalid != nil {
 		x.detail = r.Invalid.Error()
@@ -448,6 +464,9 @@ func (s *Settler) classify(x *rec) {
 // AddAbsence takes an absence. Absences of any period may be given: one
 // that began in an earlier month still counts its days from its first.
 func (s *Settler) AddAbsence(a volume.Absence) {
+	if s.ledger != nil {
+		s.ledger.AddAbsence(a)
+	}
 	x := absRec{a: a, invalid: a.Invalid != nil}
 	if a.Invalid != nil {
 		x.detail = a.Invalid.Error()
@@ -471,7 +490,20 @@ func (s *Settler) AddAbsence(a volume.Absence) {
 
 // AddAdjustment takes an adjustment; those of other periods are ignored.
 func (s *Settler) AddAdjustment(a Adjustment) {
+	if s.ledger != nil {
+		s.ledger.AddAdjustment(a)
+	}
 	s.adjs = append(s.adjs, a)
+}
+
+// Audit checks st, the settler's settlement, against the records the
+// settler was given when Options.Audit was set (see Ledger); without it,
+// Audit only checks the arithmetic.
+func (s *Settler) Audit(st *Settlement) error {
+	if s.ledger == nil {
+		return CheckArithmetic(st)
+	}
+	return s.ledger.Check(st)
 }
 
 // Settlement settles the period with the records taken so far.

@@ -12,7 +12,11 @@
 //	go run ./examples/settle -in DIR -period 2026-03 -format json -o out.json
 //
 // -format is text (the summary), json, csv or csv-sv (";" and decimal
-// commas). Rows that cannot be read are listed on stderr with file, line and
+// commas). With -previous FILE, a settlement issued before for the same
+// period, it prints the correction (rättelse) instead: only the lines that
+// changed. Every settlement is audited before it is printed: each record
+// of the period must be accounted for exactly once and every line's
+// arithmetic must hold, or the program prints nothing and fails. Rows that cannot be read are listed on stderr with file, line and
 // column; the run still settles and accounts for them. Errors that stop the
 // run go to stderr with exit status 1; bad flags give status 2.
 package main
@@ -51,6 +55,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	format := fl.String("format", "text", "output: text, json, csv or csv-sv")
 	out := fl.String("o", "", "write the output to this file instead of stdout")
 	zone := fl.String("tz", "Europe/Stockholm", "time zone of wall-clock times")
+	previous := fl.String("previous", "", "a settlement JSON issued before for the period: print the correction to it")
+	audit := fl.Bool("audit", true, "check that every record is accounted for once before printing")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -98,7 +104,22 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "settle: -tz: %v\n", err)
 		return 2
 	}
-	st, problems, err := reimbursement.SettleFS(fsys, period, reimbursement.Options{Location: loc})
+	var prev *reimbursement.Settlement
+	if *previous != "" {
+		b, err := os.ReadFile(*previous)
+		if err == nil {
+			prev, err = reimbursement.ParseSettlement(b)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "settle: -previous: %v\n", err)
+			return 1
+		}
+		if prev.Period != period {
+			fmt.Fprintf(stderr, "settle: -previous is a settlement of %s, not %s\n", prev.Period, period)
+			return 1
+		}
+	}
+	st, problems, err := reimbursement.SettleFS(fsys, period, reimbursement.Options{Location: loc, Audit: *audit})
 	for _, p := range problems {
 		fmt.Fprintf(stderr, "settle: %v\n", p)
 	}
@@ -108,6 +129,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if len(problems) > 0 {
 		fmt.Fprintf(stderr, "settle: %d input problems; the records they belong to are listed as not paid (invalid-input)\n", len(problems))
+	}
+	if prev != nil {
+		if st, err = reimbursement.Correct(prev, st); err != nil {
+			fmt.Fprintf(stderr, "settle: %v\n", err)
+			return 1
+		}
 	}
 	w := stdout
 	var f *os.File

@@ -180,3 +180,35 @@ func copyDir(t *testing.T, from, to string, rng *rand.Rand) {
 		}
 	}
 }
+
+// TestPrevious: a re-run against the settlement issued before prints the
+// correction: nothing when nothing changed, the difference when a report
+// was approved late.
+func TestPrevious(t *testing.T) {
+	dir := t.TempDir()
+	copyDir(t, "../../reimbursement/testdata/cases/ledsagning-2024-03", dir, nil)
+	issued := filepath.Join(t.TempDir(), "issued.json")
+	runOK(t, "-in", dir, "-format", "json", "-o", issued)
+	out, _ := runOK(t, "-in", dir, "-format", "json", "-previous", issued)
+	corr, err := reimbursement.ParseSettlement([]byte(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !corr.Total.IsZero() || corr.CorrectionOf == nil || corr.CorrectionOf.Total.StringFixed(2) != "5223.50" {
+		t.Errorf("unchanged re-run: total %s, correction_of %+v", corr.Total, corr.CorrectionOf)
+	}
+	// T6 (pending, 60 min dag for a private provider) is approved.
+	b, _ := os.ReadFile(filepath.Join(dir, "reports.csv"))
+	os.WriteFile(filepath.Join(dir, "reports.csv"), []byte(strings.Replace(string(b), "1,visit,pending", "1,visit,approved", 1)), 0o644)
+	out, _ = runOK(t, "-in", dir, "-format", "json", "-previous", issued)
+	if corr, err = reimbursement.ParseSettlement([]byte(out)); err != nil {
+		t.Fatal(err)
+	}
+	if corr.Total.StringFixed(2) != "434.00" || len(corr.Providers) != 2 || len(corr.Providers[0].Lines) != 1 {
+		t.Errorf("late approval: total %s, providers %+v", corr.Total, corr.Providers)
+	}
+	var errb bytes.Buffer
+	if code := run([]string{"-in", dir, "-period", "2024-04", "-previous", issued}, &bytes.Buffer{}, &errb); code != 1 {
+		t.Errorf("-previous of another period: exit %d", code)
+	}
+}

@@ -16,7 +16,11 @@ import (
 // and adjustments, and what was not paid and why.
 func writeSummary(w io.Writer, st *reimbursement.Settlement) error {
 	pw := &printer{w: w}
-	pw.f("Settlement %s — %s\n", st.Period, st.Tariff)
+	if st.CorrectionOf != nil {
+		pw.f("Correction of the settlement %s issued with total %s SEK — %s\n", st.CorrectionOf.Period, st.CorrectionOf.Total.StringFixed(2), st.Tariff)
+	} else {
+		pw.f("Settlement %s — %s\n", st.Period, st.Tariff)
+	}
 	pw.f("%s\n", strings.Repeat("=", 72))
 	for _, p := range st.Providers {
 		pw.f("\nProvider %s (%s)\n", p.Provider, p.Regime)

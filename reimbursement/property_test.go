@@ -1,0 +1,361 @@
+package reimbursement_test
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/exempelby/ersattning/reimbursement"
+	rt "github.com/exempelby/ersattning/reimbursement/reimbursementtest"
+	"github.com/exempelby/ersattning/volume"
+)
+
+// randomMonth makes a random municipality month against the Testby tariff:
+// decisions of every service, visits at any minute (DST nights included),
+// odd staff counts, declined, pending and rejected visits, wrong and
+// unknown providers, duplicates, absences and adjustments.
+func randomMonth(rng *rand.Rand) (string, reimbursement.Input) {
+	period := []string{"2026-03", "2026-10", "2026-12", "2026-04"}[rng.Intn(4)]
+	p := volume.MustParsePeriod(period)
+	in := reimbursement.Input{Providers: rt.Providers("P1 private", "P2 municipal", "P3 municipal")}
+	services := []string{"HT", "HT", "LEDS", "HT90", "STAD", "AVL", "BOST", "NATT", "LARM"}
+	provs := []string{"P1", "P2", "P3", ""}
+	nrec := 3 + rng.Intn(12)
+	report := 0
+	for r := 0; r < nrec; r++ {
+		rec := fmt.Sprintf("R%d", r)
+		svc := services[rng.Intn(len(services))]
+		ndec := 1
+		if rng.Intn(8) == 0 {
+			ndec = 2
+		}
+		for k := 0; k < ndec; k++ {
+			from := p.First().AddDays(rng.Intn(40) - 20)
+			d := reimbursement.Decision{ID: fmt.Sprintf("D%d-%d", r, k), Recipient: rec, Provider: provs[rng.Intn(4)],
+				Service: svc, From: from, Staff: 1 + rng.Intn(2)}
+			if rng.Intn(3) == 0 {
+				d.To = from.AddDays(rng.Intn(40))
+			}
+			if rng.Intn(4) == 0 {
+				d.Area = "norr"
+			}
+			per := []reimbursement.Per{reimbursement.PerDay, reimbursement.PerWeek, reimbursement.PerMonth}[rng.Intn(3)]
+			d.GrantedPer = per
+			d.GrantedHours = decimal.NewFromInt(int64(1 + rng.Intn(map[reimbursement.Per]int{reimbursement.PerDay: 4, reimbursement.PerWeek: 20, reimbursement.PerMonth: 60}[per])))
+			if rng.Intn(5) == 0 {
+				d.GrantedHours = d.GrantedHours.Add(decimal.RequireFromString("0.5"))
+			}
+			in.Decisions = append(in.Decisions, d)
+			provider := d.Provider
+			if provider == "" {
+				provider = "P2"
+				if d.Area == "norr" {
+					provider = "P3"
+				}
+			}
+			for v := 0; v < rng.Intn(25); v++ {
+				report++
+				day := p.First().AddDays(rng.Intn(p.Days()+4) - 2)
+				start := volume.LocalTimestamp(day, rng.Intn(24), rng.Intn(60))
+				length := rng.Intn(240) - 5
+				if rng.Intn(10) == 0 {
+					length = rng.Intn(1600)
+				}
+				h, m := start.Clock()
+				total := h*60 + m + length
+				endDay := day.AddDays(int(floorDiv(int64(total), 1440)))
+				em := int(((total % 1440) + 1440) % 1440)
+				end := volume.LocalTimestamp(endDay, em/60, em%60)
+				rep := volume.Report{ID: fmt.Sprintf("T%03d", report), Recipient: rec, Provider: provider, Service: svc,
+					Start: start, End: end, Staff: 1 + rng.Intn(3)/2}
+				switch rng.Intn(30) {
+				case 0:
+					rep.Provider = "P1"
+				case 1:
+					rep.Provider = "PX"
+				case 2:
+					rep.Recipient = "R-unknown"
+				case 3:
+					rep.Status = volume.Pending
+				case 4:
+					rep.Status = volume.Rejected
+				case 5, 6:
+					rep.Kind = volume.Declined
+				case 7:
+					rep.Staff = 3
+				}
+				in.Reports = append(in.Reports, rep)
+				switch rng.Intn(40) {
+				case 0:
+					in.Reports = append(in.Reports, rep) // the same row twice
+				case 1:
+					dup := rep
+					dup.Staff++
+					in.Reports = append(in.Reports, dup) // the same id, other content
+				}
+			}
+			if rng.Intn(4) == 0 {
+				from := p.First().AddDays(rng.Intn(p.Days()+10) - 10)
+				in.Absences = append(in.Absences, volume.Absence{ID: fmt.Sprintf("A%d-%d", r, k), Recipient: rec,
+					Service: svc, From: from, To: from.AddDays(rng.Intn(12)), Reason: []string{"hospital", "planned"}[rng.Intn(2)]})
+			}
+		}
+	}
+	for a := 0; a < rng.Intn(4); a++ {
+		in.Adjustments = append(in.Adjustments, reimbursement.Adjustment{ID: fmt.Sprintf("J%d", a),
+			Provider: provs[rng.Intn(3)], Period: p, Amount: decimal.New(int64(rng.Intn(200000)-100000), -2), Reason: "test"})
+	}
+	return period, in
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+func settleJSON(t *testing.T, tariff *reimbursement.Tariff, period string, in reimbursement.Input) (*reimbursement.Settlement, []byte) {
+	t.Helper()
+	st, err := reimbursement.Settle(tariff, volume.MustParsePeriod(period), in, reimbursement.Options{Location: rt.Stockholm(), Audit: true})
+	if err != nil {
+		t.Fatalf("Settle: %v", err)
+	}
+	var b bytes.Buffer
+	if err := st.WriteJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	return st, b.Bytes()
+}
+
+const propertyRuns = 60
+
+func TestPropertyShuffledInput(t *testing.T) {
+	tariff := testby(t)
+	for seed := int64(0); seed < propertyRuns; seed++ {
+		rng := rand.New(rand.NewSource(seed))
+		period, in := randomMonth(rng)
+		_, want := settleJSON(t, tariff, period, in)
+		rng.Shuffle(len(in.Reports), func(i, j int) { in.Reports[i], in.Reports[j] = in.Reports[j], in.Reports[i] })
+		rng.Shuffle(len(in.Decisions), func(i, j int) { in.Decisions[i], in.Decisions[j] = in.Decisions[j], in.Decisions[i] })
+		rng.Shuffle(len(in.Absences), func(i, j int) { in.Absences[i], in.Absences[j] = in.Absences[j], in.Absences[i] })
+		_, got := settleJSON(t, tariff, period, in)
+		if !bytes.Equal(want, got) {
+			t.Fatalf("seed %d: shuffled input gives other output", seed)
+		}
+	}
+}
+
+// TestPropertyFiles: a month written as a bundle and settled from files
+// is the month settled from values, and splitting reports.csv in two
+// changes nothing.
+func TestPropertyFiles(t *testing.T) {
+	tariffJSON, err := os.ReadFile("testdata/testby/tariff.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tariff := testby(t)
+	for seed := int64(0); seed < propertyRuns/3; seed++ {
+		period, in := randomMonth(rand.New(rand.NewSource(seed)))
+		_, want := settleJSON(t, tariff, period, in)
+		dir := t.TempDir()
+		if err := reimbursement.WriteBundle(dir, tariffJSON, in); err != nil {
+			t.Fatal(err)
+		}
+		fromFiles := func() []byte {
+			st, problems, err := reimbursement.SettleFS(os.DirFS(dir), volume.MustParsePeriod(period),
+				reimbursement.Options{Location: rt.Stockholm(), Audit: true})
+			if err != nil || len(problems) > 0 {
+				t.Fatalf("seed %d: SettleFS: %v %v", seed, err, problems)
+			}
+			var b bytes.Buffer
+			st.WriteJSON(&b)
+			return b.Bytes()
+		}
+		if got := fromFiles(); !bytes.Equal(want, got) {
+			t.Fatalf("seed %d: the bundle settles differently from the values:\n%s\nwant\n%s", seed, got, want)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "reports.csv"))
+		if err != nil {
+			continue // no reports this month
+		}
+		lines := strings.SplitAfter(string(b), "\n")
+		half := 1 + (len(lines)-1)/2
+		os.WriteFile(filepath.Join(dir, "reports.csv"), []byte(strings.Join(lines[:half], "")), 0o644)
+		os.WriteFile(filepath.Join(dir, "reports-2.csv"), []byte(lines[0]+strings.Join(lines[half:], "")), 0o644)
+		if got := fromFiles(); !bytes.Equal(want, got) {
+			t.Fatalf("seed %d: splitting reports.csv changes the settlement", seed)
+		}
+	}
+}
+
+func TestPropertyCorrections(t *testing.T) {
+	tariff := testby(t)
+	for seed := int64(0); seed < propertyRuns; seed++ {
+		rng := rand.New(rand.NewSource(seed))
+		period, in := randomMonth(rng)
+		old, _ := settleJSON(t, tariff, period, in)
+
+		// Settling twice gives no correction.
+		same, err := reimbursement.Correct(old, old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range same.Providers {
+			if len(p.Lines) > 0 {
+				t.Fatalf("seed %d: a re-run with nothing changed corrects %d lines of %s", seed, len(p.Lines), p.Provider)
+			}
+		}
+		if !same.Total.IsZero() {
+			t.Fatalf("seed %d: correction total %s, want 0", seed, same.Total)
+		}
+
+		// Late reports, approvals, a decision changed backwards in time.
+		changed := in
+		changed.Reports = append([]volume.Report(nil), in.Reports...)
+		changed.Decisions = append([]reimbursement.Decision(nil), in.Decisions...)
+		for i := range changed.Reports {
+			switch rng.Intn(6) {
+			case 0:
+				changed.Reports[i].Status = volume.Approved
+			case 1:
+				changed.Reports[i].Status = volume.Rejected
+			}
+		}
+		if len(changed.Reports) > 2 {
+			changed.Reports = changed.Reports[:len(changed.Reports)-rng.Intn(3)]
+		}
+		for i := range changed.Decisions {
+			if rng.Intn(3) == 0 {
+				changed.Decisions[i].GrantedHours = changed.Decisions[i].GrantedHours.Add(decimal.NewFromInt(int64(rng.Intn(10) - 3))).Abs()
+			}
+		}
+		current, _ := settleJSON(t, tariff, period, changed)
+		corr, err := reimbursement.Correct(old, current)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !current.Total.Sub(old.Total).Equal(corr.Total) {
+			t.Fatalf("seed %d: new − old = %s, correction total %s", seed, current.Total.Sub(old.Total), corr.Total)
+		}
+		if err := reimbursement.CheckArithmetic(corr); err != nil {
+			t.Fatalf("seed %d: correction sums: %v", seed, err)
+		}
+		// The correction survives its JSON.
+		var b bytes.Buffer
+		corr.WriteJSON(&b)
+		corr2, err := reimbursement.ParseSettlement(b.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		applied, err := reimbursement.ApplyCorrection(old, corr2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p := rt.Compare(current, applied); len(p) > 0 {
+			t.Fatalf("seed %d: old + correction ≠ new:\n%s", seed, strings.Join(p, "\n"))
+		}
+	}
+}
+
+// TestPropertyMinutes: for every hour decision paid on performed or capped
+// time, paid and unpaid staff-minutes add up to the reported ones.
+func TestPropertyMinutes(t *testing.T) {
+	tariff := testby(t)
+	loc := rt.Stockholm()
+	for seed := int64(0); seed < propertyRuns; seed++ {
+		period, in := randomMonth(rand.New(rand.NewSource(seed)))
+		p := volume.MustParsePeriod(period)
+		st, _ := settleJSON(t, tariff, period, in)
+		zone := volume.NewZone(loc)
+		// Reported: approved visits with a valid interval of at most a day,
+		// matched to exactly one decision of their provider, unique ids.
+		// Identical copies count once; copies that differ are not paid.
+		copies := map[string]map[volume.Report]bool{}
+		for _, r := range in.Reports {
+			if copies[r.ID] == nil {
+				copies[r.ID] = map[volume.Report]bool{}
+			}
+			copies[r.ID][r] = true
+		}
+		reported := map[string]int64{}
+		counted1 := map[string]bool{}
+		for _, r := range in.Reports {
+			if r.Status != volume.Approved || len(copies[r.ID]) != 1 || counted1[r.ID] {
+				continue
+			}
+			counted1[r.ID] = true // identical copies count once
+			s, err1 := zone.Resolve(r.Start)
+			e, err2 := zone.Resolve(r.End)
+			if err1 != nil || err2 != nil || e <= s || e-s > 1440 || !p.Contains(zone.LocalDate(s)) {
+				continue
+			}
+			var match []reimbursement.Decision
+			for _, d := range in.Decisions {
+				if d.Recipient == r.Recipient && d.Service == r.Service && d.Contains(zone.LocalDate(s)) {
+					match = append(match, d)
+				}
+			}
+			svc, _ := tariff.Service(r.Service)
+			if len(match) != 1 || svc.Unit != reimbursement.Hour || svc.Basis == reimbursement.Granted {
+				continue
+			}
+			d := match[0]
+			prov := d.Provider
+			if prov == "" {
+				prov = tariff.NoChoice.For(d.Area)
+			}
+			if prov != r.Provider {
+				continue
+			}
+			reported[d.ID] += counted(svc, e-s) * int64(r.Staff)
+		}
+		accounted := map[string]int64{}
+		for _, ps := range st.Providers {
+			for _, l := range ps.Lines {
+				if l.Unit == reimbursement.Minute && (l.Component == "base" || l.Component == "declined") {
+					accounted[l.Decision] += l.Quantity.IntPart()
+				}
+			}
+			for _, u := range ps.Unpaid {
+				if u.Unit == reimbursement.Minute && u.Decision != "" && u.Reason != reimbursement.ReasonWrongProvider {
+					accounted[u.Decision] += u.Quantity
+				}
+			}
+		}
+		for id, want := range reported {
+			if accounted[id] != want {
+				t.Errorf("seed %d: decision %s: paid + unpaid = %d staff-minutes, reported %d", seed, id, accounted[id], want)
+			}
+		}
+	}
+}
+
+// counted is the counted length of rules §5 step 1, written again here.
+func counted(svc *reimbursement.Service, raw int64) int64 {
+	if svc.FixedMinutes > 0 {
+		return int64(svc.FixedMinutes)
+	}
+	l := raw
+	if st := int64(svc.Rounding.Step); st > 1 {
+		switch svc.Rounding.Mode {
+		case reimbursement.RoundUp:
+			l = (raw + st - 1) / st * st
+		case reimbursement.RoundDown:
+			l = raw / st * st
+		case reimbursement.RoundNearest:
+			l = raw / st * st
+			if 2*(raw%st) >= st {
+				l += st
+			}
+		}
+	}
+	return max(l, int64(svc.MinMinutes))
+}
