@@ -34,9 +34,9 @@ func TestCorrection(t *testing.T) {
 	}
 	diff(t, "correction lines", []L{
 		{"", "markup:momskompensation", "", "-600", "0.06", "-36.00", ""}, // the HT markup goes with V1
-		{"D1", "base", "dag", "30", "1", "225.00", "T1,T3"},                // T3: 30 × 450 / 60
-		{"D1", "base", "kvall", "60", "1", "450.00", "T2"},                 // T2, new key
-		{"D2", "base", "dag", "-60", "1", "-600.00", "V1"},                 // only in the old: negated
+		{"D1", "base", "dag", "30", "1", "225.00", "T1,T3"},               // T3: 30 × 450 / 60
+		{"D1", "base", "kvall", "60", "1", "450.00", "T2"},                // T2, new key
+		{"D2", "base", "dag", "-60", "1", "-600.00", "V1"},                // only in the old: negated
 	}, linesOf(corr, "P1"))
 	diff(t, "total", "39.00", corr.Total.StringFixed(2))
 	if corr.CorrectionOf == nil || corr.CorrectionOf.Total.StringFixed(2) != "1086.00" {

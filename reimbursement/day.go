@@ -212,7 +212,7 @@ func (s *Settler) AddPresence(p volume.Presence) {
 func (s *Settler) assignPresence(b *builder) {
 	for i := range s.pres {
 		x := &s.pres[i]
-		if !x.inPeriod {
+		if !x.inPeriod || x.p.ID == "" {
 			continue
 		}
 		u := Unpaid{ID: x.p.ID, Reason: x.reason, Quantity: 1, Unit: Day}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/exempelby/ersattning/volume"
 )
 
@@ -83,8 +85,8 @@ func (r *DecisionReader) Read() (Decision, error) {
 	}
 	if s := r.c.Decimal("granted_hours"); s != "" {
 		h, perr := parseDecimal(s)
-		if perr != nil || h.Sign() < 0 {
-			row.Fail("granted_hours", volume.ErrValue, "%q is not a number of hours", s)
+		if perr != nil || h.Sign() < 0 || h.GreaterThan(maxGrantedHours) {
+			row.Fail("granted_hours", volume.ErrValue, "%q is not a number of hours from 0 to %s", s, maxGrantedHours)
 		}
 		d.GrantedHours = h
 		per, perr := ParsePer(r.c.Field("granted_per"))
@@ -172,6 +174,12 @@ func (r *AdjustmentReader) Read() (Adjustment, error) {
 	a.Invalid = row.Err()
 	return a, nil
 }
+
+// maxGrantedHours bounds granted hours, and maxStaff the staff of a
+// decision or visit, so that no count of minutes can overflow.
+var maxGrantedHours = decimal.NewFromInt(100000)
+
+const maxStaff = 1000
 
 func errorf(format string, args ...any) error {
 	return fmt.Errorf("reimbursement: "+format, args...)

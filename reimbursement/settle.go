@@ -214,6 +214,10 @@ func (s *Settler) addDecisions(decisions []Decision) error {
 	var kept []Decision
 	bad := map[string]bool{}
 	for _, d := range decisions {
+		if d.Invalid == nil && (d.GrantedHours.Sign() < 0 || d.GrantedHours.GreaterThan(maxGrantedHours) ||
+			d.Staff > maxStaff || d.From.IsZero() || (!d.To.IsZero() && d.To.Before(d.From))) {
+			d.Invalid = fmt.Errorf("granted hours %s, staff %d, dates %s..%s out of range", d.GrantedHours, d.Staff, d.From, d.To)
+		}
 		if d.Invalid != nil || d.ID == "" {
 			id := d.ID
 			if id == "" {
@@ -363,6 +367,8 @@ func (s *Settler) AddReport(r volume.Report) {
 	x := rec{r: r, invalid: r.Invalid != nil, prov: -1, dec: -1}
 	if r.Invalid != nil {
 		x.detail = r.Invalid.Error()
+	} else if r.Staff > maxStaff || r.ID == "" || r.Start.IsZero() || r.End.IsZero() {
+		x.invalid, x.detail = true, fmt.Sprintf("staff %d, start %q, end %q: out of range or missing", r.Staff, r.Start, r.End)
 	}
 	x.r.Invalid = nil
 	if r.Staff < 1 {
@@ -512,8 +518,8 @@ func (s *Settler) Settlement() *Settlement {
 	// Reports: where they go.
 	for i := range s.recs {
 		x := &s.recs[i]
-		if !x.inPeriod {
-			continue
+		if !x.inPeriod || x.r.ID == "" {
+			continue // a row without an id cannot be listed; its decoder reported it
 		}
 		switch {
 		case x.dup:

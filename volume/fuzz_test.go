@@ -93,3 +93,19 @@ func FuzzAbsenceReader(f *testing.F) {
 		}
 	})
 }
+
+func FuzzPresenceReader(f *testing.F) {
+	f.Add("id,recipient,provider,service,date,extent,status\nN1,R1,P1,DV,2026-03-02,half,\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		r := NewPresenceReader(strings.NewReader(src), "presence.csv")
+		for i := 0; i <= len(src)+1; i++ {
+			p, err := r.Read()
+			if err != nil {
+				return
+			}
+			if p.Invalid == nil && (p.ID == "" || p.Date.IsZero()) {
+				t.Fatalf("presence %+v is not Invalid", p)
+			}
+		}
+	})
+}
