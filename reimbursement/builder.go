@@ -231,6 +231,21 @@ func (s *Settler) settleAdjustments(b *builder) {
 		}
 		seen[a.ID] = a
 	}
+	dupOwner := map[string]int{}
+	for _, a := range s.adjs {
+		if !dup[a.ID] || (a.Invalid == nil && a.Period != s.period) {
+			continue
+		}
+		prov, known := s.provIdx[a.Provider]
+		if !known {
+			prov = -1
+		}
+		if o, ok := dupOwner[a.ID]; ok && o != prov {
+			dupOwner[a.ID] = -1
+		} else if !ok {
+			dupOwner[a.ID] = prov
+		}
+	}
 	sums := map[key]*Line{}
 	var keys []key
 	emitted := map[string]bool{}
@@ -244,7 +259,7 @@ func (s *Settler) settleAdjustments(b *builder) {
 		}
 		switch {
 		case dup[a.ID]:
-			b.unpaid(prov, -1, Unpaid{ID: a.ID, Reason: ReasonDuplicateID})
+			b.unpaid(dupOwner[a.ID], -1, Unpaid{ID: a.ID, Reason: ReasonDuplicateID})
 			continue
 		case emitted[a.ID]:
 			continue

@@ -82,6 +82,25 @@ func (s *Settler) assignAbsences(b *builder) {
 	})
 	type used struct{ from, to volume.Date }
 	kept := map[recKey][]used{}
+	// The copies of a duplicate id go to one place (see reports).
+	dupOwner := map[string]int{}
+	for _, i := range order {
+		x := &s.abs[i]
+		if !x.dup {
+			continue
+		}
+		owner := -1
+		if decs := s.absenceDecisions(&x.a); len(decs) > 0 {
+			owner = s.decisions[decs[0]].prov
+		} else if !x.invalid {
+			continue
+		}
+		if o, ok := dupOwner[x.a.ID]; ok && o != owner {
+			dupOwner[x.a.ID] = -1
+		} else if !ok {
+			dupOwner[x.a.ID] = owner
+		}
+	}
 	for _, i := range order {
 		x := &s.abs[i]
 		a := &x.a
@@ -97,7 +116,7 @@ func (s *Settler) assignAbsences(b *builder) {
 		}
 		switch {
 		case x.dup:
-			b.unpaid(owner, dec, Unpaid{ID: a.ID, Reason: ReasonDuplicateID})
+			b.unpaid(dupOwner[a.ID], -1, Unpaid{ID: a.ID, Reason: ReasonDuplicateID})
 			continue
 		case x.invalid:
 			if a.ID != "" {
@@ -210,6 +229,18 @@ func (s *Settler) AddPresence(p volume.Presence) {
 // assignPresence lists the presence that is not paid and gives the rest to
 // their decisions.
 func (s *Settler) assignPresence(b *builder) {
+	dupOwner := map[string]int{}
+	for i := range s.pres {
+		x := &s.pres[i]
+		if !x.dup || !x.inPeriod {
+			continue
+		}
+		if o, ok := dupOwner[x.p.ID]; ok && o != x.prov {
+			dupOwner[x.p.ID] = -1
+		} else if !ok {
+			dupOwner[x.p.ID] = x.prov
+		}
+	}
 	for i := range s.pres {
 		x := &s.pres[i]
 		if !x.inPeriod || x.p.ID == "" {
@@ -220,6 +251,7 @@ func (s *Settler) assignPresence(b *builder) {
 		switch {
 		case x.dup:
 			u.Reason, u.Quantity, u.Unit = ReasonDuplicateID, 0, NoUnit
+			owner, x.dec = dupOwner[x.p.ID], -1
 		case x.reason == reasonPending:
 			b.pending(x.prov, x.p.ID)
 			continue

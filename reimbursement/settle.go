@@ -515,6 +515,20 @@ func (s *Settler) Audit(st *Settlement) error {
 // Settlement settles the period with the records taken so far.
 func (s *Settler) Settlement() *Settlement {
 	b := newBuilder(s)
+	// The copies of a duplicate id are one record not paid: listed under
+	// their provider when they all name the same one, else as unmatched.
+	dupOwner := map[string]int{}
+	for i := range s.recs {
+		x := &s.recs[i]
+		if !x.dup || !x.inPeriod {
+			continue
+		}
+		if o, ok := dupOwner[x.r.ID]; ok && o != x.prov {
+			dupOwner[x.r.ID] = -1
+		} else if !ok {
+			dupOwner[x.r.ID] = x.prov
+		}
+	}
 	// Reports: where they go.
 	for i := range s.recs {
 		x := &s.recs[i]
@@ -523,7 +537,7 @@ func (s *Settler) Settlement() *Settlement {
 		}
 		switch {
 		case x.dup:
-			b.unpaid(x.prov, -1, Unpaid{ID: x.r.ID, Reason: ReasonDuplicateID, Detail: "the id is used by reports with different content"})
+			b.unpaid(dupOwner[x.r.ID], -1, Unpaid{ID: x.r.ID, Reason: ReasonDuplicateID, Detail: "the id is used by reports with different content"})
 		case x.reason == reasonPending:
 			b.pending(x.prov, x.r.ID)
 		case x.reason != "":
