@@ -102,7 +102,7 @@ func (o *Outcome) WriteText(w io.Writer) error {
 				value = i.Value.Decimal.String()
 				verdict = "not met"
 				if i.Met {
-					verdict = fmt.Sprintf("met, %d points", i.Points)
+					verdict = fmt.Sprintf("met, %d %s", i.Points, plural(i.Points, "point", "points"))
 				}
 			}
 			fmt.Fprintf(&b, "  %-12s %10s  target %-8s %s\n", i.Code, value, i.Target, verdict)
@@ -125,4 +125,11 @@ func (o *Outcome) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "\nTotal %s SEK\n", o.Total.StringFixed(2))
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
