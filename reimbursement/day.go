@@ -158,7 +158,11 @@ func (s *Settler) absenceDecisions(a *volume.Absence) []int {
 		return nil
 	}
 	var out []int
-	for _, i := range s.byKey[recKey{a.Recipient, a.Service}] {
+	k, ok := s.key(a.Recipient, a.Service)
+	if !ok {
+		return nil
+	}
+	for _, i := range s.byKey[k] {
 		ds := &s.decisions[i]
 		for j, in := range ds.slice {
 			d := s.period.First().AddDays(j)

@@ -18,7 +18,7 @@ func (s *Settler) sortedVisits(ds *decState) []int32 {
 	v := ds.visits
 	slices.SortFunc(v, func(a, b int32) int {
 		ra, rb := &s.recs[a], &s.recs[b]
-		return cmp.Or(cmp.Compare(ra.start, rb.start), cmp.Compare(ra.r.ID, rb.r.ID))
+		return cmp.Or(cmp.Compare(ra.start, rb.start), cmp.Compare(s.id(a), s.id(b)))
 	})
 	return v
 }
@@ -48,8 +48,8 @@ func (s *Settler) settleHours(b *builder, di int) {
 	keptEnd := int64(math.MinInt64)
 	for _, ri := range s.sortedVisits(ds) {
 		x := &s.recs[ri]
-		id := x.r.ID
-		rs := int64(x.r.Staff)
+		id := s.id(ri)
+		rs := int64(x.staff)
 		k := min(rs, int64(ds.d.Staff))
 		l := countedLength(svc, x.end-x.start)
 		if l == 0 {
@@ -62,7 +62,7 @@ func (s *Settler) settleHours(b *builder, di int) {
 		}
 		keptEnd = max(keptEnd, x.end)
 		component, percent := componentBase, full
-		if x.r.Kind == volume.Declined {
+		if x.kind == volume.Declined {
 			if !svc.DeclinedPercent.Valid {
 				b.unpaid(ds.prov, di, Unpaid{ID: id, Quantity: l * rs, Unit: Minute, Reason: ReasonDeclinedNotPaid})
 				continue
@@ -153,10 +153,10 @@ func (s *Settler) settleGranted(b *builder, di int) {
 		i := s.dayIndex(x.date)
 		attached := false
 		if r := rateOf[i]; r >= 0 {
-			attached = b.attach(componentBase, def, r, full, Minute, 60, x.r.ID)
+			attached = b.attach(componentBase, def, r, full, Minute, 60, s.id(ri))
 		}
 		for j := 0; !attached && j < len(parts); j++ {
-			attached = b.attach(componentBase, def, parts[j].rate, full, Minute, 60, x.r.ID)
+			attached = b.attach(componentBase, def, parts[j].rate, full, Minute, 60, s.id(ri))
 		}
 		if !attached {
 			l := countedLength(ds.svc, x.end-x.start)
@@ -164,7 +164,7 @@ func (s *Settler) settleGranted(b *builder, di int) {
 			if rateOf[i] == -1 {
 				reason = ReasonNoRate
 			}
-			b.unpaid(ds.prov, di, Unpaid{ID: x.r.ID, Quantity: l * int64(x.r.Staff), Unit: Minute, Reason: reason,
+			b.unpaid(ds.prov, di, Unpaid{ID: s.id(ri), Quantity: l * int64(x.staff), Unit: Minute, Reason: reason,
 				Detail: "nothing is granted on the visit's date"})
 		}
 	}
@@ -178,10 +178,11 @@ func (s *Settler) settleVisits(b *builder, di int) {
 	full := decimal.NewFromInt(100)
 	for _, ri := range s.sortedVisits(ds) {
 		x := &s.recs[ri]
+		id := s.id(ri)
 		component, percent := componentBase, full
-		if x.r.Kind == volume.Declined {
+		if x.kind == volume.Declined {
 			if !svc.DeclinedPercent.Valid {
-				b.unpaid(ds.prov, di, Unpaid{ID: x.r.ID, Quantity: 1, Unit: Visit, Reason: ReasonDeclinedNotPaid})
+				b.unpaid(ds.prov, di, Unpaid{ID: id, Quantity: 1, Unit: Visit, Reason: ReasonDeclinedNotPaid})
 				continue
 			}
 			component, percent = "declined", svc.DeclinedPercent.Decimal
@@ -190,11 +191,11 @@ func (s *Settler) settleVisits(b *builder, di int) {
 		band := s.touched[0]
 		rate := s.rateAt(ds, componentBase, band, x.date)
 		if rate < 0 {
-			s.gap(x.r.ID, "%s", s.describeRate(ds, componentBase, band, x.date))
-			b.unpaid(ds.prov, di, Unpaid{ID: x.r.ID, Quantity: 1, Unit: Visit, Reason: ReasonNoRate})
+			s.gap(id, "%s", s.describeRate(ds, componentBase, band, x.date))
+			b.unpaid(ds.prov, di, Unpaid{ID: id, Quantity: 1, Unit: Visit, Reason: ReasonNoRate})
 			continue
 		}
-		b.add(component, band, rate, percent, Visit, 1, 1, x.r.ID)
+		b.add(component, band, rate, percent, Visit, 1, 1, id)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"sort"
 	"strings"
@@ -76,12 +77,23 @@ type Settler struct {
 	provIdx   map[string]int
 
 	decisions []decState
-	byKey     map[recKey][]int // decisions of a recipient and service
+	byKey     map[uint64][]int // decisions of a recipient and service (interned)
 	issues    []Issue
 	gaps      map[string][]string // tariff-gap message → record ids
 
+	// Reports are kept compact, without pointers: names interned, ids in
+	// an arena of bytes.
 	recs     []rec
-	seen     map[string]int32 // report id → first copy
+	ids      []byte           // the report ids, end to end
+	idStr    string           // ids as one string, made by Settlement
+	names    map[string]int32 // interned recipients, providers and services
+	nameList []string
+	seed     maphash.Seed
+	seen     map[uint64]int32 // hash of a report id → first copy
+	seenSlow map[string]int32 // ids whose hash another id has
+	dupIDs   map[string]bool  // ids with copies of different content
+	details  map[int32]string // why a report could not be read
+
 	abs      []absRec
 	absSeen  map[string]int
 	pres     []presRec
@@ -101,6 +113,26 @@ type Settler struct {
 
 type recKey struct{ recipient, service string }
 
+// key returns the interned key of a recipient and service, and whether
+// both names are known.
+func (s *Settler) key(recipient, service string) (uint64, bool) {
+	r, ok1 := s.names[recipient]
+	v, ok2 := s.names[service]
+	return uint64(uint32(r))<<32 | uint64(uint32(v)), ok1 && ok2
+}
+
+// intern returns the number of name, adding it when new.
+func (s *Settler) intern(name string) int32 {
+	if i, ok := s.names[name]; ok {
+		return i
+	}
+	i := int32(len(s.nameList))
+	name = strings.Clone(name)
+	s.names[name] = i
+	s.nameList = append(s.nameList, name)
+	return i
+}
+
 type decState struct {
 	d        Decision
 	prov     int // index in providers, -1 when unknown
@@ -112,19 +144,88 @@ type decState struct {
 	presence []int32
 }
 
-// rec is a time report as the settler keeps it.
+// rec is a time report as the settler keeps it: no pointers, so that
+// millions of them cost the garbage collector nothing.
 type rec struct {
-	r          volume.Report // Invalid cleared; see invalid
-	invalid    bool
-	detail     string
-	start, end int64 // Unix minutes, when timeOK
-	date       volume.Date
-	timeOK     bool
-	inPeriod   bool
-	prov       int
-	dec        int
-	reason     Reason // set when the report is settled without its decision's pipeline
-	dup        bool   // the id has copies with different content
+	startTS, endTS volume.Timestamp // as reported, for telling copies apart
+	start, end     int64            // Unix minutes, when timeOK
+	date           volume.Date      // local date of the start
+	idOff, idLen   uint32           // the id, in Settler.ids
+	recipient      int32            // interned names
+	service        int32
+	provName       int32
+	prov           int32 // provider index, -1 when unknown
+	dec            int32 // decision index, -1 when none
+	staff          int32
+	kind           volume.Kind
+	status         volume.Status
+	reason         reasonCode // set when the report is settled without its decision's pipeline
+	flags          recFlags
+}
+
+type recFlags uint8
+
+const (
+	recInvalid recFlags = 1 << iota
+	recTimeOK
+	recInPeriod
+	recDup // the id has copies with different content
+)
+
+// same reports whether two reports have the same content.
+func (x *rec) same(y *rec) bool {
+	return x.startTS == y.startTS && x.endTS == y.endTS && x.recipient == y.recipient && x.service == y.service &&
+		x.provName == y.provName && x.staff == y.staff && x.kind == y.kind && x.status == y.status &&
+		x.flags&recInvalid == y.flags&recInvalid
+}
+
+// reasonCode numbers the reasons a report can get before its decision's
+// pipeline, so that a rec holds no string.
+type reasonCode uint8
+
+var reasonCodes = [...]Reason{"", reasonPending, ReasonInvalidInput, ReasonUnknownProvider, ReasonNotApproved,
+	ReasonAmbiguousTime, ReasonInvalidTime, ReasonInvalidInterval, ReasonTooLong, ReasonNoDecision,
+	ReasonDecisionConfl, ReasonWrongProvider, ReasonNoRate, ReasonNotBillable}
+
+func codeOf(r Reason) reasonCode {
+	for i, c := range reasonCodes {
+		if c == r {
+			return reasonCode(i)
+		}
+	}
+	panic("reimbursement: no code for reason " + string(r))
+}
+
+func (c reasonCode) reason() Reason { return reasonCodes[c] }
+
+// id returns the id of report i; Settlement must have made idStr.
+func (s *Settler) id(i int32) string {
+	x := &s.recs[i]
+	return s.idStr[x.idOff : x.idOff+x.idLen]
+}
+
+// findID returns the first report with id, if any.
+func (s *Settler) findID(id string) (int32, bool) {
+	h := maphash.String(s.seed, id)
+	i, ok := s.seen[h]
+	if !ok {
+		return 0, false
+	}
+	x := &s.recs[i]
+	if string(s.ids[x.idOff:x.idOff+x.idLen]) == id {
+		return i, true
+	}
+	i, ok = s.seenSlow[id]
+	return i, ok
+}
+
+func (s *Settler) noteID(id string, i int32) {
+	h := maphash.String(s.seed, id)
+	if _, taken := s.seen[h]; !taken {
+		s.seen[h] = i
+		return
+	}
+	s.seenSlow[strings.Clone(id)] = i
 }
 
 type absRec struct {
@@ -171,9 +272,14 @@ func NewSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 		t: t, period: period, zone: zone,
 		split:     volume.NewSplitter(t.bands, t.cal, zone),
 		provIdx:   map[string]int{},
-		byKey:     map[recKey][]int{},
+		byKey:     map[uint64][]int{},
 		gaps:      map[string][]string{},
-		seen:      map[string]int32{},
+		names:     map[string]int32{},
+		seed:      maphash.MakeSeed(),
+		seen:      map[uint64]int32{},
+		seenSlow:  map[string]int32{},
+		dupIDs:    map[string]bool{},
+		details:   map[int32]string{},
 		absSeen:   map[string]int{},
 		presSeen:  map[string]int{},
 		adjSeen:   map[string]int{},
@@ -275,18 +381,18 @@ func (s *Settler) addDecisions(decisions []Decision) error {
 		for i := range ds.slice {
 			ds.slice[i] = d.Contains(s.period.First().AddDays(i))
 		}
-		k := recKey{d.Recipient, d.Service}
+		s.intern(d.Recipient)
+		s.intern(d.Service)
+		k, _ := s.key(d.Recipient, d.Service)
 		s.byKey[k] = append(s.byKey[k], len(s.decisions))
 		s.decisions = append(s.decisions, ds)
 	}
 	// Conflicts: decisions of one recipient and service that overlap.
-	keys := make([]recKey, 0, len(s.byKey))
+	keys := make([]uint64, 0, len(s.byKey))
 	for k := range s.byKey {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b recKey) int {
-		return cmp.Or(cmp.Compare(a.recipient, b.recipient), cmp.Compare(a.service, b.service))
-	})
+	slices.Sort(keys)
 	for _, k := range keys {
 		list := s.byKey[k]
 		slices.SortFunc(list, func(a, b int) int {
@@ -305,7 +411,7 @@ func (s *Settler) addDecisions(decisions []Decision) error {
 				}
 				if hit {
 					s.issue(IssueDecisionConflict, []string{a.d.ID, b.d.ID},
-						"decisions %s and %s of recipient %s, service %s overlap", a.d.ID, b.d.ID, k.recipient, k.service)
+						"decisions %s and %s of recipient %s, service %s overlap", a.d.ID, b.d.ID, a.d.Recipient, a.d.Service)
 				}
 			}
 		}
@@ -344,7 +450,11 @@ func (s *Settler) dayIndex(d volume.Date) int { return d.DaysSince(s.period.Firs
 // or -1 with the reason there is none.
 func (s *Settler) match(recipient, service string, date volume.Date) (int, Reason) {
 	found, n := -1, 0
-	for _, i := range s.byKey[recKey{recipient, service}] {
+	k, ok := s.key(recipient, service)
+	if !ok {
+		return -1, ReasonNoDecision
+	}
+	for _, i := range s.byKey[k] {
 		if s.decisions[i].d.Contains(date) {
 			found, n = i, n+1
 		}
@@ -364,49 +474,50 @@ func (s *Settler) AddReport(r volume.Report) {
 	if s.ledger != nil {
 		s.ledger.AddReport(r)
 	}
-	x := rec{r: r, invalid: r.Invalid != nil, prov: -1, dec: -1}
-	if r.Invalid != nil {
-		x.detail = r.Invalid.Error()
-	} else if r.Staff > maxStaff || r.ID == "" || r.Start.IsZero() || r.End.IsZero() {
-		x.invalid, x.detail = true, fmt.Sprintf("staff %d, start %q, end %q: out of range or missing", r.Staff, r.Start, r.End)
-	}
-	x.r.Invalid = nil
 	if r.Staff < 1 {
-		x.r.Staff = 1
+		r.Staff = 1
 	}
-	if i, ok := s.seen[r.ID]; ok && r.ID != "" {
-		first := &s.recs[i]
-		if first.r == x.r && first.invalid == x.invalid {
-			return // the same record twice counts once
+	x := rec{startTS: r.Start, endTS: r.End, recipient: s.intern(r.Recipient), service: s.intern(r.Service),
+		provName: s.intern(r.Provider), prov: -1, dec: -1, staff: int32(min(r.Staff, maxStaff+1)), kind: r.Kind, status: r.Status}
+	var detail string
+	if r.Invalid != nil {
+		x.flags |= recInvalid
+		detail = r.Invalid.Error()
+	} else if r.Staff > maxStaff || r.ID == "" || r.Start.IsZero() || r.End.IsZero() {
+		x.flags |= recInvalid
+		detail = fmt.Sprintf("staff %d, start %q, end %q: out of range or missing", r.Staff, r.Start, r.End)
+	}
+	if r.ID != "" {
+		if i, ok := s.findID(r.ID); ok {
+			if s.recs[i].same(&x) {
+				return // the same record twice counts once
+			}
+			s.dupIDs[strings.Clone(r.ID)] = true
 		}
-		x.dup = true
-		s.markDup(r.ID)
 	}
-	s.classify(&x)
-	if _, ok := s.seen[r.ID]; !ok {
-		s.seen[r.ID] = int32(len(s.recs))
+	s.classify(&x, r)
+	i := int32(len(s.recs))
+	x.idOff, x.idLen = uint32(len(s.ids)), uint32(len(r.ID))
+	s.ids = append(s.ids, r.ID...)
+	if r.ID != "" {
+		if _, ok := s.findID(r.ID); !ok {
+			s.noteID(r.ID, i)
+		}
+	}
+	if detail != "" {
+		s.details[i] = detail
 	}
 	s.recs = append(s.recs, x)
 }
 
-func (s *Settler) markDup(id string) {
-	// Copies are few; mark every earlier copy with this id.
-	for j := range s.recs {
-		if s.recs[j].r.ID == id {
-			s.recs[j].dup = true
-		}
-	}
-}
-
 // classify decides where a report goes, except for duplicate ids, which
 // are known only when all reports are in.
-func (s *Settler) classify(x *rec) {
-	r := &x.r
+func (s *Settler) classify(x *rec, r volume.Report) {
 	if p, ok := s.provIdx[r.Provider]; ok {
-		x.prov = p
+		x.prov = int32(p)
 	}
 	// The period: the local date of the start.
-	x.inPeriod = true
+	x.flags |= recInPeriod
 	var startErr, endErr error
 	if !r.Start.IsZero() {
 		x.start, startErr = s.zone.Resolve(r.Start)
@@ -414,56 +525,60 @@ func (s *Settler) classify(x *rec) {
 		if startErr == nil {
 			x.date = s.zone.LocalDate(x.start)
 		}
-		x.inPeriod = s.period.Contains(x.date)
+		if !s.period.Contains(x.date) {
+			x.flags &^= recInPeriod
+		}
 	}
 	if !r.End.IsZero() {
 		x.end, endErr = s.zone.Resolve(r.End)
 	}
+	var reason Reason
 	switch {
-	case x.invalid:
-		x.reason = ReasonInvalidInput
+	case x.flags&recInvalid != 0:
+		x.reason = codeOf(ReasonInvalidInput)
 		return
 	case x.prov < 0:
-		x.reason = ReasonUnknownProvider
+		reason = ReasonUnknownProvider
 	case r.Status == volume.Pending:
-		x.reason = reasonPending
+		x.reason = codeOf(reasonPending)
 		return
 	case r.Status == volume.Rejected:
-		x.reason = ReasonNotApproved
+		reason = ReasonNotApproved
 	}
+	defer func() { x.reason = codeOf(reason) }()
 	switch {
 	case errors.Is(startErr, volume.ErrAmbiguousTime) || errors.Is(endErr, volume.ErrAmbiguousTime):
-		x.reason = cmp.Or(x.reason, ReasonAmbiguousTime)
+		reason = cmp.Or(reason, ReasonAmbiguousTime)
 		return
 	case startErr != nil || endErr != nil:
-		x.reason = cmp.Or(x.reason, ReasonInvalidTime)
+		reason = cmp.Or(reason, ReasonInvalidTime)
 		return
 	case x.end <= x.start:
-		x.reason = cmp.Or(x.reason, ReasonInvalidInterval)
+		reason = cmp.Or(reason, ReasonInvalidInterval)
 		return
 	}
-	x.timeOK = true
-	if x.reason != "" {
+	x.flags |= recTimeOK
+	if reason != "" {
 		return
 	}
 	if x.end-x.start > 24*60 {
-		x.reason = ReasonTooLong
+		reason = ReasonTooLong
 		return
 	}
 	d, why := s.match(r.Recipient, r.Service, x.date)
 	if d < 0 {
-		x.reason = why
+		reason = why
 		return
 	}
-	x.dec = d
+	x.dec = int32(d)
 	ds := &s.decisions[d]
 	switch {
 	case ds.d.Provider != r.Provider:
-		x.reason = ReasonWrongProvider
+		reason = ReasonWrongProvider
 	case ds.svc == nil:
-		x.reason = ReasonNoRate
+		reason = ReasonNoRate
 	case ds.svc.Unit == Day || ds.svc.Unit == Month:
-		x.reason = ReasonNotBillable
+		reason = ReasonNotBillable
 	}
 }
 
@@ -514,42 +629,50 @@ func (s *Settler) Audit(st *Settlement) error {
 
 // Settlement settles the period with the records taken so far.
 func (s *Settler) Settlement() *Settlement {
+	s.idStr = string(s.ids)
 	b := newBuilder(s)
 	// The copies of a duplicate id are one record not paid: listed under
 	// their provider when they all name the same one, else as unmatched.
 	dupOwner := map[string]int{}
 	for i := range s.recs {
 		x := &s.recs[i]
-		if !x.dup || !x.inPeriod {
+		if x.flags&recInPeriod == 0 || len(s.dupIDs) == 0 {
 			continue
 		}
-		if o, ok := dupOwner[x.r.ID]; ok && o != x.prov {
-			dupOwner[x.r.ID] = -1
+		id := s.id(int32(i))
+		if !s.dupIDs[id] {
+			continue
+		}
+		x.flags |= recDup
+		if o, ok := dupOwner[id]; ok && o != int(x.prov) {
+			dupOwner[id] = -1
 		} else if !ok {
-			dupOwner[x.r.ID] = x.prov
+			dupOwner[id] = int(x.prov)
 		}
 	}
 	// Reports: where they go.
 	for i := range s.recs {
 		x := &s.recs[i]
-		if !x.inPeriod || x.r.ID == "" {
+		id := s.id(int32(i))
+		if x.flags&recInPeriod == 0 || id == "" {
 			continue // a row without an id cannot be listed; its decoder reported it
 		}
+		reason := x.reason.reason()
 		switch {
-		case x.dup:
-			b.unpaid(dupOwner[x.r.ID], -1, Unpaid{ID: x.r.ID, Reason: ReasonDuplicateID, Detail: "the id is used by reports with different content"})
-		case x.reason == reasonPending:
-			b.pending(x.prov, x.r.ID)
-		case x.reason != "":
-			u := Unpaid{ID: x.r.ID, Reason: x.reason, Detail: x.detail}
-			if x.timeOK {
+		case x.flags&recDup != 0:
+			b.unpaid(dupOwner[id], -1, Unpaid{ID: id, Reason: ReasonDuplicateID, Detail: "the id is used by reports with different content"})
+		case reason == reasonPending:
+			b.pending(int(x.prov), id)
+		case reason != "":
+			u := Unpaid{ID: id, Reason: reason, Detail: s.details[int32(i)]}
+			if x.flags&recTimeOK != 0 {
 				u.Quantity, u.Unit = s.reportQuantity(x)
 			}
-			if x.reason == ReasonNoRate {
-				s.gap(x.r.ID, "service %s is not in the tariff", x.r.Service)
+			if reason == ReasonNoRate {
+				s.gap(id, "service %s is not in the tariff", s.nameList[x.service])
 			}
-			owner := x.prov
-			if x.reason == ReasonNoDecision {
+			owner := int(x.prov)
+			if reason == ReasonNoDecision {
 				owner = -1
 			}
 			if x.dec >= 0 {
@@ -596,11 +719,11 @@ func (s *Settler) gap(id, format string, args ...any) {
 // reportQuantity is what an unpaid report would have been: staff-minutes of
 // its counted length, or one visit.
 func (s *Settler) reportQuantity(x *rec) (int64, Unit) {
-	svc, _ := s.t.Service(x.r.Service)
+	svc, _ := s.t.Service(s.nameList[x.service])
 	if svc != nil && svc.Unit == Visit {
 		return 1, Visit
 	}
-	return countedLength(svc, x.end-x.start) * int64(x.r.Staff), Minute
+	return countedLength(svc, x.end-x.start) * int64(x.staff), Minute
 }
 
 // countedLength applies step 1 of rules §5 to a visit of raw minutes.
