@@ -45,11 +45,39 @@ type builder struct {
 	s         *Settler
 	prov      []provOut
 	unmatched []Unpaid
-	acc       map[lineKey]*lineAcc
+	acc       []accEntry // the current decision's lines; few, so a slice
+}
+
+type accEntry struct {
+	key lineKey
+	acc lineAcc
 }
 
 func newBuilder(s *Settler) *builder {
-	return &builder{s: s, prov: make([]provOut, len(s.providers)), acc: map[lineKey]*lineAcc{}}
+	return &builder{s: s, prov: make([]provOut, len(s.providers))}
+}
+
+// percentKey returns the key of a percent, without allocating for the
+// common ones.
+func percentKey(p decimal.Decimal) string {
+	switch {
+	case p.Equal(hundred):
+		return "100"
+	case p.Equal(fifty):
+		return "50"
+	}
+	return p.String()
+}
+
+var fifty = decimal.NewFromInt(50)
+
+func (b *builder) find(k lineKey) *lineAcc {
+	for i := range b.acc {
+		if b.acc[i].key == k {
+			return &b.acc[i].acc
+		}
+	}
+	return nil
 }
 
 // add counts qty in the line of the current decision with these keys,
@@ -58,11 +86,11 @@ func (b *builder) add(component string, band, rate int, percent decimal.Decimal,
 	if qty == 0 {
 		return
 	}
-	k := lineKey{component: component, band: int16(band), rate: int32(rate), percent: percent.String(), unit: unit, divisor: divisor}
-	a := b.acc[k]
+	k := lineKey{component: component, band: int16(band), rate: int32(rate), percent: percentKey(percent), unit: unit, divisor: divisor}
+	a := b.find(k)
 	if a == nil {
-		a = &lineAcc{percent: percent}
-		b.acc[k] = a
+		b.acc = append(b.acc, accEntry{key: k, acc: lineAcc{percent: percent}})
+		a = &b.acc[len(b.acc)-1].acc
 	}
 	a.qty += qty
 	if id != "" && (len(a.ids) == 0 || a.ids[len(a.ids)-1] != id) {
@@ -73,8 +101,8 @@ func (b *builder) add(component string, band, rate int, percent decimal.Decimal,
 // attach names record id in an existing line of the current decision
 // with these keys; it reports whether there was one.
 func (b *builder) attach(component string, band, rate int, percent decimal.Decimal, unit Unit, divisor int64, id string) bool {
-	k := lineKey{component: component, band: int16(band), rate: int32(rate), percent: percent.String(), unit: unit, divisor: divisor}
-	a := b.acc[k]
+	k := lineKey{component: component, band: int16(band), rate: int32(rate), percent: percentKey(percent), unit: unit, divisor: divisor}
+	a := b.find(k)
 	if a == nil {
 		return false
 	}
@@ -89,7 +117,8 @@ func (b *builder) flush(dec int) {
 	}
 	ds := &b.s.decisions[dec]
 	out := &b.prov[ds.prov]
-	for k, a := range b.acc {
+	for i := range b.acc {
+		k, a := b.acc[i].key, &b.acc[i].acc
 		l := Line{
 			Recipient: ds.d.Recipient, Decision: ds.d.ID, Service: ds.d.Service,
 			Component: k.component, Unit: k.unit,
@@ -106,6 +135,7 @@ func (b *builder) flush(dec int) {
 		out.lines = append(out.lines, l)
 	}
 	clear(b.acc)
+	b.acc = b.acc[:0]
 }
 
 func (b *builder) unpaid(prov, dec int, u Unpaid) {

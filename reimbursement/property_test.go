@@ -2,6 +2,7 @@ package reimbursement_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"math/rand"
 	"os"
@@ -358,4 +359,30 @@ func counted(svc *reimbursement.Service, raw int64) int64 {
 		}
 	}
 	return max(l, int64(svc.MinMinutes))
+}
+
+// TestPropertyJSON: the streaming JSON writer writes what json.Marshal and
+// json.Indent would.
+func TestPropertyJSON(t *testing.T) {
+	tariff := testby(t)
+	for seed := int64(0); seed < propertyRuns; seed++ {
+		period, in := randomMonth(rand.New(rand.NewSource(seed)))
+		st, got := settleJSON(t, tariff, period, in)
+		st.Unmatched = append(st.Unmatched, reimbursement.Unpaid{ID: "X<&>\"\\\n\x01\u2028é\xff", Reason: "test"})
+		var a bytes.Buffer
+		st.WriteJSON(&a)
+		got = a.Bytes()
+		m, err := st.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want bytes.Buffer
+		if err := json.Indent(&want, m, "", "  "); err != nil {
+			t.Fatal(err)
+		}
+		want.WriteByte('\n')
+		if !bytes.Equal(want.Bytes(), got) {
+			t.Fatalf("seed %d: WriteJSON differs from json.Indent(MarshalJSON):\n%s\nwant\n%s", seed, got, want.Bytes())
+		}
+	}
 }

@@ -103,6 +103,7 @@ type Settler struct {
 
 	rateCache map[rateCacheKey]int32
 	profiles  map[rateQuery]int32
+	baseRates map[int32][]int32 // per profile: base rate row by day of the period and band, -2 unknown
 
 	// scratch for band splitting
 	bandMin []int64
@@ -284,6 +285,7 @@ func NewSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 		presSeen:  map[string]int{},
 		adjSeen:   map[string]int{},
 		rateCache: map[rateCacheKey]int32{},
+		baseRates: map[int32][]int32{},
 		profiles:  map[rateQuery]int32{},
 		bandMin:   make([]int64, t.bands.Len()),
 	}
@@ -754,6 +756,26 @@ func countedLength(svc *Service, raw int64) int64 {
 // rateAt returns the rate row for decision ds's attributes, component and
 // band on date, or -1.
 func (s *Settler) rateAt(ds *decState, component string, band int, date volume.Date) int {
+	// The hot path: a base rate in a band on a date of the period.
+	if di := s.dayIndex(date); component == componentBase && band >= 0 && di >= 0 && di < s.period.Days() {
+		dense := s.baseRates[ds.profile]
+		if dense == nil {
+			dense = make([]int32, s.period.Days()*s.t.bands.Len())
+			for i := range dense {
+				dense[i] = -2
+			}
+			s.baseRates[ds.profile] = dense
+		}
+		i := di*s.t.bands.Len() + band
+		if dense[i] == -2 {
+			dense[i] = int32(s.rateSlow(ds, component, band, date))
+		}
+		return int(dense[i])
+	}
+	return s.rateSlow(ds, component, band, date)
+}
+
+func (s *Settler) rateSlow(ds *decState, component string, band int, date volume.Date) int {
 	k := rateCacheKey{profile: ds.profile, component: component, band: int16(band), date: date}
 	if r, ok := s.rateCache[k]; ok {
 		return int(r)

@@ -1,7 +1,6 @@
 package reimbursement
 
 import (
-	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -221,21 +220,6 @@ func (s *Settlement) MarshalJSON() ([]byte, error) {
 		j.Issues = append(j.Issues, jsonIssue{Kind: i.Kind, IDs: nonNil(i.IDs), Message: i.Message})
 	}
 	return json.Marshal(j)
-}
-
-// WriteJSON writes the settlement as indented JSON with a final newline.
-func (s *Settlement) WriteJSON(w io.Writer) error {
-	b, err := s.MarshalJSON()
-	if err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	if err := json.Indent(&buf, b, "", "  "); err != nil {
-		return err
-	}
-	buf.WriteByte('\n')
-	_, err = w.Write(buf.Bytes())
-	return err
 }
 
 // CSVColumns are the columns of the CSV form of a settlement's lines.

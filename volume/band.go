@@ -146,10 +146,12 @@ func (b *Bands) Layout(today, yesterday DayTypes) []Segment {
 // zone and calendar. It caches the layout of each date it has seen, so it is
 // not safe for concurrent use; give each goroutine its own.
 type Splitter struct {
-	bands *Bands
-	cal   *Calendar
-	zone  *Zone
-	days  map[Date][]Segment
+	bands   *Bands
+	cal     *Calendar
+	zone    *Zone
+	days    map[Date][]Segment
+	lastDay Date // a one-date cache in front of days
+	last    []Segment
 }
 
 // NewSplitter returns a Splitter for bands in zone, with the day types of cal.
@@ -159,11 +161,16 @@ func NewSplitter(bands *Bands, cal *Calendar, zone *Zone) *Splitter {
 
 // DayLayout returns the band segments of local date d.
 func (s *Splitter) DayLayout(d Date) []Segment {
+	if d == s.lastDay && s.last != nil {
+		return s.last
+	}
 	if l, ok := s.days[d]; ok {
+		s.lastDay, s.last = d, l
 		return l
 	}
 	l := s.bands.Layout(s.cal.Types(d), s.cal.Types(d.AddDays(-1)))
 	s.days[d] = l
+	s.lastDay, s.last = d, l
 	return l
 }
 

@@ -1,0 +1,226 @@
+package reimbursement
+
+import (
+	"bufio"
+	"io"
+	"strconv"
+	"unicode/utf8"
+)
+
+// jw writes indented JSON as json.Indent(…, "", "  ") would lay out what
+// json.Marshal writes, but streaming, so that a settlement of millions of
+// report ids is never held in memory twice.
+type jw struct {
+	w     *bufio.Writer
+	depth int
+	first []bool // per open container: nothing written in it yet
+	buf   []byte
+}
+
+func (j *jw) newline() {
+	j.w.WriteByte('\n')
+	for i := 0; i < j.depth; i++ {
+		j.w.WriteString("  ")
+	}
+}
+
+// item starts a value in the open container.
+func (j *jw) item() {
+	if n := len(j.first); n > 0 {
+		if !j.first[n-1] {
+			j.w.WriteByte(',')
+		}
+		j.first[n-1] = false
+		j.newline()
+	}
+}
+
+func (j *jw) open(c byte) {
+	j.w.WriteByte(c)
+	j.depth++
+	j.first = append(j.first, true)
+}
+
+func (j *jw) close(c byte) {
+	empty := j.first[len(j.first)-1]
+	j.first = j.first[:len(j.first)-1]
+	j.depth--
+	if !empty {
+		j.newline()
+	}
+	j.w.WriteByte(c)
+}
+
+func (j *jw) key(k string) {
+	j.item()
+	j.str(k)
+	j.w.WriteString(": ")
+}
+
+func (j *jw) field(k, v string) {
+	j.key(k)
+	j.str(v)
+}
+
+func (j *jw) fieldOmit(k, v string) {
+	if v != "" {
+		j.field(k, v)
+	}
+}
+
+func (j *jw) strs(list []string) {
+	j.open('[')
+	for _, s := range list {
+		j.item()
+		j.str(s)
+	}
+	j.close(']')
+}
+
+// str writes a JSON string escaped as encoding/json does, HTML characters
+// included.
+func (j *jw) str(s string) {
+	b := append(j.buf[:0], '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigit[c>>4], hexDigit[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigit[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	b = append(b, '"')
+	j.buf = b
+	j.w.Write(b)
+}
+
+const hexDigit = "0123456789abcdef"
+
+func (j *jw) unpaid(list []Unpaid) {
+	j.open('[')
+	for _, u := range list {
+		j.item()
+		j.open('{')
+		j.field("id", u.ID)
+		if u.Unit != NoUnit {
+			j.field("quantity", strconv.FormatInt(u.Quantity, 10))
+			j.field("unit", u.Unit.String())
+		}
+		j.field("reason", string(u.Reason))
+		j.fieldOmit("decision", u.Decision)
+		j.fieldOmit("detail", u.Detail)
+		j.close('}')
+	}
+	j.close(']')
+}
+
+// WriteJSON writes the settlement as indented JSON (formats.md) with a
+// final newline, streaming.
+func (s *Settlement) WriteJSON(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	j := &jw{w: bw}
+	j.open('{')
+	j.field("period", s.Period.String())
+	j.field("tariff", s.Tariff)
+	j.key("correction_of")
+	if s.CorrectionOf == nil {
+		bw.WriteString("null")
+	} else {
+		j.open('{')
+		j.field("period", s.CorrectionOf.Period.String())
+		j.field("total", money(s.CorrectionOf.Total))
+		j.close('}')
+	}
+	j.key("providers")
+	j.open('[')
+	for _, p := range s.Providers {
+		j.item()
+		j.open('{')
+		j.field("provider", p.Provider)
+		j.field("regime", p.Regime.String())
+		j.key("lines")
+		j.open('[')
+		for _, l := range p.Lines {
+			jl := l.json()
+			j.item()
+			j.open('{')
+			j.field("recipient", jl.Recipient)
+			j.field("decision", jl.Decision)
+			j.field("service", jl.Service)
+			j.field("component", jl.Component)
+			j.field("band", jl.Band)
+			j.field("unit", jl.Unit)
+			j.field("quantity", jl.Quantity)
+			j.field("price", jl.Price)
+			j.field("factor", jl.Factor)
+			j.field("divisor", jl.Divisor)
+			j.field("amount", jl.Amount)
+			j.fieldOmit("rate_from", jl.RateFrom)
+			j.fieldOmit("rate_to", jl.RateTo)
+			j.key("reports")
+			j.strs(l.Reports)
+			j.close('}')
+		}
+		j.close(']')
+		j.key("unpaid")
+		j.unpaid(p.Unpaid)
+		j.key("pending")
+		j.strs(p.Pending)
+		j.field("total", money(p.Total))
+		j.close('}')
+	}
+	j.close(']')
+	j.key("unmatched")
+	j.unpaid(s.Unmatched)
+	j.key("issues")
+	j.open('[')
+	for _, i := range s.Issues {
+		j.item()
+		j.open('{')
+		j.field("kind", i.Kind)
+		j.key("ids")
+		j.strs(i.IDs)
+		j.fieldOmit("message", i.Message)
+		j.close('}')
+	}
+	j.close(']')
+	j.field("total", money(s.Total))
+	j.close('}')
+	bw.WriteByte('\n')
+	return bw.Flush()
+}
