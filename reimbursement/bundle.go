@@ -94,20 +94,58 @@ func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st 
 		return nil
 	}
 	err = stream(FileReports, func(f io.Reader, file string) error {
-		rr := volume.NewReportReader(f, file)
-		for {
-			r, err := rr.Read()
-			if err == io.EOF {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			if r.Invalid != nil {
-				problems = append(problems, unjoin(r.Invalid)...)
-			}
-			s.AddReport(r)
+		// Decoding runs beside settling: the reader fills batches of
+		// reports on one core while the settler takes them on another.
+		type batch struct {
+			reports []volume.Report
+			err     error
 		}
+		batches := make(chan batch, 4)
+		free := make(chan []volume.Report, 6)
+		go func() {
+			defer close(batches)
+			rr := volume.NewReportReader(f, file)
+			for {
+				var buf []volume.Report
+				select {
+				case buf = <-free:
+				default:
+					buf = make([]volume.Report, 0, 4096)
+				}
+				buf = buf[:0]
+				for len(buf) < cap(buf) {
+					r, err := rr.Read()
+					if err == io.EOF {
+						batches <- batch{reports: buf}
+						return
+					}
+					if err != nil {
+						batches <- batch{reports: buf, err: err}
+						return
+					}
+					buf = append(buf, r)
+				}
+				batches <- batch{reports: buf}
+			}
+		}()
+		var err error
+		for b := range batches {
+			for _, r := range b.reports {
+				if r.Invalid != nil {
+					problems = append(problems, unjoin(r.Invalid)...)
+				}
+				s.AddReport(r)
+			}
+			if b.err != nil {
+				err = b.err
+			}
+			clear(b.reports)
+			select {
+			case free <- b.reports:
+			default:
+			}
+		}
+		return err
 	})
 	if err == nil {
 		err = stream(FileAbsences, func(f io.Reader, file string) error {

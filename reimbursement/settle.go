@@ -89,9 +89,7 @@ type Settler struct {
 	names    map[string]int32 // interned recipients, providers and services
 	nameList []string
 	seed     maphash.Seed
-	seen     map[uint64]int32 // hash of a report id → first copy
-	seenSlow map[string]int32 // ids whose hash another id has
-	dupIDs   map[string]bool  // ids with copies of different content
+	hashes   []uint64         // hash of each report's id, for finding copies
 	details  map[int32]string // why a report could not be read
 
 	abs      []absRec
@@ -170,7 +168,8 @@ const (
 	recInvalid recFlags = 1 << iota
 	recTimeOK
 	recInPeriod
-	recDup // the id has copies with different content
+	recDup     // the id has copies with different content
+	recDropped // a copy of an earlier report with the same content
 )
 
 // same reports whether two reports have the same content.
@@ -205,28 +204,63 @@ func (s *Settler) id(i int32) string {
 	return s.idStr[x.idOff : x.idOff+x.idLen]
 }
 
-// findID returns the first report with id, if any.
-func (s *Settler) findID(id string) (int32, bool) {
-	h := maphash.String(s.seed, id)
-	i, ok := s.seen[h]
-	if !ok {
-		return 0, false
+// markCopies finds reports with the same id (rules §2): copies with the
+// same content count once (all but the first are dropped), copies with
+// different content are all marked recDup. Sorting hashes keeps this off
+// the path of every report.
+func (s *Settler) markCopies() {
+	order := make([]hashIndex, 0, len(s.hashes))
+	for i, h := range s.hashes {
+		if s.recs[i].idLen > 0 {
+			order = append(order, hashIndex{h, int32(i)})
+		}
 	}
-	x := &s.recs[i]
-	if string(s.ids[x.idOff:x.idOff+x.idLen]) == id {
-		return i, true
+	slices.SortFunc(order, func(a, b hashIndex) int { return cmp.Or(cmp.Compare(a.h, b.h), cmp.Compare(a.i, b.i)) })
+	for lo := 0; lo < len(order); {
+		hi := lo + 1
+		for hi < len(order) && order[hi].h == order[lo].h {
+			hi++
+		}
+		if hi-lo > 1 {
+			s.markGroup(order[lo:hi])
+		}
+		lo = hi
 	}
-	i, ok = s.seenSlow[id]
-	return i, ok
 }
 
-func (s *Settler) noteID(id string, i int32) {
-	h := maphash.String(s.seed, id)
-	if _, taken := s.seen[h]; !taken {
-		s.seen[h] = i
-		return
+type hashIndex struct {
+	h uint64
+	i int32
+}
+
+func (s *Settler) markGroup(group []hashIndex) {
+	// One hash may stand for several ids; take them one id at a time.
+	done := make([]bool, len(group))
+	for a := range group {
+		if done[a] {
+			continue
+		}
+		first := &s.recs[group[a].i]
+		id := s.id(group[a].i)
+		same := true
+		var members []int32
+		for b := a; b < len(group); b++ {
+			if done[b] || s.id(group[b].i) != id {
+				continue
+			}
+			done[b] = true
+			members = append(members, group[b].i)
+			same = same && s.recs[group[b].i].same(first)
+		}
+		for k, i := range members {
+			switch {
+			case !same:
+				s.recs[i].flags |= recDup
+			case k > 0:
+				s.recs[i].flags |= recDropped
+			}
+		}
 	}
-	s.seenSlow[strings.Clone(id)] = i
 }
 
 type absRec struct {
@@ -277,9 +311,6 @@ func NewSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 		gaps:      map[string][]string{},
 		names:     map[string]int32{},
 		seed:      maphash.MakeSeed(),
-		seen:      map[uint64]int32{},
-		seenSlow:  map[string]int32{},
-		dupIDs:    map[string]bool{},
 		details:   map[int32]string{},
 		absSeen:   map[string]int{},
 		presSeen:  map[string]int{},
@@ -489,23 +520,11 @@ func (s *Settler) AddReport(r volume.Report) {
 		x.flags |= recInvalid
 		detail = fmt.Sprintf("staff %d, start %q, end %q: out of range or missing", r.Staff, r.Start, r.End)
 	}
-	if r.ID != "" {
-		if i, ok := s.findID(r.ID); ok {
-			if s.recs[i].same(&x) {
-				return // the same record twice counts once
-			}
-			s.dupIDs[strings.Clone(r.ID)] = true
-		}
-	}
 	s.classify(&x, r)
 	i := int32(len(s.recs))
 	x.idOff, x.idLen = uint32(len(s.ids)), uint32(len(r.ID))
 	s.ids = append(s.ids, r.ID...)
-	if r.ID != "" {
-		if _, ok := s.findID(r.ID); !ok {
-			s.noteID(r.ID, i)
-		}
-	}
+	s.hashes = append(s.hashes, maphash.String(s.seed, r.ID))
 	if detail != "" {
 		s.details[i] = detail
 	}
@@ -635,17 +654,14 @@ func (s *Settler) Settlement() *Settlement {
 	b := newBuilder(s)
 	// The copies of a duplicate id are one record not paid: listed under
 	// their provider when they all name the same one, else as unmatched.
+	s.markCopies()
 	dupOwner := map[string]int{}
 	for i := range s.recs {
 		x := &s.recs[i]
-		if x.flags&recInPeriod == 0 || len(s.dupIDs) == 0 {
+		if x.flags&recInPeriod == 0 || x.flags&recDup == 0 {
 			continue
 		}
 		id := s.id(int32(i))
-		if !s.dupIDs[id] {
-			continue
-		}
-		x.flags |= recDup
 		if o, ok := dupOwner[id]; ok && o != int(x.prov) {
 			dupOwner[id] = -1
 		} else if !ok {
@@ -656,7 +672,7 @@ func (s *Settler) Settlement() *Settlement {
 	for i := range s.recs {
 		x := &s.recs[i]
 		id := s.id(int32(i))
-		if x.flags&recInPeriod == 0 || id == "" {
+		if x.flags&recInPeriod == 0 || x.flags&recDropped != 0 || id == "" {
 			continue // a row without an id cannot be listed; its decoder reported it
 		}
 		reason := x.reason.reason()
