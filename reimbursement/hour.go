@@ -17,7 +17,7 @@ const componentBase = "base"
 func (s *Settler) sortedVisits(ds *decState) []int32 {
 	v := ds.visits
 	slices.SortFunc(v, func(a, b int32) int {
-		ra, rb := &s.recs[a], &s.recs[b]
+		ra, rb := s.recs.at(a), s.recs.at(b)
 		return cmp.Or(cmp.Compare(ra.start, rb.start), cmp.Compare(s.id(a), s.id(b)))
 	})
 	return v
@@ -47,7 +47,7 @@ func (s *Settler) settleHours(b *builder, di int) {
 	full := decimal.NewFromInt(100)
 	keptEnd := int64(math.MinInt64)
 	for _, ri := range s.sortedVisits(ds) {
-		x := &s.recs[ri]
+		x := s.recs.at(ri)
 		id := s.id(ri)
 		rs := int64(x.staff)
 		k := min(rs, int64(ds.d.Staff))
@@ -149,7 +149,7 @@ func (s *Settler) settleGranted(b *builder, di int) {
 		b.add(componentBase, def, p.rate, full, Minute, 60, s.grantedMinutes(&ds.d, p.days), "")
 	}
 	for _, ri := range s.sortedVisits(ds) {
-		x := &s.recs[ri]
+		x := s.recs.at(ri)
 		i := s.dayIndex(x.date)
 		attached := false
 		if r := rateOf[i]; r >= 0 {
@@ -177,7 +177,7 @@ func (s *Settler) settleVisits(b *builder, di int) {
 	svc := ds.svc
 	full := decimal.NewFromInt(100)
 	for _, ri := range s.sortedVisits(ds) {
-		x := &s.recs[ri]
+		x := s.recs.at(ri)
 		id := s.id(ri)
 		component, percent := componentBase, full
 		if x.kind == volume.Declined {

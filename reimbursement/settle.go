@@ -83,11 +83,13 @@ type Settler struct {
 
 	// Reports are kept compact, without pointers: names interned, ids in
 	// an arena of bytes.
-	recs     []rec
+	recs     recStore
 	ids      []byte           // the report ids, end to end
 	idStr    string           // ids as one string, made by Settlement
 	names    map[string]int32 // interned recipients, providers and services
 	nameList []string
+	provOf   []int32 // per interned name: its provider index, or -1
+	lastName [3]nameCache
 	seed     maphash.Seed
 	hashes   []uint64         // hash of each report's id, for finding copies
 	details  map[int32]string // why a report could not be read
@@ -129,6 +131,25 @@ func (s *Settler) intern(name string) int32 {
 	name = strings.Clone(name)
 	s.names[name] = i
 	s.nameList = append(s.nameList, name)
+	s.provOf = append(s.provOf, -1)
+	return i
+}
+
+// nameCache remembers the last name of one field: reports come in runs of
+// one recipient, provider and service.
+type nameCache struct {
+	name string
+	i    int32
+	ok   bool
+}
+
+func (s *Settler) internField(field int, name string) int32 {
+	c := &s.lastName[field]
+	if c.ok && c.name == name {
+		return c.i
+	}
+	i := s.intern(name)
+	*c = nameCache{name: name, i: i, ok: true}
 	return i
 }
 
@@ -141,6 +162,26 @@ type decState struct {
 	visits   []int32
 	absences []int32
 	presence []int32
+}
+
+// recStore holds recs in chunks, so that adding millions never copies
+// them.
+type recStore struct {
+	chunks [][]rec
+	n      int
+}
+
+const recChunk = 1 << 15
+
+func (r *recStore) at(i int32) *rec { return &r.chunks[i/recChunk][i%recChunk] }
+
+func (r *recStore) add(x rec) {
+	if r.n%recChunk == 0 {
+		r.chunks = append(r.chunks, make([]rec, 0, recChunk))
+	}
+	c := &r.chunks[len(r.chunks)-1]
+	*c = append(*c, x)
+	r.n++
 }
 
 // rec is a time report as the settler keeps it: no pointers, so that
@@ -200,7 +241,7 @@ func (c reasonCode) reason() Reason { return reasonCodes[c] }
 
 // id returns the id of report i; Settlement must have made idStr.
 func (s *Settler) id(i int32) string {
-	x := &s.recs[i]
+	x := s.recs.at(i)
 	return s.idStr[x.idOff : x.idOff+x.idLen]
 }
 
@@ -211,7 +252,7 @@ func (s *Settler) id(i int32) string {
 func (s *Settler) markCopies() {
 	order := make([]hashIndex, 0, len(s.hashes))
 	for i, h := range s.hashes {
-		if s.recs[i].idLen > 0 {
+		if s.recs.at(int32(i)).idLen > 0 {
 			order = append(order, hashIndex{h, int32(i)})
 		}
 	}
@@ -240,7 +281,7 @@ func (s *Settler) markGroup(group []hashIndex) {
 		if done[a] {
 			continue
 		}
-		first := &s.recs[group[a].i]
+		first := s.recs.at(group[a].i)
 		id := s.id(group[a].i)
 		same := true
 		var members []int32
@@ -250,14 +291,14 @@ func (s *Settler) markGroup(group []hashIndex) {
 			}
 			done[b] = true
 			members = append(members, group[b].i)
-			same = same && s.recs[group[b].i].same(first)
+			same = same && s.recs.at(group[b].i).same(first)
 		}
 		for k, i := range members {
 			switch {
 			case !same:
-				s.recs[i].flags |= recDup
+				s.recs.at(i).flags |= recDup
 			case k > 0:
-				s.recs[i].flags |= recDropped
+				s.recs.at(i).flags |= recDropped
 			}
 		}
 	}
@@ -337,6 +378,7 @@ func NewSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 			errs = append(errs, errorf("provider %q has no regime", p.ID))
 		}
 		s.provIdx[p.ID] = i
+		s.provOf[s.intern(p.ID)] = int32(i)
 	}
 	if err := s.addDecisions(decisions); err != nil {
 		errs = append(errs, err)
@@ -482,11 +524,16 @@ func (s *Settler) dayIndex(d volume.Date) int { return d.DaysSince(s.period.Firs
 // match returns the decision of recipient and service on date: its index,
 // or -1 with the reason there is none.
 func (s *Settler) match(recipient, service string, date volume.Date) (int, Reason) {
-	found, n := -1, 0
 	k, ok := s.key(recipient, service)
 	if !ok {
 		return -1, ReasonNoDecision
 	}
+	return s.matchKey(k, date)
+}
+
+// matchKey is match by interned key.
+func (s *Settler) matchKey(k uint64, date volume.Date) (int, Reason) {
+	found, n := -1, 0
 	for _, i := range s.byKey[k] {
 		if s.decisions[i].d.Contains(date) {
 			found, n = i, n+1
@@ -510,8 +557,8 @@ func (s *Settler) AddReport(r volume.Report) {
 	if r.Staff < 1 {
 		r.Staff = 1
 	}
-	x := rec{startTS: r.Start, endTS: r.End, recipient: s.intern(r.Recipient), service: s.intern(r.Service),
-		provName: s.intern(r.Provider), prov: -1, dec: -1, staff: int32(min(r.Staff, maxStaff+1)), kind: r.Kind, status: r.Status}
+	x := rec{startTS: r.Start, endTS: r.End, recipient: s.internField(0, r.Recipient), service: s.internField(1, r.Service),
+		provName: s.internField(2, r.Provider), prov: -1, dec: -1, staff: int32(min(r.Staff, maxStaff+1)), kind: r.Kind, status: r.Status}
 	var detail string
 	if r.Invalid != nil {
 		x.flags |= recInvalid
@@ -521,22 +568,20 @@ func (s *Settler) AddReport(r volume.Report) {
 		detail = fmt.Sprintf("staff %d, start %q, end %q: out of range or missing", r.Staff, r.Start, r.End)
 	}
 	s.classify(&x, r)
-	i := int32(len(s.recs))
+	i := int32(s.recs.n)
 	x.idOff, x.idLen = uint32(len(s.ids)), uint32(len(r.ID))
 	s.ids = append(s.ids, r.ID...)
 	s.hashes = append(s.hashes, maphash.String(s.seed, r.ID))
 	if detail != "" {
 		s.details[i] = detail
 	}
-	s.recs = append(s.recs, x)
+	s.recs.add(x)
 }
 
 // classify decides where a report goes, except for duplicate ids, which
 // are known only when all reports are in.
 func (s *Settler) classify(x *rec, r volume.Report) {
-	if p, ok := s.provIdx[r.Provider]; ok {
-		x.prov = int32(p)
-	}
+	x.prov = s.provOf[x.provName]
 	// The period: the local date of the start.
 	x.flags |= recInPeriod
 	var startErr, endErr error
@@ -586,7 +631,7 @@ func (s *Settler) classify(x *rec, r volume.Report) {
 		reason = ReasonTooLong
 		return
 	}
-	d, why := s.match(r.Recipient, r.Service, x.date)
+	d, why := s.matchKey(uint64(uint32(x.recipient))<<32|uint64(uint32(x.service)), x.date)
 	if d < 0 {
 		reason = why
 		return
@@ -594,7 +639,7 @@ func (s *Settler) classify(x *rec, r volume.Report) {
 	x.dec = int32(d)
 	ds := &s.decisions[d]
 	switch {
-	case ds.d.Provider != r.Provider:
+	case ds.prov < 0 || int32(ds.prov) != x.prov:
 		reason = ReasonWrongProvider
 	case ds.svc == nil:
 		reason = ReasonNoRate
@@ -656,8 +701,8 @@ func (s *Settler) Settlement() *Settlement {
 	// their provider when they all name the same one, else as unmatched.
 	s.markCopies()
 	dupOwner := map[string]int{}
-	for i := range s.recs {
-		x := &s.recs[i]
+	for i := 0; i < s.recs.n; i++ {
+		x := s.recs.at(int32(i))
 		if x.flags&recInPeriod == 0 || x.flags&recDup == 0 {
 			continue
 		}
@@ -669,8 +714,8 @@ func (s *Settler) Settlement() *Settlement {
 		}
 	}
 	// Reports: where they go.
-	for i := range s.recs {
-		x := &s.recs[i]
+	for i := 0; i < s.recs.n; i++ {
+		x := s.recs.at(int32(i))
 		id := s.id(int32(i))
 		if x.flags&recInPeriod == 0 || x.flags&recDropped != 0 || id == "" {
 			continue // a row without an id cannot be listed; its decoder reported it
