@@ -250,22 +250,34 @@ func (s *Settler) id(i int32) string {
 // different content are all marked recDup. Sorting hashes keeps this off
 // the path of every report.
 func (s *Settler) markCopies() {
-	order := make([]hashIndex, 0, len(s.hashes))
+	sorted := make([]uint64, 0, len(s.hashes))
 	for i, h := range s.hashes {
 		if s.recs.at(int32(i)).idLen > 0 {
-			order = append(order, hashIndex{h, int32(i)})
+			sorted = append(sorted, h)
 		}
 	}
-	slices.SortFunc(order, func(a, b hashIndex) int { return cmp.Or(cmp.Compare(a.h, b.h), cmp.Compare(a.i, b.i)) })
-	for lo := 0; lo < len(order); {
-		hi := lo + 1
-		for hi < len(order) && order[hi].h == order[lo].h {
-			hi++
+	slices.Sort(sorted)
+	repeated := map[uint64][]hashIndex{}
+	for i := 1; i < len(sorted); i++ {
+		if sorted[i] == sorted[i-1] {
+			repeated[sorted[i]] = nil
 		}
-		if hi-lo > 1 {
-			s.markGroup(order[lo:hi])
+	}
+	if len(repeated) == 0 {
+		return
+	}
+	for i, h := range s.hashes {
+		if g, ok := repeated[h]; ok && s.recs.at(int32(i)).idLen > 0 {
+			repeated[h] = append(g, hashIndex{h, int32(i)})
 		}
-		lo = hi
+	}
+	hs := make([]uint64, 0, len(repeated))
+	for h := range repeated {
+		hs = append(hs, h)
+	}
+	slices.Sort(hs)
+	for _, h := range hs {
+		s.markGroup(repeated[h])
 	}
 }
 

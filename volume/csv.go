@@ -64,12 +64,17 @@ type CSVReader struct {
 	// holds a ";" and no ",", else ",".
 	Comma rune
 
-	br     *bufio.Reader
-	r      *csv.Reader
-	header []string
-	cols   map[string]int
-	row    []string
-	line   int
+	br      *bufio.Reader
+	header  []string
+	cols    map[string]int
+	row     []string
+	fields  []string // backing array of row
+	line    int      // the line the current row starts on
+	next    int      // the number of the next physical line
+	lineBuf []byte
+	quoted  []byte
+	bounds  []int
+	eof     bool
 }
 
 // NewCSVReader returns a reader of r that names file in its errors.
@@ -100,17 +105,15 @@ func (c *CSVReader) ReadHeader(required ...string) error {
 			c.Comma = ';'
 		}
 	}
-	c.r = csv.NewReader(c.br)
-	c.r.Comma = c.Comma
-	c.r.FieldsPerRecord = -1
-	c.r.ReuseRecord = true
-	header, err := c.r.Read()
+	c.next = 1
+	header, line, err := c.readRecord()
 	if err == io.EOF {
 		return c.errorf(1, 0, "", io.ErrUnexpectedEOF, "no header row")
 	}
 	if err != nil {
-		return c.wrapCSV(err)
+		return c.errorf(line, 0, "", err, "")
 	}
+	header = append([]string(nil), header...)
 	c.header = make([]string, len(header))
 	c.cols = make(map[string]int, len(header))
 	for i, h := range header {
@@ -129,32 +132,25 @@ func (c *CSVReader) ReadHeader(required ...string) error {
 	return errors.Join(errs...)
 }
 
-func (c *CSVReader) wrapCSV(err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return c.errorf(pe.Line, pe.Column, "", pe.Err, "")
-	}
-	return c.errorf(c.line, 0, "", err, "")
-}
-
 // Next reads the next row. It returns io.EOF at the end; a row that breaks
-// the CSV syntax or holds invalid UTF-8 is returned as a *ParseError, after
-// which Next can be called again. A row with more or fewer fields than the
-// header is returned with a *ParseError too, and its fields stay readable.
+// the CSV syntax (a stray or unclosed quote) or holds invalid UTF-8 is
+// returned as a *ParseError, after which Next can be called again. A row
+// with more or fewer fields than the header is returned with a
+// *ParseError too, and its fields stay readable.
 func (c *CSVReader) Next() error {
-	row, err := c.r.Read()
+	row, line, err := c.readRecord()
+	c.line = line
 	if err == io.EOF {
 		return io.EOF
 	}
 	if err != nil {
 		c.row = nil
-		var pe *csv.ParseError
+		var pe *ParseError
 		if errors.As(err, &pe) {
-			c.line = pe.StartLine
+			return pe
 		}
-		return c.wrapCSV(err)
+		return c.errorf(line, 0, "", err, "")
 	}
-	c.line, _ = c.r.FieldPos(0)
 	c.row = row
 	for i, f := range row {
 		if !utf8.ValidString(f) {
@@ -165,6 +161,147 @@ func (c *CSVReader) Next() error {
 		return c.errorf(c.line, 0, "", ErrFieldCount, "%d fields, the header has %d", len(row), len(c.header))
 	}
 	return nil
+}
+
+// readLine returns the next physical line without its line end; the slice
+// is valid until the next read. It returns io.EOF when no bytes are left.
+func (c *CSVReader) readLine() ([]byte, error) {
+	if c.eof {
+		return nil, io.EOF
+	}
+	line, err := c.br.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		c.lineBuf = append(c.lineBuf[:0], line...)
+		for err == bufio.ErrBufferFull {
+			line, err = c.br.ReadSlice('\n')
+			c.lineBuf = append(c.lineBuf, line...)
+		}
+		line = c.lineBuf
+	}
+	if err != nil && err != io.EOF {
+		return nil, err
+	}
+	if err == io.EOF {
+		c.eof = true
+		if len(line) == 0 {
+			return nil, io.EOF
+		}
+	}
+	c.next++
+	n := len(line)
+	if n > 0 && line[n-1] == '\n' {
+		n--
+		if n > 0 && line[n-1] == '\r' {
+			n--
+		}
+	}
+	return line[:n], nil
+}
+
+// readRecord reads one record, skipping empty lines: its fields (all
+// substrings of one string) and the line it starts on.
+func (c *CSVReader) readRecord() ([]string, int, error) {
+	comma := byte(c.Comma)
+	for {
+		start := c.next
+		line, err := c.readLine()
+		if err != nil {
+			return nil, start, err
+		}
+		if len(line) == 0 {
+			continue
+		}
+		if bytes.IndexByte(line, '"') >= 0 {
+			return c.readQuoted(line, start)
+		}
+		rec := string(line)
+		f := c.fields[:0]
+		for {
+			i := strings.IndexByte(rec, comma)
+			if i < 0 {
+				f = append(f, rec)
+				break
+			}
+			f = append(f, rec[:i])
+			rec = rec[i+1:]
+		}
+		c.fields = f
+		return f, start, nil
+	}
+}
+
+// readQuoted parses a record with quotes (RFC 4180): a quoted field may
+// hold the delimiter, doubled quotes and line ends.
+func (c *CSVReader) readQuoted(first []byte, start int) ([]string, int, error) {
+	comma := byte(c.Comma)
+	out := c.quoted[:0]
+	bounds := c.bounds[:0]
+	line := append([]byte(nil), first...) // the bytes must outlive the next read
+	field := 1
+	fail := func(err error) ([]string, int, error) {
+		c.quoted, c.bounds = out, bounds
+		return nil, start, c.errorf(start, field, c.headerName(field-1), err, "")
+	}
+	pos := 0
+	for {
+		if pos < len(line) && line[pos] == '"' {
+			pos++
+			for {
+				i := bytes.IndexByte(line[pos:], '"')
+				if i < 0 {
+					out = append(out, line[pos:]...)
+					out = append(out, '\n')
+					more, err := c.readLine()
+					if err != nil {
+						return fail(csv.ErrQuote)
+					}
+					line, pos = append(line[:0], more...), 0
+					continue
+				}
+				out = append(out, line[pos:pos+i]...)
+				pos += i + 1
+				if pos < len(line) && line[pos] == '"' {
+					out = append(out, '"')
+					pos++
+					continue
+				}
+				break
+			}
+			if pos < len(line) && line[pos] != comma {
+				return fail(csv.ErrQuote)
+			}
+		} else {
+			end := len(line)
+			if i := bytes.IndexByte(line[pos:], comma); i >= 0 {
+				end = pos + i
+			}
+			if bytes.IndexByte(line[pos:end], '"') >= 0 {
+				return fail(csv.ErrBareQuote)
+			}
+			out = append(out, line[pos:end]...)
+			pos = end
+		}
+		bounds = append(bounds, len(out))
+		if pos >= len(line) {
+			break
+		}
+		pos++ // the delimiter
+		field++
+		if pos == len(line) {
+			bounds = append(bounds, len(out)) // a last empty field
+			break
+		}
+	}
+	c.quoted, c.bounds = out, bounds
+	rec := string(out)
+	f := c.fields[:0]
+	from := 0
+	for _, b := range bounds {
+		f = append(f, rec[from:b])
+		from = b
+	}
+	c.fields = f
+	return f, start, nil
 }
 
 func (c *CSVReader) headerName(i int) string {
@@ -184,10 +321,32 @@ func (c *CSVReader) Has(name string) bool { _, ok := c.cols[name]; return ok }
 // "" when the column or the field is missing.
 func (c *CSVReader) Field(name string) string {
 	i, ok := c.cols[name]
-	if !ok || i >= len(c.row) {
+	if !ok {
 		return ""
 	}
-	return strings.TrimSpace(c.row[i])
+	return c.At(i)
+}
+
+// Index returns the column number of name, or -1 when the file lacks it.
+// Decoders of big files look columns up once and read fields with At.
+func (c *CSVReader) Index(name string) int {
+	if i, ok := c.cols[name]; ok {
+		return i
+	}
+	return -1
+}
+
+// At returns the current row's field in column i, trimmed of spaces; ""
+// when i is -1 or the row is short.
+func (c *CSVReader) At(i int) string {
+	if i < 0 || i >= len(c.row) {
+		return ""
+	}
+	f := c.row[i]
+	if len(f) > 0 && (f[0] == ' ' || f[len(f)-1] == ' ' || f[0] == '\t' || f[len(f)-1] == '\t') {
+		f = strings.TrimSpace(f)
+	}
+	return f
 }
 
 // Errorf returns a *ParseError at the current row's field name, wrapping err.
@@ -232,6 +391,28 @@ func (r *Row) Required(name string) string {
 		r.errs = append(r.errs, r.c.Errorf(name, ErrMissingField, ""))
 	}
 	return s
+}
+
+// RequiredAt is Required for column i, named name.
+func (r *Row) RequiredAt(i int, name string) string {
+	s := r.c.At(i)
+	if s == "" && r.c.row != nil {
+		r.errs = append(r.errs, r.c.Errorf(name, ErrMissingField, ""))
+	}
+	return s
+}
+
+// TimestampAt is Timestamp for column i, named name.
+func (r *Row) TimestampAt(i int, name string) Timestamp {
+	s := r.RequiredAt(i, name)
+	if s == "" {
+		return Timestamp{}
+	}
+	t, ok := parseTimestamp(s)
+	if !ok {
+		r.Fail(name, ErrValue, "%q is not a timestamp YYYY-MM-DDTHH:MM", s)
+	}
+	return t
 }
 
 // Fail records a problem with field name.

@@ -9,6 +9,7 @@ import (
 type ReportReader struct {
 	c      *CSVReader
 	header bool
+	col    [9]int // id, recipient, provider, service, start, end, staff, kind, status
 }
 
 // NewReportReader returns a reader of the time reports in r, naming file in
@@ -30,29 +31,49 @@ func (r *ReportReader) Read() (Report, error) {
 		if err := r.c.ReadHeader("id", "recipient", "provider", "service", "start", "end"); err != nil {
 			return Report{}, err
 		}
+		for i, name := range ReportColumns {
+			r.col[i] = r.c.Index(name)
+		}
 		r.header = true
 	}
 	err := r.c.Next()
 	if err == io.EOF {
 		return Report{}, io.EOF
 	}
-	row := r.c.Row(err)
+	row := Row{c: r.c}
+	if err != nil {
+		row.errs = append(row.errs, err)
+	}
+	c := &r.col
 	rep := Report{
-		ID:        row.Required("id"),
-		Recipient: row.Required("recipient"),
-		Provider:  row.Required("provider"),
-		Service:   row.Required("service"),
-		Start:     row.Timestamp("start"),
-		End:       row.Timestamp("end"),
-		Staff:     row.Count("staff", 1),
-		Status:    row.Status("status"),
+		ID:        row.RequiredAt(c[0], "id"),
+		Recipient: row.RequiredAt(c[1], "recipient"),
+		Provider:  row.RequiredAt(c[2], "provider"),
+		Service:   row.RequiredAt(c[3], "service"),
+		Start:     row.TimestampAt(c[4], "start"),
+		End:       row.TimestampAt(c[5], "end"),
+		Staff:     1,
 	}
-	k, kerr := ParseKind(r.c.Field("kind"))
-	if kerr != nil {
-		row.Fail("kind", ErrValue, "%q is not visit or declined", r.c.Field("kind"))
+	switch s := r.c.At(c[6]); s {
+	case "", "1":
+	default:
+		rep.Staff = row.Count("staff", 1)
 	}
-	rep.Kind = k
-	rep.Invalid = row.Err()
+	switch s := r.c.At(c[7]); s {
+	case "", "visit":
+	case "declined":
+		rep.Kind = Declined
+	default:
+		row.Fail("kind", ErrValue, "%q is not visit or declined", s)
+	}
+	switch s := r.c.At(c[8]); s {
+	case "", "approved":
+	default:
+		rep.Status = row.Status("status")
+	}
+	if len(row.errs) > 0 {
+		rep.Invalid = row.Err()
+	}
 	return rep, nil
 }
 
