@@ -162,6 +162,27 @@ func compareUnpaid(a, b Unpaid) int {
 		cmp.Compare(a.Quantity, b.Quantity), cmp.Compare(a.Detail, b.Detail))
 }
 
+// sortUnpaid sorts unpaid entries by id, then reason, and drops repeats.
+// It sorts indices, not the entries, which are large.
+func sortUnpaid(list []Unpaid) []Unpaid {
+	if len(list) < 2 {
+		return list
+	}
+	idx := make([]int32, len(list))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(a, b int32) int { return compareUnpaid(list[a], list[b]) })
+	out := make([]Unpaid, 0, len(list))
+	for _, i := range idx {
+		if n := len(out); n > 0 && compareUnpaid(out[n-1], list[i]) == 0 {
+			continue
+		}
+		out = append(out, list[i])
+	}
+	return out
+}
+
 func compareLines(a, b Line) int {
 	return cmp.Or(cmp.Compare(a.Recipient, b.Recipient), cmp.Compare(a.Decision, b.Decision),
 		cmp.Compare(a.Service, b.Service), cmp.Compare(a.Component, b.Component), cmp.Compare(a.Band, b.Band),
@@ -180,9 +201,7 @@ func (b *builder) finish() *Settlement {
 		ps := ProviderSettlement{Provider: p.ID, Regime: p.Regime, Lines: out.lines, Total: zeroMoney}
 		ps.Lines = append(ps.Lines, s.markups(p, out.lines)...)
 		slices.SortFunc(ps.Lines, compareLines)
-		ps.Unpaid = out.unpaid
-		slices.SortFunc(ps.Unpaid, compareUnpaid)
-		ps.Unpaid = slices.CompactFunc(ps.Unpaid, func(a, b Unpaid) bool { return compareUnpaid(a, b) == 0 })
+		ps.Unpaid = sortUnpaid(out.unpaid)
 		ps.Pending = sortIDs(out.pending)
 		for _, l := range ps.Lines {
 			ps.Total = ps.Total.Add(l.Amount)
@@ -190,9 +209,7 @@ func (b *builder) finish() *Settlement {
 		st.Total = st.Total.Add(ps.Total)
 		st.Providers = append(st.Providers, ps)
 	}
-	st.Unmatched = b.unmatched
-	slices.SortFunc(st.Unmatched, compareUnpaid)
-	st.Unmatched = slices.CompactFunc(st.Unmatched, func(a, b Unpaid) bool { return compareUnpaid(a, b) == 0 })
+	st.Unmatched = sortUnpaid(b.unmatched)
 	st.Issues = s.issues
 	slices.SortFunc(st.Issues, func(a, b Issue) int {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), slices.Compare(a.IDs, b.IDs), cmp.Compare(a.Message, b.Message))

@@ -17,7 +17,15 @@ type jw struct {
 	buf   []byte
 }
 
+// indent is a line end and enough indentation for any settlement.
+const indent = "\n                                "
+
 func (j *jw) newline() {
+	n := 1 + 2*j.depth
+	if n <= len(indent) {
+		j.w.WriteString(indent[:n])
+		return
+	}
 	j.w.WriteByte('\n')
 	for i := 0; i < j.depth; i++ {
 		j.w.WriteString("  ")

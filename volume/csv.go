@@ -75,6 +75,7 @@ type CSVReader struct {
 	quoted  []byte
 	bounds  []int
 	eof     bool
+	valid   bool // the last record read was valid UTF-8 as a whole
 }
 
 // NewCSVReader returns a reader of r that names file in its errors.
@@ -152,9 +153,11 @@ func (c *CSVReader) Next() error {
 		return c.errorf(line, 0, "", err, "")
 	}
 	c.row = row
-	for i, f := range row {
-		if !utf8.ValidString(f) {
-			return c.errorf(c.line, i+1, c.headerName(i), ErrUTF8, "")
+	if !c.valid {
+		for i, f := range row {
+			if !utf8.ValidString(f) {
+				return c.errorf(c.line, i+1, c.headerName(i), ErrUTF8, "")
+			}
 		}
 	}
 	if len(row) != len(c.header) {
@@ -211,6 +214,7 @@ func (c *CSVReader) readRecord() ([]string, int, error) {
 		if len(line) == 0 {
 			continue
 		}
+		c.valid = utf8.Valid(line)
 		if bytes.IndexByte(line, '"') >= 0 {
 			return c.readQuoted(line, start)
 		}
@@ -293,6 +297,7 @@ func (c *CSVReader) readQuoted(first []byte, start int) ([]string, int, error) {
 		}
 	}
 	c.quoted, c.bounds = out, bounds
+	c.valid = utf8.Valid(out)
 	rec := string(out)
 	f := c.fields[:0]
 	from := 0
