@@ -3,6 +3,8 @@ package reimbursement
 import (
 	"cmp"
 	"slices"
+	"strings"
+	"sync"
 
 	"github.com/shopspring/decimal"
 )
@@ -163,22 +165,52 @@ func compareUnpaid(a, b Unpaid) int {
 }
 
 // sortUnpaid sorts unpaid entries by id, then reason, and drops repeats.
-// It sorts indices, not the entries, which are large.
+// It sorts small (id, index) pairs rather than the large entries, in two
+// halves at once when there are many, then merges.
 func sortUnpaid(list []Unpaid) []Unpaid {
 	if len(list) < 2 {
 		return list
 	}
-	idx := make([]int32, len(list))
-	for i := range idx {
-		idx[i] = int32(i)
+	type key struct {
+		id string
+		i  int32
 	}
-	slices.SortFunc(idx, func(a, b int32) int { return compareUnpaid(list[a], list[b]) })
+	keys := make([]key, len(list))
+	for i := range list {
+		keys[i] = key{list[i].ID, int32(i)}
+	}
+	less := func(a, b key) int {
+		if a.id != b.id {
+			return strings.Compare(a.id, b.id)
+		}
+		return compareUnpaid(list[a.i], list[b.i])
+	}
+	if len(keys) < 1<<15 {
+		slices.SortFunc(keys, less)
+	} else {
+		half := len(keys) / 2
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() { defer wg.Done(); slices.SortFunc(keys[:half], less) }()
+		slices.SortFunc(keys[half:], less)
+		wg.Wait()
+		merged := make([]key, 0, len(keys))
+		a, b := keys[:half], keys[half:]
+		for len(a) > 0 && len(b) > 0 {
+			if less(b[0], a[0]) < 0 {
+				merged, b = append(merged, b[0]), b[1:]
+			} else {
+				merged, a = append(merged, a[0]), a[1:]
+			}
+		}
+		keys = append(append(merged, a...), b...)
+	}
 	out := make([]Unpaid, 0, len(list))
-	for _, i := range idx {
-		if n := len(out); n > 0 && compareUnpaid(out[n-1], list[i]) == 0 {
+	for _, k := range keys {
+		if n := len(out); n > 0 && compareUnpaid(out[n-1], list[k.i]) == 0 {
 			continue
 		}
-		out = append(out, list[i])
+		out = append(out, list[k.i])
 	}
 	return out
 }

@@ -1,0 +1,85 @@
+package reimbursement
+
+import (
+	"fmt"
+	"math/rand"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestRadixSort(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	for _, n := range []int{0, 1, 2, 1000, 100000} {
+		a := make([]uint64, n)
+		for i := range a {
+			a[i] = rng.Uint64()
+			if i%7 == 0 && i > 0 {
+				a[i] = a[i-1] // repeats
+			}
+		}
+		want := slices.Clone(a)
+		slices.Sort(want)
+		radixSort(a)
+		if !slices.Equal(a, want) {
+			t.Fatalf("radixSort of %d values is not sorted", n)
+		}
+	}
+}
+
+func TestSortUnpaidMerges(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	list := make([]Unpaid, 80000) // past the size that sorts in two halves
+	for i := range list {
+		list[i] = Unpaid{ID: fmt.Sprintf("T%d", rng.Intn(60000)), Reason: []Reason{ReasonOverGranted, ReasonStaffNotGranted}[rng.Intn(2)], Quantity: int64(rng.Intn(3))}
+	}
+	want := slices.Clone(list)
+	slices.SortFunc(want, compareUnpaid)
+	want = slices.CompactFunc(want, func(a, b Unpaid) bool { return compareUnpaid(a, b) == 0 })
+	got := sortUnpaid(list)
+	if !slices.EqualFunc(want, got, func(a, b Unpaid) bool { return compareUnpaid(a, b) == 0 }) {
+		t.Fatal("sortUnpaid differs from a plain sort")
+	}
+}
+
+// TestParallelSettlement: a month with more decisions than settle on one
+// core settles to the same bytes on one core and on many.
+func TestParallelSettlement(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a big month")
+	}
+	b := settleManyDecisions(t, 1)
+	for _, workers := range []int{2, 3, 8} {
+		if got := settleManyDecisions(t, workers); got != b {
+			t.Fatalf("%d workers settle differently from one", workers)
+		}
+	}
+}
+
+func settleManyDecisions(t *testing.T, workers int) string {
+	t.Helper()
+	tariff := MustParseTariff(`{"name": "x",
+	  "bands": [{"code": "natt", "rules": [{"days": ["all"], "from": "22:00", "to": "07:00"}]},
+	            {"code": "dag", "rules": [{"days": ["all"], "from": "07:00", "to": "22:00"}]}],
+	  "default_band": "dag", "services": [{"code": "HT", "unit": "hour", "basis": "capped"}],
+	  "rates": [{"service": "HT", "from": "2026-01-01", "price": "452"}, {"service": "HT", "band": "natt", "from": "2026-01-01", "price": "520"}]}`)
+	rng := rand.New(rand.NewSource(3))
+	in := Input{Providers: []Provider{{ID: "P1", Regime: Private}, {ID: "P2", Regime: Municipal}}}
+	for d := 0; d < 5000; d++ {
+		dec := Decision{ID: fmt.Sprintf("D%d", d), Recipient: fmt.Sprintf("R%d", d), Provider: []string{"P1", "P2"}[d%2],
+			Service: "HT", From: volumeDate("2026-01-01"), GrantedHours: decimalOf(int64(1 + rng.Intn(10))), GrantedPer: PerMonth}
+		in.Decisions = append(in.Decisions, dec)
+		for v := 0; v < 4; v++ {
+			day := 1 + rng.Intn(31)
+			h := rng.Intn(24)
+			in.Reports = append(in.Reports, reportOf(fmt.Sprintf("T%d-%d", d, v), dec, day, h, 20+rng.Intn(120)))
+		}
+	}
+	st, err := Settle(tariff, volumePeriod("2026-03"), in, Options{Location: stockholmForTest(t), Workers: workers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	st.WriteJSON(&b)
+	return b.String()
+}
