@@ -196,9 +196,8 @@ func (r *recStore) add(x rec) {
 // rec is a time report as the settler keeps it: no pointers, so that
 // millions of them cost the garbage collector nothing.
 type rec struct {
-	startTS, endTS volume.Timestamp // as reported, for telling copies apart
-	start, end     int64            // Unix minutes, when timeOK
-	date           volume.Date      // local date of the start
+	start, end     int64       // Unix minutes when timeOK, else as written (see rawMinutes)
+	date           volume.Date // local date of the start
 	idOff, idLen   uint32           // the id, in Settler.ids
 	recipient      int32            // interned names
 	service        int32
@@ -223,10 +222,25 @@ const (
 )
 
 // same reports whether two reports have the same content.
+// Two copies with the same instants are the same, however their offsets
+// were written.
 func (x *rec) same(y *rec) bool {
-	return x.startTS == y.startTS && x.endTS == y.endTS && x.recipient == y.recipient && x.service == y.service &&
+	return x.start == y.start && x.end == y.end && x.recipient == y.recipient && x.service == y.service &&
 		x.provName == y.provName && x.staff == y.staff && x.kind == y.kind && x.status == y.status &&
-		x.flags&recInvalid == y.flags&recInvalid
+		x.flags&(recInvalid|recTimeOK) == y.flags&(recInvalid|recTimeOK)
+}
+
+// rawMinutes identifies a timestamp that cannot be resolved: its wall
+// minutes, shifted, with its offset.
+func rawMinutes(t volume.Timestamp) int64 {
+	h, m := t.Clock()
+	d := t.Date().UnixDays()
+	off, has := t.Offset()
+	v := (d*1440+int64(h*60+m))<<16 | int64(uint16(off))
+	if has {
+		v |= 1 << 62
+	}
+	return v
 }
 
 // reasonCode numbers the reasons a report can get before its decision's
@@ -605,7 +619,7 @@ func (s *Settler) AddReport(r volume.Report) {
 	if r.Staff < 1 {
 		r.Staff = 1
 	}
-	x := rec{startTS: r.Start, endTS: r.End, recipient: s.internField(0, r.Recipient), service: s.internField(1, r.Service),
+	x := rec{recipient: s.internField(0, r.Recipient), service: s.internField(1, r.Service),
 		provName: s.internField(2, r.Provider), prov: -1, dec: -1, staff: int32(min(r.Staff, maxStaff+1)), kind: r.Kind, status: r.Status}
 	var detail string
 	if r.Invalid != nil {
@@ -616,6 +630,9 @@ func (s *Settler) AddReport(r volume.Report) {
 		detail = fmt.Sprintf("staff %d, start %q, end %q: out of range or missing", r.Staff, r.Start, r.End)
 	}
 	s.classify(&x, r)
+	if x.flags&recTimeOK == 0 {
+		x.start, x.end = rawMinutes(r.Start), rawMinutes(r.End)
+	}
 	i := int32(s.recs.n)
 	x.idOff, x.idLen = uint32(len(s.ids)), uint32(len(r.ID))
 	s.ids = append(s.ids, r.ID...)

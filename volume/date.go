@@ -34,8 +34,45 @@ func DateOf(t time.Time) Date {
 // normalised as time.Date does: NewDate(2026, 2, 30) is 2026-03-02. Use
 // ParseDate to reject such dates in input.
 func NewDate(year int, month time.Month, day int) Date {
-	t := time.Date(year, month, day, 12, 0, 0, 0, time.UTC)
-	return Date{n: int32(floorDiv(t.Unix(), 86400)) + unixDays + 1}
+	if month < 1 || month > 12 || day < 1 || day > 28 {
+		t := time.Date(year, month, day, 12, 0, 0, 0, time.UTC)
+		return Date{n: int32(floorDiv(t.Unix(), 86400)) + unixDays + 1}
+	}
+	return DateFromUnixDays(daysFromCivil(int64(year), int64(month), int64(day)))
+}
+
+// daysFromCivil returns the days from 1970-01-01 to a proleptic Gregorian
+// date (Howard Hinnant's algorithm), without going through time.Time.
+func daysFromCivil(y, m, d int64) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := floorDiv(y, 400)
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+// civilFromDays is the inverse of daysFromCivil.
+func civilFromDays(z int64) (y int64, m, d int) {
+	z += 719468
+	era := floorDiv(z, 146097)
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y = yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d = int(doy - (153*mp+2)/5 + 1)
+	m = int(mp + 3)
+	if m > 12 {
+		m -= 12
+	}
+	if m <= 2 {
+		y++
+	}
+	return y, m, d
 }
 
 // DateFromUnixDays returns the date that is days days after 1970-01-01.
@@ -110,7 +147,8 @@ func (d Date) IsZero() bool { return d.n == 0 }
 
 // Civil returns the year, month and day of d.
 func (d Date) Civil() (year int, month time.Month, day int) {
-	return time.Unix(d.UnixDays()*86400, 0).UTC().Date()
+	y, m, dd := civilFromDays(d.UnixDays())
+	return int(y), time.Month(m), dd
 }
 
 // Year returns the year of d.
@@ -191,12 +229,13 @@ func (d *Date) UnmarshalText(b []byte) error {
 // A Period is one calendar month, the unit of settlement (avräkningsperiod).
 // The zero Period is not valid.
 type Period struct {
-	first Date
+	first, last Date
 }
 
 // NewPeriod returns the period of year and month.
 func NewPeriod(year int, month time.Month) Period {
-	return Period{first: NewDate(year, month, 1)}
+	first := NewDate(year, month, 1)
+	return Period{first: first, last: first.AddDays(daysIn(year, month) - 1)}
 }
 
 // ParsePeriod parses a period in the form YYYY-MM.
@@ -234,21 +273,16 @@ func (p Period) IsZero() bool { return p.first.IsZero() }
 func (p Period) First() Date { return p.first }
 
 // Last returns the last date of p.
-func (p Period) Last() Date { return p.first.AddDays(p.Days() - 1) }
+func (p Period) Last() Date { return p.last }
 
 // Days returns the number of days of p (days_in_month).
-func (p Period) Days() int {
-	y, m, _ := p.first.Civil()
-	return daysIn(y, m)
-}
+func (p Period) Days() int { return p.last.DaysSince(p.first) + 1 }
 
 // Contains reports whether d is a date of p.
-func (p Period) Contains(d Date) bool {
-	return !d.Before(p.first) && !d.After(p.Last())
-}
+func (p Period) Contains(d Date) bool { return d.n >= p.first.n && d.n <= p.last.n }
 
 // Next returns the period after p.
-func (p Period) Next() Period { return Period{first: p.Last().AddDays(1)} }
+func (p Period) Next() Period { return PeriodOf(p.last.AddDays(1)) }
 
 // Prev returns the period before p.
 func (p Period) Prev() Period { return PeriodOf(p.first.AddDays(-1)) }

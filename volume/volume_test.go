@@ -274,3 +274,17 @@ func TestStatusKindNames(t *testing.T) {
 		t.Error("ParseError does not unwrap")
 	}
 }
+
+func TestCivilDays(t *testing.T) {
+	// Every day from 1600 to 2400 against the time package.
+	for tm := time.Date(1600, 1, 1, 12, 0, 0, 0, time.UTC); tm.Year() < 2400; tm = tm.AddDate(0, 0, 1) {
+		d := NewDate(tm.Year(), tm.Month(), tm.Day())
+		if want := int64(floorDiv(tm.Unix(), 86400)); d.UnixDays() != want {
+			t.Fatalf("NewDate(%s) = %d days, want %d", tm.Format("2006-01-02"), d.UnixDays(), want)
+		}
+		y, m, dd := d.Civil()
+		if y != tm.Year() || m != tm.Month() || dd != tm.Day() {
+			t.Fatalf("Civil of %s = %d-%d-%d", tm.Format("2006-01-02"), y, m, dd)
+		}
+	}
+}
