@@ -196,19 +196,19 @@ func (r *recStore) add(x rec) {
 // rec is a time report as the settler keeps it: no pointers, so that
 // millions of them cost the garbage collector nothing.
 type rec struct {
-	start, end     int64       // Unix minutes when timeOK, else as written (see rawMinutes)
-	date           volume.Date // local date of the start
-	idOff, idLen   uint32           // the id, in Settler.ids
-	recipient      int32            // interned names
-	service        int32
-	provName       int32
-	prov           int32 // provider index, -1 when unknown
-	dec            int32 // decision index, -1 when none
-	staff          int32
-	kind           volume.Kind
-	status         volume.Status
-	reason         reasonCode // set when the report is settled without its decision's pipeline
-	flags          recFlags
+	start, end   int64       // Unix minutes when timeOK, else as written (see rawMinutes)
+	date         volume.Date // local date of the start
+	idOff, idLen uint32      // the id, in Settler.ids
+	recipient    int32       // interned names
+	service      int32
+	provName     int32
+	prov         int32 // provider index, -1 when unknown
+	dec          int32 // decision index, -1 when none
+	staff        int32
+	kind         volume.Kind
+	status       volume.Status
+	reason       reasonCode // set when the report is settled without its decision's pipeline
+	flags        recFlags
 }
 
 type recFlags uint8
