@@ -386,3 +386,56 @@ func TestPropertyJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestBigReportFile: a reports.csv big enough to be read in two halves
+// settles as from values, and a bad row in the second half is reported
+// at its real line.
+func TestBigReportFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes a 10 MB file")
+	}
+	tariffJSON, err := os.ReadFile("testdata/testby/tariff.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := reimbursement.Input{Providers: testbyProviders}
+	for r := 0; r < 1500; r++ {
+		d := rt.Decision(fmt.Sprintf("D%d R%d P%d HT 2026-01-01.. %d/month", r, r, 1+r%3, 10+r%40))
+		in.Decisions = append(in.Decisions, d)
+		for v := 0; v < 90; v++ {
+			day := volume.NewDate(2026, 3, 1+v%31)
+			start := volume.LocalTimestamp(day, 6+v%17, (v*7)%60)
+			h, m := start.Clock()
+			end := volume.LocalTimestamp(day, h+1, m)
+			in.Reports = append(in.Reports, volume.Report{ID: fmt.Sprintf("T%d-%d", r, v), Recipient: d.Recipient,
+				Provider: d.Provider, Service: "HT", Start: start, End: end, Staff: 1})
+		}
+	}
+	_, want := settleJSON(t, testby(t), "2026-03", in)
+	dir := t.TempDir()
+	if err := reimbursement.WriteBundle(dir, tariffJSON, in); err != nil {
+		t.Fatal(err)
+	}
+	st, problems, err := reimbursement.SettleFS(os.DirFS(dir), volume.MustParsePeriod("2026-03"), reimbursement.Options{Location: rt.Stockholm(), Audit: true})
+	if err != nil || len(problems) > 0 {
+		t.Fatalf("SettleFS: %v %v", err, problems)
+	}
+	var got bytes.Buffer
+	st.WriteJSON(&got)
+	if !bytes.Equal(want, got.Bytes()) {
+		t.Fatal("a big reports.csv settles differently from the values")
+	}
+	// Spoil a row near the end.
+	b, _ := os.ReadFile(filepath.Join(dir, "reports.csv"))
+	lines := strings.Split(string(b), "\n")
+	bad := len(lines) - 10
+	lines[bad] = strings.Replace(lines[bad], "2026-03", "2026-02-30", 1)
+	os.WriteFile(filepath.Join(dir, "reports.csv"), []byte(strings.Join(lines, "\n")), 0o644)
+	_, problems, err = reimbursement.SettleFS(os.DirFS(dir), volume.MustParsePeriod("2026-03"), reimbursement.Options{Location: rt.Stockholm(), Audit: true})
+	if err != nil || len(problems) != 1 {
+		t.Fatalf("SettleFS: %v %v", err, problems)
+	}
+	if want := fmt.Sprintf("reports.csv:%d:5 (start)", bad+1); !strings.HasPrefix(problems[0].Error(), want) {
+		t.Errorf("problem %q, want it at %s", problems[0], want)
+	}
+}

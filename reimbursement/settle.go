@@ -455,6 +455,7 @@ func (s *Settler) addDecisions(decisions []Decision) error {
 	var errs []error
 	byID := map[string]int{}
 	var kept []Decision
+	s.decisions = make([]decState, 0, len(decisions))
 	bad := map[string]bool{}
 	for _, d := range decisions {
 		if d.Invalid == nil && (d.GrantedHours.Sign() < 0 || d.GrantedHours.GreaterThan(maxGrantedHours) ||
@@ -748,6 +749,34 @@ func (s *Settler) AddAdjustment(a Adjustment) {
 	s.adjs = append(s.adjs, a)
 }
 
+// gatherVisits gives each decision the reports its pipeline settles, all
+// in one array: counted first, then filled.
+func (s *Settler) gatherVisits() {
+	count := make([]int32, len(s.decisions)+1)
+	own := func(x *rec) bool {
+		return x.flags&recInPeriod != 0 && x.flags&(recDropped|recDup) == 0 && x.idLen > 0 && x.reason == 0 && x.dec >= 0
+	}
+	for i := 0; i < s.recs.n; i++ {
+		if x := s.recs.at(int32(i)); own(x) {
+			count[x.dec+1]++
+		}
+	}
+	for d := 1; d < len(count); d++ {
+		count[d] += count[d-1]
+	}
+	all := make([]int32, count[len(count)-1])
+	next := slices.Clone(count[:len(count)-1])
+	for i := 0; i < s.recs.n; i++ {
+		if x := s.recs.at(int32(i)); own(x) {
+			all[next[x.dec]] = int32(i)
+			next[x.dec]++
+		}
+	}
+	for d := range s.decisions {
+		s.decisions[d].visits = all[count[d]:count[d+1]:count[d+1]]
+	}
+}
+
 // settleDecision settles decision i into b.
 func (s *Settler) settleDecision(b *builder, i int) {
 	ds := &s.decisions[i]
@@ -893,9 +922,10 @@ func (s *Settler) Settlement() *Settlement {
 			}
 			b.unpaid(owner, -1, u)
 		default:
-			s.decisions[x.dec].visits = append(s.decisions[x.dec].visits, int32(i))
+			// Settled in its decision's pipeline; see gatherVisits.
 		}
 	}
+	s.gatherVisits()
 	s.assignAbsences(b)
 	s.assignPresence(b)
 	s.settleAll(b)

@@ -21,20 +21,39 @@ func NewReportReader(r io.Reader, file string) *ReportReader {
 // CSV returns the underlying CSVReader, to set Comma before the first Read.
 func (r *ReportReader) CSV() *CSVReader { return r.c }
 
+// Continue returns a reader of more rows of r's file, from src, which
+// starts at the beginning of line firstLine: it takes r's header and
+// delimiter, so that a big file can be cut at a line end and its parts
+// read at once. r must have read its header.
+func (r *ReportReader) Continue(src io.Reader, firstLine int) *ReportReader {
+	c := NewCSVReader(src, r.c.File)
+	c.Comma, c.header, c.cols, c.next = r.c.Comma, r.c.header, r.c.cols, firstLine
+	return &ReportReader{c: c, header: true, col: r.col}
+}
+
+// ReadHeader reads the header row, if it has not been read.
+func (r *ReportReader) ReadHeader() error {
+	if r.header {
+		return nil
+	}
+	if err := r.c.ReadHeader("id", "recipient", "provider", "service", "start", "end"); err != nil {
+		return err
+	}
+	for i, name := range ReportColumns {
+		r.col[i] = r.c.Index(name)
+	}
+	r.header = true
+	return nil
+}
+
 // Read returns the next report, or io.EOF after the last. A file without
 // the required columns gives a *ParseError naming every missing one, and no
 // report. A row that cannot be read is still returned, with what could be
 // read and Invalid holding every problem of the row (each a *ParseError), so
 // that it can be accounted for.
 func (r *ReportReader) Read() (Report, error) {
-	if !r.header {
-		if err := r.c.ReadHeader("id", "recipient", "provider", "service", "start", "end"); err != nil {
-			return Report{}, err
-		}
-		for i, name := range ReportColumns {
-			r.col[i] = r.c.Index(name)
-		}
-		r.header = true
+	if err := r.ReadHeader(); err != nil {
+		return Report{}, err
 	}
 	err := r.c.Next()
 	if err == io.EOF {
