@@ -1,15 +1,12 @@
 package reimbursement
 
 import (
-	"bytes"
 	"cmp"
 	"errors"
 	"io"
 	"io/fs"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/exempelby/ersattning/volume"
 )
@@ -133,16 +130,8 @@ func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st 
 				batches <- batch{reports: buf}
 			}
 		}
-		readers, err := splitReports(f, file)
-		if err != nil {
-			return err
-		}
-		var wg sync.WaitGroup
-		for _, rr := range readers {
-			wg.Add(1)
-			go decode(rr, wg.Done)
-		}
-		go func() { wg.Wait(); close(batches) }()
+		go decode(volume.NewReportReader(f, file), func() { close(batches) })
+		var err error
 		for b := range batches {
 			for _, r := range b.reports {
 				if r.Invalid != nil {
@@ -226,61 +215,6 @@ func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st 
 		}
 	}
 	return st, problems, nil
-}
-
-// splitReports returns readers of reports.csv in f: two, each of one half
-// of the file cut at a line end, when the file is big, can be read at any
-// place, has no quotes (so no field runs over lines) and there are cores
-// to read both; else one.
-func splitReports(f io.Reader, file string) ([]*volume.ReportReader, error) {
-	first := volume.NewReportReader(f, file)
-	ra, ok := f.(io.ReaderAt)
-	st, isFile := f.(interface{ Stat() (fs.FileInfo, error) })
-	if !ok || !isFile || runtime.GOMAXPROCS(0) < 2 {
-		return []*volume.ReportReader{first}, nil
-	}
-	info, err := st.Stat()
-	if err != nil || info.Size() < 8<<20 {
-		return []*volume.ReportReader{first}, nil
-	}
-	size := info.Size()
-	// Find the cut: the first line end after the middle. Count the lines
-	// before it, and look for quotes in the whole file.
-	buf := make([]byte, 1<<20)
-	lines, cut := 1, int64(-1)
-	for off := int64(0); off < size; {
-		n, err := ra.ReadAt(buf, off)
-		chunk := buf[:n]
-		if bytes.IndexByte(chunk, '"') >= 0 {
-			return []*volume.ReportReader{first}, nil
-		}
-		if cut < 0 {
-			end := len(chunk)
-			if mid := size / 2; off+int64(end) > mid {
-				if i := bytes.IndexByte(chunk[max(0, mid-off):], '\n'); i >= 0 {
-					end = int(max(0, mid-off)) + i + 1
-					cut = off + int64(end)
-				}
-			}
-			lines += bytes.Count(chunk[:end], []byte{'\n'})
-		}
-		off += int64(n)
-		if err != nil && err != io.EOF {
-			return nil, errorf("%s: %w", file, err)
-		}
-		if n == 0 {
-			break
-		}
-	}
-	if cut < 0 || cut >= size {
-		return []*volume.ReportReader{first}, nil
-	}
-	head := volume.NewReportReader(io.NewSectionReader(ra, 0, cut), file)
-	if err := head.ReadHeader(); err != nil {
-		return nil, err
-	}
-	tail := head.Continue(io.NewSectionReader(ra, cut, size-cut), lines)
-	return []*volume.ReportReader{head, tail}, nil
 }
 
 // compareProblems orders input problems by file, line and column, so that

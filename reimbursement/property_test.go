@@ -387,9 +387,9 @@ func TestPropertyJSON(t *testing.T) {
 	}
 }
 
-// TestBigReportFile: a reports.csv big enough to be read in two halves
-// settles as from values, and a bad row in the second half is reported
-// at its real line.
+// TestBigReportFile: a big reports.csv, decoded beside the settling,
+// settles as from values, and a bad row near its end is reported at its
+// real line.
 func TestBigReportFile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes a 10 MB file")

@@ -21,16 +21,6 @@ func NewReportReader(r io.Reader, file string) *ReportReader {
 // CSV returns the underlying CSVReader, to set Comma before the first Read.
 func (r *ReportReader) CSV() *CSVReader { return r.c }
 
-// Continue returns a reader of more rows of r's file, from src, which
-// starts at the beginning of line firstLine: it takes r's header and
-// delimiter, so that a big file can be cut at a line end and its parts
-// read at once. r must have read its header.
-func (r *ReportReader) Continue(src io.Reader, firstLine int) *ReportReader {
-	c := NewCSVReader(src, r.c.File)
-	c.Comma, c.header, c.cols, c.next = r.c.Comma, r.c.header, r.c.cols, firstLine
-	return &ReportReader{c: c, header: true, col: r.col}
-}
-
 // ReadHeader reads the header row, if it has not been read.
 func (r *ReportReader) ReadHeader() error {
 	if r.header {
