@@ -114,20 +114,14 @@ func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st 
 				default:
 					buf = make([]volume.Report, 0, 4096)
 				}
-				buf = buf[:0]
-				for len(buf) < cap(buf) {
-					r, err := rr.Read()
-					if err == io.EOF {
-						batches <- batch{reports: buf}
-						return
-					}
-					if err != nil {
-						batches <- batch{reports: buf, err: err}
-						return
-					}
-					buf = append(buf, r)
+				buf, err := rr.ReadBatch(buf[:0], cap(buf))
+				if err == io.EOF {
+					return
 				}
-				batches <- batch{reports: buf}
+				batches <- batch{reports: buf, err: err}
+				if err != nil {
+					return
+				}
 			}
 		}
 		go decode(volume.NewReportReader(f, file), func() { close(batches) })

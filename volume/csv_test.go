@@ -169,3 +169,43 @@ func boolString(invalid bool) string {
 	}
 	return "ok"
 }
+
+// TestReadBatch: reading in batches gives the reports one at a time does,
+// errors and line numbers included.
+func TestReadBatch(t *testing.T) {
+	srcs := []string{
+		"id,recipient,provider,service,start,end,staff,kind,status\nT1,R1,P1,HT,2026-03-04T09:00,2026-03-04T10:00,1,visit,approved\n\nT2,R1,P1,HT,2026-02-30T09:00,x,0,besök,klar\n",
+		"id;recipient;provider;service;start;end\r\nT1;R1;P1;HT;2026-03-04 09:00;2026-03-04 10:00\r\nT2;\"R;1\";P1;HT;2026-03-04 09:00;2026-03-04 10:00\r\n",
+		"id,recipient,provider,service,start,end\nT1,R\"1,P1,HT,2026-03-04T09:00,2026-03-04T10:00\nT2,R\xff,P1,HT,2026-03-04T09:00,2026-03-04T10:00,x\nT3,\"a\nb\",P1,HT,2026-03-04T09:00,2026-03-04T10:00\nT4,R1,P1,HT",
+	}
+	for i, src := range srcs {
+		one, err := readAll(t, src)
+		require.NoError(t, err)
+		for _, n := range []int{1, 2, 100} {
+			r := NewReportReader(strings.NewReader(src), "reports.csv")
+			var batch []Report
+			for {
+				var err error
+				next, err := r.ReadBatch(nil, n)
+				batch = append(batch, next...)
+				if err == io.EOF {
+					break
+				}
+				require.NoError(t, err)
+			}
+			if len(batch) != len(one) {
+				t.Fatalf("source %d, batches of %d: %d reports, one at a time %d", i, n, len(batch), len(one))
+			}
+			for k := range one {
+				a, b := one[k], batch[k]
+				if (a.Invalid == nil) != (b.Invalid == nil) || (a.Invalid != nil && a.Invalid.Error() != b.Invalid.Error()) {
+					t.Errorf("source %d, report %d: %v / %v", i, k, a.Invalid, b.Invalid)
+				}
+				a.Invalid, b.Invalid = nil, nil
+				if a != b {
+					t.Errorf("source %d, report %d: %+v / %+v", i, k, a, b)
+				}
+			}
+		}
+	}
+}

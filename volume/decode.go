@@ -49,6 +49,26 @@ func (r *ReportReader) Read() (Report, error) {
 	if err == io.EOF {
 		return Report{}, io.EOF
 	}
+	return r.parse(err), nil
+}
+
+// ReadBatch appends up to n reports to dst and returns it; io.EOF comes
+// with an empty batch after the last. It reads as Read does, but many rows
+// at once, with one string for all their bytes: the fast way through a
+// file of millions of reports.
+func (r *ReportReader) ReadBatch(dst []Report, n int) ([]Report, error) {
+	if err := r.ReadHeader(); err != nil {
+		return dst, err
+	}
+	rows, err := r.c.readBatch(n)
+	for i := range rows {
+		dst = append(dst, r.parse(r.c.useRow(&rows[i])))
+	}
+	return dst, err
+}
+
+// parse makes a report of the current row, whose error (if any) is err.
+func (r *ReportReader) parse(err error) Report {
 	row := Row{c: r.c}
 	if err != nil {
 		row.errs = append(row.errs, err)
@@ -83,7 +103,7 @@ func (r *ReportReader) Read() (Report, error) {
 	if len(row.errs) > 0 {
 		rep.Invalid = row.Err()
 	}
-	return rep, nil
+	return rep
 }
 
 // An AbsenceReader decodes absences.csv (formats.md).
