@@ -124,6 +124,11 @@ func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st 
 				}
 			}
 		}
+		if st, ok := f.(interface{ Stat() (fs.FileInfo, error) }); ok {
+			if info, err := st.Stat(); err == nil {
+				s.reserve(int(info.Size() / 64))
+			}
+		}
 		go decode(volume.NewReportReader(f, file), func() { close(batches) })
 		var err error
 		for b := range batches {

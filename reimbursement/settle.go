@@ -862,6 +862,14 @@ func (s *Settler) forWorker() *Settler {
 	return &w
 }
 
+// reserve makes room for about n more reports.
+func (s *Settler) reserve(n int) {
+	if n > 0 {
+		s.ids = slices.Grow(s.ids, 8*n)
+		s.hashes = slices.Grow(s.hashes, n)
+	}
+}
+
 // Audit checks st, the settler's settlement, against the records the
 // settler was given when Options.Audit was set (see Ledger); without it,
 // Audit only checks the arithmetic.

@@ -231,6 +231,14 @@ func (z *Zone) Resolve(t Timestamp) (int64, error) {
 	if t.hasOff {
 		return w - int64(t.offset), nil
 	}
+	// The fast path: inside the cached offset's span and more than a day
+	// from either end of it, no other offset can reach this wall time.
+	if z.hi > z.lo {
+		u := w - floorDiv(z.off, 60)
+		if sec := u * 60; sec-z.lo > 86400 && z.hi-sec > 86400 {
+			return u, nil
+		}
+	}
 	// Candidate offsets: those in force a day either side and at w itself.
 	var found [3]int64
 	n := 0
