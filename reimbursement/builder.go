@@ -85,10 +85,15 @@ func (b *builder) find(k lineKey) *lineAcc {
 // add counts qty in the line of the current decision with these keys,
 // fed by record id (none when empty).
 func (b *builder) add(component string, band, rate int, percent decimal.Decimal, unit Unit, divisor int64, qty int64, id string) {
+	b.addKeyed(component, band, rate, percent, percentKey(percent), unit, divisor, qty, id)
+}
+
+// addKeyed is add with the percent's key already made: the hot path.
+func (b *builder) addKeyed(component string, band, rate int, percent decimal.Decimal, pkey string, unit Unit, divisor int64, qty int64, id string) {
 	if qty == 0 {
 		return
 	}
-	k := lineKey{component: component, band: int16(band), rate: int32(rate), percent: percentKey(percent), unit: unit, divisor: divisor}
+	k := lineKey{component: component, band: int16(band), rate: int32(rate), percent: pkey, unit: unit, divisor: divisor}
 	a := b.find(k)
 	if a == nil {
 		b.acc = append(b.acc, accEntry{key: k, acc: lineAcc{percent: percent}})
@@ -104,6 +109,7 @@ func (b *builder) add(component string, band, rate int, percent decimal.Decimal,
 // with these keys; it reports whether there was one.
 func (b *builder) attach(component string, band, rate int, percent decimal.Decimal, unit Unit, divisor int64, id string) bool {
 	k := lineKey{component: component, band: int16(band), rate: int32(rate), percent: percentKey(percent), unit: unit, divisor: divisor}
+
 	a := b.find(k)
 	if a == nil {
 		return false
@@ -159,9 +165,22 @@ func (b *builder) pending(prov int, id string) {
 	b.prov[prov].pending = append(b.prov[prov].pending, id)
 }
 
+// compareUnpaid orders unpaid entries by id, then reason and the rest. It
+// returns as soon as it knows: cmp.Or would compare every field.
 func compareUnpaid(a, b Unpaid) int {
-	return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.Reason, b.Reason), cmp.Compare(a.Decision, b.Decision),
-		cmp.Compare(a.Quantity, b.Quantity), cmp.Compare(a.Detail, b.Detail))
+	if c := strings.Compare(a.ID, b.ID); c != 0 {
+		return c
+	}
+	if c := strings.Compare(string(a.Reason), string(b.Reason)); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Decision, b.Decision); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Quantity, b.Quantity); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Detail, b.Detail)
 }
 
 // sortUnpaid sorts unpaid entries by id, then reason, and drops repeats.
@@ -215,10 +234,26 @@ func sortUnpaid(list []Unpaid) []Unpaid {
 	return out
 }
 
+// compareLines orders lines as formats.md says: recipient, decision,
+// service, component, band, rate_from, factor (then price and divisor, so
+// that the order is total). Decimals are compared only on a tie.
 func compareLines(a, b Line) int {
-	return cmp.Or(cmp.Compare(a.Recipient, b.Recipient), cmp.Compare(a.Decision, b.Decision),
-		cmp.Compare(a.Service, b.Service), cmp.Compare(a.Component, b.Component), cmp.Compare(a.Band, b.Band),
-		a.RateFrom.Compare(b.RateFrom), a.Factor.Cmp(b.Factor), a.Price.Cmp(b.Price), a.Divisor.Cmp(b.Divisor))
+	for _, c := range [...][2]string{{a.Recipient, b.Recipient}, {a.Decision, b.Decision}, {a.Service, b.Service},
+		{a.Component, b.Component}, {a.Band, b.Band}} {
+		if r := strings.Compare(c[0], c[1]); r != 0 {
+			return r
+		}
+	}
+	if c := a.RateFrom.Compare(b.RateFrom); c != 0 {
+		return c
+	}
+	if c := a.Factor.Cmp(b.Factor); c != 0 {
+		return c
+	}
+	if c := a.Price.Cmp(b.Price); c != 0 {
+		return c
+	}
+	return a.Divisor.Cmp(b.Divisor)
 }
 
 // finish adds markups, sorts everything and sums the totals.

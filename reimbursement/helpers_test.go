@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 	_ "time/tzdata"
 
 	"github.com/google/go-cmp/cmp"
@@ -89,3 +90,5 @@ func diff(t *testing.T, what string, want, got any) {
 		t.Errorf("%s mismatch (-want +got):\n%s", what, d)
 	}
 }
+
+func timeMinutes(m int) time.Duration { return time.Duration(m) * time.Minute }

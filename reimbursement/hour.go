@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -18,7 +19,10 @@ func (s *Settler) sortedVisits(ds *decState) []int32 {
 	v := ds.visits
 	slices.SortFunc(v, func(a, b int32) int {
 		ra, rb := s.recs.at(a), s.recs.at(b)
-		return cmp.Or(cmp.Compare(ra.start, rb.start), cmp.Compare(s.id(a), s.id(b)))
+		if c := cmp.Compare(ra.start, rb.start); c != 0 {
+			return c
+		}
+		return strings.Compare(s.id(a), s.id(b))
 	})
 	return v
 }
@@ -45,6 +49,10 @@ func (s *Settler) settleHours(b *builder, di int) {
 		capLeft = gm.Mul(svc.CapPercent).DivRound(hundred, 8).Floor().IntPart()
 	}
 	full := decimal.NewFromInt(100)
+	declinedKey := ""
+	if svc.DeclinedPercent.Valid {
+		declinedKey = percentKey(svc.DeclinedPercent.Decimal)
+	}
 	keptEnd := int64(math.MinInt64)
 	for _, ri := range s.sortedVisits(ds) {
 		x := s.recs.at(ri)
@@ -61,13 +69,13 @@ func (s *Settler) settleHours(b *builder, di int) {
 			continue
 		}
 		keptEnd = max(keptEnd, x.end)
-		component, percent := componentBase, full
+		component, percent, pkey := componentBase, full, "100"
 		if x.kind == volume.Declined {
 			if !svc.DeclinedPercent.Valid {
 				b.unpaid(ds.prov, di, Unpaid{ID: id, Quantity: l * rs, Unit: Minute, Reason: ReasonDeclinedNotPaid})
 				continue
 			}
-			component, percent = "declined", svc.DeclinedPercent.Decimal
+			component, percent, pkey = "declined", svc.DeclinedPercent.Decimal, declinedKey
 		}
 		// Every band of the visit needs a rate row of its start date.
 		s.splitBands(x.start, x.start+l)
@@ -102,7 +110,7 @@ func (s *Settler) settleHours(b *builder, di int) {
 		}
 		for _, band := range s.touched {
 			rate := s.rateAt(ds, componentBase, band, x.date)
-			b.add(component, band, rate, percent, Minute, 60, s.bandMin[band]*k, id)
+			b.addKeyed(component, band, rate, percent, pkey, Minute, 60, s.bandMin[band]*k, id)
 		}
 	}
 }

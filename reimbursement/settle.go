@@ -119,6 +119,10 @@ type Settler struct {
 
 	ledger  *Ledger // when Options.Audit
 	workers int
+
+	lastKey   uint64 // the decisions of the last recipient and service matched
+	lastKeyOK bool
+	lastDecs  []int
 }
 
 type recKey struct{ recipient, service string }
@@ -597,7 +601,10 @@ func (s *Settler) match(recipient, service string, date volume.Date) (int, Reaso
 // matchKey is match by interned key.
 func (s *Settler) matchKey(k uint64, date volume.Date) (int, Reason) {
 	found, n := -1, 0
-	for _, i := range s.byKey[k] {
+	if k != s.lastKey || !s.lastKeyOK {
+		s.lastKey, s.lastKeyOK, s.lastDecs = k, true, s.byKey[k]
+	}
+	for _, i := range s.lastDecs {
 		if s.decisions[i].d.Contains(date) {
 			found, n = i, n+1
 		}

@@ -1,0 +1,123 @@
+package reimbursement_test
+
+import (
+	"fmt"
+	"math/rand"
+	"os"
+	"testing"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/exempelby/ersattning/reimbursement"
+	rt "github.com/exempelby/ersattning/reimbursement/reimbursementtest"
+	"github.com/exempelby/ersattning/volume"
+)
+
+// benchMonth is March 2026 of n home-care recipients under the five-band
+// Testby tariff: two to four visits a day, some over the grant, some at
+// night and on the DST night, a few declined.
+func benchMonth(n int) reimbursement.Input {
+	rng := rand.New(rand.NewSource(int64(n)))
+	in := reimbursement.Input{Providers: testbyProviders}
+	for r := 0; r < n; r++ {
+		d := reimbursement.Decision{ID: fmt.Sprintf("D%d", r), Recipient: fmt.Sprintf("R%d", r), Provider: fmt.Sprintf("P%d", 1+r%3),
+			Service: "HT", From: volume.MustParseDate("2025-01-01"), Staff: 1,
+			GrantedHours: decimal.NewFromInt(int64(8 + rng.Intn(80))), GrantedPer: reimbursement.PerMonth}
+		if d.Provider == "P2" || d.Provider == "P3" {
+			d.Provider = "P1" // HT has municipal rates only for dag
+		}
+		in.Decisions = append(in.Decisions, d)
+		perDay := 2 + rng.Intn(3)
+		for day := 1; day <= 31; day++ {
+			for v := 0; v < perDay; v++ {
+				h := 7 + v*15/perDay + rng.Intn(2)
+				if rng.Intn(30) == 0 {
+					h = 22
+				}
+				start := volume.LocalTimestamp(volume.NewDate(2026, 3, day), h, rng.Intn(60))
+				sh, sm := start.Clock()
+				m := sh*60 + sm + 15 + rng.Intn(75)
+				end := volume.LocalTimestamp(volume.NewDate(2026, 3, day).AddDays(m/1440), (m%1440)/60, m%60)
+				rep := volume.Report{ID: fmt.Sprintf("V%d-%d-%d", r, day, v), Recipient: d.Recipient, Provider: d.Provider,
+					Service: "HT", Start: start, End: end, Staff: 1}
+				if rng.Intn(50) == 0 {
+					rep.Kind = volume.Declined
+				}
+				in.Reports = append(in.Reports, rep)
+			}
+		}
+	}
+	return in
+}
+
+// BenchmarkSettle settles a month in memory: the engine's core. Run with
+// -cpu 1 for the per-core figure.
+func BenchmarkSettle(b *testing.B) {
+	tariff := testby(b)
+	in := benchMonth(2000)
+	period := volume.MustParsePeriod("2026-03")
+	opt := reimbursement.Options{Location: rt.Stockholm()}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := reimbursement.Settle(tariff, period, in, opt); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(in.Reports))*float64(b.N)/b.Elapsed().Seconds(), "visits/s")
+}
+
+// BenchmarkNaive is the baseline the engine is measured against: the same
+// visits priced one decimal operation each, with time.Time arithmetic for
+// the bands, and no cap, overlap or accounting at all.
+func BenchmarkNaive(b *testing.B) {
+	tariff := testby(b)
+	in := benchMonth(2000)
+	loc := rt.Stockholm()
+	bands := tariff.TimeBands()
+	cal := tariff.Calendar()
+	price := map[string]decimal.Decimal{}
+	for _, r := range tariff.Rates {
+		if r.Service == "HT" && r.Regime == reimbursement.Private && r.To.IsZero() {
+			price[r.Band] = r.Price
+		}
+	}
+	sixty := decimal.NewFromInt(60)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		total := map[string]decimal.Decimal{}
+		for _, r := range in.Reports {
+			sy, sm := r.Start.Clock()
+			ey, em := r.End.Clock()
+			start := r.Start.Date().In(loc).Add(timeMinutes(sy*60 + sm))
+			end := r.End.Date().In(loc).Add(timeMinutes(ey*60 + em))
+			for t := start; t.Before(end); t = t.Add(timeMinutes(1)) {
+				local := t.In(loc)
+				d := volume.DateOf(local)
+				band := bands.Code(bands.Band(local.Hour()*60+local.Minute(), cal.Types(d), cal.Types(d.AddDays(-1))))
+				total[r.Recipient] = total[r.Recipient].Add(price[band].Div(sixty))
+			}
+		}
+	}
+	b.ReportMetric(float64(len(in.Reports))*float64(b.N)/b.Elapsed().Seconds(), "visits/s")
+}
+
+// BenchmarkSettleFS settles the month from CSV files: decoding included.
+func BenchmarkSettleFS(b *testing.B) {
+	tariffJSON, err := os.ReadFile("testdata/testby/tariff.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := benchMonth(2000)
+	dir := b.TempDir()
+	if err := reimbursement.WriteBundle(dir, tariffJSON, in); err != nil {
+		b.Fatal(err)
+	}
+	opt := reimbursement.Options{Location: rt.Stockholm()}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, _, err := reimbursement.SettleFS(os.DirFS(dir), volume.MustParsePeriod("2026-03"), opt); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(in.Reports))*float64(b.N)/b.Elapsed().Seconds(), "visits/s")
+}
