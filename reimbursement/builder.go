@@ -32,7 +32,8 @@ type lineKey struct {
 type lineAcc struct {
 	qty     int64
 	percent decimal.Decimal
-	ids     []string
+	ids     []string // ids of records that are not reports
+	recs    []int32  // reports, by index: no strings while settling
 }
 
 type provOut struct {
@@ -88,6 +89,27 @@ func (b *builder) add(component string, band, rate int, percent decimal.Decimal,
 	b.addKeyed(component, band, rate, percent, percentKey(percent), unit, divisor, qty, id)
 }
 
+// addReport is addKeyed for report ri: the hot path.
+func (b *builder) addReport(component string, band, rate int, percent decimal.Decimal, pkey string, unit Unit, divisor int64, qty int64, ri int32) {
+	if qty == 0 {
+		return
+	}
+	a := b.line(lineKey{component: component, band: int16(band), rate: int32(rate), percent: pkey, unit: unit, divisor: divisor}, percent)
+	a.qty += qty
+	if len(a.recs) == 0 || a.recs[len(a.recs)-1] != ri {
+		a.recs = append(a.recs, ri)
+	}
+}
+
+// line returns the accumulator of the current decision's line k.
+func (b *builder) line(k lineKey, percent decimal.Decimal) *lineAcc {
+	if a := b.find(k); a != nil {
+		return a
+	}
+	b.acc = append(b.acc, accEntry{key: k, acc: lineAcc{percent: percent}})
+	return &b.acc[len(b.acc)-1].acc
+}
+
 // addKeyed is add with the percent's key already made: the hot path.
 func (b *builder) addKeyed(component string, band, rate int, percent decimal.Decimal, pkey string, unit Unit, divisor int64, qty int64, id string) {
 	if qty == 0 {
@@ -132,7 +154,7 @@ func (b *builder) flush(dec int) {
 			Component: k.component, Unit: k.unit,
 			Quantity: decimal.NewFromInt(a.qty), Divisor: decimal.NewFromInt(k.divisor),
 			Factor:  a.percent.Shift(-2),
-			Reports: sortIDs(a.ids),
+			Reports: b.reports(a),
 		}
 		if k.band >= 0 {
 			l.Band = b.s.t.bands.Code(int(k.band))
@@ -144,6 +166,18 @@ func (b *builder) flush(dec int) {
 	}
 	clear(b.acc)
 	b.acc = b.acc[:0]
+}
+
+// reports returns the sorted ids of the records that fed a line.
+func (b *builder) reports(a *lineAcc) []string {
+	if len(a.recs) == 0 {
+		return sortIDs(a.ids)
+	}
+	out := make([]string, 0, len(a.recs)+len(a.ids))
+	for _, ri := range a.recs {
+		out = append(out, b.s.id(ri))
+	}
+	return sortIDs(append(out, a.ids...))
 }
 
 func (b *builder) unpaid(prov, dec int, u Unpaid) {

@@ -110,7 +110,7 @@ func (s *Settler) settleHours(b *builder, di int) {
 		}
 		for _, band := range s.touched {
 			rate := s.rateAt(ds, componentBase, band, x.date)
-			b.addKeyed(component, band, rate, percent, pkey, Minute, 60, s.bandMin[band]*k, id)
+			b.addReport(component, band, rate, percent, pkey, Minute, 60, s.bandMin[band]*k, ri)
 		}
 	}
 }
