@@ -152,56 +152,20 @@ func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st 
 	slices.SortStableFunc(problems, compareProblems)
 	if err == nil {
 		err = stream(FileAbsences, func(f io.Reader, file string) error {
-			ar := volume.NewAbsenceReader(f, file)
-			for {
-				a, err := ar.Read()
-				if err == io.EOF {
-					return nil
-				}
-				if err != nil {
-					return err
-				}
-				if a.Invalid != nil {
-					problems = append(problems, unjoin(a.Invalid)...)
-				}
-				s.AddAbsence(a)
-			}
+			return drain(volume.NewAbsenceReader(f, file).Read, s.AddAbsence,
+				func(a volume.Absence) error { return a.Invalid }, &problems)
 		})
 	}
 	if err == nil {
 		err = stream(FilePresence, func(f io.Reader, file string) error {
-			pr := volume.NewPresenceReader(f, file)
-			for {
-				p, err := pr.Read()
-				if err == io.EOF {
-					return nil
-				}
-				if err != nil {
-					return err
-				}
-				if p.Invalid != nil {
-					problems = append(problems, unjoin(p.Invalid)...)
-				}
-				s.AddPresence(p)
-			}
+			return drain(volume.NewPresenceReader(f, file).Read, s.AddPresence,
+				func(p volume.Presence) error { return p.Invalid }, &problems)
 		})
 	}
 	if err == nil {
 		err = stream(FileAdjustments, func(f io.Reader, file string) error {
-			ar := NewAdjustmentReader(f, file)
-			for {
-				a, err := ar.Read()
-				if err == io.EOF {
-					return nil
-				}
-				if err != nil {
-					return err
-				}
-				if a.Invalid != nil {
-					problems = append(problems, unjoin(a.Invalid)...)
-				}
-				s.AddAdjustment(a)
-			}
+			return drain(NewAdjustmentReader(f, file).Read, s.AddAdjustment,
+				func(a Adjustment) error { return a.Invalid }, &problems)
 		})
 	}
 	if err != nil {
@@ -214,6 +178,24 @@ func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st 
 		}
 	}
 	return st, problems, nil
+}
+
+// drain reads records until io.EOF, giving each to add and noting the
+// problems of those that could not be read.
+func drain[T any](read func() (T, error), add func(T), invalid func(T) error, problems *[]error) error {
+	for {
+		v, err := read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if e := invalid(v); e != nil {
+			*problems = append(*problems, unjoin(e)...)
+		}
+		add(v)
+	}
 }
 
 // compareProblems orders input problems by file, line and column, so that
