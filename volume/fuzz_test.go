@@ -59,6 +59,37 @@ func FuzzReportReader(f *testing.F) {
 	f.Add("\ufeffid;recipient;provider;service;start;end\r\nT1;R1;P1;HT;2026-03-04 09:00;2026-03-04 10:00\r\n")
 	f.Add("id,recipient,provider,service,start,end\nT1,\"R\"1,P1\n\"")
 	f.Fuzz(func(t *testing.T, src string) {
+		// Reading in batches gives what reading one at a time gives.
+		var one, batched []Report
+		r1 := NewReportReader(strings.NewReader(src), "reports.csv")
+		for i := 0; i <= len(src)+1; i++ {
+			rep, err := r1.Read()
+			if err != nil {
+				break
+			}
+			one = append(one, rep)
+		}
+		r2 := NewReportReader(strings.NewReader(src), "reports.csv")
+		for i := 0; i <= len(src)+1; i++ {
+			var err error
+			batched, err = r2.ReadBatch(batched, 3)
+			if err != nil {
+				break
+			}
+		}
+		if len(one) != len(batched) {
+			t.Fatalf("%d reports one at a time, %d in batches", len(one), len(batched))
+		}
+		for i := range one {
+			a, b := one[i], batched[i]
+			if (a.Invalid == nil) != (b.Invalid == nil) || (a.Invalid != nil && a.Invalid.Error() != b.Invalid.Error()) {
+				t.Fatalf("report %d: %v / %v", i, a.Invalid, b.Invalid)
+			}
+			a.Invalid, b.Invalid = nil, nil
+			if a != b {
+				t.Fatalf("report %d: %+v / %+v", i, a, b)
+			}
+		}
 		r := NewReportReader(strings.NewReader(src), "reports.csv")
 		for i := 0; ; i++ {
 			rep, err := r.Read()
