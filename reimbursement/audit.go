@@ -103,7 +103,8 @@ type Ledger struct {
 	period   volume.Period
 	zone     *volume.Zone
 	seed     maphash.Seed
-	required []string // ids of the records of the period
+	required []byte   // ids of the records of the period, end to end
+	reqEnd   []uint32 // where each of them ends in required
 	known    []uint64 // hashes of every id given, absences included
 }
 
@@ -123,7 +124,8 @@ func (l *Ledger) note(id string, inPeriod bool) {
 	}
 	l.known = append(l.known, l.hash(id))
 	if inPeriod {
-		l.required = append(l.required, id)
+		l.required = append(l.required, id...)
+		l.reqEnd = append(l.reqEnd, uint32(len(l.required)))
 	}
 }
 
@@ -160,63 +162,141 @@ func (l *Ledger) AddAbsence(a volume.Absence) { l.note(a.ID, false) }
 func (l *Ledger) Check(st *Settlement) error {
 	var a auditProblems
 	checkArithmetic(st, &a)
-	slices.Sort(l.known)
+	radixSort(l.known)
 	l.known = slices.Compact(l.known)
-	slices.Sort(l.required)
-	l.required = slices.Compact(l.required)
+	// Where each id of the settlement stands, as sorted hashes: sorting
+	// and walking millions of hashes beats a map of them.
 	const (
-		inLines = 1 << iota
+		inLines = iota
 		inUnpaid
 		inPending
 		inUnmatched
+		inPartial // cut at the cap or for staff: in lines and unpaid both
+		nPlaces
 	)
-	where := make(map[uint64]uint8, len(l.required))
-	mark := func(id string, w uint8, place string) {
-		h := l.hash(id)
-		if _, ok := slices.BinarySearch(l.known, h); !ok {
-			a.fail("%s %q is not a record that was given", place, id)
-			return
-		}
-		where[h] |= w
-	}
+	var at [nPlaces][]uint64
+	names := map[uint64]string{} // ids of the places, found again only for messages
+	add := func(w int, id string) { at[w] = append(at[w], l.hash(id)) }
 	partial := map[Reason]bool{ReasonOverGranted: true, ReasonStaffNotGranted: true}
 	for _, p := range st.Providers {
 		for _, ln := range p.Lines {
 			for _, id := range ln.Reports {
-				mark(id, inLines, "line of "+p.Provider+" names")
+				add(inLines, id)
 			}
 		}
 		for _, u := range p.Unpaid {
-			if !partial[u.Reason] {
-				mark(u.ID, inUnpaid, "unpaid of "+p.Provider)
+			if partial[u.Reason] {
+				add(inPartial, u.ID)
+			} else {
+				add(inUnpaid, u.ID)
 			}
 		}
 		for _, id := range p.Pending {
-			mark(id, inPending, "pending of "+p.Provider)
+			add(inPending, id)
 		}
 	}
 	for _, u := range st.Unmatched {
-		mark(u.ID, inUnmatched, "unmatched")
+		add(inUnmatched, u.ID)
 	}
-	// A visit cut at the cap, or paid for fewer staff than reported, is in
-	// lines and in unpaid; one cut whole is in unpaid only.
-	for _, p := range st.Providers {
-		for _, u := range p.Unpaid {
-			if partial[u.Reason] && where[l.hash(u.ID)]&inLines == 0 {
-				mark(u.ID, inUnpaid, "unpaid of "+p.Provider)
+	for w := range at {
+		radixSort(at[w])
+		at[w] = slices.Compact(at[w])
+		// Everything named must have been given.
+		k := 0
+		for _, h := range at[w] {
+			for k < len(l.known) && l.known[k] < h {
+				k++
+			}
+			if k == len(l.known) || l.known[k] != h {
+				names[h] = ""
 			}
 		}
 	}
-	for _, id := range l.required {
-		w := where[l.hash(id)]
-		switch {
-		case w == 0:
-			a.fail("record %q of the period is not accounted for", id)
-		case w&(w-1) != 0:
-			a.fail("record %q is accounted for in more than one place (%s)", id, places(w))
+	if len(names) > 0 {
+		l.name(st, names)
+		ids := make([]string, 0, len(names))
+		for _, id := range names {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			a.fail("the settlement names %q, which is not a record that was given", id)
+		}
+	}
+	// Every record of the period in exactly one place.
+	req := make([]uint64, 0, len(l.reqEnd))
+	from := uint32(0)
+	for _, end := range l.reqEnd {
+		req = append(req, maphash.Bytes(l.seed, l.required[from:end]))
+		from = end
+	}
+	radixSort(req)
+	req = slices.Compact(req)
+	var pos [nPlaces]int
+	bad := map[uint64]string{}
+	for _, h := range req {
+		var w uint8
+		for p := range at {
+			list := at[p]
+			for pos[p] < len(list) && list[pos[p]] < h {
+				pos[p]++
+			}
+			if pos[p] < len(list) && list[pos[p]] == h {
+				w |= 1 << p
+			}
+		}
+		if w&(1<<inPartial) != 0 {
+			w &^= 1 << inPartial
+			if w&(1<<inLines) == 0 {
+				w |= 1 << inUnpaid
+			}
+		}
+		if w == 0 || w&(w-1) != 0 {
+			bad[h] = places(w)
+		}
+	}
+	if len(bad) > 0 {
+		from = 0
+		for _, end := range l.reqEnd {
+			id := l.required[from:end]
+			from = end
+			h := maphash.Bytes(l.seed, id)
+			if where, ok := bad[h]; ok {
+				delete(bad, h)
+				if where == "" {
+					a.fail("record %q of the period is not accounted for", id)
+				} else {
+					a.fail("record %q is accounted for in more than one place (%s)", id, where)
+				}
+			}
 		}
 	}
 	return a.err()
+}
+
+// name fills in the ids of the hashes in names from the settlement.
+func (l *Ledger) name(st *Settlement, names map[uint64]string) {
+	note := func(id string) {
+		if _, ok := names[l.hash(id)]; ok {
+			names[l.hash(id)] = id
+		}
+	}
+	for _, p := range st.Providers {
+		for _, ln := range p.Lines {
+			for _, id := range ln.Reports {
+				note(id)
+			}
+		}
+		for _, u := range p.Unpaid {
+			note(u.ID)
+		}
+		for _, id := range p.Pending {
+			note(id)
+		}
+	}
+	for _, u := range st.Unmatched {
+		note(u.ID)
+	}
 }
 
 func places(w uint8) string {
