@@ -104,6 +104,7 @@ type ModelError struct {
 	Problems []string
 }
 
+// Error lists the problems.
 func (e *ModelError) Error() string {
 	if len(e.Problems) == 1 {
 		return fmt.Sprintf("bonus: %s: %s", e.File, e.Problems[0])

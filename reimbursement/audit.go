@@ -19,6 +19,7 @@ type AuditError struct {
 	More     int // problems past those listed
 }
 
+// Error lists the problems.
 func (e *AuditError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "reimbursement: the settlement fails its audit: %d problems", len(e.Problems)+e.More)

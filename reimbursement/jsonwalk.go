@@ -18,6 +18,7 @@ type Problem struct {
 	Message string
 }
 
+// String returns the problem as "path: message".
 func (p Problem) String() string {
 	if p.Path == "" {
 		return p.Message

@@ -218,6 +218,7 @@ type DocumentError struct {
 	Problems []Problem
 }
 
+// Error lists the problems, each with its JSON path.
 func (e *DocumentError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "reimbursement: %s: ", e.File)

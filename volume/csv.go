@@ -30,6 +30,7 @@ type ParseError struct {
 	Err    error
 }
 
+// Error returns "file:line:column (field): problem".
 func (e *ParseError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
