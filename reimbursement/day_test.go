@@ -1,26 +1,12 @@
 package reimbursement_test
 
 import (
-	"os"
 	"testing"
 
 	"github.com/exempelby/ersattning/reimbursement"
 	rt "github.com/exempelby/ersattning/reimbursement/reimbursementtest"
 	"github.com/exempelby/ersattning/volume"
 )
-
-func dagby(t testing.TB) *reimbursement.Tariff {
-	t.Helper()
-	b, err := os.ReadFile("testdata/dagby/tariff.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tariff, err := reimbursement.ParseTariff(b, "tariff.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tariff
-}
 
 // The amounts below are worked out by hand from rules.md §6-7 and the rates
 // of testdata/dagby/tariff.json.

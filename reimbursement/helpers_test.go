@@ -2,7 +2,6 @@ package reimbursement_test
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -17,11 +16,18 @@ import (
 // testby loads the test tariff of testdata/testby.
 func testby(t testing.TB) *reimbursement.Tariff {
 	t.Helper()
-	b, err := os.ReadFile("testdata/testby/tariff.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tariff, err := reimbursement.ParseTariff(b, "tariff.json")
+	return loadTariff(t, "testdata/testby/tariff.json")
+}
+
+// dagby loads the day-service test tariff of testdata/dagby.
+func dagby(t testing.TB) *reimbursement.Tariff {
+	t.Helper()
+	return loadTariff(t, "testdata/dagby/tariff.json")
+}
+
+func loadTariff(t testing.TB, file string) *reimbursement.Tariff {
+	t.Helper()
+	tariff, err := reimbursement.LoadTariff(file)
 	if err != nil {
 		t.Fatal(err)
 	}
