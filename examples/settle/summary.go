@@ -47,12 +47,12 @@ func writeSummary(w io.Writer, st *reimbursement.Settlement) error {
 			r.amount = r.amount.Add(l.Amount)
 		}
 		sort.Strings(keys)
-		pw.f("  %-8s %-22s %-9s %14s %16s\n", "service", "component", "band", "quantity", "amount SEK")
+		pw.f("  %-6s %-26s %-9s %16s %16s\n", "service", "component", "band", "quantity", "amount SEK")
 		for _, k := range keys {
 			r := sums[k]
-			pw.f("  %-8s %-22s %-9s %14s %16s\n", r.service, r.component, r.band, quantity(r.qty, r.unit), r.amount.StringFixed(2))
+			pw.f("  %-6s %-26s %-9s %16s %16s\n", r.service, r.component, r.band, quantity(r.qty, r.unit), r.amount.StringFixed(2))
 		}
-		pw.f("  %-8s %-22s %-9s %14s %16s\n", "", "total", "", "", p.Total.StringFixed(2))
+		pw.f("  %-6s %-26s %-9s %16s %16s\n", "", "total", "", "", p.Total.StringFixed(2))
 		writeUnpaid(pw, "  Not paid:", p.Unpaid)
 		if len(p.Pending) > 0 {
 			pw.f("  Pending approval: %s\n", strings.Join(p.Pending, ", "))
@@ -110,7 +110,11 @@ func writeUnpaid(pw *printer, title string, list []reimbursement.Unpaid) {
 		if len(ids) > 6 {
 			ids, more = ids[:6], fmt.Sprintf(" and %d more", len(g.ids)-6)
 		}
-		pw.f("    %-18s %4d records %-12s %s%s\n", r, len(g.ids), strings.Join(parts, ", "), strings.Join(ids, " "), more)
+		noun := "records"
+		if len(g.ids) == 1 {
+			noun = "record"
+		}
+		pw.f("    %-18s %4d %-7s %-12s %s%s\n", r, len(g.ids), noun, strings.Join(parts, ", "), strings.Join(ids, " "), more)
 	}
 }
 
