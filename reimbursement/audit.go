@@ -155,6 +155,10 @@ func (l *Ledger) AddAdjustment(a Adjustment) {
 	l.note(a.ID, a.Invalid != nil || a.Period == l.period)
 }
 
+// AddDecision notes a decision: it need not appear, but may (a decision's
+// days without a rate are listed under its id).
+func (l *Ledger) AddDecision(d Decision) { l.note(d.ID, false) }
+
 // AddAbsence notes an absence: it need not appear, but may.
 func (l *Ledger) AddAbsence(a volume.Absence) { l.note(a.ID, false) }
 

@@ -60,7 +60,8 @@ func (s *Settler) absenceDays(b *builder, di int) []bool {
 		d := s.period.First().AddDays(i)
 		rate := s.rateAt(ds, componentBase, def, d)
 		if rate < 0 {
-			s.gap(a.id, "%s", s.describeRate(ds, componentBase, def, d))
+			s.gapAt(a.id, d, s.describeRate(ds, componentBase, def))
+			b.unpaid(ds.prov, di, Unpaid{ID: a.id, Quantity: minutes, Unit: Minute, Reason: ReasonNoRate})
 			continue
 		}
 		b.add("absence", def, rate, a.percent, Minute, 60, minutes, a.id)
@@ -290,7 +291,7 @@ func (s *Settler) settleDays(b *builder, di int) {
 			}
 			rate := s.rateFor(ds, c.Code, -1, d, extent)
 			if rate < 0 {
-				s.gap(cmp.Or(id, ds.d.ID), "%s", s.describeRate(ds, c.Code, -1, d))
+				s.gapAt(cmp.Or(id, ds.d.ID), d, s.describeRate(ds, c.Code, -1))
 				ok = false
 				continue
 			}
@@ -320,6 +321,15 @@ func (s *Settler) settleDays(b *builder, di int) {
 		}
 		return
 	}
+	// Days without a rate row are not paid (rules §8): one entry for the
+	// decision, counting them.
+	noRate := 0
+	defer func() {
+		if noRate > 0 {
+			b.unpaid(ds.prov, di, Unpaid{ID: ds.d.ID, Quantity: int64(noRate), Unit: Day, Reason: ReasonNoRate,
+				Detail: "days of the decision without a rate row"})
+		}
+	}()
 	absences := s.absenceMap(ds)
 	for i, in := range ds.slice {
 		if !in {
@@ -336,7 +346,9 @@ func (s *Settler) settleDays(b *builder, di int) {
 		if percent.Sign() == 0 {
 			continue
 		}
-		pay(d, true, percent, ds.d.Extent, id)
+		if !pay(d, true, percent, ds.d.Extent, id) {
+			noRate++
+		}
 	}
 	// After end: the days after the last stay day, in whatever month.
 	if ds.d.To.IsZero() || svc.AfterEnd.Days == 0 || !slices.Contains(svc.AfterEnd.Reasons, ds.d.EndReason) {
@@ -348,8 +360,8 @@ func (s *Settler) settleDays(b *builder, di int) {
 	}
 	for n := 1; n <= svc.AfterEnd.Days; n++ {
 		d := last.AddDays(n)
-		if s.period.Contains(d) {
-			pay(d, false, full, ds.d.Extent, "")
+		if s.period.Contains(d) && !pay(d, false, full, ds.d.Extent, "") {
+			noRate++
 		}
 	}
 }

@@ -153,3 +153,15 @@ func TestPresenceServices(t *testing.T) {
 		{"D2", "base", "", "2", "1", "3600.00", "K1,K3"},
 	}, linesOf(st, "P2"))
 }
+
+func TestDayWithoutRate(t *testing.T) {
+	st := rt.Settle(t, dagby(t), "2026-03", reimbursement.Input{
+		Providers: rt.Providers("P1 private"),
+		Decisions: []reimbursement.Decision{rt.Decision("D8 R8 P1 SABO 2026-03-01..2026-03-10 level=okand")},
+	})
+	diff(t, "lines", []L{{"D8", "premises", "", "10", "1", "1700.00", ""}}, linesOf(st, "P1"))
+	diff(t, "unpaid", []U{{"D8", "no-rate", "10"}}, providerUnpaid(st, "P1"))
+	if len(st.Issues) != 1 || st.Issues[0].Kind != "tariff-gap" {
+		t.Errorf("issues = %+v, want a tariff-gap", st.Issues)
+	}
+}

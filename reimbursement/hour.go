@@ -82,7 +82,7 @@ func (s *Settler) settleHours(b *builder, di int) {
 		missing := false
 		for _, band := range s.touched {
 			if s.rateAt(ds, componentBase, band, x.date) < 0 {
-				s.gap(id, "%s", s.describeRate(ds, componentBase, band, x.date))
+				s.gapAt(id, x.date, s.describeRate(ds, componentBase, band))
 				missing = true
 			}
 		}
@@ -138,7 +138,7 @@ func (s *Settler) settleGranted(b *builder, di int) {
 		r := s.rateAt(ds, componentBase, def, d)
 		rateOf[i] = r
 		if r < 0 {
-			s.gap(ds.d.ID, "%s", s.describeRate(ds, componentBase, def, d))
+			s.gapAt(ds.d.ID, d, s.describeRate(ds, componentBase, def))
 			continue
 		}
 		found := false
@@ -199,7 +199,7 @@ func (s *Settler) settleVisits(b *builder, di int) {
 		band := s.touched[0]
 		rate := s.rateAt(ds, componentBase, band, x.date)
 		if rate < 0 {
-			s.gap(id, "%s", s.describeRate(ds, componentBase, band, x.date))
+			s.gapAt(id, x.date, s.describeRate(ds, componentBase, band))
 			b.unpaid(ds.prov, di, Unpaid{ID: id, Quantity: 1, Unit: Visit, Reason: ReasonNoRate})
 			continue
 		}
@@ -214,6 +214,16 @@ func (s *Settler) settleMonth(b *builder, di int) {
 	full := decimal.NewFromInt(100)
 	dim := int64(s.period.Days())
 	first := true
+	noRate := 0
+	defer func() {
+		if noRate > 0 {
+			u := Unpaid{ID: ds.d.ID, Quantity: int64(noRate), Unit: Day, Reason: ReasonNoRate, Detail: "days of the decision without a rate row"}
+			if !ds.svc.Prorate {
+				u.Quantity, u.Unit = 1, Month
+			}
+			b.unpaid(ds.prov, di, u)
+		}
+	}()
 	for i, in := range ds.slice {
 		if !in {
 			continue
@@ -221,7 +231,8 @@ func (s *Settler) settleMonth(b *builder, di int) {
 		d := s.period.First().AddDays(i)
 		rate := s.rateAt(ds, componentBase, -1, d)
 		if rate < 0 {
-			s.gap(ds.d.ID, "%s", s.describeRate(ds, componentBase, -1, d))
+			s.gapAt(ds.d.ID, d, s.describeRate(ds, componentBase, -1))
+			noRate++
 			if !ds.svc.Prorate && first {
 				return
 			}

@@ -87,7 +87,8 @@ type Settler struct {
 	decisions []decState
 	byKey     map[uint64][]int // decisions of a recipient and service (interned)
 	issues    []Issue
-	gaps      map[string][]string // tariff-gap message → record ids
+	gaps      map[string][]string         // tariff-gap message → record ids
+	gapDates  map[string][2]volume.Date // tariff-gap message → first and last date
 
 	// Reports are kept compact, without pointers: names interned, ids in
 	// an arena of bytes.
@@ -415,6 +416,7 @@ func NewSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 		provIdx:   map[string]int{},
 		byKey:     map[uint64][]int{},
 		gaps:      map[string][]string{},
+		gapDates:  map[string][2]volume.Date{},
 		names:     map[string]int32{},
 		seed:      maphash.MakeSeed(),
 		details:   map[int32]string{},
@@ -428,6 +430,9 @@ func NewSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 	}
 	if opt.Audit {
 		s.ledger, _ = NewLedger(period, opt)
+		for _, d := range decisions {
+			s.ledger.AddDecision(d)
+		}
 	}
 	s.workers = opt.Workers
 	s.providers = append([]Provider(nil), providers...)
@@ -852,6 +857,10 @@ func (s *Settler) settleAll(b *builder) {
 		for msg, ids := range workers[k].gaps {
 			s.gaps[msg] = append(s.gaps[msg], ids...)
 		}
+		for msg, r := range workers[k].gapDates {
+			s.noteGapDate(msg, r[0])
+			s.noteGapDate(msg, r[1])
+		}
 	}
 }
 
@@ -866,6 +875,7 @@ func (s *Settler) forWorker() *Settler {
 	w.rateCache = map[rateCacheKey]int32{}
 	w.baseRates = map[int32][]int32{}
 	w.gaps = map[string][]string{}
+	w.gapDates = map[string][2]volume.Date{}
 	return &w
 }
 
@@ -947,10 +957,38 @@ func (s *Settler) Settlement() *Settlement {
 	s.settleAdjustments(b)
 	for msg, ids := range s.gaps {
 		slices.Sort(ids)
-		s.issues = append(s.issues, Issue{Kind: IssueTariffGap, IDs: slices.Compact(ids), Message: msg})
+		text := msg
+		if r, ok := s.gapDates[msg]; ok {
+			text += " on " + r[0].String()
+			if r[1] != r[0] {
+				text += ".." + r[1].String()
+			}
+		}
+		s.issues = append(s.issues, Issue{Kind: IssueTariffGap, IDs: slices.Compact(ids), Message: text})
 	}
 	s.gaps = map[string][]string{}
+	s.gapDates = map[string][2]volume.Date{}
 	return b.finish()
+}
+
+// gapAt notes that record id found no rate row on date; msg says which.
+func (s *Settler) gapAt(id string, date volume.Date, msg string) {
+	s.gaps[msg] = append(s.gaps[msg], id)
+	s.noteGapDate(msg, date)
+}
+
+func (s *Settler) noteGapDate(msg string, date volume.Date) {
+	r, ok := s.gapDates[msg]
+	if !ok {
+		r = [2]volume.Date{date, date}
+	}
+	if date.Before(r[0]) {
+		r[0] = date
+	}
+	if date.After(r[1]) {
+		r[1] = date
+	}
+	s.gapDates[msg] = r
 }
 
 func (s *Settler) gap(id, format string, args ...any) {
@@ -1030,7 +1068,7 @@ func (s *Settler) rateSlow(ds *decState, component string, band int, date volume
 	return r
 }
 
-func (s *Settler) describeRate(ds *decState, component string, band int, date volume.Date) string {
+func (s *Settler) describeRate(ds *decState, component string, band int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "no rate for service %s, component %s", ds.d.Service, component)
 	if band >= 0 {
@@ -1041,7 +1079,7 @@ func (s *Settler) describeRate(ds *decState, component string, band int, date vo
 			fmt.Fprintf(&b, ", %s %s", kv[0], kv[1])
 		}
 	}
-	fmt.Fprintf(&b, ", regime %s on %s", s.providers[ds.prov].Regime, date)
+	fmt.Fprintf(&b, ", regime %s", s.providers[ds.prov].Regime)
 	return b.String()
 }
 
