@@ -87,7 +87,7 @@ type Settler struct {
 	decisions []decState
 	byKey     map[uint64][]int // decisions of a recipient and service (interned)
 	issues    []Issue
-	gaps      map[string][]string         // tariff-gap message → record ids
+	gaps      map[string][]string       // tariff-gap message → record ids
 	gapDates  map[string][2]volume.Date // tariff-gap message → first and last date
 
 	// Reports are kept compact, without pointers: names interned, ids in
