@@ -67,6 +67,10 @@
 //   - A visit with a band that has no rate row on its start date is not paid
 //     at all (no-rate) and does not use up the cap; the settlement lists a
 //     tariff-gap issue naming the missing rate and the visits.
+//   - Stay days, after_end days and alarm months without a rate row are
+//     listed as one unpaid entry under the decision's id (reason no-rate,
+//     quantity the days), an absence day's granted minutes under the
+//     absence's; each gap is also an issue tariff-gap with its date range.
 //   - The whole of a visit is priced at the rate rows of its start date,
 //     even when it runs past midnight into a new rate.
 //   - Granted basis: dates on which an absence rule applies are paid by the
