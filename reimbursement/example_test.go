@@ -161,3 +161,41 @@ T3,R1,P2,HT,2026-03-30T08:00,2026-03-30T24:30
 	// P2;municipal;R1;D1;HT;base;dag;minute;55;436,00;1;60;399,67;2026-01-01;;T1
 	// P2;municipal;R1;D1;HT;base;natt;minute;60;520,00;1;60;520,00;2026-01-01;;T2
 }
+
+// Correct re-runs a month against the settlement issued before: a visit
+// approved late becomes a correction of one line.
+func ExampleCorrect() {
+	tariff := reimbursement.MustParseTariff(exampleTariff)
+	in := reimbursement.Input{
+		Providers: []reimbursement.Provider{{ID: "P1", Regime: reimbursement.Municipal}},
+		Decisions: []reimbursement.Decision{{ID: "D1", Recipient: "R1", Provider: "P1", Service: "HT",
+			From: volume.MustParseDate("2026-01-01"), GrantedHours: mustDecimal("10"), GrantedPer: reimbursement.PerMonth}},
+		Reports: []volume.Report{
+			{ID: "T1", Recipient: "R1", Provider: "P1", Service: "HT",
+				Start: volume.MustParseTimestamp("2026-03-02T09:00"), End: volume.MustParseTimestamp("2026-03-02T10:00")},
+			{ID: "T2", Recipient: "R1", Provider: "P1", Service: "HT", Status: volume.Pending,
+				Start: volume.MustParseTimestamp("2026-03-03T09:00"), End: volume.MustParseTimestamp("2026-03-03T09:30")},
+		},
+	}
+	opt := reimbursement.Options{Location: stockholm()}
+	march := volume.MustParsePeriod("2026-03")
+	issued, _ := reimbursement.Settle(tariff, march, in, opt)
+	in.Reports[1].Status = volume.Approved // approved in April
+	rerun, _ := reimbursement.Settle(tariff, march, in, opt)
+	corr, err := reimbursement.Correct(issued, rerun)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("issued", issued.Total.StringFixed(2), "now", rerun.Total.StringFixed(2))
+	for _, p := range corr.Providers {
+		for _, l := range p.Lines {
+			fmt.Printf("%s %s %s: %s min, %s kr %v\n", p.Provider, l.Decision, l.Band, l.Quantity, l.Amount.StringFixed(2), l.Reports)
+		}
+	}
+	fmt.Println("correction", corr.Total.StringFixed(2))
+	// Output:
+	// issued 436.00 now 654.00
+	// P1 D1 dag: 30 min, 218.00 kr [T1 T2]
+	// correction 218.00
+}
