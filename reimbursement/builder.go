@@ -39,7 +39,19 @@ type lineAcc struct {
 type provOut struct {
 	lines   []Line
 	unpaid  []Unpaid
+	reports []reportUnpaid // unpaid reports, kept small while settling
 	pending []string
+}
+
+// reportUnpaid is an Unpaid of a report in the hot path: no strings, so
+// that hundreds of thousands of them cost the collector nothing until the
+// settlement is made.
+type reportUnpaid struct {
+	qty    int64
+	ri     int32
+	dec    int32
+	unit   Unit
+	reason reasonCode
 }
 
 // builder gathers a settlement: the lines of the decision being settled
@@ -180,6 +192,12 @@ func (b *builder) reports(a *lineAcc) []string {
 	return sortIDs(append(out, a.ids...))
 }
 
+// unpaidReport notes that qty of report ri, of decision dec, is not paid.
+func (b *builder) unpaidReport(prov, dec int, ri int32, qty int64, unit Unit, reason Reason) {
+	b.prov[prov].reports = append(b.prov[prov].reports,
+		reportUnpaid{qty: qty, ri: ri, dec: int32(dec), unit: unit, reason: codeOfUnpaid(reason)})
+}
+
 func (b *builder) unpaid(prov, dec int, u Unpaid) {
 	if dec >= 0 && u.Decision == "" {
 		u.Decision = b.s.decisions[dec].d.ID
@@ -296,12 +314,17 @@ func (b *builder) finish() *Settlement {
 	st := &Settlement{Period: s.period, Tariff: s.t.Name, Total: zeroMoney}
 	for i, p := range s.providers {
 		out := &b.prov[i]
-		if len(out.lines) == 0 && len(out.unpaid) == 0 && len(out.pending) == 0 {
+		if len(out.lines) == 0 && len(out.unpaid) == 0 && len(out.reports) == 0 && len(out.pending) == 0 {
 			continue
 		}
 		ps := ProviderSettlement{Provider: p.ID, Regime: p.Regime, Lines: out.lines, Total: zeroMoney}
 		ps.Lines = append(ps.Lines, s.markups(p, out.lines)...)
 		slices.SortFunc(ps.Lines, compareLines)
+		for _, r := range out.reports {
+			out.unpaid = append(out.unpaid, Unpaid{ID: s.id(r.ri), Quantity: r.qty, Unit: r.unit,
+				Reason: r.reason.reason(), Decision: s.decisions[r.dec].d.ID})
+		}
+		out.reports = nil
 		ps.Unpaid = sortUnpaid(out.unpaid)
 		ps.Pending = sortIDs(out.pending)
 		for _, l := range ps.Lines {

@@ -61,18 +61,18 @@ func (s *Settler) settleHours(b *builder, di int) {
 		k := min(rs, int64(ds.d.Staff))
 		l := countedLength(svc, x.end-x.start)
 		if l == 0 {
-			b.unpaid(ds.prov, di, Unpaid{ID: id, Quantity: 0, Unit: Minute, Reason: ReasonZeroLength})
+			b.unpaidReport(ds.prov, di, ri, 0, Minute, ReasonZeroLength)
 			continue
 		}
 		if x.start < keptEnd {
-			b.unpaid(ds.prov, di, Unpaid{ID: id, Quantity: l * rs, Unit: Minute, Reason: ReasonOverlap})
+			b.unpaidReport(ds.prov, di, ri, l*rs, Minute, ReasonOverlap)
 			continue
 		}
 		keptEnd = max(keptEnd, x.end)
 		component, percent, pkey := componentBase, full, "100"
 		if x.kind == volume.Declined {
 			if !svc.DeclinedPercent.Valid {
-				b.unpaid(ds.prov, di, Unpaid{ID: id, Quantity: l * rs, Unit: Minute, Reason: ReasonDeclinedNotPaid})
+				b.unpaidReport(ds.prov, di, ri, l*rs, Minute, ReasonDeclinedNotPaid)
 				continue
 			}
 			component, percent, pkey = "declined", svc.DeclinedPercent.Decimal, declinedKey
@@ -87,18 +87,18 @@ func (s *Settler) settleHours(b *builder, di int) {
 			}
 		}
 		if missing {
-			b.unpaid(ds.prov, di, Unpaid{ID: id, Quantity: l * rs, Unit: Minute, Reason: ReasonNoRate})
+			b.unpaidReport(ds.prov, di, ri, l*rs, Minute, ReasonNoRate)
 			continue
 		}
 		if k < rs {
-			b.unpaid(ds.prov, di, Unpaid{ID: id, Quantity: l * (rs - k), Unit: Minute, Reason: ReasonStaffNotGranted})
+			b.unpaidReport(ds.prov, di, ri, l*(rs-k), Minute, ReasonStaffNotGranted)
 		}
 		paid := l
 		if component == componentBase && svc.Basis == Capped {
 			q := l * k
 			if q > capLeft {
 				paid = capLeft / k
-				b.unpaid(ds.prov, di, Unpaid{ID: id, Quantity: q - paid*k, Unit: Minute, Reason: ReasonOverGranted})
+				b.unpaidReport(ds.prov, di, ri, q-paid*k, Minute, ReasonOverGranted)
 				capLeft = 0
 				if paid == 0 {
 					continue
@@ -190,7 +190,7 @@ func (s *Settler) settleVisits(b *builder, di int) {
 		component, percent := componentBase, full
 		if x.kind == volume.Declined {
 			if !svc.DeclinedPercent.Valid {
-				b.unpaid(ds.prov, di, Unpaid{ID: id, Quantity: 1, Unit: Visit, Reason: ReasonDeclinedNotPaid})
+				b.unpaidReport(ds.prov, di, ri, 1, Visit, ReasonDeclinedNotPaid)
 				continue
 			}
 			component, percent = "declined", svc.DeclinedPercent.Decimal
@@ -200,7 +200,7 @@ func (s *Settler) settleVisits(b *builder, di int) {
 		rate := s.rateAt(ds, componentBase, band, x.date)
 		if rate < 0 {
 			s.gapAt(id, x.date, s.describeRate(ds, componentBase, band))
-			b.unpaid(ds.prov, di, Unpaid{ID: id, Quantity: 1, Unit: Visit, Reason: ReasonNoRate})
+			b.unpaidReport(ds.prov, di, ri, 1, Visit, ReasonNoRate)
 			continue
 		}
 		b.add(component, band, rate, percent, Visit, 1, 1, id)

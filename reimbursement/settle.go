@@ -254,7 +254,18 @@ type reasonCode uint8
 
 var reasonCodes = [...]Reason{"", reasonPending, ReasonInvalidInput, ReasonUnknownProvider, ReasonNotApproved,
 	ReasonAmbiguousTime, ReasonInvalidTime, ReasonInvalidInterval, ReasonTooLong, ReasonNoDecision,
-	ReasonDecisionConfl, ReasonWrongProvider, ReasonNoRate, ReasonNotBillable}
+	ReasonDecisionConfl, ReasonWrongProvider, ReasonNoRate, ReasonNotBillable,
+	// reasons of the pipelines, for reportUnpaid
+	ReasonZeroLength, ReasonOverlap, ReasonDeclinedNotPaid, ReasonStaffNotGranted, ReasonOverGranted}
+
+// codeOfUnpaid is codeOf for the reasons the pipelines give, most common
+// first.
+func codeOfUnpaid(r Reason) reasonCode {
+	if r == ReasonOverGranted {
+		return reasonCode(len(reasonCodes) - 1)
+	}
+	return codeOf(r)
+}
 
 func codeOf(r Reason) reasonCode {
 	for i, c := range reasonCodes {
@@ -851,6 +862,7 @@ func (s *Settler) settleAll(b *builder) {
 		for p := range b.prov {
 			b.prov[p].lines = append(b.prov[p].lines, wb.prov[p].lines...)
 			b.prov[p].unpaid = append(b.prov[p].unpaid, wb.prov[p].unpaid...)
+			b.prov[p].reports = append(b.prov[p].reports, wb.prov[p].reports...)
 			b.prov[p].pending = append(b.prov[p].pending, wb.prov[p].pending...)
 		}
 		b.unmatched = append(b.unmatched, wb.unmatched...)
