@@ -286,6 +286,25 @@ func sortUnpaid(list []Unpaid) []Unpaid {
 	return out
 }
 
+// sortLines sorts lines by compareLines, moving indices rather than the
+// large lines while sorting.
+func sortLines(lines []Line) []Line {
+	if len(lines) < 64 {
+		slices.SortFunc(lines, compareLines)
+		return lines
+	}
+	idx := make([]int32, len(lines))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(a, b int32) int { return compareLines(lines[a], lines[b]) })
+	out := make([]Line, len(lines))
+	for i, j := range idx {
+		out[i] = lines[j]
+	}
+	return out
+}
+
 // compareLines orders lines as formats.md says: recipient, decision,
 // service, component, band, rate_from, factor (then price and divisor, so
 // that the order is total). Decimals are compared only on a tie.
@@ -318,8 +337,7 @@ func (b *builder) finish() *Settlement {
 			continue
 		}
 		ps := ProviderSettlement{Provider: p.ID, Regime: p.Regime, Lines: out.lines, Total: zeroMoney}
-		ps.Lines = append(ps.Lines, s.markups(p, out.lines)...)
-		slices.SortFunc(ps.Lines, compareLines)
+		ps.Lines = sortLines(append(ps.Lines, s.markups(p, out.lines)...))
 		for _, r := range out.reports {
 			out.unpaid = append(out.unpaid, Unpaid{ID: s.id(r.ri), Quantity: r.qty, Unit: r.unit,
 				Reason: r.reason.reason(), Decision: s.decisions[r.dec].d.ID})

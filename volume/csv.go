@@ -85,7 +85,7 @@ type CSVReader struct {
 
 // NewCSVReader returns a reader of r that names file in its errors.
 func NewCSVReader(r io.Reader, file string) *CSVReader {
-	return &CSVReader{File: file, br: bufio.NewReaderSize(r, 64<<10)}
+	return &CSVReader{File: file, br: bufio.NewReaderSize(r, 256<<10)}
 }
 
 func (c *CSVReader) errorf(line, col int, field string, err error, format string, args ...any) *ParseError {
