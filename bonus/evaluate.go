@@ -2,7 +2,6 @@ package bonus
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"io"
 	"math/big"
@@ -40,18 +39,7 @@ func (p Participation) holds(d volume.Date) bool {
 // is a missing result). Bad rows are reported together in the error, a
 // join of *volume.ParseError; the good rows are returned all the same.
 func ReadResults(r io.Reader, file string) ([]Result, error) {
-	c := volume.NewCSVReader(r, file)
-	if err := c.ReadHeader("provider", "indicator", "value"); err != nil {
-		return nil, err
-	}
-	var out []Result
-	var errs []error
-	for {
-		err := c.Next()
-		if err == io.EOF {
-			break
-		}
-		row := c.Row(err)
+	return volume.ReadRows(r, file, []string{"provider", "indicator", "value"}, func(c *volume.CSVReader, row *volume.Row) Result {
 		res := Result{Provider: row.Required("provider"), Indicator: row.Required("indicator")}
 		if s := c.Decimal("value"); s != "" {
 			v, perr := decimal.NewFromString(s)
@@ -60,40 +48,19 @@ func ReadResults(r io.Reader, file string) ([]Result, error) {
 			}
 			res.Value = decimal.NullDecimal{Decimal: v, Valid: perr == nil}
 		}
-		if e := row.Err(); e != nil {
-			errs = append(errs, e)
-			continue
-		}
-		out = append(out, res)
-	}
-	return out, errors.Join(errs...)
+		return res
+	})
 }
 
 // ReadParticipation reads participation.csv (provider,from,to).
 func ReadParticipation(r io.Reader, file string) ([]Participation, error) {
-	c := volume.NewCSVReader(r, file)
-	if err := c.ReadHeader("provider", "from"); err != nil {
-		return nil, err
-	}
-	var out []Participation
-	var errs []error
-	for {
-		err := c.Next()
-		if err == io.EOF {
-			break
-		}
-		row := c.Row(err)
+	return volume.ReadRows(r, file, []string{"provider", "from"}, func(c *volume.CSVReader, row *volume.Row) Participation {
 		p := Participation{Provider: row.Required("provider"), From: row.Date("from", true), To: row.Date("to", false)}
 		if !p.To.IsZero() && p.To.Before(p.From) {
 			row.Fail("to", volume.ErrValue, "%s is before from %s", p.To, p.From)
 		}
-		if e := row.Err(); e != nil {
-			errs = append(errs, e)
-			continue
-		}
-		out = append(out, p)
-	}
-	return out, errors.Join(errs...)
+		return p
+	})
 }
 
 // An Outcome is the bonus of a model's period, per provider, explaining

@@ -1,7 +1,6 @@
 package reimbursement
 
 import (
-	"errors"
 	"fmt"
 	"io"
 
@@ -14,18 +13,7 @@ import (
 // reported in the error, which is then a join of *volume.ParseError; the
 // good rows are returned all the same.
 func ReadProviders(r io.Reader, file string) ([]Provider, error) {
-	c := volume.NewCSVReader(r, file)
-	if err := c.ReadHeader("id", "regime"); err != nil {
-		return nil, err
-	}
-	var out []Provider
-	var errs []error
-	for {
-		err := c.Next()
-		if err == io.EOF {
-			break
-		}
-		row := c.Row(err)
+	return volume.ReadRows(r, file, []string{"id", "regime"}, func(c *volume.CSVReader, row *volume.Row) Provider {
 		p := Provider{ID: row.Required("id"), Name: c.Field("name")}
 		if reg := row.Required("regime"); reg != "" {
 			var perr error
@@ -33,13 +21,8 @@ func ReadProviders(r io.Reader, file string) ([]Provider, error) {
 				row.Fail("regime", volume.ErrValue, "%q is not municipal or private", reg)
 			}
 		}
-		if e := row.Err(); e != nil {
-			errs = append(errs, e)
-			continue
-		}
-		out = append(out, p)
-	}
-	return out, errors.Join(errs...)
+		return p
+	})
 }
 
 // A DecisionReader decodes decisions.csv (formats.md).

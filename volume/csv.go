@@ -461,6 +461,34 @@ func (c *CSVReader) Decimal(name string) string {
 	return s
 }
 
+// ReadRows reads a small CSV file whole: it checks the header for the
+// required columns, then calls parse for each row with the reader (for
+// its fields) and the row (for its problems). Rows without problems give
+// records; the problems of the others are returned joined, each a
+// *ParseError. A file that cannot be read at all gives no records.
+func ReadRows[T any](r io.Reader, file string, required []string, parse func(c *CSVReader, row *Row) T) ([]T, error) {
+	c := NewCSVReader(r, file)
+	if err := c.ReadHeader(required...); err != nil {
+		return nil, err
+	}
+	var out []T
+	var errs []error
+	for {
+		err := c.Next()
+		if err == io.EOF {
+			break
+		}
+		row := c.Row(err)
+		v := parse(c, row)
+		if e := row.Err(); e != nil {
+			errs = append(errs, e)
+			continue
+		}
+		out = append(out, v)
+	}
+	return out, errors.Join(errs...)
+}
+
 // Row is a helper for decoders: it gathers the problems of one row.
 type Row struct {
 	c    *CSVReader
