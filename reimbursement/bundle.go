@@ -5,8 +5,10 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/exempelby/ersattning/volume"
 )
@@ -97,31 +99,63 @@ func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st 
 		return nil
 	}
 	err = stream(FileReports, func(f io.Reader, file string) error {
-		// Decoding runs beside settling: the reader fills batches of
-		// reports on one core while the settler takes them on another.
+		// Decoding runs beside settling, in stages: one goroutine reads
+		// raw rows in order, others parse them into reports, and the
+		// settler takes them; the order of batches does not matter.
 		type batch struct {
 			reports []volume.Report
 			err     error
 		}
 		batches := make(chan batch, 8)
 		free := make(chan []volume.Report, 12)
+		raws := make(chan *volume.RawBatch, 4)
+		freeRaw := make(chan *volume.RawBatch, 8)
+		const rows = 4096
 		decode := func(rr *volume.ReportReader, done func()) {
 			defer done()
+			parsers := max(1, min(runtime.GOMAXPROCS(0)-1, 3))
+			var wg sync.WaitGroup
+			started := false
 			for {
-				var buf []volume.Report
+				var raw *volume.RawBatch
 				select {
-				case buf = <-free:
+				case raw = <-freeRaw:
 				default:
-					buf = make([]volume.Report, 0, 4096)
+					raw = &volume.RawBatch{}
 				}
-				buf, err := rr.ReadBatch(buf[:0], cap(buf))
-				if err == io.EOF {
-					return
+				err := rr.ReadRaw(raw, rows)
+				if err == nil && !started {
+					started = true
+					for k := 0; k < parsers; k++ {
+						p := rr.NewParser()
+						wg.Add(1)
+						go func() {
+							defer wg.Done()
+							for raw := range raws {
+								var buf []volume.Report
+								select {
+								case buf = <-free:
+								default:
+									buf = make([]volume.Report, 0, rows)
+								}
+								batches <- batch{reports: p.Parse(raw, buf[:0])}
+								select {
+								case freeRaw <- raw:
+								default:
+								}
+							}
+						}()
+					}
 				}
-				batches <- batch{reports: buf, err: err}
 				if err != nil {
+					close(raws)
+					wg.Wait()
+					if err != io.EOF {
+						batches <- batch{err: err}
+					}
 					return
 				}
+				raws <- raw
 			}
 		}
 		if st, ok := f.(interface{ Stat() (fs.FileInfo, error) }); ok {

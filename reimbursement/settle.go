@@ -370,11 +370,20 @@ func (s *Settler) markGroup(group []hashIndex) {
 			members = append(members, group[b].i)
 			same = same && s.recs.at(group[b].i).same(first)
 		}
-		for k, i := range members {
+		// Same content: keep one, the same one whatever order the copies
+		// came in (copies of an invalid row differ in the place their
+		// problem names: keep the one whose text sorts first).
+		keep := members[0]
+		for _, i := range members[1:] {
+			if d, k := s.details[i], s.details[keep]; d != "" && d < k {
+				keep = i
+			}
+		}
+		for _, i := range members {
 			switch {
 			case !same:
 				s.recs.at(i).flags |= recDup
-			case k > 0:
+			case i != keep:
 				s.recs.at(i).flags |= recDropped
 			}
 		}

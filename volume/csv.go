@@ -191,10 +191,33 @@ type batchRow struct {
 // the garbage collector most of its work. The rows' fields are substrings
 // of that string; a row with quotes is read on its own.
 func (c *CSVReader) readBatch(max int) ([]batchRow, error) {
-	rows := c.batch[:0]
-	buf := c.batchBytes[:0]
+	b := RawBatch{rows: c.batch, buf: c.batchBytes, fields: c.batchFields}
+	err := c.readRaw(&b, max)
+	b.split(byte(c.Comma))
+	c.batch, c.batchBytes, c.batchFields = b.rows, b.buf, b.fields
+	return b.rows, err
+}
+
+// A RawBatch is rows of a CSV file read but not yet split into fields:
+// reading must go in order, splitting and parsing need not, so a big file
+// can be read on one goroutine and parsed on others. The zero RawBatch is
+// ready for use; reuse one to save allocations.
+type RawBatch struct {
+	rows   []batchRow
+	buf    []byte
+	fields []string
+}
+
+// Len returns the number of rows in b.
+func (b *RawBatch) Len() int { return len(b.rows) }
+
+// readRaw reads up to max rows into b: their bytes end to end, or, for a
+// row with quotes, its fields at once. It returns io.EOF when no row was
+// left.
+func (c *CSVReader) readRaw(b *RawBatch, max int) error {
+	b.rows, b.buf = b.rows[:0], b.buf[:0]
 	var err error
-	for len(rows) < max {
+	for len(b.rows) < max {
 		start := c.next
 		var line []byte
 		line, err = c.readLine()
@@ -206,20 +229,30 @@ func (c *CSVReader) readBatch(max int) ([]batchRow, error) {
 		}
 		if bytes.IndexByte(line, '"') >= 0 {
 			f, l, qerr := c.readQuoted(line, start)
-			rows = append(rows, batchRow{line: l, fields: append([]string(nil), f...), valid: c.valid, err: qerr})
+			b.rows = append(b.rows, batchRow{line: l, fields: append([]string(nil), f...), valid: c.valid, err: qerr})
 			continue
 		}
-		rows = append(rows, batchRow{line: start, from: len(buf), to: len(buf) + len(line), valid: utf8.Valid(line)})
-		buf = append(buf, line...)
+		b.rows = append(b.rows, batchRow{line: start, from: len(b.buf), to: len(b.buf) + len(line), valid: utf8.Valid(line)})
+		b.buf = append(b.buf, line...)
 	}
-	c.batchBytes = buf
-	all := string(buf)
-	comma := byte(c.Comma)
-	fields := c.batchFields[:0]
-	for i := range rows {
-		r := &rows[i]
+	if err == io.EOF {
+		err = nil
+		if len(b.rows) == 0 {
+			err = io.EOF
+		}
+	}
+	return err
+}
+
+// split makes one string of b's bytes and the fields of its rows
+// substrings of it.
+func (b *RawBatch) split(comma byte) {
+	all := string(b.buf)
+	fields := b.fields[:0]
+	for i := range b.rows {
+		r := &b.rows[i]
 		if r.fields != nil || r.err != nil {
-			continue
+			continue // read on its own, with quotes
 		}
 		rec := all[r.from:r.to]
 		n := len(fields)
@@ -234,14 +267,7 @@ func (c *CSVReader) readBatch(max int) ([]batchRow, error) {
 		}
 		r.fields = fields[n:len(fields):len(fields)]
 	}
-	c.batch, c.batchFields = rows, fields
-	if err == io.EOF {
-		err = nil
-		if len(rows) == 0 {
-			err = io.EOF
-		}
-	}
-	return rows, err
+	b.fields = fields
 }
 
 // useRow makes a row of a batch the current row, returning its error.

@@ -196,6 +196,35 @@ func TestReadBatch(t *testing.T) {
 			if len(batch) != len(one) {
 				t.Fatalf("source %d, batches of %d: %d reports, one at a time %d", i, n, len(batch), len(one))
 			}
+			// Read raw on one reader, parse with a parser of it.
+			rr := NewReportReader(strings.NewReader(src), "reports.csv")
+			var raw RawBatch
+			var parsed []Report
+			var parser *ReportParser
+			for {
+				err := rr.ReadRaw(&raw, n)
+				if err == io.EOF {
+					break
+				}
+				require.NoError(t, err)
+				if parser == nil {
+					parser = rr.NewParser()
+				}
+				parsed = parser.Parse(&raw, parsed)
+			}
+			if len(parsed) != len(one) {
+				t.Fatalf("source %d, raw batches of %d: %d reports, one at a time %d", i, n, len(parsed), len(one))
+			}
+			for k := range one {
+				a, b := one[k], parsed[k]
+				if (a.Invalid == nil) != (b.Invalid == nil) || (a.Invalid != nil && a.Invalid.Error() != b.Invalid.Error()) {
+					t.Errorf("raw: source %d, report %d: %v / %v", i, k, a.Invalid, b.Invalid)
+				}
+				a.Invalid, b.Invalid = nil, nil
+				if a != b {
+					t.Errorf("raw: source %d, report %d: %+v / %+v", i, k, a, b)
+				}
+			}
 			for k := range one {
 				a, b := one[k], batch[k]
 				if (a.Invalid == nil) != (b.Invalid == nil) || (a.Invalid != nil && a.Invalid.Error() != b.Invalid.Error()) {

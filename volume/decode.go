@@ -67,6 +67,38 @@ func (r *ReportReader) ReadBatch(dst []Report, n int) ([]Report, error) {
 	return dst, err
 }
 
+// ReadRaw reads up to n rows into b without parsing them, for a
+// ReportParser to parse, perhaps on another goroutine. It returns io.EOF
+// when no row was left.
+func (r *ReportReader) ReadRaw(b *RawBatch, n int) error {
+	if err := r.ReadHeader(); err != nil {
+		return err
+	}
+	return r.c.readRaw(b, n)
+}
+
+// A ReportParser parses the raw batches of one ReportReader. Each
+// goroutine needs its own; NewParser makes them.
+type ReportParser struct {
+	r ReportReader
+}
+
+// NewParser returns a parser of r's raw batches. Call it after the first
+// ReadRaw, when the header is known.
+func (r *ReportReader) NewParser() *ReportParser {
+	c := &CSVReader{File: r.c.File, Comma: r.c.Comma, header: r.c.header, cols: r.c.cols}
+	return &ReportParser{r: ReportReader{c: c, header: true, col: r.col}}
+}
+
+// Parse appends the reports of b to dst, as Read would have read them.
+func (p *ReportParser) Parse(b *RawBatch, dst []Report) []Report {
+	b.split(byte(p.r.c.Comma))
+	for i := range b.rows {
+		dst = append(dst, p.r.parse(p.r.c.useRow(&b.rows[i])))
+	}
+	return dst
+}
+
 // parse makes a report of the current row, whose error (if any) is err.
 func (r *ReportReader) parse(err error) Report {
 	row := Row{c: r.c}
