@@ -239,22 +239,26 @@ func compareUnpaid(a, b Unpaid) int {
 // It sorts small (id, index) pairs rather than the large entries, in two
 // halves at once when there are many, then merges.
 func sortUnpaid(list []Unpaid) []Unpaid {
-	if len(list) < 2 {
-		return list
-	}
+	return sortUnpaidOf(len(list), func(i int) string { return list[i].ID }, func(i int) Unpaid { return list[i] })
+}
+
+// sortUnpaidOf sorts n entries, read through id and entry, so that the
+// unpaid reports of a big month are made into entries only once, already
+// in order.
+func sortUnpaidOf(n int, id func(i int) string, entry func(i int) Unpaid) []Unpaid {
 	type key struct {
 		id string
 		i  int32
 	}
-	keys := make([]key, len(list))
-	for i := range list {
-		keys[i] = key{list[i].ID, int32(i)}
+	keys := make([]key, n)
+	for i := range keys {
+		keys[i] = key{id(i), int32(i)}
 	}
 	less := func(a, b key) int {
 		if a.id != b.id {
 			return strings.Compare(a.id, b.id)
 		}
-		return compareUnpaid(list[a.i], list[b.i])
+		return compareUnpaid(entry(int(a.i)), entry(int(b.i)))
 	}
 	if len(keys) < 1<<15 {
 		slices.SortFunc(keys, less)
@@ -276,12 +280,16 @@ func sortUnpaid(list []Unpaid) []Unpaid {
 		}
 		keys = append(append(merged, a...), b...)
 	}
-	out := make([]Unpaid, 0, len(list))
+	out := make([]Unpaid, 0, n)
 	for _, k := range keys {
-		if n := len(out); n > 0 && compareUnpaid(out[n-1], list[k.i]) == 0 {
+		u := entry(int(k.i))
+		if m := len(out); m > 0 && compareUnpaid(out[m-1], u) == 0 {
 			continue
 		}
-		out = append(out, list[k.i])
+		out = append(out, u)
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }
@@ -338,12 +346,22 @@ func (b *builder) finish() *Settlement {
 		}
 		ps := ProviderSettlement{Provider: p.ID, Regime: p.Regime, Lines: out.lines, Total: zeroMoney}
 		ps.Lines = sortLines(append(ps.Lines, s.markups(p, out.lines)...))
-		for _, r := range out.reports {
-			out.unpaid = append(out.unpaid, Unpaid{ID: s.id(r.ri), Quantity: r.qty, Unit: r.unit,
-				Reason: r.reason.reason(), Decision: s.decisions[r.dec].d.ID})
-		}
-		out.reports = nil
-		ps.Unpaid = sortUnpaid(out.unpaid)
+		others, reports := out.unpaid, out.reports
+		ps.Unpaid = sortUnpaidOf(len(others)+len(reports),
+			func(i int) string {
+				if i < len(others) {
+					return others[i].ID
+				}
+				return s.id(reports[i-len(others)].ri)
+			},
+			func(i int) Unpaid {
+				if i < len(others) {
+					return others[i]
+				}
+				r := &reports[i-len(others)]
+				return Unpaid{ID: s.id(r.ri), Quantity: r.qty, Unit: r.unit, Reason: r.reason.reason(), Decision: s.decisions[r.dec].d.ID}
+			})
+		out.unpaid, out.reports = nil, nil
 		ps.Pending = sortIDs(out.pending)
 		for _, l := range ps.Lines {
 			ps.Total = ps.Total.Add(l.Amount)
