@@ -34,7 +34,7 @@ func DateOf(t time.Time) Date {
 // normalised as time.Date does: NewDate(2026, 2, 30) is 2026-03-02. Use
 // ParseDate to reject such dates in input.
 func NewDate(year int, month time.Month, day int) Date {
-	if month < 1 || month > 12 || day < 1 || day > 28 {
+	if month < 1 || month > 12 || day < 1 || day > daysIn(year, month) {
 		t := time.Date(year, month, day, 12, 0, 0, 0, time.UTC)
 		return Date{n: int32(floorDiv(t.Unix(), 86400)) + unixDays + 1}
 	}
