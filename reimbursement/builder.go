@@ -2,9 +2,11 @@ package reimbursement
 
 import (
 	"cmp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/shopspring/decimal"
 )
@@ -335,39 +337,65 @@ func compareLines(a, b Line) int {
 	return a.Divisor.Cmp(b.Divisor)
 }
 
+// finishProvider makes provider i's settlement, or nil when it has none.
+func (b *builder) finishProvider(i int) *ProviderSettlement {
+	s := b.s
+	p, out := s.providers[i], &b.prov[i]
+	if len(out.lines) == 0 && len(out.unpaid) == 0 && len(out.reports) == 0 && len(out.pending) == 0 {
+		return nil
+	}
+	ps := &ProviderSettlement{Provider: p.ID, Regime: p.Regime, Lines: out.lines, Total: zeroMoney}
+	ps.Lines = sortLines(append(ps.Lines, s.markups(p, out.lines)...))
+	others, reports := out.unpaid, out.reports
+	ps.Unpaid = sortUnpaidOf(len(others)+len(reports),
+		func(i int) string {
+			if i < len(others) {
+				return others[i].ID
+			}
+			return s.id(reports[i-len(others)].ri)
+		},
+		func(i int) Unpaid {
+			if i < len(others) {
+				return others[i]
+			}
+			r := &reports[i-len(others)]
+			return Unpaid{ID: s.id(r.ri), Quantity: r.qty, Unit: r.unit, Reason: r.reason.reason(), Decision: s.decisions[r.dec].d.ID}
+		})
+	out.unpaid, out.reports = nil, nil
+	ps.Pending = sortIDs(out.pending)
+	for _, l := range ps.Lines {
+		ps.Total = ps.Total.Add(l.Amount)
+	}
+	return ps
+}
+
 // finish adds markups, sorts everything and sums the totals.
 func (b *builder) finish() *Settlement {
 	s := b.s
 	st := &Settlement{Period: s.period, Tariff: s.t.Name, Total: zeroMoney}
-	for i, p := range s.providers {
-		out := &b.prov[i]
-		if len(out.lines) == 0 && len(out.unpaid) == 0 && len(out.reports) == 0 && len(out.pending) == 0 {
-			continue
-		}
-		ps := ProviderSettlement{Provider: p.ID, Regime: p.Regime, Lines: out.lines, Total: zeroMoney}
-		ps.Lines = sortLines(append(ps.Lines, s.markups(p, out.lines)...))
-		others, reports := out.unpaid, out.reports
-		ps.Unpaid = sortUnpaidOf(len(others)+len(reports),
-			func(i int) string {
-				if i < len(others) {
-					return others[i].ID
+	// Providers are finished at once, on all cores: each sorts its own.
+	done := make([]*ProviderSettlement, len(s.providers))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for k := 0; k < min(runtime.GOMAXPROCS(0), 8, len(s.providers)); k++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(s.providers) {
+					return
 				}
-				return s.id(reports[i-len(others)].ri)
-			},
-			func(i int) Unpaid {
-				if i < len(others) {
-					return others[i]
-				}
-				r := &reports[i-len(others)]
-				return Unpaid{ID: s.id(r.ri), Quantity: r.qty, Unit: r.unit, Reason: r.reason.reason(), Decision: s.decisions[r.dec].d.ID}
-			})
-		out.unpaid, out.reports = nil, nil
-		ps.Pending = sortIDs(out.pending)
-		for _, l := range ps.Lines {
-			ps.Total = ps.Total.Add(l.Amount)
+				done[i] = b.finishProvider(i)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, ps := range done {
+		if ps != nil {
+			st.Total = st.Total.Add(ps.Total)
+			st.Providers = append(st.Providers, *ps)
 		}
-		st.Total = st.Total.Add(ps.Total)
-		st.Providers = append(st.Providers, ps)
 	}
 	st.Unmatched = sortUnpaid(b.unmatched)
 	st.Issues = s.issues
