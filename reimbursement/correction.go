@@ -94,20 +94,7 @@ func Correct(previous, current *Settlement) (*Settlement, error) {
 		q := provider(p.Provider)
 		q.Unpaid, q.Pending = p.Unpaid, p.Pending
 	}
-	ids := make([]string, 0, len(byProvider))
-	for id := range byProvider {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	for _, id := range ids {
-		p := byProvider[id]
-		if len(p.Lines) == 0 && len(p.Unpaid) == 0 && len(p.Pending) == 0 {
-			continue
-		}
-		slices.SortFunc(p.Lines, compareLines)
-		out.Total = out.Total.Add(p.Total)
-		out.Providers = append(out.Providers, *p)
-	}
+	addProviders(out, byProvider)
 	return out, nil
 }
 
@@ -195,6 +182,13 @@ func ApplyCorrection(previous, correction *Settlement) (*Settlement, error) {
 		}
 		q.Unpaid, q.Pending = p.Unpaid, p.Pending
 	}
+	addProviders(out, byProvider)
+	return out, nil
+}
+
+// addProviders puts the providers that have anything to show into out in
+// id order, their lines sorted, and sums the total.
+func addProviders(out *Settlement, byProvider map[string]*ProviderSettlement) {
 	ids := make([]string, 0, len(byProvider))
 	for id := range byProvider {
 		ids = append(ids, id)
@@ -202,9 +196,11 @@ func ApplyCorrection(previous, correction *Settlement) (*Settlement, error) {
 	slices.Sort(ids)
 	for _, id := range ids {
 		p := byProvider[id]
+		if len(p.Lines) == 0 && len(p.Unpaid) == 0 && len(p.Pending) == 0 {
+			continue
+		}
 		slices.SortFunc(p.Lines, compareLines)
 		out.Total = out.Total.Add(p.Total)
 		out.Providers = append(out.Providers, *p)
 	}
-	return out, nil
 }
