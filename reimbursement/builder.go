@@ -345,7 +345,10 @@ func (b *builder) finishProvider(i int) *ProviderSettlement {
 		return nil
 	}
 	ps := &ProviderSettlement{Provider: p.ID, Regime: p.Regime, Lines: out.lines, Total: zeroMoney}
-	ps.Lines = sortLines(append(ps.Lines, s.markups(p, out.lines)...))
+	if !s.partial {
+		ps.Lines = append(ps.Lines, s.markups(p, out.lines)...)
+	}
+	ps.Lines = sortLines(ps.Lines)
 	others, reports := out.unpaid, out.reports
 	ps.Unpaid = sortUnpaidOf(len(others)+len(reports),
 		func(i int) string {
@@ -398,14 +401,18 @@ func (b *builder) finish() *Settlement {
 		}
 	}
 	st.Unmatched = sortUnpaid(b.unmatched)
-	st.Issues = s.issues
-	slices.SortFunc(st.Issues, func(a, b Issue) int {
+	st.Issues = sortIssues(s.issues)
+	return st
+}
+
+// sortIssues sorts issues by kind, ids and message, and drops repeats.
+func sortIssues(list []Issue) []Issue {
+	slices.SortFunc(list, func(a, b Issue) int {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), slices.Compare(a.IDs, b.IDs), cmp.Compare(a.Message, b.Message))
 	})
-	st.Issues = slices.CompactFunc(st.Issues, func(a, b Issue) bool {
+	return slices.CompactFunc(list, func(a, b Issue) bool {
 		return a.Kind == b.Kind && slices.Equal(a.IDs, b.IDs) && a.Message == b.Message
 	})
-	return st
 }
 
 // markups returns provider p's markup lines (rules §9): per markup and

@@ -50,157 +50,32 @@ func SettleFS(fsys fs.FS, period volume.Period, opt Options) (st *Settlement, pr
 
 // SettleFSWith is SettleFS with a tariff already loaded.
 func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st *Settlement, problems []error, err error) {
-	pf, err := fsys.Open(FileProviders)
+	providers, decisions, problems, err := readParties(fsys)
 	if err != nil {
-		return nil, nil, errorf("%w", err)
-	}
-	providers, perr := ReadProviders(pf, FileProviders)
-	pf.Close()
-	if perr != nil {
-		return nil, nil, perr
-	}
-	df, err := fsys.Open(FileDecisions)
-	if err != nil {
-		return nil, nil, errorf("%w", err)
-	}
-	decisions, err := ReadDecisions(df, FileDecisions)
-	df.Close()
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, d := range decisions {
-		if d.Invalid != nil {
-			problems = append(problems, unjoin(d.Invalid)...)
-		}
+		return nil, problems, err
 	}
 	s, err := NewSettler(t, period, providers, decisions, opt)
 	if err != nil {
 		return nil, problems, err
 	}
-	// Each kind of record may be split over several files: reports.csv,
-	// reports-2.csv, reports-norr.csv … are read in name order.
-	stream := func(name string, read func(r io.Reader, file string) error) error {
-		pattern := strings.TrimSuffix(name, ".csv") + "*.csv"
-		files, err := fs.Glob(fsys, pattern)
-		if err != nil {
-			return errorf("%w", err)
-		}
-		for _, file := range files {
-			f, err := fsys.Open(file)
-			if err != nil {
-				return errorf("%w", err)
-			}
-			err = read(f, file)
-			f.Close()
-			if err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	err = stream(FileReports, func(f io.Reader, file string) error {
-		// Decoding runs beside settling, in stages: one goroutine reads
-		// raw rows in order, others parse them into reports, and the
-		// settler takes them; the order of batches does not matter.
-		type batch struct {
-			reports []volume.Report
-			err     error
-		}
-		batches := make(chan batch, 8)
-		free := make(chan []volume.Report, 12)
-		raws := make(chan *volume.RawBatch, 4)
-		freeRaw := make(chan *volume.RawBatch, 8)
-		const rows = 4096
-		decode := func(rr *volume.ReportReader, done func()) {
-			defer done()
-			parsers := max(1, min(runtime.GOMAXPROCS(0)-1, 3))
-			var wg sync.WaitGroup
-			started := false
-			for {
-				var raw *volume.RawBatch
-				select {
-				case raw = <-freeRaw:
-				default:
-					raw = &volume.RawBatch{}
-				}
-				err := rr.ReadRaw(raw, rows)
-				if err == nil && !started {
-					started = true
-					for k := 0; k < parsers; k++ {
-						p := rr.NewParser()
-						wg.Add(1)
-						go func() {
-							defer wg.Done()
-							for raw := range raws {
-								var buf []volume.Report
-								select {
-								case buf = <-free:
-								default:
-									buf = make([]volume.Report, 0, rows)
-								}
-								batches <- batch{reports: p.Parse(raw, buf[:0])}
-								select {
-								case freeRaw <- raw:
-								default:
-								}
-							}
-						}()
-					}
-				}
-				if err != nil {
-					close(raws)
-					wg.Wait()
-					if err != io.EOF {
-						batches <- batch{err: err}
-					}
-					return
-				}
-				raws <- raw
-			}
-		}
+	err = streamFiles(fsys, FileReports, func(f io.Reader, file string) error {
 		if st, ok := f.(interface{ Stat() (fs.FileInfo, error) }); ok {
 			if info, err := st.Stat(); err == nil {
 				s.reserve(int(info.Size() / 64))
 			}
 		}
-		go decode(volume.NewReportReader(f, file), func() { close(batches) })
-		var err error
-		for b := range batches {
-			for _, r := range b.reports {
+		return decodeReports(f, file, func(batch []volume.Report) {
+			for _, r := range batch {
 				if r.Invalid != nil {
 					problems = append(problems, unjoin(r.Invalid)...)
 				}
 				s.AddReport(r)
 			}
-			if b.err != nil {
-				err = b.err
-			}
-			clear(b.reports)
-			select {
-			case free <- b.reports:
-			default:
-			}
-		}
-		return err
+		})
 	})
 	slices.SortStableFunc(problems, compareProblems)
 	if err == nil {
-		err = stream(FileAbsences, func(f io.Reader, file string) error {
-			return drain(volume.NewAbsenceReader(f, file).Read, s.AddAbsence,
-				func(a volume.Absence) error { return a.Invalid }, &problems)
-		})
-	}
-	if err == nil {
-		err = stream(FilePresence, func(f io.Reader, file string) error {
-			return drain(volume.NewPresenceReader(f, file).Read, s.AddPresence,
-				func(p volume.Presence) error { return p.Invalid }, &problems)
-		})
-	}
-	if err == nil {
-		err = stream(FileAdjustments, func(f io.Reader, file string) error {
-			return drain(NewAdjustmentReader(f, file).Read, s.AddAdjustment,
-				func(a Adjustment) error { return a.Invalid }, &problems)
-		})
+		err = readOthers(fsys, &problems, s.AddAbsence, s.AddPresence, s.AddAdjustment)
 	}
 	if err != nil {
 		return nil, problems, err
@@ -212,6 +87,166 @@ func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st 
 		}
 	}
 	return st, problems, nil
+}
+
+// readParties reads the providers and decisions of a bundle. Decisions
+// that cannot be read are returned too (the settler lists them as issues),
+// with their problems.
+func readParties(fsys fs.FS) (providers []Provider, decisions []Decision, problems []error, err error) {
+	pf, err := fsys.Open(FileProviders)
+	if err != nil {
+		return nil, nil, nil, errorf("%w", err)
+	}
+	providers, err = ReadProviders(pf, FileProviders)
+	pf.Close()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	df, err := fsys.Open(FileDecisions)
+	if err != nil {
+		return nil, nil, nil, errorf("%w", err)
+	}
+	decisions, err = ReadDecisions(df, FileDecisions)
+	df.Close()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, d := range decisions {
+		if d.Invalid != nil {
+			problems = append(problems, unjoin(d.Invalid)...)
+		}
+	}
+	return providers, decisions, problems, nil
+}
+
+// readOthers reads the absences, presence and adjustments of a bundle,
+// after its reports, noting the problems of rows that cannot be read.
+func readOthers(fsys fs.FS, problems *[]error, absence func(volume.Absence), presence func(volume.Presence), adjustment func(Adjustment)) error {
+	err := streamFiles(fsys, FileAbsences, func(f io.Reader, file string) error {
+		return drain(volume.NewAbsenceReader(f, file).Read, absence,
+			func(a volume.Absence) error { return a.Invalid }, problems)
+	})
+	if err == nil {
+		err = streamFiles(fsys, FilePresence, func(f io.Reader, file string) error {
+			return drain(volume.NewPresenceReader(f, file).Read, presence,
+				func(p volume.Presence) error { return p.Invalid }, problems)
+		})
+	}
+	if err == nil {
+		err = streamFiles(fsys, FileAdjustments, func(f io.Reader, file string) error {
+			return drain(NewAdjustmentReader(f, file).Read, adjustment,
+				func(a Adjustment) error { return a.Invalid }, problems)
+		})
+	}
+	return err
+}
+
+// streamFiles calls read on each file of one kind of record. Each kind may
+// be split over several files: reports.csv, reports-2.csv,
+// reports-norr.csv … are read in name order.
+func streamFiles(fsys fs.FS, name string, read func(r io.Reader, file string) error) error {
+	files, err := kindFiles(fsys, name)
+	if err != nil {
+		return err
+	}
+	for _, file := range files {
+		f, err := fsys.Open(file)
+		if err != nil {
+			return errorf("%w", err)
+		}
+		err = read(f, file)
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// kindFiles returns the files of one kind of record, in name order.
+func kindFiles(fsys fs.FS, name string) ([]string, error) {
+	files, err := fs.Glob(fsys, strings.TrimSuffix(name, ".csv")+"*.csv")
+	if err != nil {
+		return nil, errorf("%w", err)
+	}
+	return files, nil
+}
+
+// decodeReports decodes a report file in stages: one goroutine reads raw
+// rows in order, others parse them into reports, and take gets each batch
+// on the calling goroutine (batches in no particular order; a batch is
+// reused after take returns).
+func decodeReports(f io.Reader, file string, take func([]volume.Report)) error {
+	type batch struct {
+		reports []volume.Report
+		err     error
+	}
+	batches := make(chan batch, 8)
+	free := make(chan []volume.Report, 12)
+	raws := make(chan *volume.RawBatch, 4)
+	freeRaw := make(chan *volume.RawBatch, 8)
+	const rows = 4096
+	decode := func(rr *volume.ReportReader, done func()) {
+		defer done()
+		parsers := max(1, min(runtime.GOMAXPROCS(0)-1, 3))
+		var wg sync.WaitGroup
+		started := false
+		for {
+			var raw *volume.RawBatch
+			select {
+			case raw = <-freeRaw:
+			default:
+				raw = &volume.RawBatch{}
+			}
+			err := rr.ReadRaw(raw, rows)
+			if err == nil && !started {
+				started = true
+				for k := 0; k < parsers; k++ {
+					p := rr.NewParser()
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for raw := range raws {
+							var buf []volume.Report
+							select {
+							case buf = <-free:
+							default:
+								buf = make([]volume.Report, 0, rows)
+							}
+							batches <- batch{reports: p.Parse(raw, buf[:0])}
+							select {
+							case freeRaw <- raw:
+							default:
+							}
+						}
+					}()
+				}
+			}
+			if err != nil {
+				close(raws)
+				wg.Wait()
+				if err != io.EOF {
+					batches <- batch{err: err}
+				}
+				return
+			}
+			raws <- raw
+		}
+	}
+	go decode(volume.NewReportReader(f, file), func() { close(batches) })
+	var err error
+	for b := range batches {
+		take(b.reports)
+		if b.err != nil {
+			err = b.err
+		}
+		clear(b.reports)
+		select {
+		case free <- b.reports:
+		default:
+		}
+	}
+	return err
 }
 
 // drain reads records until io.EOF, giving each to add and noting the

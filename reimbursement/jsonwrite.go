@@ -11,10 +11,18 @@ import (
 // json.Marshal writes, but streaming, so that a settlement of millions of
 // report ids is never held in memory twice.
 type jw struct {
-	w     *bufio.Writer
+	w     byteWriter
 	depth int
 	first []bool // per open container: nothing written in it yet
 	buf   []byte
+}
+
+// A byteWriter is what jw writes to: a *bufio.Writer, or a *bytes.Buffer
+// when a part of a settlement is written ahead (see WriteSettlementFS).
+type byteWriter interface {
+	io.Writer
+	io.ByteWriter
+	io.StringWriter
 }
 
 // indent is a line end and enough indentation for any settlement.
@@ -143,15 +151,57 @@ func (j *jw) unpaid(list []Unpaid) {
 	j.open('[')
 	for _, u := range list {
 		j.item()
+		j.unpaidEntry(u)
+	}
+	j.close(']')
+}
+
+// unpaidEntry writes one unpaid entry as an object.
+func (j *jw) unpaidEntry(u Unpaid) {
+	j.open('{')
+	j.field("id", u.ID)
+	if u.Unit != NoUnit {
+		j.field("quantity", strconv.FormatInt(u.Quantity, 10))
+		j.field("unit", u.Unit.String())
+	}
+	j.field("reason", string(u.Reason))
+	j.fieldOmit("decision", u.Decision)
+	j.fieldOmit("detail", u.Detail)
+	j.close('}')
+}
+
+// line writes one line as an object.
+func (j *jw) line(l Line) {
+	jl := l.json()
+	j.open('{')
+	j.field("recipient", jl.Recipient)
+	j.field("decision", jl.Decision)
+	j.field("service", jl.Service)
+	j.field("component", jl.Component)
+	j.field("band", jl.Band)
+	j.field("unit", jl.Unit)
+	j.field("quantity", jl.Quantity)
+	j.field("price", jl.Price)
+	j.field("factor", jl.Factor)
+	j.field("divisor", jl.Divisor)
+	j.field("amount", jl.Amount)
+	j.fieldOmit("rate_from", jl.RateFrom)
+	j.fieldOmit("rate_to", jl.RateTo)
+	j.key("reports")
+	j.strs(l.Reports)
+	j.close('}')
+}
+
+// issues writes the issues array.
+func (j *jw) issues(list []Issue) {
+	j.open('[')
+	for _, i := range list {
+		j.item()
 		j.open('{')
-		j.field("id", u.ID)
-		if u.Unit != NoUnit {
-			j.field("quantity", strconv.FormatInt(u.Quantity, 10))
-			j.field("unit", u.Unit.String())
-		}
-		j.field("reason", string(u.Reason))
-		j.fieldOmit("decision", u.Decision)
-		j.fieldOmit("detail", u.Detail)
+		j.field("kind", i.Kind)
+		j.key("ids")
+		j.strs(i.IDs)
+		j.fieldOmit("message", i.Message)
 		j.close('}')
 	}
 	j.close(']')
@@ -184,25 +234,8 @@ func (s *Settlement) WriteJSON(w io.Writer) error {
 		j.key("lines")
 		j.open('[')
 		for _, l := range p.Lines {
-			jl := l.json()
 			j.item()
-			j.open('{')
-			j.field("recipient", jl.Recipient)
-			j.field("decision", jl.Decision)
-			j.field("service", jl.Service)
-			j.field("component", jl.Component)
-			j.field("band", jl.Band)
-			j.field("unit", jl.Unit)
-			j.field("quantity", jl.Quantity)
-			j.field("price", jl.Price)
-			j.field("factor", jl.Factor)
-			j.field("divisor", jl.Divisor)
-			j.field("amount", jl.Amount)
-			j.fieldOmit("rate_from", jl.RateFrom)
-			j.fieldOmit("rate_to", jl.RateTo)
-			j.key("reports")
-			j.strs(l.Reports)
-			j.close('}')
+			j.line(l)
 		}
 		j.close(']')
 		j.key("unpaid")
@@ -216,17 +249,7 @@ func (s *Settlement) WriteJSON(w io.Writer) error {
 	j.key("unmatched")
 	j.unpaid(s.Unmatched)
 	j.key("issues")
-	j.open('[')
-	for _, i := range s.Issues {
-		j.item()
-		j.open('{')
-		j.field("kind", i.Kind)
-		j.key("ids")
-		j.strs(i.IDs)
-		j.fieldOmit("message", i.Message)
-		j.close('}')
-	}
-	j.close(']')
+	j.issues(s.Issues)
 	j.field("total", money(s.Total))
 	j.close('}')
 	bw.WriteByte('\n')

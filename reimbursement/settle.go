@@ -120,6 +120,10 @@ type Settler struct {
 
 	ledger  *Ledger // when Options.Audit
 	workers int
+	// partial: the settler settles one part of a month for
+	// WriteSettlementFS, which adds the markups and formats the tariff
+	// gaps of all parts itself.
+	partial bool
 
 	lastKey   uint64 // the decisions of the last recipient and service matched
 	lastKeyOK bool
@@ -976,20 +980,30 @@ func (s *Settler) Settlement() *Settlement {
 	s.assignPresence(b)
 	s.settleAll(b)
 	s.settleAdjustments(b)
-	for msg, ids := range s.gaps {
+	if !s.partial {
+		s.issues = append(s.issues, gapIssues(s.gaps, s.gapDates)...)
+		s.gaps = map[string][]string{}
+		s.gapDates = map[string][2]volume.Date{}
+	}
+	return b.finish()
+}
+
+// gapIssues makes one tariff-gap issue of each missing rate: the records
+// it left unpaid and the dates it was missing on.
+func gapIssues(gaps map[string][]string, dates map[string][2]volume.Date) []Issue {
+	var out []Issue
+	for msg, ids := range gaps {
 		slices.Sort(ids)
 		text := msg
-		if r, ok := s.gapDates[msg]; ok {
+		if r, ok := dates[msg]; ok {
 			text += " on " + r[0].String()
 			if r[1] != r[0] {
 				text += ".." + r[1].String()
 			}
 		}
-		s.issues = append(s.issues, Issue{Kind: IssueTariffGap, IDs: slices.Compact(ids), Message: text})
+		out = append(out, Issue{Kind: IssueTariffGap, IDs: slices.Compact(ids), Message: text})
 	}
-	s.gaps = map[string][]string{}
-	s.gapDates = map[string][2]volume.Date{}
-	return b.finish()
+	return out
 }
 
 // gapAt notes that record id found no rate row on date; msg says which.

@@ -230,27 +230,33 @@ var CSVColumns = []string{"provider", "regime", "recipient", "decision", "servic
 // swedish set it uses ";" and decimal commas, as Swedish Excel reads.
 func (s *Settlement) WriteCSV(w io.Writer, swedish bool) error {
 	cw := csv.NewWriter(w)
-	num := func(v string) string { return v }
 	if swedish {
 		cw.Comma = ';'
-		num = func(v string) string { return strings.Replace(v, ".", ",", 1) }
 	}
 	if err := cw.Write(CSVColumns); err != nil {
 		return err
 	}
 	for _, p := range s.Providers {
 		for _, l := range p.Lines {
-			j := l.json()
-			row := []string{p.Provider, p.Regime.String(), j.Recipient, j.Decision, j.Service, j.Component, j.Band,
-				j.Unit, num(j.Quantity), num(j.Price), num(j.Factor), num(j.Divisor), num(j.Amount),
-				j.RateFrom, j.RateTo, strings.Join(j.Reports, " ")}
-			if err := cw.Write(row); err != nil {
+			if err := cw.Write(csvRow(p.Provider, p.Regime, l, swedish)); err != nil {
 				return err
 			}
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// csvRow is line l of provider as a row of CSVColumns.
+func csvRow(provider string, regime Regime, l Line, swedish bool) []string {
+	num := func(v string) string { return v }
+	if swedish {
+		num = func(v string) string { return strings.Replace(v, ".", ",", 1) }
+	}
+	j := l.json()
+	return []string{provider, regime.String(), j.Recipient, j.Decision, j.Service, j.Component, j.Band,
+		j.Unit, num(j.Quantity), num(j.Price), num(j.Factor), num(j.Divisor), num(j.Amount),
+		j.RateFrom, j.RateTo, strings.Join(j.Reports, " ")}
 }
 
 // ParseSettlement reads a settlement from its JSON (formats.md), such as a

@@ -140,3 +140,30 @@ func FuzzPresenceReader(f *testing.F) {
 		}
 	})
 }
+
+// FuzzTimestampBinary: any bytes UnmarshalBinary takes are bytes
+// AppendBinary writes for that timestamp, and every parsed timestamp comes
+// back from its bytes.
+func FuzzTimestampBinary(f *testing.F) {
+	for _, s := range []string{"2026-03-29T02:30", "2026-10-25T02:30+01:00", "2026-10-25T02:30-09:30", "0001-01-01T00:00Z"} {
+		b, _ := MustParseTimestamp(s).AppendBinary(nil)
+		f.Add(b, s)
+	}
+	f.Add([]byte{0, 0, 0, 0, 0, 0x80, 0, 0}, "")
+	f.Fuzz(func(t *testing.T, data []byte, s string) {
+		var ts Timestamp
+		if err := ts.UnmarshalBinary(data); err == nil {
+			back, _ := ts.AppendBinary(nil)
+			if string(back) != string(data) {
+				t.Fatalf("%x reads as %v, which writes %x", data, ts, back)
+			}
+		}
+		if p, err := ParseTimestamp(s); err == nil {
+			b, _ := p.AppendBinary([]byte("x"))
+			var q Timestamp
+			if err := q.UnmarshalBinary(b[1:]); err != nil || q != p {
+				t.Fatalf("%q: %v comes back as %v, %v", s, p, q, err)
+			}
+		}
+	})
+}

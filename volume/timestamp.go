@@ -1,6 +1,7 @@
 package volume
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -153,6 +154,37 @@ func (t Timestamp) String() string {
 		s += fmt.Sprintf("%c%02d:%02d", sign, o/60, o%60)
 	}
 	return s
+}
+
+// AppendBinary appends t to b in 8 bytes (encoding.BinaryAppender), so
+// that records can be spilled to disk between passes and read back with
+// UnmarshalBinary exactly as they were written.
+func (t Timestamp) AppendBinary(b []byte) ([]byte, error) {
+	m := uint16(t.minute)
+	if t.hasOff {
+		m |= 1 << 15
+	}
+	b = binary.LittleEndian.AppendUint32(b, uint32(t.date.n))
+	b = binary.LittleEndian.AppendUint16(b, m)
+	return binary.LittleEndian.AppendUint16(b, uint16(t.offset)), nil
+}
+
+// UnmarshalBinary sets t from the 8 bytes AppendBinary wrote. Bytes that
+// AppendBinary cannot have written give an error that quotes them.
+func (t *Timestamp) UnmarshalBinary(data []byte) error {
+	if len(data) != 8 {
+		return fmt.Errorf("volume: Timestamp.UnmarshalBinary(%x): want 8 bytes", string(data))
+	}
+	n := int32(binary.LittleEndian.Uint32(data))
+	m := binary.LittleEndian.Uint16(data[4:])
+	off := int16(binary.LittleEndian.Uint16(data[6:]))
+	x := Timestamp{date: Date{n: n}, minute: int16(m &^ (1 << 15)), offset: off, hasOff: m&(1<<15) != 0}
+	if n < 0 || x.minute >= 1440 || off <= -1440 || off >= 1440 || (!x.hasOff && off != 0) ||
+		(n == 0 && (x.minute != 0 || x.hasOff)) {
+		return fmt.Errorf("volume: Timestamp.UnmarshalBinary(%x): not a timestamp", string(data))
+	}
+	*t = x
+	return nil
 }
 
 // wall returns t's wall-clock minutes since 1970-01-01T00:00.

@@ -2,6 +2,8 @@ package volume
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 	_ "time/tzdata"
@@ -285,6 +287,35 @@ func TestCivilDays(t *testing.T) {
 		y, m, dd := d.Civil()
 		if y != tm.Year() || m != tm.Month() || dd != tm.Day() {
 			t.Fatalf("Civil of %s = %d-%d-%d", tm.Format("2006-01-02"), y, m, dd)
+		}
+	}
+}
+
+func TestTimestampBinary(t *testing.T) {
+	for _, s := range []string{"2026-03-29T02:30", "2026-10-25T02:30+01:00", "2026-10-25T02:30+02:00", "2026-10-25T23:59-09:30", "2026-01-01T00:00Z", ""} {
+		var ts Timestamp
+		if s != "" {
+			ts = MustParseTimestamp(s)
+		}
+		b, err := ts.AppendBinary(nil)
+		if err != nil || len(b) != 8 {
+			t.Fatalf("%q: %x, %v", s, b, err)
+		}
+		var back Timestamp
+		if err := back.UnmarshalBinary(b); err != nil || back != ts {
+			t.Errorf("%q: back as %v, %v", s, back, err)
+		}
+	}
+	for name, b := range map[string][]byte{
+		"short":             {1, 2, 3},
+		"minute 1440":       {1, 0, 0, 0, 0xa0, 0x05, 0, 0},
+		"offset without":    {1, 0, 0, 0, 0, 0, 60, 0},
+		"zero date, minute": {0, 0, 0, 0, 1, 0, 0, 0},
+		"negative date":     {0, 0, 0, 0x80, 0, 0, 0, 0},
+	} {
+		var ts Timestamp
+		if err := ts.UnmarshalBinary(b); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("%x", b)) {
+			t.Errorf("%s: %v, want an error quoting %x", name, err, b)
 		}
 	}
 }

@@ -1,0 +1,730 @@
+package reimbursement
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"sync"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/exempelby/ersattning/volume"
+)
+
+// A Format is a form in which WriteSettlementFS writes a settlement.
+type Format uint8
+
+// The forms of a settlement (formats.md).
+const (
+	FormatJSON       Format = iota // indented JSON, as Settlement.WriteJSON writes it
+	FormatCSV                      // the lines, as Settlement.WriteCSV writes them
+	FormatSwedishCSV               // the lines with ";" and decimal commas
+)
+
+// StreamOptions configure WriteSettlementFS.
+type StreamOptions struct {
+	Options
+	// Format is the form of the output; the zero value is FormatJSON.
+	Format Format
+	// TempDir is where the reports are kept between the two passes, in a
+	// directory of their own that is removed at the end; "" means
+	// os.TempDir().
+	TempDir string
+	// PartReports is about how many reports one part of the month holds:
+	// the reports in memory at once are this many per core. 0 means 1<<19.
+	PartReports int
+}
+
+// A StreamSummary says what WriteSettlementFS wrote.
+type StreamSummary struct {
+	Reports   int // rows of the report files
+	Parts     int // parts the month was settled in
+	Providers []ProviderSummary
+	Lines     int // lines of all providers
+	Unmatched int
+	Issues    int
+	Total     decimal.Decimal
+}
+
+// A ProviderSummary is one provider's part of a StreamSummary.
+type ProviderSummary struct {
+	Provider string
+	Regime   Regime
+	Lines    int
+	Unpaid   int
+	Pending  int
+	Total    decimal.Decimal
+}
+
+// WriteSettlementFS settles period from the bundle in fsys, as SettleFSWith
+// does, and writes the settlement to w in opt.Format, holding in memory the
+// decisions and a part of the reports at a time rather than the month.
+//
+// It reads the reports once, keeping each in a file of its part of the
+// recipients (under opt.TempDir), then settles the parts on all cores and
+// merges them into one settlement: the same bytes Settlement.WriteJSON or
+// WriteCSV would write for the settlement SettleFSWith returns. Recipients
+// are split into parts by id; two parts that share a record id (copies of
+// one report naming different recipients) are settled as one, so that the
+// copies are found as they would be in one settlement.
+//
+// Problems and errors are as SettleFSWith's. With opt.Audit each part is
+// audited against the records it was given, and the adjustments against
+// theirs.
+func WriteSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period, opt StreamOptions) (StreamSummary, []error, error) {
+	var sum StreamSummary
+	providers, decisions, problems, err := readParties(fsys)
+	if err != nil {
+		return sum, problems, err
+	}
+	// The whole month's decisions, checked once: the parts get those that
+	// can be settled, and the issues of the rest are this settler's.
+	global, err := NewSettler(t, period, providers, decisions, Options{Location: opt.Location})
+	if err != nil {
+		return sum, problems, err
+	}
+	files, err := kindFiles(fsys, FileReports)
+	if err != nil {
+		return sum, problems, err
+	}
+	var size int64
+	for _, f := range files {
+		if info, err := fs.Stat(fsys, f); err == nil {
+			size += info.Size()
+		}
+	}
+	tmp, err := os.MkdirTemp(opt.TempDir, "settlement-*")
+	if err != nil {
+		return sum, problems, errorf("%w", err)
+	}
+	defer os.RemoveAll(tmp)
+
+	sp := newSplit(global, size, opt.PartReports, tmp)
+	// First pass: reports to the files of their parts.
+	err = streamFiles(fsys, FileReports, func(f io.Reader, file string) error {
+		return decodeReports(f, file, func(batch []volume.Report) {
+			for i := range batch {
+				r := &batch[i]
+				if r.Invalid != nil {
+					problems = append(problems, unjoin(r.Invalid)...)
+				}
+				sp.add(r)
+			}
+		})
+	})
+	slices.SortStableFunc(problems, compareProblems)
+	var absences []volume.Absence
+	var presence []volume.Presence
+	if err == nil {
+		err = readOthers(fsys, &problems,
+			func(a volume.Absence) { absences = append(absences, a) },
+			func(p volume.Presence) { presence = append(presence, p) },
+			global.AddAdjustment)
+	}
+	if err == nil {
+		err = sp.close()
+	}
+	if err != nil {
+		return sum, problems, err
+	}
+	sum.Reports = sp.reports
+	units, err := sp.units(absences, presence)
+	if err != nil {
+		return sum, problems, err
+	}
+	sum.Parts = len(units)
+
+	// Second pass: the parts, on all cores, each written ahead to a file.
+	workers := min(runtime.GOMAXPROCS(0), 8, len(units))
+	if opt.Workers > 0 {
+		workers = min(opt.Workers, len(units))
+	}
+	inner := opt.Options
+	if workers > 1 {
+		inner.Workers = 1
+	}
+	results := make([]*partResult, len(units))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for k := 0; k < workers; k++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for u := range next {
+				results[u] = settlePart(t, period, providers, sp, units[u], absences, presence, inner, opt.Format,
+					filepath.Join(tmp, fmt.Sprintf("out-%d", u)))
+			}
+		}()
+	}
+	for u := range units {
+		next <- u
+	}
+	close(next)
+	wg.Wait()
+	var errs []error
+	for _, r := range results {
+		if r.err != nil {
+			errs = append(errs, r.err)
+		}
+	}
+	if len(errs) > 0 {
+		return sum, problems, errors.Join(errs...)
+	}
+
+	// Adjustments are the month's, not a part's.
+	ab := newBuilder(global)
+	global.settleAdjustments(ab)
+	adj := &Settlement{Period: period, Tariff: t.Name, Total: zeroMoney}
+	for p := range global.providers {
+		out := &ab.prov[p]
+		if len(out.lines) == 0 && len(out.unpaid) == 0 && len(out.pending) == 0 {
+			continue
+		}
+		adj.Providers = append(adj.Providers, ProviderSettlement{Provider: global.providers[p].ID, Regime: global.providers[p].Regime,
+			Lines: sortLines(out.lines), Unpaid: sortUnpaid(out.unpaid), Pending: sortIDs(out.pending), Total: zeroMoney})
+	}
+	adj.Unmatched = sortUnpaid(ab.unmatched)
+	if opt.Audit {
+		l, _ := NewLedger(period, opt.Options)
+		for _, a := range global.adjs {
+			l.AddAdjustment(a)
+		}
+		for i := range adj.Providers {
+			for _, ln := range adj.Providers[i].Lines {
+				adj.Providers[i].Total = adj.Providers[i].Total.Add(ln.Amount)
+			}
+			adj.Total = adj.Total.Add(adj.Providers[i].Total)
+		}
+		if err := l.Check(adj); err != nil {
+			return sum, problems, err
+		}
+	}
+	m := &merger{global: global, adj: adj, results: results, format: opt.Format}
+	if err := m.write(w, &sum); err != nil {
+		return sum, problems, err
+	}
+	return sum, problems, nil
+}
+
+// A split sends the reports of the first pass to the files of their
+// parts: recipients in ranges of their ids, about as many decisions in
+// each.
+type split struct {
+	dir      string
+	bounds   []string // first recipient of each part but the first
+	parts    []spillFile
+	hashes   [hashBuckets]spillFile // (id hash, part) of every report, by hash
+	seed     maphash.Seed
+	reports  int
+	last     string // the last recipient and its part
+	lastP    int
+	decs     [][]Decision // per part
+	absPart  []int        // the part of each absence, of each presence day
+	presPart []int
+	buf      []byte
+	err      error // the first write that failed
+}
+
+const hashBuckets = 64
+
+// maxParts bounds the parts: a part number fits in a byte of a hash entry.
+const maxParts = 256
+
+// A spillFile is a file written through a buffer of its own.
+type spillFile struct {
+	path string
+	f    *os.File
+	buf  []byte
+	n    int // records written
+}
+
+func (f *spillFile) write(b []byte) error {
+	f.buf = append(f.buf, b...)
+	f.n++
+	if len(f.buf) >= 1<<18 {
+		return f.flush()
+	}
+	return nil
+}
+
+func (f *spillFile) flush() error {
+	if len(f.buf) == 0 {
+		return nil
+	}
+	if f.f == nil {
+		var err error
+		if f.f, err = os.Create(f.path); err != nil {
+			return errorf("%w", err)
+		}
+	}
+	_, err := f.f.Write(f.buf)
+	f.buf = f.buf[:0]
+	if err != nil {
+		return errorf("%w", err)
+	}
+	return nil
+}
+
+func (f *spillFile) close() error {
+	err := f.flush()
+	if f.f != nil {
+		if cerr := f.f.Close(); err == nil && cerr != nil {
+			err = errorf("%w", cerr)
+		}
+		f.f = nil
+	}
+	f.buf = nil
+	return err
+}
+
+// read returns the file's bytes, nil when nothing was written.
+func (f *spillFile) read() ([]byte, error) {
+	if f.n == 0 {
+		return nil, nil
+	}
+	b, err := os.ReadFile(f.path)
+	if err != nil {
+		return nil, errorf("%w", err)
+	}
+	return b, nil
+}
+
+func newSplit(global *Settler, size int64, perPart int, dir string) *split {
+	if perPart <= 0 {
+		perPart = 1 << 19
+	}
+	recipients := make([]string, 0, len(global.decisions))
+	for i := range global.decisions {
+		recipients = append(recipients, global.decisions[i].d.Recipient)
+	}
+	slices.Sort(recipients)
+	recipients = slices.Compact(recipients)
+	// About 60 bytes a report row.
+	n := int((size/60 + int64(perPart) - 1) / int64(perPart))
+	n = max(1, min(n, maxParts, len(recipients)))
+	sp := &split{dir: dir, seed: maphash.MakeSeed(), lastP: -1}
+	for k := 1; k < n; k++ {
+		b := recipients[k*len(recipients)/n]
+		if len(sp.bounds) == 0 || sp.bounds[len(sp.bounds)-1] != b {
+			sp.bounds = append(sp.bounds, b)
+		}
+	}
+	sp.parts = make([]spillFile, len(sp.bounds)+1)
+	for k := range sp.parts {
+		sp.parts[k].path = filepath.Join(dir, fmt.Sprintf("part-%d", k))
+	}
+	for k := range sp.hashes {
+		sp.hashes[k].path = filepath.Join(dir, fmt.Sprintf("ids-%d", k))
+	}
+	sp.decs = make([][]Decision, len(sp.parts))
+	for i := range global.decisions {
+		d := global.decisions[i].d
+		p := sp.partOf(d.Recipient)
+		sp.decs[p] = append(sp.decs[p], d)
+	}
+	return sp
+}
+
+// partOf returns the part of a recipient.
+func (sp *split) partOf(recipient string) int {
+	if recipient == sp.last && sp.lastP >= 0 {
+		return sp.lastP
+	}
+	p := sort.Search(len(sp.bounds), func(i int) bool { return sp.bounds[i] > recipient })
+	sp.last, sp.lastP = recipient, p
+	return p
+}
+
+// add writes a report to its part's file, and its id's hash to the
+// hash file of that id.
+func (sp *split) add(r *volume.Report) {
+	sp.reports++
+	p := sp.partOf(r.Recipient)
+	sp.buf = appendReport(sp.buf[:0], r)
+	if err := sp.parts[p].write(sp.buf); err != nil && sp.err == nil {
+		sp.err = err
+	}
+	if r.ID != "" {
+		h := maphash.String(sp.seed, r.ID)
+		var e [8]byte
+		binary.LittleEndian.PutUint64(e[:], h>>8<<8|uint64(p))
+		if err := sp.hashes[h>>58].write(e[:]); err != nil && sp.err == nil {
+			sp.err = err
+		}
+	}
+}
+
+func (sp *split) close() error {
+	errs := []error{sp.err}
+	for k := range sp.parts {
+		errs = append(errs, sp.parts[k].close())
+	}
+	for k := range sp.hashes {
+		errs = append(errs, sp.hashes[k].close())
+	}
+	return errors.Join(errs...)
+}
+
+// A unit is a run of parts settled together: one part, or several that
+// share record ids.
+type unit struct{ first, last int }
+
+// units groups the parts into units, and the absences and presence into
+// the parts of their recipients.
+func (sp *split) units(absences []volume.Absence, presence []volume.Presence) ([]unit, error) {
+	n := len(sp.parts)
+	cover := make([]int, n+1)
+	join := func(a, b int) {
+		if a > b {
+			a, b = b, a
+		}
+		if a != b {
+			cover[a]++
+			cover[b]--
+		}
+	}
+	for k := range sp.hashes {
+		data, err := sp.hashes[k].read()
+		if err != nil {
+			return nil, err
+		}
+		hs := make([]uint64, len(data)/8)
+		for i := range hs {
+			hs[i] = binary.LittleEndian.Uint64(data[8*i:])
+		}
+		radixSort(hs)
+		for i := 0; i < len(hs); {
+			j := i + 1
+			for j < len(hs) && hs[j]>>8 == hs[i]>>8 {
+				j++
+			}
+			// Sorted: the run's parts ascend.
+			join(int(hs[i]&0xff), int(hs[j-1]&0xff))
+			i = j
+		}
+	}
+	firstAbs := map[string]int{}
+	sp.absPart = make([]int, len(absences))
+	for i, a := range absences {
+		p := sp.partOf(a.Recipient)
+		sp.absPart[i] = p
+		if q, ok := firstAbs[a.ID]; ok && a.ID != "" {
+			join(p, q)
+		} else {
+			firstAbs[a.ID] = p
+		}
+	}
+	firstPres := map[string]int{}
+	sp.presPart = make([]int, len(presence))
+	for i, x := range presence {
+		p := sp.partOf(x.Recipient)
+		sp.presPart[i] = p
+		if q, ok := firstPres[x.ID]; ok && x.ID != "" {
+			join(p, q)
+		} else {
+			firstPres[x.ID] = p
+		}
+	}
+	var units []unit
+	run := 0
+	for k := 0; k < n; k++ {
+		if len(units) == 0 || run == 0 {
+			units = append(units, unit{k, k})
+		} else {
+			units[len(units)-1].last = k
+		}
+		run += cover[k]
+	}
+	return units, nil
+}
+
+// appendReport appends r in the spill form decodeSpilled reads.
+func appendReport(b []byte, r *volume.Report) []byte {
+	b = appendString(b, r.ID)
+	b = appendString(b, r.Recipient)
+	b = appendString(b, r.Provider)
+	b = appendString(b, r.Service)
+	b, _ = r.Start.AppendBinary(b)
+	b, _ = r.End.AppendBinary(b)
+	b = binary.AppendVarint(b, int64(r.Staff))
+	b = append(b, byte(r.Kind), byte(r.Status))
+	if r.Invalid != nil {
+		b = append(b, 1)
+		b = appendString(b, r.Invalid.Error())
+	} else {
+		b = append(b, 0)
+	}
+	return b
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// A spillReader reads what appendReport and the part writer wrote. Its
+// strings are substrings of one string of the whole data.
+type spillReader struct {
+	s   string
+	err error
+}
+
+func (r *spillReader) uvarint() uint64 {
+	var x uint64
+	for i := 0; i < len(r.s) && i < binary.MaxVarintLen64; i++ {
+		c := r.s[i]
+		x |= uint64(c&0x7f) << (7 * i)
+		if c < 0x80 {
+			r.s = r.s[i+1:]
+			return x
+		}
+	}
+	r.fail()
+	return 0
+}
+
+func (r *spillReader) varint() int64 {
+	u := r.uvarint()
+	x := int64(u >> 1)
+	if u&1 != 0 {
+		x = ^x
+	}
+	return x
+}
+
+func (r *spillReader) str() string {
+	n := r.uvarint()
+	if n > uint64(len(r.s)) {
+		r.fail()
+		return ""
+	}
+	v := r.s[:n]
+	r.s = r.s[n:]
+	return v
+}
+
+func (r *spillReader) bytes(n int) string {
+	if n > len(r.s) {
+		r.fail()
+		return ""
+	}
+	v := r.s[:n]
+	r.s = r.s[n:]
+	return v
+}
+
+func (r *spillReader) fail() {
+	if r.err == nil {
+		r.err = errorf("a spilled record is cut short")
+	}
+	r.s = ""
+}
+
+// report reads one report as appendReport wrote it.
+func (r *spillReader) report() volume.Report {
+	x := volume.Report{ID: r.str(), Recipient: r.str(), Provider: r.str(), Service: r.str()}
+	if err := x.Start.UnmarshalBinary([]byte(r.bytes(8))); err != nil && r.err == nil {
+		r.err = err
+	}
+	if err := x.End.UnmarshalBinary([]byte(r.bytes(8))); err != nil && r.err == nil {
+		r.err = err
+	}
+	x.Staff = int(r.varint())
+	b := r.bytes(3)
+	if len(b) == 3 {
+		x.Kind, x.Status = volume.Kind(b[0]), volume.Status(b[1])
+		if b[2] == 1 {
+			x.Invalid = errors.New(r.str())
+		}
+	}
+	return x
+}
+
+// A partResult is a settled unit: its settlement written ahead to a file,
+// and what the merge needs to know without reading it.
+type partResult struct {
+	file      string
+	provs     []partProvider // by provider index
+	unmatched int
+	issues    []Issue
+	gaps      map[string][]string
+	gapDates  map[string][2]volume.Date
+	err       error
+}
+
+// partProvider is what a part has of one provider.
+type partProvider struct {
+	prov                   int
+	lines, unpaid, pending int
+	total                  decimal.Decimal
+	sums                   map[string]decimal.Decimal // line amounts by service, for markups
+}
+
+// settlePart settles the parts of unit u and writes their settlement to
+// file: per provider in order its lines, unpaid entries and pending ids,
+// then the unmatched entries. Each line and entry is written ready for
+// the output, with the keys that the merge orders them by.
+func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split, u unit,
+	absences []volume.Absence, presence []volume.Presence, opt Options, format Format, file string) *partResult {
+	res := &partResult{file: file}
+	var decs []Decision
+	for p := u.first; p <= u.last; p++ {
+		decs = append(decs, sp.decs[p]...)
+	}
+	s, err := NewSettler(t, period, providers, decs, opt)
+	if err != nil {
+		res.err = err
+		return res
+	}
+	s.partial = true
+	in := func(p int) bool { return p >= u.first && p <= u.last }
+	for p := u.first; p <= u.last; p++ {
+		data, err := sp.parts[p].read()
+		if err != nil {
+			res.err = err
+			return res
+		}
+		s.reserve(sp.parts[p].n)
+		r := spillReader{s: string(data)}
+		for r.s != "" && r.err == nil {
+			s.AddReport(r.report())
+		}
+		if r.err != nil {
+			res.err = r.err
+			return res
+		}
+	}
+	for i, a := range absences {
+		if in(sp.absPart[i]) {
+			s.AddAbsence(a)
+		}
+	}
+	for i, x := range presence {
+		if in(sp.presPart[i]) {
+			s.AddPresence(x)
+		}
+	}
+	st := s.Settlement()
+	if err := s.Audit(st); err != nil {
+		res.err = err
+		return res
+	}
+	res.issues, res.gaps, res.gapDates = st.Issues, s.gaps, s.gapDates
+	f, err := os.Create(file)
+	if err != nil {
+		res.err = errorf("%w", err)
+		return res
+	}
+	bw := bufio.NewWriterSize(f, 1<<16)
+	pw := partWriter{w: bw, format: format}
+	for i := range st.Providers {
+		ps := &st.Providers[i]
+		pp := partProvider{prov: s.provIdx[ps.Provider], lines: len(ps.Lines), unpaid: len(ps.Unpaid),
+			pending: len(ps.Pending), total: ps.Total, sums: map[string]decimal.Decimal{}}
+		for _, l := range ps.Lines {
+			pp.sums[l.Service] = pp.sums[l.Service].Add(l.Amount)
+		}
+		res.provs = append(res.provs, pp)
+		pw.uvarint(uint64(pp.prov) + 1)
+		pw.lines(ps.Provider, ps.Regime, ps.Lines)
+		pw.unpaid(ps.Unpaid, 4)
+		pw.uvarint(uint64(len(ps.Pending)))
+		for _, id := range ps.Pending {
+			pw.str(id)
+		}
+	}
+	pw.uvarint(0)
+	res.unmatched = len(st.Unmatched)
+	pw.unpaid(st.Unmatched, 2)
+	res.err = errors.Join(bw.Flush(), f.Close())
+	return res
+}
+
+// A partWriter writes a part's settlement ahead for the merge.
+type partWriter struct {
+	w      *bufio.Writer
+	format Format
+	buf    bytes.Buffer
+	cw     *csv.Writer
+	tmp    []byte
+}
+
+func (pw *partWriter) uvarint(v uint64) {
+	pw.tmp = binary.AppendUvarint(pw.tmp[:0], v)
+	pw.w.Write(pw.tmp)
+}
+
+func (pw *partWriter) varint(v int64) {
+	pw.tmp = binary.AppendVarint(pw.tmp[:0], v)
+	pw.w.Write(pw.tmp)
+}
+
+func (pw *partWriter) str(s string) {
+	pw.uvarint(uint64(len(s)))
+	pw.w.WriteString(s)
+}
+
+func (pw *partWriter) rendered() {
+	pw.uvarint(uint64(pw.buf.Len()))
+	pw.w.Write(pw.buf.Bytes())
+	pw.buf.Reset()
+}
+
+// lines writes a count, then each line's key and its text.
+func (pw *partWriter) lines(provider string, regime Regime, lines []Line) {
+	pw.uvarint(uint64(len(lines)))
+	for _, l := range lines {
+		pw.str(l.Recipient)
+		pw.str(l.Decision)
+		pw.str(l.Service)
+		pw.str(l.Component)
+		renderLine(&pw.buf, &pw.cw, pw.format, provider, regime, l)
+		pw.rendered()
+	}
+}
+
+// renderLine writes line l as the output has it: a JSON object at the
+// depth of lines, or a CSV row.
+func renderLine(buf *bytes.Buffer, cw **csv.Writer, format Format, provider string, regime Regime, l Line) {
+	if format == FormatJSON {
+		j := jw{w: buf, depth: 4}
+		j.line(l)
+		return
+	}
+	if *cw == nil {
+		*cw = csv.NewWriter(buf)
+		if format == FormatSwedishCSV {
+			(*cw).Comma = ';'
+		}
+	}
+	(*cw).Write(csvRow(provider, regime, l, format == FormatSwedishCSV))
+	(*cw).Flush()
+}
+
+// unpaid writes a count, then each entry's key and its JSON at depth.
+func (pw *partWriter) unpaid(list []Unpaid, depth int) {
+	pw.uvarint(uint64(len(list)))
+	for _, u := range list {
+		pw.str(u.ID)
+		pw.str(string(u.Reason))
+		pw.str(u.Decision)
+		pw.varint(u.Quantity)
+		pw.str(u.Detail)
+		if pw.format == FormatJSON {
+			j := jw{w: &pw.buf, depth: depth}
+			j.unpaidEntry(u)
+		}
+		pw.rendered()
+	}
+}

@@ -1,0 +1,157 @@
+package reimbursement_test
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/exempelby/ersattning/reimbursement"
+	rt "github.com/exempelby/ersattning/reimbursement/reimbursementtest"
+	"github.com/exempelby/ersattning/volume"
+)
+
+// inMemory settles a bundle with SettleFS and writes it in every format.
+func inMemory(t *testing.T, fsys fs.FS, period volume.Period) (map[reimbursement.Format][]byte, []error) {
+	t.Helper()
+	st, problems, err := reimbursement.SettleFS(fsys, period, reimbursement.Options{Location: rt.Stockholm(), Audit: true})
+	require.NoError(t, err)
+	out := map[reimbursement.Format][]byte{}
+	var b bytes.Buffer
+	require.NoError(t, st.WriteJSON(&b))
+	out[reimbursement.FormatJSON] = bytes.Clone(b.Bytes())
+	b.Reset()
+	require.NoError(t, st.WriteCSV(&b, false))
+	out[reimbursement.FormatCSV] = bytes.Clone(b.Bytes())
+	b.Reset()
+	require.NoError(t, st.WriteCSV(&b, true))
+	out[reimbursement.FormatSwedishCSV] = bytes.Clone(b.Bytes())
+	return out, problems
+}
+
+// streamed settles a bundle with WriteSettlementFS.
+func streamed(t *testing.T, fsys fs.FS, period volume.Period, format reimbursement.Format, perPart int) ([]byte, reimbursement.StreamSummary, []error) {
+	t.Helper()
+	tariff, err := reimbursement.LoadTariffFS(fsys)
+	require.NoError(t, err)
+	var b bytes.Buffer
+	sum, problems, err := reimbursement.WriteSettlementFS(&b, fsys, tariff, period, reimbursement.StreamOptions{
+		Options: reimbursement.Options{Location: rt.Stockholm(), Audit: true}, Format: format,
+		TempDir: t.TempDir(), PartReports: perPart})
+	require.NoError(t, err)
+	return b.Bytes(), sum, problems
+}
+
+// checkStreamed: every format, whatever the size of the parts, is the
+// bytes the in-memory settlement writes, with the same problems, and the
+// summary agrees with it.
+func checkStreamed(t *testing.T, name string, fsys fs.FS, period volume.Period) (maxParts int) {
+	t.Helper()
+	want, wantProblems := inMemory(t, fsys, period)
+	st, err := reimbursement.ParseSettlement(want[reimbursement.FormatJSON])
+	require.NoError(t, err)
+	for _, perPart := range []int{1, 3, 40, 0} {
+		for format, w := range want {
+			got, sum, problems := streamed(t, fsys, period, format, perPart)
+			if !bytes.Equal(got, w) {
+				t.Fatalf("%s, %d reports a part (%d parts), format %d: streamed output differs:\n%s\nwant\n%s",
+					name, perPart, sum.Parts, format, got, w)
+			}
+			if d := cmp.Diff(fmt.Sprint(wantProblems), fmt.Sprint(problems)); d != "" {
+				t.Fatalf("%s: problems differ (-want +got):\n%s", name, d)
+			}
+			maxParts = max(maxParts, sum.Parts)
+			if !sum.Total.Equal(st.Total) || len(sum.Providers) != len(st.Providers) || sum.Unmatched != len(st.Unmatched) ||
+				sum.Issues != len(st.Issues) {
+				t.Fatalf("%s: summary %+v does not agree with the settlement", name, sum)
+			}
+			for i, p := range st.Providers {
+				s := sum.Providers[i]
+				if s.Provider != p.Provider || s.Lines != len(p.Lines) || s.Unpaid != len(p.Unpaid) ||
+					s.Pending != len(p.Pending) || !s.Total.Equal(p.Total) {
+					t.Fatalf("%s: summary of %s %+v does not agree with the settlement", name, p.Provider, s)
+				}
+			}
+		}
+	}
+	return maxParts
+}
+
+// TestStreamMatchesSettle: random months, with copies of ids across
+// recipients (which must join their parts), settled in parts are the
+// months settled in memory, byte for byte.
+func TestStreamMatchesSettle(t *testing.T) {
+	tariffJSON, err := os.ReadFile("testdata/testby/tariff.json")
+	require.NoError(t, err)
+	split := 0
+	for seed := int64(0); seed < propertyRuns/4; seed++ {
+		rng := rand.New(rand.NewSource(seed))
+		period, in := randomMonth(rng)
+		if seed%2 == 1 && len(in.Reports) > 2 {
+			// Copies of an id naming another recipient.
+			for k := 0; k < 2; k++ {
+				c := in.Reports[rng.Intn(len(in.Reports))]
+				c.Recipient = in.Reports[rng.Intn(len(in.Reports))].Recipient
+				in.Reports = append(in.Reports, c)
+			}
+			if len(in.Absences) > 0 {
+				a := in.Absences[0]
+				a.Recipient = "R0"
+				in.Absences = append(in.Absences, a)
+			}
+		}
+		dir := t.TempDir()
+		require.NoError(t, reimbursement.WriteBundle(dir, tariffJSON, in))
+		if checkStreamed(t, fmt.Sprint("seed ", seed), os.DirFS(dir), volume.MustParsePeriod(period)) > 1 {
+			split++
+		}
+	}
+	if split < propertyRuns/8 {
+		t.Fatalf("only %d months were settled in more than one part", split)
+	}
+}
+
+// TestStreamCases: the shared cases and the example bundles, in parts.
+func TestStreamCases(t *testing.T) {
+	for _, dir := range []string{"testdata/cases/ledsagning-2024-03", "testdata/cases/sabo-2024-03", "../examples/settle/sample"} {
+		period := "2026-10"
+		if b, err := os.ReadFile(filepath.Join(dir, "period")); err == nil {
+			period = string(bytes.TrimSpace(b))
+		}
+		checkStreamed(t, dir, os.DirFS(dir), volume.MustParsePeriod(period))
+	}
+}
+
+// TestStreamHostile: a bundle whose rows cannot be read streams as it
+// settles, problems and all.
+func TestStreamHostile(t *testing.T) {
+	fsys := hostileBundle(t)
+	fsys["reports.csv"].Data = append(fsys["reports.csv"].Data,
+		"T2,R1,P1,LEDS,2026-03-03T25:00,2026-03-03T11:00,1,visit,approved\n"+
+			"T3,R2,P1,LEDS,2026-03-03T10:00,,x,visit,approved\n"+
+			"T1,R9,P1,LEDS,2026-03-03T10:00,2026-03-03T11:00,1,visit,approved\n"+
+			"T4,\"R1\",P2,LEDS,2026-03-29T02:30,2026-03-29T03:00,1,visit,approved\n"...)
+	checkStreamed(t, "hostile", fsys, volume.MustParsePeriod("2026-03"))
+}
+
+// TestStreamErrors: a bundle that cannot be settled fails as SettleFS does.
+func TestStreamErrors(t *testing.T) {
+	fsys := hostileBundle(t)
+	fsys["providers.csv"].Data = []byte("id,name,regime\nP1,A,private\nP1,B,private\n")
+	tariff, err := reimbursement.LoadTariffFS(fsys)
+	require.NoError(t, err)
+	var b bytes.Buffer
+	_, _, err = reimbursement.WriteSettlementFS(&b, fsys, tariff, volume.MustParsePeriod("2026-03"),
+		reimbursement.StreamOptions{Options: reimbursement.Options{Location: rt.Stockholm()}, TempDir: t.TempDir()})
+	require.ErrorContains(t, err, `provider "P1" is listed twice`)
+	_, _, err = reimbursement.WriteSettlementFS(&b, fsys, tariff, volume.MustParsePeriod("2026-03"),
+		reimbursement.StreamOptions{TempDir: t.TempDir()})
+	require.ErrorContains(t, err, "Location is nil")
+	require.Zero(t, b.Len())
+}
