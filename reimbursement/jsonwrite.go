@@ -95,7 +95,15 @@ func (j *jw) strs(list []string) {
 
 // str writes a JSON string escaped as encoding/json does, HTML characters
 // included.
-func (j *jw) str(s string) {
+func (j *jw) str(s string) { writeStr(j, s) }
+
+// fieldBytes is field with a value of bytes.
+func (j *jw) fieldBytes(k string, v []byte) {
+	j.key(k)
+	writeStr(j, v)
+}
+
+func writeStr[T string | []byte](j *jw, s T) {
 	b := append(j.buf[:0], '"')
 	start := 0
 	for i := 0; i < len(s); {
@@ -122,7 +130,7 @@ func (j *jw) str(s string) {
 			start = i
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
 		if r == utf8.RuneError && size == 1 {
 			b = append(b, s[start:i]...)
 			b = append(b, `\ufffd`...)

@@ -638,7 +638,7 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 		res.provs = append(res.provs, pp)
 		pw.uvarint(uint64(pp.prov) + 1)
 		pw.lines(ps.Provider, ps.Regime, ps.Lines)
-		pw.unpaid(ps.Unpaid, 4)
+		pw.unpaid(ps.Unpaid)
 		pw.uvarint(uint64(len(ps.Pending)))
 		for _, id := range ps.Pending {
 			pw.str(id)
@@ -646,7 +646,7 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 	}
 	pw.uvarint(0)
 	res.unmatched = len(st.Unmatched)
-	pw.unpaid(st.Unmatched, 2)
+	pw.unpaid(st.Unmatched)
 	res.err = errors.Join(bw.Flush(), f.Close())
 	return res
 }
@@ -675,45 +675,43 @@ func (pw *partWriter) str(s string) {
 	pw.w.WriteString(s)
 }
 
-func (pw *partWriter) rendered() {
-	pw.uvarint(uint64(pw.buf.Len()))
-	pw.w.Write(pw.buf.Bytes())
-	pw.buf.Reset()
-}
-
-// lines writes a count, then each line's key and its text.
+// lines writes a count, then each line: for JSON its fields as the
+// output has them and its report ids, for CSV its key and its row.
 func (pw *partWriter) lines(provider string, regime Regime, lines []Line) {
 	pw.uvarint(uint64(len(lines)))
 	for _, l := range lines {
+		if pw.format == FormatJSON {
+			jl := l.json()
+			for _, f := range [...]string{jl.Recipient, jl.Decision, jl.Service, jl.Component, jl.Band, jl.Unit,
+				jl.Quantity, jl.Price, jl.Factor, jl.Divisor, jl.Amount, jl.RateFrom, jl.RateTo} {
+				pw.str(f)
+			}
+			pw.uvarint(uint64(len(l.Reports)))
+			for _, id := range l.Reports {
+				pw.str(id)
+			}
+			continue
+		}
 		pw.str(l.Recipient)
 		pw.str(l.Decision)
 		pw.str(l.Service)
 		pw.str(l.Component)
-		renderLine(&pw.buf, &pw.cw, pw.format, provider, regime, l)
-		pw.rendered()
-	}
-}
-
-// renderLine writes line l as the output has it: a JSON object at the
-// depth of lines, or a CSV row.
-func renderLine(buf *bytes.Buffer, cw **csv.Writer, format Format, provider string, regime Regime, l Line) {
-	if format == FormatJSON {
-		j := jw{w: buf, depth: 4}
-		j.line(l)
-		return
-	}
-	if *cw == nil {
-		*cw = csv.NewWriter(buf)
-		if format == FormatSwedishCSV {
-			(*cw).Comma = ';'
+		if pw.cw == nil {
+			pw.cw = csv.NewWriter(&pw.buf)
+			if pw.format == FormatSwedishCSV {
+				pw.cw.Comma = ';'
+			}
 		}
+		pw.cw.Write(csvRow(provider, regime, l, pw.format == FormatSwedishCSV))
+		pw.cw.Flush()
+		pw.uvarint(uint64(pw.buf.Len()))
+		pw.w.Write(pw.buf.Bytes())
+		pw.buf.Reset()
 	}
-	(*cw).Write(csvRow(provider, regime, l, format == FormatSwedishCSV))
-	(*cw).Flush()
 }
 
-// unpaid writes a count, then each entry's key and its JSON at depth.
-func (pw *partWriter) unpaid(list []Unpaid, depth int) {
+// unpaid writes a count, then each entry.
+func (pw *partWriter) unpaid(list []Unpaid) {
 	pw.uvarint(uint64(len(list)))
 	for _, u := range list {
 		pw.str(u.ID)
@@ -721,10 +719,7 @@ func (pw *partWriter) unpaid(list []Unpaid, depth int) {
 		pw.str(u.Decision)
 		pw.varint(u.Quantity)
 		pw.str(u.Detail)
-		if pw.format == FormatJSON {
-			j := jw{w: &pw.buf, depth: depth}
-			j.unpaidEntry(u)
-		}
-		pw.rendered()
+		pw.uvarint(uint64(u.Unit))
 	}
 }
+

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 
 	"github.com/exempelby/ersattning/volume"
 )
@@ -39,9 +40,10 @@ type partReader struct {
 // key fields and its text, or a pending id.
 type entry struct {
 	buf    []byte
-	off    [6]int // ends of the fields in buf
+	off    [13]int // ends of the fields in buf
 	n      int
 	qty    int64
+	unit   Unit
 	source int // the stream it came from, for a stable merge
 }
 
@@ -76,16 +78,52 @@ func (p *partReader) readField(e *entry) {
 	e.n++
 }
 
-// readLine reads a line: recipient, decision, service, component, text.
-func (p *partReader) readLine(e *entry) {
+// readLineKey reads a line up to its report ids (JSON) or its row (CSV):
+// its first four fields are its key.
+func (p *partReader) readLineKey(e *entry, format Format) {
 	e.buf, e.n = e.buf[:0], 0
-	for range 5 {
+	n := 5
+	if format == FormatJSON {
+		n = 13
+	}
+	for range n {
 		p.readField(e)
 	}
 }
 
+// writeLine writes the line read into e, and for JSON reads its report
+// ids and writes them as it goes.
+func (p *partReader) writeLine(e *entry, j *jw, format Format) {
+	if format != FormatJSON {
+		j.w.Write(e.field(4))
+		return
+	}
+	j.item()
+	j.open('{')
+	for i, k := range [...]string{"recipient", "decision", "service", "component", "band", "unit",
+		"quantity", "price", "factor", "divisor", "amount", "rate_from", "rate_to"} {
+		if f := e.field(i); i < 11 || len(f) > 0 {
+			j.fieldBytes(k, f)
+		}
+	}
+	j.key("reports")
+	j.open('[')
+	var id entry
+	for range p.uvarint() {
+		if p.err != nil {
+			break
+		}
+		id.buf, id.n = id.buf[:0], 0
+		p.readField(&id)
+		j.item()
+		writeStr(j, id.field(0))
+	}
+	j.close(']')
+	j.close('}')
+}
+
 // readUnpaid reads an unpaid entry: id, reason, decision, quantity,
-// detail, text.
+// detail, unit.
 func (p *partReader) readUnpaid(e *entry) {
 	e.buf, e.n = e.buf[:0], 0
 	p.readField(e)
@@ -97,7 +135,28 @@ func (p *partReader) readUnpaid(e *entry) {
 	}
 	e.qty = v
 	p.readField(e)
-	p.readField(e)
+	e.unit = Unit(p.uvarint())
+}
+
+// writeUnpaid writes the unpaid entry read into e, as jw.unpaidEntry.
+func writeUnpaid(j *jw, e *entry, scratch []byte) []byte {
+	j.item()
+	j.open('{')
+	j.fieldBytes("id", e.field(0))
+	if e.unit != NoUnit {
+		scratch = strconv.AppendInt(scratch[:0], e.qty, 10)
+		j.fieldBytes("quantity", scratch)
+		j.field("unit", e.unit.String())
+	}
+	j.fieldBytes("reason", e.field(1))
+	if f := e.field(2); len(f) > 0 {
+		j.fieldBytes("decision", f)
+	}
+	if f := e.field(3); len(f) > 0 {
+		j.fieldBytes("detail", f)
+	}
+	j.close('}')
+	return scratch
 }
 
 // readPending reads a pending id.
@@ -173,7 +232,7 @@ func mergeStreams(streams []*stream, compare func(a, b *entry) int, emit func(e 
 			emit(&s.e)
 			n++
 			last.buf = append(last.buf[:0], s.e.buf...)
-			last.off, last.n, last.qty = s.e.off, s.e.n, s.e.qty
+			last.off, last.n, last.qty, last.unit = s.e.off, s.e.n, s.e.qty, s.e.unit
 		}
 		if s.left > 0 && s.p.err == nil {
 			k := s.e.source
@@ -217,14 +276,14 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 			adjReader.provs = append(adjReader.provs, pp)
 			pw.uvarint(uint64(pp.prov) + 1)
 			pw.uvarint(0)
-			pw.unpaid(ps.Unpaid, 4)
+			pw.unpaid(ps.Unpaid)
 			pw.uvarint(uint64(len(ps.Pending)))
 			for _, id := range ps.Pending {
 				pw.str(id)
 			}
 		}
 		pw.uvarint(0)
-		pw.unpaid(m.adj.Unmatched, 2)
+		pw.unpaid(m.adj.Unmatched)
 		bw.Flush()
 		adjReader.r = bufio.NewReader(&abuf)
 	}
@@ -258,6 +317,7 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 	}
 	sum.Total = zeroMoney
 	var e entry
+	var scratch []byte
 	for p, prov := range m.global.providers {
 		var parts []*partReader
 		for _, r := range all {
@@ -310,15 +370,12 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 		for _, r := range parts {
 			r.count(r.provs[r.pi].lines)
 			for range r.provs[r.pi].lines {
-				r.readLine(&e)
+				r.readLineKey(&e, m.format)
 				for ei < len(extra) && lineBefore(extra[ei], &e) {
 					writeExtra(extra[ei])
 					ei++
 				}
-				if cw == nil {
-					j.item()
-				}
-				bw.Write(e.field(4))
+				r.writeLine(&e, j, m.format)
 			}
 			r.count(r.provs[r.pi].unpaid)
 		}
@@ -336,8 +393,7 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 		}
 		ps.Unpaid = mergeStreams(streams, compareUnpaidEntries, func(e *entry) {
 			if cw == nil {
-				j.item()
-				bw.Write(e.field(4))
+				scratch = writeUnpaid(j, e, scratch)
 			}
 		})
 		streams = streams[:0]
@@ -353,7 +409,7 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 		ps.Pending = mergeStreams(streams, comparePendingEntries, func(e *entry) {
 			if cw == nil {
 				j.item()
-				j.str(string(e.field(0)))
+				writeStr(j, e.field(0))
 			}
 		})
 		if cw == nil {
@@ -384,8 +440,7 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 	}
 	sum.Unmatched = mergeStreams(streams, compareUnpaidEntries, func(e *entry) {
 		if cw == nil {
-			j.item()
-			bw.Write(e.field(4))
+			scratch = writeUnpaid(j, e, scratch)
 		}
 	})
 	issues := m.issues()

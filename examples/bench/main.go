@@ -10,10 +10,12 @@
 // some declined, a few pending or rejected, some in hospital), ledsagning,
 // nursing homes and trygghetslarm. The same seed gives the same bundle.
 //
-// -in settles a bundle (any bundle, the DuckDB peer's too) and prints one
-// line per figure: records read, wall seconds, reports per second, peak
-// heap MiB, lines written, and the total. -o writes the settlement JSON
-// too, as the settle command would.
+// -in settles a bundle (any bundle, the DuckDB peer's too) CSV to
+// settlement JSON with reimbursement.WriteSettlementFS, in parts of the
+// recipients, and prints one line per figure: records read, wall seconds,
+// reports per second, peak heap MiB, lines written, parts, and the total.
+// -o keeps the JSON (else it is written to io.Discard); -memory settles in
+// memory with SettleFS instead, for comparison.
 package main
 
 import (
@@ -27,6 +29,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
 	"time"
 	_ "time/tzdata"
 
@@ -46,7 +49,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	seed := fl.Int64("seed", 1, "seed of the synthetic bundle")
 	in := fl.String("in", "", "settle the bundle in this directory")
 	periodFlag := fl.String("period", "2026-03", "period YYYY-MM")
-	out := fl.String("o", "", "write the settlement JSON to this file")
+	out := fl.String("o", "", "write the settlement JSON to this file (else it is written to nothing, but still written)")
+	cpuProfile := fl.String("cpuprofile", "", "write a CPU profile of the settlement to this file")
+	inMemory := fl.Bool("memory", false, "settle the month in memory (SettleFS) rather than in parts (WriteSettlementFS)")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -67,7 +72,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	case *in != "" && *gen == "":
-		if err := settle(*in, period, *out, stdout); err != nil {
+		if *cpuProfile != "" {
+			f, err := os.Create(*cpuProfile)
+			if err != nil {
+				fmt.Fprintf(stderr, "bench: %v\n", err)
+				return 1
+			}
+			defer f.Close()
+			pprof.StartCPUProfile(f)
+			defer pprof.StopCPUProfile()
+		}
+		if err := settle(*in, period, *out, *inMemory, stdout); err != nil {
 			fmt.Fprintf(stderr, "bench: %v\n", err)
 			return 1
 		}
@@ -77,51 +92,60 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 2
 }
 
-func settle(dir string, period volume.Period, out string, stdout io.Writer) error {
+func settle(dir string, period volume.Period, out string, inMemory bool, stdout io.Writer) error {
 	loc, err := time.LoadLocation("Europe/Stockholm")
 	if err != nil {
 		return err
 	}
-	runtime.GC()
-	start := time.Now()
-	peak := startPeakHeap()
-	st, problems, err := reimbursement.SettleFS(os.DirFS(dir), period, reimbursement.Options{Location: loc})
-	if err != nil {
-		return err
-	}
+	w := io.Discard
 	if out != "" {
 		f, err := os.Create(out)
 		if err != nil {
 			return err
 		}
-		bw := bufio.NewWriterSize(f, 1<<20)
-		err = errors.Join(st.WriteJSON(bw), bw.Flush(), f.Close())
+		defer f.Close()
+		w = f
+	}
+	runtime.GC()
+	start := time.Now()
+	peak := startPeakHeap()
+	fsys := os.DirFS(dir)
+	var sum reimbursement.StreamSummary
+	var problems []error
+	if inMemory {
+		var st *reimbursement.Settlement
+		st, problems, err = reimbursement.SettleFS(fsys, period, reimbursement.Options{Location: loc})
+		if err != nil {
+			return err
+		}
+		if err := st.WriteJSON(w); err != nil {
+			return err
+		}
+		sum.Parts, sum.Total = 1, st.Total
+		for _, p := range st.Providers {
+			sum.Lines += len(p.Lines)
+		}
+	} else {
+		t, err := reimbursement.LoadTariffFS(fsys)
+		if err != nil {
+			return err
+		}
+		sum, problems, err = reimbursement.WriteSettlementFS(w, fsys, t, period,
+			reimbursement.StreamOptions{Options: reimbursement.Options{Location: loc}})
 		if err != nil {
 			return err
 		}
 	}
 	wall := time.Since(start)
 	heap := peak()
-	reports, lines := 0, 0
-	for _, p := range st.Providers {
-		lines += len(p.Lines)
-		for _, l := range p.Lines {
-			reports += len(l.Reports)
-		}
-		for _, u := range p.Unpaid {
-			_ = u
-			reports++
-		}
-		reports += len(p.Pending)
-	}
-	reports += len(st.Unmatched)
 	fmt.Fprintf(stdout, "records read      %d\n", countRecords(dir))
 	fmt.Fprintf(stdout, "wall seconds      %.3f\n", wall.Seconds())
 	fmt.Fprintf(stdout, "reports/second    %.0f\n", float64(countLines(filepath.Join(dir, "reports.csv")))/wall.Seconds())
 	fmt.Fprintf(stdout, "peak heap MiB     %.0f\n", float64(heap)/(1<<20))
-	fmt.Fprintf(stdout, "lines written     %d\n", lines)
+	fmt.Fprintf(stdout, "lines written     %d\n", sum.Lines)
+	fmt.Fprintf(stdout, "parts             %d\n", sum.Parts)
 	fmt.Fprintf(stdout, "input problems    %d\n", len(problems))
-	fmt.Fprintf(stdout, "total             %s\n", st.Total.StringFixed(2))
+	fmt.Fprintf(stdout, "total             %s\n", sum.Total.StringFixed(2))
 	return nil
 }
 
