@@ -722,4 +722,3 @@ func (pw *partWriter) unpaid(list []Unpaid) {
 		pw.uvarint(uint64(u.Unit))
 	}
 }
-
