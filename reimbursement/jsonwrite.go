@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -104,7 +105,25 @@ func (j *jw) fieldBytes(k string, v []byte) {
 }
 
 func writeStr[T string | []byte](j *jw, s T) {
-	b := append(j.buf[:0], '"')
+	j.buf = appendStr(j.buf[:0], s)
+	j.w.Write(j.buf)
+}
+
+// appendStr appends s to b as a JSON string, escaped as encoding/json
+// does; most strings need no escaping and are appended at once.
+func appendStr[T string | []byte](b []byte, s T) []byte {
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			plain = false
+			break
+		}
+	}
+	b = append(b, '"')
+	if plain {
+		b = append(b, s...)
+		return append(b, '"')
+	}
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -148,9 +167,15 @@ func writeStr[T string | []byte](j *jw, s T) {
 		i += size
 	}
 	b = append(b, s[start:]...)
-	b = append(b, '"')
-	j.buf = b
-	j.w.Write(b)
+	return append(b, '"')
+}
+
+// newlineAt returns a line end and the indentation of depth.
+func newlineAt(depth int) string {
+	if n := 1 + 2*depth; n <= len(indent) {
+		return indent[:n]
+	}
+	return "\n" + strings.Repeat("  ", depth)
 }
 
 const hexDigit = "0123456789abcdef"

@@ -108,15 +108,27 @@ func (p *partReader) writeLine(e *entry, j *jw, format Format) {
 	}
 	j.key("reports")
 	j.open('[')
+	// The ids, in pieces of many.
+	nl := newlineAt(j.depth)
+	b := j.buf[:0]
 	var id entry
-	for range p.uvarint() {
-		if p.err != nil {
-			break
-		}
+	n := p.uvarint()
+	for k := uint64(0); k < n && p.err == nil; k++ {
 		id.buf, id.n = id.buf[:0], 0
 		p.readField(&id)
-		j.item()
-		writeStr(j, id.field(0))
+		if k > 0 {
+			b = append(b, ',')
+		}
+		b = appendStr(append(b, nl...), id.field(0))
+		if len(b) > 1<<14 {
+			j.w.Write(b)
+			b = b[:0]
+		}
+	}
+	j.w.Write(b)
+	j.buf = b
+	if n > 0 {
+		j.first[len(j.first)-1] = false
 	}
 	j.close(']')
 	j.close('}')
@@ -138,25 +150,33 @@ func (p *partReader) readUnpaid(e *entry) {
 	e.unit = Unit(p.uvarint())
 }
 
-// writeUnpaid writes the unpaid entry read into e, as jw.unpaidEntry.
-func writeUnpaid(j *jw, e *entry, scratch []byte) []byte {
+// writeUnpaid writes the unpaid entry read into e, as jw.unpaidEntry
+// would, in one piece.
+func writeUnpaid(j *jw, e *entry) {
 	j.item()
-	j.open('{')
-	j.fieldBytes("id", e.field(0))
+	nl := newlineAt(j.depth + 1)
+	b := append(j.buf[:0], '{')
+	b = append(append(b, nl...), `"id": `...)
+	b = appendStr(b, e.field(0))
 	if e.unit != NoUnit {
-		scratch = strconv.AppendInt(scratch[:0], e.qty, 10)
-		j.fieldBytes("quantity", scratch)
-		j.field("unit", e.unit.String())
+		b = append(append(append(b, ','), nl...), `"quantity": "`...)
+		b = append(strconv.AppendInt(b, e.qty, 10), '"', ',')
+		b = append(append(b, nl...), `"unit": `...)
+		b = appendStr(b, e.unit.String())
 	}
-	j.fieldBytes("reason", e.field(1))
+	b = append(append(append(b, ','), nl...), `"reason": `...)
+	b = appendStr(b, e.field(1))
 	if f := e.field(2); len(f) > 0 {
-		j.fieldBytes("decision", f)
+		b = append(append(append(b, ','), nl...), `"decision": `...)
+		b = appendStr(b, f)
 	}
 	if f := e.field(3); len(f) > 0 {
-		j.fieldBytes("detail", f)
+		b = append(append(append(b, ','), nl...), `"detail": `...)
+		b = appendStr(b, f)
 	}
-	j.close('}')
-	return scratch
+	b = append(append(b, newlineAt(j.depth)...), '}')
+	j.buf = b
+	j.w.Write(b)
 }
 
 // readPending reads a pending id.
@@ -317,7 +337,6 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 	}
 	sum.Total = zeroMoney
 	var e entry
-	var scratch []byte
 	for p, prov := range m.global.providers {
 		var parts []*partReader
 		for _, r := range all {
@@ -393,7 +412,7 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 		}
 		ps.Unpaid = mergeStreams(streams, compareUnpaidEntries, func(e *entry) {
 			if cw == nil {
-				scratch = writeUnpaid(j, e, scratch)
+				writeUnpaid(j, e)
 			}
 		})
 		streams = streams[:0]
@@ -440,7 +459,7 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 	}
 	sum.Unmatched = mergeStreams(streams, compareUnpaidEntries, func(e *entry) {
 		if cw == nil {
-			scratch = writeUnpaid(j, e, scratch)
+			writeUnpaid(j, e)
 		}
 	})
 	issues := m.issues()

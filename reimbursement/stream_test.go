@@ -136,7 +136,9 @@ func TestStreamHostile(t *testing.T) {
 		"T2,R1,P1,LEDS,2026-03-03T25:00,2026-03-03T11:00,1,visit,approved\n"+
 			"T3,R2,P1,LEDS,2026-03-03T10:00,,x,visit,approved\n"+
 			"T1,R9,P1,LEDS,2026-03-03T10:00,2026-03-03T11:00,1,visit,approved\n"+
-			"T4,\"R1\",P2,LEDS,2026-03-29T02:30,2026-03-29T03:00,1,visit,approved\n"...)
+			"T4,\"R1\",P2,LEDS,2026-03-29T02:30,2026-03-29T03:00,1,visit,approved\n"+
+			"\"T<5>&ö\u2028\"\"\",R1,P1,LEDS,2026-03-04T10:00,2026-03-04T11:00,1,visit,approved\n"+
+			"T6\xff,R1,PX,LEDS,2026-03-04T10:00,2026-03-04T11:00,1,visit,approved\n"...)
 	checkStreamed(t, "hostile", fsys, volume.MustParsePeriod("2026-03"))
 }
 
