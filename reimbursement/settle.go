@@ -487,7 +487,7 @@ func NewSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 func (s *Settler) addDecisions(decisions []Decision) error {
 	var errs []error
 	byID := map[string]int{}
-	var kept []Decision
+	kept := make([]Decision, 0, len(decisions))
 	s.decisions = make([]decState, 0, len(decisions))
 	bad := map[string]bool{}
 	for _, d := range decisions {

@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/shopspring/decimal"
@@ -288,16 +289,25 @@ func (f *spillFile) close() error {
 	return err
 }
 
-// read returns the file's bytes, nil when nothing was written.
-func (f *spillFile) read() ([]byte, error) {
+// read returns what was written to the file, as one string (its reports'
+// strings are substrings of it).
+func (f *spillFile) read() (string, error) {
 	if f.n == 0 {
-		return nil, nil
+		return "", nil
 	}
-	b, err := os.ReadFile(f.path)
+	file, err := os.Open(f.path)
 	if err != nil {
-		return nil, errorf("%w", err)
+		return "", errorf("%w", err)
 	}
-	return b, nil
+	defer file.Close()
+	var b strings.Builder
+	if info, err := file.Stat(); err == nil {
+		b.Grow(int(info.Size()))
+	}
+	if _, err := io.Copy(&b, file); err != nil {
+		return "", errorf("%w", err)
+	}
+	return b.String(), nil
 }
 
 func newSplit(global *Settler, size int64, perPart int, dir string) *split {
@@ -401,7 +411,7 @@ func (sp *split) units(absences []volume.Absence, presence []volume.Presence) ([
 		}
 		hs := make([]uint64, len(data)/8)
 		for i := range hs {
-			hs[i] = binary.LittleEndian.Uint64(data[8*i:])
+			hs[i] = binary.LittleEndian.Uint64([]byte(data[8*i : 8*i+8]))
 		}
 		radixSort(hs)
 		for i := 0; i < len(hs); {
@@ -596,7 +606,7 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 			return res
 		}
 		s.reserve(sp.parts[p].n)
-		r := spillReader{s: string(data)}
+		r := spillReader{s: data}
 		for r.s != "" && r.err == nil {
 			s.AddReport(r.report())
 		}
@@ -616,9 +626,11 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 		}
 	}
 	st := s.Settlement()
-	if err := s.Audit(st); err != nil {
-		res.err = err
-		return res
+	if opt.Audit {
+		if err := s.Audit(st); err != nil {
+			res.err = err
+			return res
+		}
 	}
 	res.issues, res.gaps, res.gapDates = st.Issues, s.gaps, s.gapDates
 	f, err := os.Create(file)
@@ -686,10 +698,16 @@ func (pw *partWriter) lines(provider string, regime Regime, lines []Line) {
 				jl.Quantity, jl.Price, jl.Factor, jl.Divisor, jl.Amount, jl.RateFrom, jl.RateTo} {
 				pw.str(f)
 			}
-			pw.uvarint(uint64(len(l.Reports)))
+			b := binary.AppendUvarint(pw.tmp[:0], uint64(len(l.Reports)))
 			for _, id := range l.Reports {
-				pw.str(id)
+				b = append(binary.AppendUvarint(b, uint64(len(id))), id...)
+				if len(b) > 1<<14 {
+					pw.w.Write(b)
+					b = b[:0]
+				}
 			}
+			pw.w.Write(b)
+			pw.tmp = b
 			continue
 		}
 		pw.str(l.Recipient)
