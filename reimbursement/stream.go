@@ -43,7 +43,7 @@ type StreamOptions struct {
 	// os.TempDir().
 	TempDir string
 	// PartReports is about how many reports one part of the month holds:
-	// the reports in memory at once are this many per core. 0 means 1<<19.
+	// the reports in memory at once are this many per core. 0 means 1<<18.
 	PartReports int
 }
 
@@ -230,8 +230,9 @@ type split struct {
 	reports  int
 	last     string // the last recipient and its part
 	lastP    int
-	decs     [][]Decision // per part
-	absPart  []int        // the part of each absence, of each presence day
+	global   *Settler  // the month's decisions
+	decs     [][]int32 // per part: its decisions in global
+	absPart  []int     // the part of each absence, of each presence day
 	presPart []int
 	buf      []byte
 	err      error // the first write that failed
@@ -312,7 +313,7 @@ func (f *spillFile) read() (string, error) {
 
 func newSplit(global *Settler, size int64, perPart int, dir string) *split {
 	if perPart <= 0 {
-		perPart = 1 << 19
+		perPart = 1 << 18
 	}
 	recipients := make([]string, 0, len(global.decisions))
 	for i := range global.decisions {
@@ -320,10 +321,10 @@ func newSplit(global *Settler, size int64, perPart int, dir string) *split {
 	}
 	slices.Sort(recipients)
 	recipients = slices.Compact(recipients)
-	// About 60 bytes a report row.
-	n := int((size/60 + int64(perPart) - 1) / int64(perPart))
+	// About 75 bytes a report row.
+	n := int((size/75 + int64(perPart) - 1) / int64(perPart))
 	n = max(1, min(n, maxParts, len(recipients)))
-	sp := &split{dir: dir, seed: maphash.MakeSeed(), lastP: -1}
+	sp := &split{dir: dir, global: global, seed: maphash.MakeSeed(), lastP: -1}
 	for k := 1; k < n; k++ {
 		b := recipients[k*len(recipients)/n]
 		if len(sp.bounds) == 0 || sp.bounds[len(sp.bounds)-1] != b {
@@ -337,11 +338,10 @@ func newSplit(global *Settler, size int64, perPart int, dir string) *split {
 	for k := range sp.hashes {
 		sp.hashes[k].path = filepath.Join(dir, fmt.Sprintf("ids-%d", k))
 	}
-	sp.decs = make([][]Decision, len(sp.parts))
+	sp.decs = make([][]int32, len(sp.parts))
 	for i := range global.decisions {
-		d := global.decisions[i].d
-		p := sp.partOf(d.Recipient)
-		sp.decs[p] = append(sp.decs[p], d)
+		p := sp.partOf(global.decisions[i].d.Recipient)
+		sp.decs[p] = append(sp.decs[p], int32(i))
 	}
 	return sp
 }
@@ -590,7 +590,9 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 	res := &partResult{file: file}
 	var decs []Decision
 	for p := u.first; p <= u.last; p++ {
-		decs = append(decs, sp.decs[p]...)
+		for _, i := range sp.decs[p] {
+			decs = append(decs, sp.global.decisions[i].d)
+		}
 	}
 	s, err := NewSettler(t, period, providers, decs, opt)
 	if err != nil {

@@ -51,6 +51,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	periodFlag := fl.String("period", "2026-03", "period YYYY-MM")
 	out := fl.String("o", "", "write the settlement JSON to this file (else it is written to nothing, but still written)")
 	cpuProfile := fl.String("cpuprofile", "", "write a CPU profile of the settlement to this file")
+	perPart := fl.Int("part", 0, "reports per part (reimbursement.StreamOptions.PartReports); 0 for the default")
 	inMemory := fl.Bool("memory", false, "settle the month in memory (SettleFS) rather than in parts (WriteSettlementFS)")
 	if err := fl.Parse(args); err != nil {
 		return 2
@@ -82,7 +83,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			pprof.StartCPUProfile(f)
 			defer pprof.StopCPUProfile()
 		}
-		if err := settle(*in, period, *out, *inMemory, stdout); err != nil {
+		if err := settle(*in, period, *out, *inMemory, *perPart, stdout); err != nil {
 			fmt.Fprintf(stderr, "bench: %v\n", err)
 			return 1
 		}
@@ -92,7 +93,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 2
 }
 
-func settle(dir string, period volume.Period, out string, inMemory bool, stdout io.Writer) error {
+func settle(dir string, period volume.Period, out string, inMemory bool, perPart int, stdout io.Writer) error {
 	loc, err := time.LoadLocation("Europe/Stockholm")
 	if err != nil {
 		return err
@@ -131,7 +132,7 @@ func settle(dir string, period volume.Period, out string, inMemory bool, stdout 
 			return err
 		}
 		sum, problems, err = reimbursement.WriteSettlementFS(w, fsys, t, period,
-			reimbursement.StreamOptions{Options: reimbursement.Options{Location: loc}})
+			reimbursement.StreamOptions{Options: reimbursement.Options{Location: loc}, PartReports: perPart})
 		if err != nil {
 			return err
 		}
