@@ -245,10 +245,11 @@ const maxParts = 256
 
 // A spillFile is a file written through a buffer of its own.
 type spillFile struct {
-	path string
-	f    *os.File
-	buf  []byte
-	n    int // records written
+	names [3]string // of the last report written, see appendReport
+	path  string
+	f     *os.File
+	buf   []byte
+	n     int // records written
 }
 
 func (f *spillFile) write(b []byte) error {
@@ -361,7 +362,7 @@ func (sp *split) partOf(recipient string) int {
 func (sp *split) add(r *volume.Report) {
 	sp.reports++
 	p := sp.partOf(r.Recipient)
-	sp.buf = appendReport(sp.buf[:0], r)
+	sp.buf = appendReport(sp.buf[:0], r, &sp.parts[p].names)
 	if err := sp.parts[p].write(sp.buf); err != nil && sp.err == nil {
 		sp.err = err
 	}
@@ -459,24 +460,49 @@ func (sp *split) units(absences []volume.Absence, presence []volume.Presence) ([
 	return units, nil
 }
 
-// appendReport appends r in the spill form decodeSpilled reads.
-func appendReport(b []byte, r *volume.Report) []byte {
+// appendReport appends r in the spill form spillReader.report reads:
+// a byte of flags, one of kind and status, the id, the recipient,
+// provider and service unless they are those of the report before (prev,
+// which it updates), the start and end, the staff unless 1, and the
+// problems of a row that could not be read.
+func appendReport(b []byte, r *volume.Report, prev *[3]string) []byte {
+	names := [3]string{r.Recipient, r.Provider, r.Service}
+	var flags byte
+	for i, n := range names {
+		if n == prev[i] {
+			flags |= 1 << i
+		}
+	}
+	if r.Staff != 1 {
+		flags |= spillStaff
+	}
+	if r.Invalid != nil {
+		flags |= spillInvalid
+	}
+	b = append(b, flags, byte(r.Kind)|byte(r.Status)<<4)
 	b = appendString(b, r.ID)
-	b = appendString(b, r.Recipient)
-	b = appendString(b, r.Provider)
-	b = appendString(b, r.Service)
+	for i, n := range names {
+		if flags&(1<<i) == 0 {
+			b = appendString(b, n)
+			prev[i] = strings.Clone(n)
+		}
+	}
 	b, _ = r.Start.AppendBinary(b)
 	b, _ = r.End.AppendBinary(b)
-	b = binary.AppendVarint(b, int64(r.Staff))
-	b = append(b, byte(r.Kind), byte(r.Status))
-	if r.Invalid != nil {
-		b = append(b, 1)
+	if flags&spillStaff != 0 {
+		b = binary.AppendVarint(b, int64(r.Staff))
+	}
+	if flags&spillInvalid != 0 {
 		b = appendString(b, r.Invalid.Error())
-	} else {
-		b = append(b, 0)
 	}
 	return b
 }
+
+// Flags of a spilled report, after the three of its names.
+const (
+	spillStaff   = 1 << 3
+	spillInvalid = 1 << 4
+)
 
 func appendString(b []byte, s string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
@@ -486,8 +512,9 @@ func appendString(b []byte, s string) []byte {
 // A spillReader reads what appendReport and the part writer wrote. Its
 // strings are substrings of one string of the whole data.
 type spillReader struct {
-	s   string
-	err error
+	s     string
+	names [3]string // recipient, provider and service of the last report
+	err   error
 }
 
 func (r *spillReader) uvarint() uint64 {
@@ -543,20 +570,29 @@ func (r *spillReader) fail() {
 
 // report reads one report as appendReport wrote it.
 func (r *spillReader) report() volume.Report {
-	x := volume.Report{ID: r.str(), Recipient: r.str(), Provider: r.str(), Service: r.str()}
+	head := r.bytes(2)
+	if len(head) < 2 {
+		return volume.Report{}
+	}
+	flags := head[0]
+	x := volume.Report{ID: r.str(), Kind: volume.Kind(head[1] & 0xf), Status: volume.Status(head[1] >> 4), Staff: 1}
+	for i := range r.names {
+		if flags&(1<<i) == 0 {
+			r.names[i] = r.str()
+		}
+	}
+	x.Recipient, x.Provider, x.Service = r.names[0], r.names[1], r.names[2]
 	if err := x.Start.UnmarshalBinary([]byte(r.bytes(8))); err != nil && r.err == nil {
 		r.err = err
 	}
 	if err := x.End.UnmarshalBinary([]byte(r.bytes(8))); err != nil && r.err == nil {
 		r.err = err
 	}
-	x.Staff = int(r.varint())
-	b := r.bytes(3)
-	if len(b) == 3 {
-		x.Kind, x.Status = volume.Kind(b[0]), volume.Status(b[1])
-		if b[2] == 1 {
-			x.Invalid = errors.New(r.str())
-		}
+	if flags&spillStaff != 0 {
+		x.Staff = int(r.varint())
+	}
+	if flags&spillInvalid != 0 {
+		x.Invalid = errors.New(r.str())
 	}
 	return x
 }

@@ -1,0 +1,74 @@
+package reimbursement
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/exempelby/ersattning/volume"
+)
+
+func spillRoundTrip(t *testing.T, reports []volume.Report) {
+	t.Helper()
+	var b []byte
+	var prev [3]string
+	for i := range reports {
+		b = appendReport(b, &reports[i], &prev)
+	}
+	r := spillReader{s: string(b)}
+	for i, want := range reports {
+		got := r.report()
+		if r.err != nil {
+			t.Fatalf("report %d: %v", i, r.err)
+		}
+		if (got.Invalid == nil) != (want.Invalid == nil) || (got.Invalid != nil && got.Invalid.Error() != want.Invalid.Error()) {
+			t.Fatalf("report %d: invalid %v, want %v", i, got.Invalid, want.Invalid)
+		}
+		got.Invalid, want.Invalid = nil, nil
+		if d := cmp.Diff(want, got, cmp.Comparer(func(a, b volume.Timestamp) bool { return a == b })); d != "" {
+			t.Fatalf("report %d (-want +got):\n%s", i, d)
+		}
+	}
+	if r.s != "" {
+		t.Fatalf("%d bytes left over", len(r.s))
+	}
+}
+
+// TestSpillRoundTrip: reports come back from their spill form as they
+// went in, names repeated or not, every field set or not.
+func TestSpillRoundTrip(t *testing.T) {
+	at := volume.MustParseTimestamp
+	spillRoundTrip(t, []volume.Report{
+		{ID: "T1", Recipient: "R1", Provider: "P1", Service: "HT", Start: at("2026-03-29T01:30"), End: at("2026-03-29T03:30"), Staff: 1},
+		{ID: "T2", Recipient: "R1", Provider: "P1", Service: "HT", Start: at("2026-10-25T02:30+02:00"), End: at("2026-10-25T02:30+01:00"), Staff: 2, Kind: volume.Declined},
+		{ID: "T3", Recipient: "R1", Provider: "P2", Service: "HT", Staff: 0, Status: volume.Pending, Invalid: errors.New(`reports.csv:3:5 (start): "x"`)},
+		{ID: "", Recipient: "", Provider: "", Service: "", Staff: -3, Status: volume.Rejected},
+		{ID: "T<ö>", Recipient: "R2", Provider: "P1", Service: "LEDS", Start: at("2026-03-04T10:00Z"), End: at("2026-03-04T11:00-09:30"), Staff: 1 << 40},
+	})
+}
+
+// FuzzSpillReader: no bytes make the reader panic or loop, and a report
+// made of fuzzed fields comes back as it went in.
+func FuzzSpillReader(f *testing.F) {
+	var prev [3]string
+	seed := appendReport(nil, &volume.Report{ID: "T1", Recipient: "R1", Provider: "P1", Service: "HT",
+		Start: volume.MustParseTimestamp("2026-03-04T10:00"), End: volume.MustParseTimestamp("2026-03-04T11:00"), Staff: 2}, &prev)
+	f.Add(seed, "T1", "R1", "2026-03-04T10:00", 1)
+	f.Add([]byte{0xff, 0xff, 0x80}, "", "", "", 0)
+	f.Fuzz(func(t *testing.T, data []byte, id, recipient, start string, staff int) {
+		r := spillReader{s: string(data)}
+		for n := 0; r.s != "" && r.err == nil; n++ {
+			before := len(r.s)
+			r.report()
+			if r.err == nil && len(r.s) >= before {
+				t.Fatalf("report read no bytes")
+			}
+		}
+		ts, _ := volume.ParseTimestamp(start)
+		spillRoundTrip(t, []volume.Report{
+			{ID: id, Recipient: recipient, Provider: id, Service: recipient, Start: ts, End: ts, Staff: staff},
+			{ID: recipient, Recipient: recipient, Provider: "P", Service: recipient, Start: ts, Staff: 1},
+		})
+	})
+}
