@@ -12,7 +12,10 @@
 //	go run ./examples/settle -in DIR -period 2026-03 -format json -o out.json
 //
 // -format is text (the summary), json, csv or csv-sv (";" and decimal
-// commas). With -previous FILE, a settlement issued before for the same
+// commas). json and csv are written in parts of the recipients
+// (reimbursement.WriteSettlementFS), so a national month needs memory for
+// its decisions, not its reports; -tmpdir says where the parts are kept
+// meanwhile. With -previous FILE, a settlement issued before for the same
 // period, it prints the correction (rättelse) instead: only the lines that
 // changed. Every settlement is audited before it is printed: each record
 // of the period must be accounted for exactly once and every line's
@@ -30,6 +33,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"time"
 	_ "time/tzdata" // a fresh machine without tzdata still knows Europe/Stockholm
 
@@ -57,6 +61,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	zone := fl.String("tz", "Europe/Stockholm", "time zone of wall-clock times")
 	previous := fl.String("previous", "", "a settlement JSON issued before for the period: print the correction to it")
 	audit := fl.Bool("audit", true, "check that every record is accounted for once before printing")
+	tmp := fl.String("tmpdir", "", "where json and csv runs keep the reports between passes (default: the system's)")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -119,7 +124,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	st, problems, err := reimbursement.SettleFS(fsys, period, reimbursement.Options{Location: loc, Audit: *audit})
+	opt := reimbursement.Options{Location: loc, Audit: *audit}
+	if prev == nil && *format != "text" {
+		return stream(fsys, period, opt, *format, *out, *tmp, stdout, stderr)
+	}
+	st, problems, err := reimbursement.SettleFS(fsys, period, opt)
 	for _, p := range problems {
 		fmt.Fprintf(stderr, "settle: %v\n", p)
 	}
@@ -163,6 +172,53 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "settle: %v\n", err)
 		return 1
+	}
+	return 0
+}
+
+// stream writes the settlement as json or csv with
+// reimbursement.WriteSettlementFS: in parts of the recipients, so that a
+// month of millions of reports needs memory for its decisions and a part.
+// With -o the file appears only when the whole settlement is written.
+func stream(fsys fs.FS, period volume.Period, opt reimbursement.Options, format, out, tmp string, stdout, stderr io.Writer) int {
+	t, err := reimbursement.LoadTariffFS(fsys)
+	if err != nil {
+		fmt.Fprintf(stderr, "settle: %v\n", err)
+		return 1
+	}
+	so := reimbursement.StreamOptions{Options: opt, TempDir: tmp}
+	switch format {
+	case "csv":
+		so.Format = reimbursement.FormatCSV
+	case "csv-sv":
+		so.Format = reimbursement.FormatSwedishCSV
+	}
+	w := stdout
+	var f *os.File
+	if out != "" {
+		if f, err = os.CreateTemp(filepath.Dir(out), filepath.Base(out)+".*.part"); err != nil {
+			fmt.Fprintf(stderr, "settle: %v\n", err)
+			return 1
+		}
+		defer os.Remove(f.Name())
+		w = f
+	}
+	_, problems, err := reimbursement.WriteSettlementFS(w, fsys, t, period, so)
+	for _, p := range problems {
+		fmt.Fprintf(stderr, "settle: %v\n", p)
+	}
+	if f != nil {
+		err = errors.Join(err, f.Close())
+		if err == nil {
+			err = os.Rename(f.Name(), out)
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "settle: %v\n", err)
+		return 1
+	}
+	if len(problems) > 0 {
+		fmt.Fprintf(stderr, "settle: %d input problems; the records they belong to are listed as not paid (invalid-input)\n", len(problems))
 	}
 	return 0
 }

@@ -212,3 +212,28 @@ func TestPrevious(t *testing.T) {
 		t.Errorf("-previous of another period: exit %d", code)
 	}
 }
+
+// TestOutputFile: -o gets the bytes stdout would, and nothing else is left
+// beside it; a run that fails leaves no file.
+func TestOutputFile(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "out.json")
+	want, _ := runOK(t, "-format", "json")
+	runOK(t, "-format", "json", "-o", file, "-tmpdir", dir)
+	got, err := os.ReadFile(file)
+	if err != nil || string(got) != want {
+		t.Fatalf("-o wrote %d bytes (%v), stdout %d", len(got), err, len(want))
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Fatalf("left in the directory: %v", entries)
+	}
+	var out, errb bytes.Buffer
+	bad := filepath.Join(dir, "bad.json")
+	if code := run([]string{"-in", dir, "-period", "2026-03", "-format", "json", "-o", bad}, &out, &errb); code != 1 {
+		t.Fatalf("settling a directory without a bundle: exit %d", code)
+	}
+	if _, err := os.Stat(bad); err == nil {
+		t.Fatal("a failed run left its output file")
+	}
+}
