@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"testing/fstest"
 	"time"
 
 	"github.com/exempelby/ersattning/reimbursement"
@@ -198,4 +199,44 @@ func ExampleCorrect() {
 	// issued 436.00 now 654.00
 	// P1 D1 dag: 30 min, 218.00 kr [T1 T2]
 	// correction 218.00
+}
+
+// Settle a bundle of files and write it as it goes: WriteSettlementFS
+// keeps the reports on disk in parts of the recipients and holds one part
+// at a time, for months of millions of visits. R1's two hours on a Tuesday
+// are an hour of day and an hour of evening at P1 (private, so 6 %
+// momskompensation on its 906.00); R2's 31 minutes at P2 are rounded up
+// to 35 minutes of day: 35 × 436.00 / 60 = 254.333… = 254.33.
+func ExampleWriteSettlementFS() {
+	tariff, err := reimbursement.ParseTariff([]byte(exampleTariff), "tariff.json")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	bundle := fstest.MapFS{
+		"providers.csv": {Data: []byte("id,name,regime\nP1,Omsorgsbolaget AB,private\nP2,Egen regi,municipal\n")},
+		"decisions.csv": {Data: []byte("id,recipient,provider,service,from,to,granted_hours,granted_per\n" +
+			"D1,R1,P1,HT,2026-01-01,,4,month\nD2,R2,P2,HT,2026-01-01,,10,month\n")},
+		"reports.csv": {Data: []byte("id,recipient,provider,service,start,end\n" +
+			"T1,R1,P1,HT,2026-03-03T18:00,2026-03-03T20:00\nT3,R2,P2,HT,2026-03-10T08:00,2026-03-10T08:31\n")},
+	}
+	sum, problems, err := reimbursement.WriteSettlementFS(os.Stdout, bundle, tariff, volume.MustParsePeriod("2026-03"),
+		reimbursement.StreamOptions{Options: reimbursement.Options{Location: stockholm()}, Format: reimbursement.FormatCSV})
+	if err != nil || len(problems) > 0 {
+		fmt.Println(err, problems)
+		return
+	}
+	for _, p := range sum.Providers {
+		fmt.Printf("%s: %d lines, %s\n", p.Provider, p.Lines, p.Total.StringFixed(2))
+	}
+	fmt.Println("total", sum.Total.StringFixed(2))
+	// Output:
+	// provider,regime,recipient,decision,service,component,band,unit,quantity,price,factor,divisor,amount,rate_from,rate_to,reports
+	// P1,private,,,HT,markup:momskompensation,,SEK,906.00,1.00,0.06,1,54.36,,,
+	// P1,private,R1,D1,HT,base,dag,minute,60,436.00,1,60,436.00,2026-01-01,,T1
+	// P1,private,R1,D1,HT,base,kvall,minute,60,470.00,1,60,470.00,2026-01-01,,T1
+	// P2,municipal,R2,D2,HT,base,dag,minute,35,436.00,1,60,254.33,2026-01-01,,T3
+	// P1: 3 lines, 960.36
+	// P2: 1 lines, 254.33
+	// total 1214.69
 }
