@@ -43,13 +43,14 @@ type StreamOptions struct {
 	// os.TempDir().
 	TempDir string
 	// PartReports is about how many reports one part of the month holds:
-	// the reports in memory at once are this many per core. 0 means 1<<18.
+	// the reports in memory at once are this many per worker (Workers, or
+	// one per core). A month with no more reports than that is settled
+	// whole, as SettleFSWith does. 0 means 1<<18.
 	PartReports int
 }
 
 // A StreamSummary says what WriteSettlementFS wrote.
 type StreamSummary struct {
-	Reports   int // rows of the report files
 	Parts     int // parts the month was settled in
 	Providers []ProviderSummary
 	Lines     int // lines of all providers
@@ -85,6 +86,29 @@ type ProviderSummary struct {
 // theirs.
 func WriteSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period, opt StreamOptions) (StreamSummary, []error, error) {
 	var sum StreamSummary
+	files, err := kindFiles(fsys, FileReports)
+	if err != nil {
+		return sum, nil, err
+	}
+	var size int64
+	for _, f := range files {
+		if info, err := fs.Stat(fsys, f); err == nil {
+			size += info.Size()
+		}
+	}
+	perPart := opt.PartReports
+	if perPart <= 0 {
+		perPart = defaultPartReports
+	}
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	if opt.Workers > 0 {
+		workers = opt.Workers
+	}
+	if size/reportRowBytes <= int64(perPart)*int64(workers) {
+		// As many reports as the parts settled at once would hold: the
+		// month is settled whole.
+		return writeWhole(w, fsys, t, period, opt)
+	}
 	providers, decisions, problems, err := readParties(fsys)
 	if err != nil {
 		return sum, problems, err
@@ -95,23 +119,13 @@ func WriteSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 	if err != nil {
 		return sum, problems, err
 	}
-	files, err := kindFiles(fsys, FileReports)
-	if err != nil {
-		return sum, problems, err
-	}
-	var size int64
-	for _, f := range files {
-		if info, err := fs.Stat(fsys, f); err == nil {
-			size += info.Size()
-		}
-	}
 	tmp, err := os.MkdirTemp(opt.TempDir, "settlement-*")
 	if err != nil {
 		return sum, problems, errorf("%w", err)
 	}
 	defer os.RemoveAll(tmp)
 
-	sp := newSplit(global, size, opt.PartReports, tmp)
+	sp := newSplit(global, size, perPart, tmp)
 	// First pass: reports to the files of their parts.
 	err = streamFiles(fsys, FileReports, func(f io.Reader, file string) error {
 		return decodeReports(f, file, func(batch []volume.Report) {
@@ -139,7 +153,6 @@ func WriteSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 	if err != nil {
 		return sum, problems, err
 	}
-	sum.Reports = sp.reports
 	units, err := sp.units(absences, presence)
 	if err != nil {
 		return sum, problems, err
@@ -147,10 +160,7 @@ func WriteSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 	sum.Parts = len(units)
 
 	// Second pass: the parts, on all cores, each written ahead to a file.
-	workers := min(runtime.GOMAXPROCS(0), 8, len(units))
-	if opt.Workers > 0 {
-		workers = min(opt.Workers, len(units))
-	}
+	workers = min(workers, len(units))
 	inner := opt.Options
 	if workers > 1 {
 		inner.Workers = 1
@@ -218,6 +228,38 @@ func WriteSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 	return sum, problems, nil
 }
 
+// writeWhole settles the month in memory and writes it.
+func writeWhole(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period, opt StreamOptions) (StreamSummary, []error, error) {
+	sum := StreamSummary{Parts: 1}
+	st, problems, err := SettleFSWith(fsys, t, period, opt.Options)
+	if err != nil {
+		return sum, problems, err
+	}
+	switch opt.Format {
+	case FormatJSON:
+		err = st.WriteJSON(w)
+	default:
+		err = st.WriteCSV(w, opt.Format == FormatSwedishCSV)
+	}
+	if err != nil {
+		return sum, problems, errorf("%w", err)
+	}
+	for _, p := range st.Providers {
+		sum.Providers = append(sum.Providers, ProviderSummary{Provider: p.Provider, Regime: p.Regime,
+			Lines: len(p.Lines), Unpaid: len(p.Unpaid), Pending: len(p.Pending), Total: p.Total})
+		sum.Lines += len(p.Lines)
+	}
+	sum.Unmatched, sum.Issues, sum.Total = len(st.Unmatched), len(st.Issues), st.Total
+	return sum, problems, nil
+}
+
+// defaultPartReports is StreamOptions.PartReports when it is 0.
+const defaultPartReports = 1 << 18
+
+// reportRowBytes is about the size of a row of reports.csv, for guessing
+// how many reports a file holds.
+const reportRowBytes = 75
+
 // A split sends the reports of the first pass to the files of their
 // parts: recipients in ranges of their ids, about as many decisions in
 // each.
@@ -227,7 +269,6 @@ type split struct {
 	parts    []spillFile
 	hashes   [hashBuckets]spillFile // (id hash, part) of every report, by hash
 	seed     maphash.Seed
-	reports  int
 	last     string // the last recipient and its part
 	lastP    int
 	global   *Settler  // the month's decisions
@@ -313,17 +354,13 @@ func (f *spillFile) read() (string, error) {
 }
 
 func newSplit(global *Settler, size int64, perPart int, dir string) *split {
-	if perPart <= 0 {
-		perPart = 1 << 18
-	}
 	recipients := make([]string, 0, len(global.decisions))
 	for i := range global.decisions {
 		recipients = append(recipients, global.decisions[i].d.Recipient)
 	}
 	slices.Sort(recipients)
 	recipients = slices.Compact(recipients)
-	// About 75 bytes a report row.
-	n := int((size/75 + int64(perPart) - 1) / int64(perPart))
+	n := int((size/reportRowBytes + int64(perPart) - 1) / int64(perPart))
 	n = max(1, min(n, maxParts, len(recipients)))
 	sp := &split{dir: dir, global: global, seed: maphash.MakeSeed(), lastP: -1}
 	for k := 1; k < n; k++ {
@@ -360,7 +397,6 @@ func (sp *split) partOf(recipient string) int {
 // add writes a report to its part's file, and its id's hash to the
 // hash file of that id.
 func (sp *split) add(r *volume.Report) {
-	sp.reports++
 	p := sp.partOf(r.Recipient)
 	sp.buf = appendReport(sp.buf[:0], r, &sp.parts[p].names)
 	if err := sp.parts[p].write(sp.buf); err != nil && sp.err == nil {
