@@ -2,6 +2,7 @@ package reimbursement_test
 
 import (
 	"fmt"
+	"io"
 	"math/rand"
 	"os"
 	"testing"
@@ -120,4 +121,35 @@ func BenchmarkSettleFS(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(in.Reports))*float64(b.N)/b.Elapsed().Seconds(), "visits/s")
+}
+
+// BenchmarkWriteSettlementFS settles the month from CSV files to JSON in
+// parts of about 20 000 reports (the way a national month is settled),
+// beside BenchmarkSettleFS's whole month in memory without writing.
+func BenchmarkWriteSettlementFS(b *testing.B) {
+	tariffJSON, err := os.ReadFile("testdata/testby/tariff.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := benchMonth(2000)
+	dir := b.TempDir()
+	if err := reimbursement.WriteBundle(dir, tariffJSON, in); err != nil {
+		b.Fatal(err)
+	}
+	tariff, err := reimbursement.LoadTariffFS(os.DirFS(dir))
+	if err != nil {
+		b.Fatal(err)
+	}
+	opt := reimbursement.StreamOptions{Options: reimbursement.Options{Location: rt.Stockholm()}, TempDir: b.TempDir(), PartReports: 20000}
+	parts := 0
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		sum, _, err := reimbursement.WriteSettlementFS(io.Discard, os.DirFS(dir), tariff, volume.MustParsePeriod("2026-03"), opt)
+		if err != nil {
+			b.Fatal(err)
+		}
+		parts = sum.Parts
+	}
+	b.ReportMetric(float64(len(in.Reports))*float64(b.N)/b.Elapsed().Seconds(), "visits/s")
+	b.ReportMetric(float64(parts), "parts")
 }
