@@ -366,9 +366,11 @@ func (b *builder) finishProvider(i int) *ProviderSettlement {
 		})
 	out.unpaid, out.reports = nil, nil
 	ps.Pending = sortIDs(out.pending)
+	var sum moneySum
 	for _, l := range ps.Lines {
-		ps.Total = ps.Total.Add(l.Amount)
+		sum.add(l.Amount)
 	}
+	ps.Total = sum.total()
 	return ps
 }
 

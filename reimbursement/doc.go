@@ -17,6 +17,10 @@
 //     validity and the ids of the records that fed them; what was not paid
 //     and why ([Unpaid], [Reason]); what is pending; and issues.
 //   - [SettleFS] reads a bundle of files (formats.md) and settles it.
+//   - [WriteSettlementFS] settles a bundle and writes it (JSON or CSV) with
+//     memory bounded by the decisions: the reports are read once into
+//     files of parts of the recipients, the parts are settled on all cores
+//     and merged into the bytes SettleFS and WriteJSON would give.
 //   - [Quote] prices one decision, for checking rates in unit tests; see
 //     also package reimbursementtest.
 //
@@ -38,7 +42,22 @@
 // minutes that really passed.
 //
 // Output is deterministic: the same records in any order give the same
-// settlement, byte for byte.
+// settlement, byte for byte, whether the month is settled whole or in
+// parts.
+//
+// # A national month
+//
+// [WriteSettlementFS] holds the decisions and, per worker, one part of the
+// reports. A part is a range of recipient ids: everything the rules tie
+// together (a decision and its visits, overlaps, conflicts, absences,
+// presence) belongs to one recipient, so a part settles exactly as the
+// month would for those recipients. Two things do not: a record id used
+// by reports of different recipients (copies are found over the whole
+// month), which joins the parts of those recipients into one; and the
+// markups and adjustments, which are computed once, from the parts' sums,
+// when the parts are merged. The merge writes each provider's lines part
+// after part (parts are in recipient order) and merges unpaid entries,
+// pending ids and unmatched entries by id.
 //
 // # Choices where the rules are silent
 //

@@ -83,6 +83,28 @@ type Issue struct {
 	Message string
 }
 
+// A moneySum adds amounts exactly: whole öre in an int64 while they fit,
+// the rest as decimals. Its zero value is an empty sum.
+type moneySum struct {
+	ore  int64
+	rest decimal.Decimal
+}
+
+func (m *moneySum) add(d decimal.Decimal) {
+	if d.Exponent() == -2 && d.NumDigits() <= 17 && m.ore < 1<<61 && m.ore > -1<<61 {
+		m.ore += d.CoefficientInt64()
+		return
+	}
+	m.rest = m.rest.Add(d)
+}
+
+func (m *moneySum) total() decimal.Decimal {
+	if m.rest.IsZero() {
+		return decimal.New(m.ore, -2)
+	}
+	return decimal.New(m.ore, -2).Add(m.rest)
+}
+
 // amountOf computes round(q × price × percent/100 / divisor) to öre.
 func amountOf(q, price, percent decimal.Decimal, divisor int64) decimal.Decimal {
 	return q.Mul(price).Mul(percent).DivRound(decimal.NewFromInt(divisor*100), 2)

@@ -718,8 +718,17 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 		ps := &st.Providers[i]
 		pp := partProvider{prov: s.provIdx[ps.Provider], lines: len(ps.Lines), unpaid: len(ps.Unpaid),
 			pending: len(ps.Pending), total: ps.Total, sums: map[string]decimal.Decimal{}}
+		sums := map[string]*moneySum{}
 		for _, l := range ps.Lines {
-			pp.sums[l.Service] = pp.sums[l.Service].Add(l.Amount)
+			m := sums[l.Service]
+			if m == nil {
+				m = &moneySum{}
+				sums[l.Service] = m
+			}
+			m.add(l.Amount)
+		}
+		for svc, m := range sums {
+			pp.sums[svc] = m.total()
 		}
 		res.provs = append(res.provs, pp)
 		pw.uvarint(uint64(pp.prov) + 1)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
 
 	"github.com/exempelby/ersattning/volume"
 )
@@ -71,4 +72,38 @@ func FuzzSpillReader(f *testing.F) {
 			{ID: recipient, Recipient: recipient, Provider: "P", Service: recipient, Start: ts, Staff: 1},
 		})
 	})
+}
+
+// TestMoneySum: sums in öre and in decimals agree, at the edges of int64
+// too, and amounts of other exponents are added exactly.
+func TestMoneySum(t *testing.T) {
+	tests := []struct {
+		name    string
+		amounts []string
+		want    string
+	}{
+		{"empty", nil, "0"},
+		{"öre", []string{"1.01", "-0.02", "1000000.99"}, "1000001.98"},
+		{"other exponents", []string{"0.5", "1", "0.125", "2.00"}, "3.625"},
+		{"beyond int64", []string{"99999999999999999.99", "99999999999999999.99", "0.01"}, "199999999999999999.99"},
+		{"near the guard", []string{"9999999999999999.99", "9999999999999999.99", "9999999999999999.99"}, "29999999999999999.97"},
+	}
+	for _, tt := range tests {
+		var m moneySum
+		for _, a := range tt.amounts {
+			m.add(decimal.RequireFromString(a))
+		}
+		if got := m.total(); !got.Equal(decimal.RequireFromString(tt.want)) {
+			t.Errorf("%s: %s, want %s", tt.name, got, tt.want)
+		}
+	}
+	// Many large amounts: past the int64 guard into decimals.
+	var m moneySum
+	big := decimal.RequireFromString("999999999999999.99")
+	for range 10000 {
+		m.add(big)
+	}
+	if want := big.Mul(decimal.NewFromInt(10000)); !m.total().Equal(want) {
+		t.Errorf("10000 × %s = %s, want %s", big, m.total(), want)
+	}
 }
