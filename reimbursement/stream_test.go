@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
@@ -156,4 +157,27 @@ func TestStreamErrors(t *testing.T) {
 		reimbursement.StreamOptions{TempDir: t.TempDir()})
 	require.ErrorContains(t, err, "Location is nil")
 	require.Zero(t, b.Len())
+}
+
+// TestStreamAdjustments: a provider with only adjustments, adjustments
+// with a recipient among the lines, a bad and a duplicate adjustment, and
+// one for an unknown provider are where the in-memory settlement has them.
+func TestStreamAdjustments(t *testing.T) {
+	fsys := hostileBundle(t)
+	fsys["decisions.csv"].Data = append(fsys["decisions.csv"].Data, "D2,R2,P1,LEDS,2026-01-01,,,,,,,,\n"...)
+	fsys["reports.csv"].Data = append(fsys["reports.csv"].Data,
+		"T2,R2,P1,LEDS,2026-03-05T10:00,2026-03-05T10:30,1,visit,approved\n"+
+			"T3,R2,P1,LEDS,2026-03-06T10:00,2026-03-06T10:30,1,visit,approved\n"+
+			"T4,R2,P1,LEDS,2026-03-07T10:00,2026-03-07T10:30,1,visit,approved\n"...)
+	fsys["adjustments.csv"] = &fstest.MapFile{Data: []byte("id,provider,period,amount,reason,recipient,service\n" +
+		"J1,P2,2026-03,150.00,efterdebitering,,\n" +
+		"J2,P1,2026-03,-20.50,kreditering,R1,LEDS\n" +
+		"J3,P1,2026-03,x,fel,,\n" +
+		"J4,P9,2026-03,10.00,okänd,,\n" +
+		"J5,P1,2026-03,1.00,a,,\nJ5,P1,2026-03,2.00,b,,\n")}
+	checkStreamed(t, "adjustments", fsys, volume.MustParsePeriod("2026-03"))
+	got, sum, _ := streamed(t, fsys, volume.MustParsePeriod("2026-03"), reimbursement.FormatJSON, 1)
+	if sum.Parts < 2 || !bytes.Contains(got, []byte(`"provider": "P2"`)) {
+		t.Fatalf("%d parts; P2 (adjustments only) in the output: %v", sum.Parts, bytes.Contains(got, []byte(`"provider": "P2"`)))
+	}
 }
