@@ -40,7 +40,8 @@ type StreamOptions struct {
 	Format Format
 	// TempDir is where the reports are kept between the two passes, in a
 	// directory of their own that is removed at the end; "" means
-	// os.TempDir().
+	// os.TempDir(). It needs room for about 60 bytes a report and as much
+	// again for the parts' settlements (a national month: about 2 GB).
 	TempDir string
 	// PartReports is about how many reports one part of the month holds:
 	// the reports in memory at once are this many per worker (Workers, or
@@ -83,7 +84,12 @@ type ProviderSummary struct {
 //
 // Problems and errors are as SettleFSWith's. With opt.Audit each part is
 // audited against the records it was given, and the adjustments against
-// theirs.
+// theirs. Nothing is written to w unless every part was settled.
+//
+// The bound on memory holds for real months. Input made to defeat it
+// still settles exactly, but may need more: a month of one recipient is
+// one part, copies of ids across all recipients join all parts into one,
+// and the problems of unreadable rows are returned, one per row.
 func WriteSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period, opt StreamOptions) (StreamSummary, []error, error) {
 	var sum StreamSummary
 	files, err := kindFiles(fsys, FileReports)

@@ -29,11 +29,14 @@ type merger struct {
 
 // A partReader reads a part's file, as settlePart wrote it, in order.
 type partReader struct {
-	r     *bufio.Reader
-	close func() error
-	provs []partProvider
-	pi    int // index in provs of the provider read next
-	err   error
+	src      io.Reader
+	buf      []byte // read ahead from src: buf[pos:end]
+	pos, end int
+	eof      bool
+	close    func() error
+	provs    []partProvider
+	pi       int // index in provs of the provider read next
+	err      error
 }
 
 // An entry is one record of a part's file: a line's or an unpaid entry's
@@ -55,25 +58,86 @@ func (e *entry) field(i int) []byte {
 	return e.buf[from:e.off[i]]
 }
 
-func (p *partReader) uvarint() uint64 {
-	v, err := binary.ReadUvarint(p.r)
-	if err != nil && p.err == nil {
+func (p *partReader) fail(err error) {
+	if p.err == nil {
 		p.err = errorf("reading a part of the settlement: %w", err)
 	}
-	return v
+	p.pos, p.end, p.eof = 0, 0, true
+}
+
+// fill makes n bytes ready at buf[pos:], reading ahead, or fails.
+func (p *partReader) fill(n int) bool {
+	if p.end-p.pos >= n {
+		return true
+	}
+	if p.err != nil {
+		return false
+	}
+	p.end = copy(p.buf, p.buf[p.pos:p.end])
+	p.pos = 0
+	if n > len(p.buf) {
+		p.buf = append(p.buf[:p.end], make([]byte, n-p.end)...)
+	}
+	for p.end < n && !p.eof {
+		k, err := p.src.Read(p.buf[p.end:])
+		p.end += k
+		if err == io.EOF {
+			p.eof = true
+		} else if err != nil {
+			p.fail(err)
+			return false
+		}
+	}
+	if p.end < n {
+		p.fail(io.ErrUnexpectedEOF)
+		return false
+	}
+	return true
+}
+
+func (p *partReader) uvarint() uint64 {
+	var x uint64
+	for i := 0; i < binary.MaxVarintLen64; i++ {
+		if p.pos == p.end && !p.fill(1) {
+			return 0
+		}
+		c := p.buf[p.pos]
+		p.pos++
+		x |= uint64(c&0x7f) << (7 * i)
+		if c < 0x80 {
+			return x
+		}
+	}
+	p.fail(errors.New("a number is too long"))
+	return 0
+}
+
+func (p *partReader) varint() int64 {
+	u := p.uvarint()
+	x := int64(u >> 1)
+	if u&1 != 0 {
+		x = ^x
+	}
+	return x
+}
+
+// next returns the next n bytes, valid until the next read.
+func (p *partReader) next(n int) []byte {
+	if !p.fill(n) {
+		return nil
+	}
+	b := p.buf[p.pos : p.pos+n]
+	p.pos += n
+	return b
 }
 
 // readField appends a length-prefixed field to e.
 func (p *partReader) readField(e *entry) {
-	n := int(p.uvarint())
-	if p.err != nil {
-		return
+	n := p.uvarint()
+	if n > 1<<30 {
+		p.fail(errors.New("a field is too long"))
 	}
-	start := len(e.buf)
-	e.buf = slices.Grow(e.buf, n)[:start+n]
-	if _, err := io.ReadFull(p.r, e.buf[start:]); err != nil && p.err == nil {
-		p.err = errorf("reading a part of the settlement: %w", err)
-	}
+	e.buf = append(e.buf, p.next(int(n))...)
 	e.off[e.n] = len(e.buf)
 	e.n++
 }
@@ -111,15 +175,13 @@ func (p *partReader) writeLine(e *entry, j *jw, format Format) {
 	// The ids, in pieces of many.
 	nl := newlineAt(j.depth)
 	b := j.buf[:0]
-	var id entry
 	n := p.uvarint()
 	for k := uint64(0); k < n && p.err == nil; k++ {
-		id.buf, id.n = id.buf[:0], 0
-		p.readField(&id)
+		id := p.next(int(min(p.uvarint(), 1<<30)))
 		if k > 0 {
 			b = append(b, ',')
 		}
-		b = appendStr(append(b, nl...), id.field(0))
+		b = appendStr(append(b, nl...), id)
 		if len(b) > 1<<14 {
 			j.w.Write(b)
 			b = b[:0]
@@ -141,11 +203,7 @@ func (p *partReader) readUnpaid(e *entry) {
 	p.readField(e)
 	p.readField(e)
 	p.readField(e)
-	v, err := binary.ReadVarint(p.r)
-	if err != nil && p.err == nil {
-		p.err = errorf("reading a part of the settlement: %w", err)
-	}
-	e.qty = v
+	e.qty = p.varint()
 	p.readField(e)
 	e.unit = Unit(p.uvarint())
 }
@@ -283,7 +341,7 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 		if err != nil {
 			return errorf("%w", err)
 		}
-		readers = append(readers, &partReader{r: bufio.NewReaderSize(f, 1<<16), close: f.Close, provs: res.provs})
+		readers = append(readers, &partReader{src: f, buf: make([]byte, 1<<16), close: f.Close, provs: res.provs})
 	}
 	// The adjustments are one more part, whose lines are merged in by key.
 	var abuf bytes.Buffer
@@ -305,7 +363,7 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 		pw.uvarint(0)
 		pw.unpaid(m.adj.Unmatched)
 		bw.Flush()
-		adjReader.r = bufio.NewReader(&abuf)
+		adjReader.src, adjReader.buf = &abuf, make([]byte, 1<<12)
 	}
 	adjLines := map[int][]Line{}
 	for _, ps := range m.adj.Providers {
