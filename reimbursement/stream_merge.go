@@ -162,19 +162,24 @@ func (p *partReader) writeLine(e *entry, j *jw, format Format) {
 		j.w.Write(e.field(4))
 		return
 	}
+	// The line as jw.line writes it, in one piece.
 	j.item()
-	j.open('{')
-	for i, k := range [...]string{"recipient", "decision", "service", "component", "band", "unit",
-		"quantity", "price", "factor", "divisor", "amount", "rate_from", "rate_to"} {
+	nl := newlineAt(j.depth + 1)
+	b := append(j.buf[:0], '{')
+	for i, k := range lineKeys {
 		if f := e.field(i); i < 11 || len(f) > 0 {
-			j.fieldBytes(k, f)
+			b = appendStr(append(append(b, nl...), k...), f)
+			b = append(b, ',')
 		}
 	}
-	j.key("reports")
+	b = append(append(b, nl...), `"reports": `...)
+	j.w.Write(b)
+	j.depth++ // as j.open('{') and the fields would have left it
+	j.first = append(j.first, false)
 	j.open('[')
 	// The ids, in pieces of many.
-	nl := newlineAt(j.depth)
-	b := j.buf[:0]
+	nl = newlineAt(j.depth)
+	b = b[:0]
 	n := p.uvarint()
 	for k := uint64(0); k < n && p.err == nil; k++ {
 		id := p.next(int(min(p.uvarint(), 1<<30)))
@@ -195,6 +200,10 @@ func (p *partReader) writeLine(e *entry, j *jw, format Format) {
 	j.close(']')
 	j.close('}')
 }
+
+// lineKeys are the keys of a line's fields, as jw.line writes them.
+var lineKeys = [...]string{`"recipient": `, `"decision": `, `"service": `, `"component": `, `"band": `, `"unit": `,
+	`"quantity": `, `"price": `, `"factor": `, `"divisor": `, `"amount": `, `"rate_from": `, `"rate_to": `}
 
 // readUnpaid reads an unpaid entry: id, reason, decision, quantity,
 // detail, unit.
