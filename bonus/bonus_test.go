@@ -263,3 +263,14 @@ func TestTwoSettlementsOfOneMonth(t *testing.T) {
 		t.Error("two settlements of January: no error")
 	}
 }
+
+// TestDecimalString: numbers in the output are decimal's String with that
+// package's defaults.
+func TestDecimalString(t *testing.T) {
+	for _, s := range []string{"0", "1.50", "-0.005", "12.3400", "1e3", "-7", "123456789012345678901234.5"} {
+		d := decimal.RequireFromString(s)
+		if got, want := decimalString(d), d.String(); got != want {
+			t.Errorf("decimalString(%s) = %q, want %q", s, got, want)
+		}
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/shopspring/decimal"
 )
 
 type jsonOutcome struct {
@@ -50,7 +52,7 @@ func (o *Outcome) MarshalJSON() ([]byte, error) {
 	for _, p := range o.Providers {
 		jp := jsonProvider{Provider: p.Provider, Participating: p.Participating, Months: []string{},
 			Indicators: []jsonIndicator{}, Points: p.Points, Level: p.Level,
-			Basis:  jsonBasis{Quantity: p.Basis.String(), Unit: p.BasisUnit},
+			Basis:  jsonBasis{Quantity: decimalString(p.Basis), Unit: p.BasisUnit},
 			Amount: p.Amount.StringFixed(2), Scaled: p.Scaled}
 		if p.BasisUnit == "SEK" {
 			jp.Basis.Quantity = p.Basis.StringFixed(2)
@@ -59,9 +61,9 @@ func (o *Outcome) MarshalJSON() ([]byte, error) {
 			jp.Months = append(jp.Months, m.String())
 		}
 		for _, i := range p.Indicators {
-			ji := jsonIndicator{Code: i.Code, Target: i.Target.String(), Met: i.Met, Points: i.Points, Missing: i.Missing}
+			ji := jsonIndicator{Code: i.Code, Target: decimalString(i.Target), Met: i.Met, Points: i.Points, Missing: i.Missing}
 			if i.Value.Valid {
-				ji.Value = i.Value.Decimal.String()
+				ji.Value = decimalString(i.Value.Decimal)
 			}
 			jp.Indicators = append(jp.Indicators, ji)
 		}
@@ -99,7 +101,7 @@ func (o *Outcome) WriteText(w io.Writer) error {
 		for _, i := range p.Indicators {
 			value, verdict := "missing", "not met (no result)"
 			if i.Value.Valid {
-				value = i.Value.Decimal.String()
+				value = decimalString(i.Value.Decimal)
 				verdict = "not met"
 				if i.Met {
 					verdict = fmt.Sprintf("met, %d %s", i.Points, plural(i.Points, "point", "points"))
@@ -111,7 +113,7 @@ func (o *Outcome) WriteText(w io.Writer) error {
 		if level == "" {
 			level = "none"
 		}
-		basis := p.Basis.String()
+		basis := decimalString(p.Basis)
 		if p.BasisUnit == "SEK" {
 			basis = p.Basis.StringFixed(2)
 		}
@@ -132,4 +134,15 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// decimalString is what decimal.Decimal.String gives with that package's
+// defaults (no exponent, no trailing zeros after the point), whatever its
+// package variables are set to.
+func decimalString(d decimal.Decimal) string {
+	s := d.StringFixed(max(0, -d.Exponent()))
+	if strings.Contains(s, ".") {
+		s = strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
+	}
+	return s
 }

@@ -18,7 +18,7 @@ type LineKey struct {
 // Key returns the line's key in the settlement of provider.
 func (l Line) Key(provider string) LineKey {
 	return LineKey{Provider: provider, Recipient: l.Recipient, Decision: l.Decision, Service: l.Service,
-		Component: l.Component, Band: l.Band, Price: l.Price.String(), Factor: l.Factor.String(), Divisor: l.Divisor.String()}
+		Component: l.Component, Band: l.Band, Price: decimalString(l.Price), Factor: decimalString(l.Factor), Divisor: decimalString(l.Divisor)}
 }
 
 // ErrPeriodMismatch is returned by Correct when the two settlements are of

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -179,14 +180,62 @@ type jsonIssue struct {
 }
 
 // money formats an amount with two decimals.
-func money(d decimal.Decimal) string { return d.StringFixed(2) }
+func money(d decimal.Decimal) string { return string(appendDecimal(nil, d, 2)) }
+
+// decimalString is what decimal.Decimal.String gives with that package's
+// defaults (no exponent, no trailing zeros after the point), whatever its
+// package variables are set to.
+func decimalString(d decimal.Decimal) string { return string(appendDecimal(nil, d, -1)) }
+
+// pow10 are the powers of ten up to 10^18.
+var pow10 = [...]uint64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
+
+// appendDecimal appends d with places digits after the point, rounded half
+// away from zero as StringFixed does, or with places < 0 as decimalString.
+// The values of a settlement take a fast path without big integers.
+func appendDecimal(b []byte, d decimal.Decimal, places int) []byte {
+	exp := int(d.Exponent())
+	if exp <= 0 && exp >= -18 && (places < 0 || places >= -exp) && d.NumDigits() <= 18 {
+		c := d.CoefficientInt64()
+		u := uint64(c)
+		if c < 0 {
+			b = append(b, '-')
+			u = uint64(-c)
+		}
+		digits := -exp
+		ip, fp := u/pow10[digits], u%pow10[digits]
+		b = strconv.AppendUint(b, ip, 10)
+		if places < 0 {
+			for digits > 0 && fp%10 == 0 {
+				fp /= 10
+				digits--
+			}
+		}
+		if digits == 0 && places <= 0 {
+			return b
+		}
+		b = append(b, '.')
+		for k := digits - 1; k >= 0; k-- {
+			b = append(b, byte('0'+fp/pow10[k]%10))
+		}
+		for k := digits; k < places; k++ {
+			b = append(b, '0')
+		}
+		return b
+	}
+	if places >= 0 {
+		return append(b, d.StringFixed(int32(places))...)
+	}
+	s := d.StringFixed(int32(max(0, -exp)))
+	if strings.Contains(s, ".") {
+		s = strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
+	}
+	return append(b, s...)
+}
 
 // price formats a price with at least two decimals.
 func priceString(d decimal.Decimal) string {
-	if e := -d.Exponent(); e > 2 {
-		return d.StringFixed(e)
-	}
-	return d.StringFixed(2)
+	return string(appendDecimal(nil, d, max(2, -int(d.Exponent()))))
 }
 
 func nonNil(s []string) []string {
@@ -207,8 +256,8 @@ func (u Unpaid) json() jsonUnpaid {
 func (l Line) json() jsonLine {
 	j := jsonLine{
 		Recipient: l.Recipient, Decision: l.Decision, Service: l.Service, Component: l.Component,
-		Band: l.Band, Unit: l.Unit.String(), Quantity: l.Quantity.String(), Price: priceString(l.Price),
-		Factor: l.Factor.String(), Divisor: l.Divisor.String(), Amount: money(l.Amount),
+		Band: l.Band, Unit: l.Unit.String(), Quantity: decimalString(l.Quantity), Price: priceString(l.Price),
+		Factor: decimalString(l.Factor), Divisor: decimalString(l.Divisor), Amount: money(l.Amount),
 		RateFrom: l.RateFrom.String(), RateTo: l.RateTo.String(), Reports: nonNil(l.Reports),
 	}
 	if l.Unit == SEK {

@@ -2,6 +2,7 @@ package reimbursement
 
 import (
 	"errors"
+	"math/rand"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -105,5 +106,32 @@ func TestMoneySum(t *testing.T) {
 	}
 	if want := big.Mul(decimal.NewFromInt(10000)); !m.total().Equal(want) {
 		t.Errorf("10000 × %s = %s, want %s", big, m.total(), want)
+	}
+}
+
+// TestAppendDecimal: the fast formatting of decimals is decimal's own
+// String and StringFixed (with that package's defaults), for values of
+// every size, sign and exponent.
+func TestAppendDecimal(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	values := []decimal.Decimal{decimal.Zero, decimal.New(0, -2), decimal.New(5, -1), decimal.New(-5, -1), decimal.New(-1, -18),
+		decimal.New(999999999999999999, -18), decimal.New(-999999999999999999, -5), decimal.New(1000000000000000000, -2),
+		decimal.New(12345, 3), decimal.RequireFromString("-0.005"), decimal.RequireFromString("123456789012345678901234.5678")}
+	for range 20000 {
+		c := rng.Int63n(1 << uint(rng.Intn(62)+1))
+		if rng.Intn(2) == 0 {
+			c = -c
+		}
+		values = append(values, decimal.New(c, int32(rng.Intn(26)-22)))
+	}
+	for _, d := range values {
+		if got, want := decimalString(d), d.String(); got != want {
+			t.Fatalf("decimalString(%s) = %q, want %q (exp %d)", d, got, want, d.Exponent())
+		}
+		for _, p := range []int{0, 1, 2, 3, 5} {
+			if got, want := string(appendDecimal(nil, d, p)), d.StringFixed(int32(p)); got != want {
+				t.Fatalf("appendDecimal(%s, %d) = %q, want %q", d, p, got, want)
+			}
+		}
 	}
 }

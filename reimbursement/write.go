@@ -29,7 +29,7 @@ func WriteDecisions(w io.Writer, decisions []Decision) error {
 	for _, d := range decisions {
 		hours := ""
 		if d.GrantedPer != NotGranted {
-			hours = d.GrantedHours.String()
+			hours = decimalString(d.GrantedHours)
 		}
 		staff := ""
 		if d.Staff > 1 {
