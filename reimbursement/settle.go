@@ -101,6 +101,7 @@ type Settler struct {
 	lastName [3]nameCache
 	seed     maphash.Seed
 	hashes   []uint64         // hash of each report's id, for finding copies
+	noCopies bool             // no two reports share an id: known before (see WriteSettlementFS)
 	details  map[int32]string // why a report could not be read
 
 	abs      []absRec
@@ -293,6 +294,9 @@ func (s *Settler) id(i int32) string {
 // different content are all marked recDup. Sorting hashes keeps this off
 // the path of every report.
 func (s *Settler) markCopies() {
+	if s.noCopies {
+		return
+	}
 	sorted := make([]uint64, 0, len(s.hashes))
 	for i, h := range s.hashes {
 		if s.recs.at(int32(i)).idLen > 0 {
@@ -673,7 +677,9 @@ func (s *Settler) AddReport(r volume.Report) {
 	i := int32(s.recs.n)
 	x.idOff, x.idLen = uint32(len(s.ids)), uint32(len(r.ID))
 	s.ids = append(s.ids, r.ID...)
-	s.hashes = append(s.hashes, maphash.String(s.seed, r.ID))
+	if !s.noCopies {
+		s.hashes = append(s.hashes, maphash.String(s.seed, r.ID))
+	}
 	if detail != "" {
 		s.details[i] = detail
 	}
@@ -908,7 +914,9 @@ func (s *Settler) forWorker() *Settler {
 func (s *Settler) reserve(n int) {
 	if n > 0 {
 		s.ids = slices.Grow(s.ids, 8*n)
-		s.hashes = slices.Grow(s.hashes, n)
+		if !s.noCopies {
+			s.hashes = slices.Grow(s.hashes, n)
+		}
 	}
 }
 

@@ -279,6 +279,7 @@ type split struct {
 	lastP    int
 	global   *Settler  // the month's decisions
 	decs     [][]int32 // per part: its decisions in global
+	copies   []bool    // per part: whether an id of its reports may be used twice
 	absPart  []int     // the part of each absence, of each presence day
 	presPart []int
 	buf      []byte
@@ -438,6 +439,7 @@ type unit struct{ first, last int }
 func (sp *split) units(absences []volume.Absence, presence []volume.Presence) ([]unit, error) {
 	n := len(sp.parts)
 	cover := make([]int, n+1)
+	sp.copies = make([]bool, n)
 	join := func(a, b int) {
 		if a > b {
 			a, b = b, a
@@ -464,6 +466,9 @@ func (sp *split) units(absences []volume.Absence, presence []volume.Presence) ([
 			}
 			// Sorted: the run's parts ascend.
 			join(int(hs[i]&0xff), int(hs[j-1]&0xff))
+			for k := i; k < j && j-i > 1; k++ {
+				sp.copies[hs[k]&0xff] = true
+			}
 			i = j
 		}
 	}
@@ -678,6 +683,10 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 		return res
 	}
 	s.partial = true
+	s.noCopies = true
+	for p := u.first; p <= u.last; p++ {
+		s.noCopies = s.noCopies && !sp.copies[p]
+	}
 	in := func(p int) bool { return p >= u.first && p <= u.last }
 	for p := u.first; p <= u.last; p++ {
 		data, err := sp.parts[p].read()
@@ -743,37 +752,45 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 		pw.uvarint(uint64(len(ps.Pending)))
 		for _, id := range ps.Pending {
 			pw.str(id)
+			pw.room()
 		}
 	}
 	pw.uvarint(0)
 	res.unmatched = len(st.Unmatched)
 	pw.unpaid(st.Unmatched)
+	pw.flush()
 	res.err = errors.Join(bw.Flush(), f.Close())
 	return res
 }
 
-// A partWriter writes a part's settlement ahead for the merge.
+// A partWriter writes a part's settlement ahead for the merge, through a
+// buffer of its own (call flush at the end).
 type partWriter struct {
-	w      *bufio.Writer
+	w      io.Writer
 	format Format
+	b      []byte
 	buf    bytes.Buffer
 	cw     *csv.Writer
-	tmp    []byte
 }
 
-func (pw *partWriter) uvarint(v uint64) {
-	pw.tmp = binary.AppendUvarint(pw.tmp[:0], v)
-	pw.w.Write(pw.tmp)
+// room writes the buffer out when it is full.
+func (pw *partWriter) room() {
+	if len(pw.b) >= 1<<15 {
+		pw.flush()
+	}
 }
 
-func (pw *partWriter) varint(v int64) {
-	pw.tmp = binary.AppendVarint(pw.tmp[:0], v)
-	pw.w.Write(pw.tmp)
+func (pw *partWriter) flush() {
+	pw.w.Write(pw.b)
+	pw.b = pw.b[:0]
 }
+
+func (pw *partWriter) uvarint(v uint64) { pw.b = binary.AppendUvarint(pw.b, v) }
+
+func (pw *partWriter) varint(v int64) { pw.b = binary.AppendVarint(pw.b, v) }
 
 func (pw *partWriter) str(s string) {
-	pw.uvarint(uint64(len(s)))
-	pw.w.WriteString(s)
+	pw.b = append(binary.AppendUvarint(pw.b, uint64(len(s))), s...)
 }
 
 // lines writes a count, then each line: for JSON its fields as the
@@ -787,16 +804,11 @@ func (pw *partWriter) lines(provider string, regime Regime, lines []Line) {
 				jl.Quantity, jl.Price, jl.Factor, jl.Divisor, jl.Amount, jl.RateFrom, jl.RateTo} {
 				pw.str(f)
 			}
-			b := binary.AppendUvarint(pw.tmp[:0], uint64(len(l.Reports)))
+			pw.uvarint(uint64(len(l.Reports)))
 			for _, id := range l.Reports {
-				b = append(binary.AppendUvarint(b, uint64(len(id))), id...)
-				if len(b) > 1<<14 {
-					pw.w.Write(b)
-					b = b[:0]
-				}
+				pw.str(id)
+				pw.room()
 			}
-			pw.w.Write(b)
-			pw.tmp = b
 			continue
 		}
 		pw.str(l.Recipient)
@@ -812,8 +824,9 @@ func (pw *partWriter) lines(provider string, regime Regime, lines []Line) {
 		pw.cw.Write(csvRow(provider, regime, l, pw.format == FormatSwedishCSV))
 		pw.cw.Flush()
 		pw.uvarint(uint64(pw.buf.Len()))
-		pw.w.Write(pw.buf.Bytes())
+		pw.b = append(pw.b, pw.buf.Bytes()...)
 		pw.buf.Reset()
+		pw.room()
 	}
 }
 
@@ -827,5 +840,6 @@ func (pw *partWriter) unpaid(list []Unpaid) {
 		pw.varint(u.Quantity)
 		pw.str(u.Detail)
 		pw.uvarint(uint64(u.Unit))
+		pw.room()
 	}
 }

@@ -371,6 +371,7 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 		}
 		pw.uvarint(0)
 		pw.unpaid(m.adj.Unmatched)
+		pw.flush()
 		bw.Flush()
 		adjReader.src, adjReader.buf = &abuf, make([]byte, 1<<12)
 	}
