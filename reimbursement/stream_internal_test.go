@@ -1,6 +1,8 @@
 package reimbursement
 
 import (
+	"bufio"
+	"bytes"
 	"errors"
 	"math/rand"
 	"testing"
@@ -134,4 +136,47 @@ func TestAppendDecimal(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzPartReader: a part file that is not what settlePart wrote (cut
+// short, or any bytes at all) gives an error, never a panic or a loop.
+func FuzzPartReader(f *testing.F) {
+	var good bytes.Buffer
+	bw := bufio.NewWriter(&good)
+	pw := partWriter{w: bw, format: FormatJSON}
+	pw.uvarint(1)
+	pw.lines("P1", Private, []Line{{Recipient: "R1", Decision: "D1", Service: "HT", Component: "base", Band: "dag", Unit: Minute,
+		Quantity: decimal.NewFromInt(60), Price: decimal.NewFromInt(436), Factor: oneDec, Divisor: decimal.NewFromInt(60),
+		Amount: decimal.NewFromInt(436), Reports: []string{"T1", "T<2>"}}})
+	pw.unpaid([]Unpaid{{ID: "T3", Quantity: 30, Unit: Minute, Reason: ReasonOverGranted, Decision: "D1"}})
+	pw.uvarint(1)
+	pw.str("T4")
+	pw.uvarint(0)
+	pw.flush()
+	bw.Flush()
+	f.Add(good.Bytes())
+	f.Add(good.Bytes()[:len(good.Bytes())/2])
+	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := &partReader{src: bytes.NewReader(data), buf: make([]byte, 16)}
+		var out bytes.Buffer
+		j := &jw{w: &out}
+		j.open('[')
+		var e entry
+		p.uvarint()
+		for range min(p.uvarint(), 1000) {
+			p.readLineKey(&e, FormatJSON)
+			p.writeLine(&e, j, FormatJSON)
+		}
+		for range min(p.uvarint(), 1000) {
+			p.readUnpaid(&e)
+			writeUnpaid(j, &e)
+		}
+		for range min(p.uvarint(), 1000) {
+			p.readPending(&e)
+		}
+		if bytes.Equal(data, good.Bytes()) && p.err != nil {
+			t.Fatalf("the part as written does not read: %v", p.err)
+		}
+	})
 }
