@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/shopspring/decimal"
 
@@ -449,27 +450,63 @@ func (sp *split) units(absences []volume.Absence, presence []volume.Presence) ([
 			cover[b]--
 		}
 	}
-	for k := range sp.hashes {
-		data, err := sp.hashes[k].read()
-		if err != nil {
-			return nil, err
-		}
-		hs := make([]uint64, len(data)/8)
-		for i := range hs {
-			hs[i] = binary.LittleEndian.Uint64([]byte(data[8*i : 8*i+8]))
-		}
-		radixSort(hs)
-		for i := 0; i < len(hs); {
-			j := i + 1
-			for j < len(hs) && hs[j]>>8 == hs[i]>>8 {
-				j++
+	// The hash files, on all cores: each finds the ids its reports share
+	// and the parts they are in.
+	type found struct {
+		pairs  [][2]int // parts to join
+		copies []int    // parts with an id twice
+		err    error
+	}
+	results := make([]found, len(sp.hashes))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), 8) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var hs []uint64
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= len(sp.hashes) {
+					return
+				}
+				data, err := sp.hashes[k].read()
+				if err != nil {
+					results[k].err = err
+					continue
+				}
+				hs = slices.Grow(hs[:0], len(data)/8)[:len(data)/8]
+				for i := range hs {
+					hs[i] = binary.LittleEndian.Uint64([]byte(data[8*i : 8*i+8]))
+				}
+				radixSort(hs)
+				for i := 0; i < len(hs); {
+					j := i + 1
+					for j < len(hs) && hs[j]>>8 == hs[i]>>8 {
+						j++
+					}
+					if j-i > 1 {
+						// Sorted: the run's parts ascend.
+						results[k].pairs = append(results[k].pairs, [2]int{int(hs[i] & 0xff), int(hs[j-1] & 0xff)})
+						for c := i; c < j; c++ {
+							results[k].copies = append(results[k].copies, int(hs[c]&0xff))
+						}
+					}
+					i = j
+				}
 			}
-			// Sorted: the run's parts ascend.
-			join(int(hs[i]&0xff), int(hs[j-1]&0xff))
-			for k := i; k < j && j-i > 1; k++ {
-				sp.copies[hs[k]&0xff] = true
-			}
-			i = j
+		}()
+	}
+	wg.Wait()
+	for _, r := range results {
+		if r.err != nil {
+			return nil, r.err
+		}
+		for _, p := range r.pairs {
+			join(p[0], p[1])
+		}
+		for _, p := range r.copies {
+			sp.copies[p] = true
 		}
 	}
 	firstAbs := map[string]int{}

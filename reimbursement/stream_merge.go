@@ -75,10 +75,12 @@ func (p *partReader) fill(n int) bool {
 	}
 	p.end = copy(p.buf, p.buf[p.pos:p.end])
 	p.pos = 0
-	if n > len(p.buf) {
-		p.buf = append(p.buf[:p.end], make([]byte, n-p.end)...)
-	}
 	for p.end < n && !p.eof {
+		if p.end == len(p.buf) {
+			// A long field: the buffer grows as the bytes come, so
+			// that a length that is not true costs no memory.
+			p.buf = append(p.buf, make([]byte, min(n, 2*len(p.buf)+16)-len(p.buf))...)
+		}
 		k, err := p.src.Read(p.buf[p.end:])
 		p.end += k
 		if err == io.EOF {
@@ -123,7 +125,7 @@ func (p *partReader) varint() int64 {
 
 // next returns the next n bytes, valid until the next read.
 func (p *partReader) next(n int) []byte {
-	if !p.fill(n) {
+	if n < 0 || !p.fill(n) {
 		return nil
 	}
 	b := p.buf[p.pos : p.pos+n]
@@ -136,6 +138,7 @@ func (p *partReader) readField(e *entry) {
 	n := p.uvarint()
 	if n > 1<<30 {
 		p.fail(errors.New("a field is too long"))
+		n = 0
 	}
 	e.buf = append(e.buf, p.next(int(n))...)
 	e.off[e.n] = len(e.buf)
