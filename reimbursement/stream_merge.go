@@ -387,7 +387,7 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 		r.nextProvider()
 	}
 
-	bw := bufio.NewWriterSize(w, 1<<20)
+	bw := newAsyncWriter(w)
 	j := &jw{w: bw}
 	var cw *csv.Writer
 	if m.format == FormatJSON {
@@ -550,7 +550,7 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 	if cw != nil {
 		errs = append(errs, cw.Error())
 	}
-	errs = append(errs, bw.Flush())
+	errs = append(errs, bw.Close())
 	return errors.Join(errs...)
 }
 
@@ -559,6 +559,73 @@ func (p *partReader) count(want int) {
 	if v := p.uvarint(); v != uint64(want) && p.err == nil {
 		p.err = errorf("a part of the settlement is not as it was written")
 	}
+}
+
+// An asyncWriter writes to w on a goroutine of its own, in pieces of a
+// megabyte, so that writing a big settlement to a file goes on while the
+// next piece is made. Close writes the rest and returns the first error.
+type asyncWriter struct {
+	cur  []byte
+	full chan []byte
+	free chan []byte
+	done chan error
+}
+
+func newAsyncWriter(w io.Writer) *asyncWriter {
+	a := &asyncWriter{full: make(chan []byte, 2), free: make(chan []byte, 3), done: make(chan error, 1)}
+	go func() {
+		var err error
+		for b := range a.full {
+			if err == nil {
+				_, err = w.Write(b)
+			}
+			a.free <- b[:0]
+		}
+		a.done <- err
+	}()
+	return a
+}
+
+const asyncPiece = 1 << 20
+
+func (a *asyncWriter) send() {
+	a.full <- a.cur
+	select {
+	case a.cur = <-a.free:
+	default:
+		a.cur = make([]byte, 0, asyncPiece+asyncPiece/4)
+	}
+}
+
+func (a *asyncWriter) Write(p []byte) (int, error) {
+	a.cur = append(a.cur, p...)
+	if len(a.cur) >= asyncPiece {
+		a.send()
+	}
+	return len(p), nil
+}
+
+func (a *asyncWriter) WriteString(s string) (int, error) {
+	a.cur = append(a.cur, s...)
+	if len(a.cur) >= asyncPiece {
+		a.send()
+	}
+	return len(s), nil
+}
+
+func (a *asyncWriter) WriteByte(c byte) error {
+	a.cur = append(a.cur, c)
+	return nil
+}
+
+// Close writes what is left and waits for the writes to end.
+func (a *asyncWriter) Close() error {
+	if len(a.cur) > 0 {
+		a.full <- a.cur
+		a.cur = nil
+	}
+	close(a.full)
+	return <-a.done
 }
 
 // nextProvider reads the mark before a provider's records (its index + 1)
