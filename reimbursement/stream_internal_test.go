@@ -6,9 +6,11 @@ import (
 	"errors"
 	"math/rand"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
 
 	"github.com/exempelby/ersattning/volume"
 )
@@ -179,4 +181,62 @@ func FuzzPartReader(f *testing.F) {
 			t.Fatalf("the part as written does not read: %v", p.err)
 		}
 	})
+}
+
+// slowWriter takes its time with every write, and fails after failAt bytes
+// when failAt > 0.
+type slowWriter struct {
+	b      bytes.Buffer
+	failAt int
+}
+
+func (w *slowWriter) Write(p []byte) (int, error) {
+	time.Sleep(10 * time.Millisecond)
+	if w.failAt > 0 && w.b.Len()+len(p) > w.failAt {
+		return 0, errors.New("disk full")
+	}
+	return w.b.Write(p)
+}
+
+// TestAsyncWriter: many megabytes through a slow writer come out whole and
+// in order, Close waits for them, and a failed write is Close's error.
+func TestAsyncWriter(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	var want bytes.Buffer
+	sw := &slowWriter{}
+	a := newAsyncWriter(sw)
+	for want.Len() < 12<<20 {
+		piece := bytes.Repeat([]byte{byte('a' + rng.Intn(26))}, rng.Intn(300000))
+		want.Write(piece)
+		switch rng.Intn(3) {
+		case 0:
+			a.Write(piece)
+		case 1:
+			a.WriteString(string(piece))
+		default:
+			for _, c := range piece[:min(len(piece), 100)] {
+				a.WriteByte(c)
+			}
+			want.Truncate(want.Len() - len(piece) + min(len(piece), 100))
+		}
+	}
+	a.WriteString("the end")
+	want.WriteString("the end")
+	closed := make(chan error, 1)
+	go func() { closed <- a.Close() }()
+	select {
+	case err := <-closed:
+		require.NoError(t, err)
+	case <-time.After(20 * time.Second):
+		t.Fatal("Close does not return")
+	}
+	if !bytes.Equal(sw.b.Bytes(), want.Bytes()) {
+		t.Fatalf("%d bytes written, want %d", sw.b.Len(), want.Len())
+	}
+	sw = &slowWriter{failAt: 3 << 20}
+	a = newAsyncWriter(sw)
+	for range 10 {
+		a.Write(make([]byte, 1<<20))
+	}
+	require.ErrorContains(t, a.Close(), "disk full")
 }

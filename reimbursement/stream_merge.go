@@ -579,7 +579,10 @@ func newAsyncWriter(w io.Writer) *asyncWriter {
 			if err == nil {
 				_, err = w.Write(b)
 			}
-			a.free <- b[:0]
+			select {
+			case a.free <- b[:0]:
+			default:
+			}
 		}
 		a.done <- err
 	}()
