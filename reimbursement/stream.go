@@ -93,6 +93,9 @@ type ProviderSummary struct {
 // and the problems of unreadable rows are returned, one per row.
 func WriteSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period, opt StreamOptions) (StreamSummary, []error, error) {
 	var sum StreamSummary
+	if opt.Format > FormatSwedishCSV {
+		return sum, nil, errorf("StreamOptions.Format %d: want FormatJSON, FormatCSV or FormatSwedishCSV", opt.Format)
+	}
 	files, err := kindFiles(fsys, FileReports)
 	if err != nil {
 		return sum, nil, err

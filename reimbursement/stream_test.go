@@ -163,6 +163,9 @@ func TestStreamErrors(t *testing.T) {
 	_, _, err = reimbursement.WriteSettlementFS(&b, fsys, tariff, volume.MustParsePeriod("2026-03"),
 		reimbursement.StreamOptions{TempDir: t.TempDir()})
 	require.ErrorContains(t, err, "Location is nil")
+	_, _, err = reimbursement.WriteSettlementFS(&b, fsys, tariff, volume.MustParsePeriod("2026-03"),
+		reimbursement.StreamOptions{Options: reimbursement.Options{Location: rt.Stockholm()}, Format: 3})
+	require.ErrorContains(t, err, "Format 3")
 	require.Zero(t, b.Len())
 }
 
