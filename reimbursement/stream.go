@@ -734,6 +734,7 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 			res.err = err
 			return res
 		}
+		os.Remove(sp.parts[p].path) // read: its disk is free again
 		s.reserve(sp.parts[p].n)
 		r := spillReader{s: data}
 		for r.s != "" && r.err == nil {
