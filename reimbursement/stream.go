@@ -810,6 +810,7 @@ type partWriter struct {
 	w      io.Writer
 	format Format
 	b      []byte
+	sc     []byte
 	buf    bytes.Buffer
 	cw     *csv.Writer
 }
@@ -830,6 +831,12 @@ func (pw *partWriter) uvarint(v uint64) { pw.b = binary.AppendUvarint(pw.b, v) }
 
 func (pw *partWriter) varint(v int64) { pw.b = binary.AppendVarint(pw.b, v) }
 
+// dec writes a decimal as appendDecimal does with places.
+func (pw *partWriter) dec(d decimal.Decimal, places int) {
+	pw.sc = appendDecimal(pw.sc[:0], d, places)
+	pw.b = append(binary.AppendUvarint(pw.b, uint64(len(pw.sc))), pw.sc...)
+}
+
 func (pw *partWriter) str(s string) {
 	pw.b = append(binary.AppendUvarint(pw.b, uint64(len(s))), s...)
 }
@@ -840,11 +847,21 @@ func (pw *partWriter) lines(provider string, regime Regime, lines []Line) {
 	pw.uvarint(uint64(len(lines)))
 	for _, l := range lines {
 		if pw.format == FormatJSON {
-			jl := l.json()
-			for _, f := range [...]string{jl.Recipient, jl.Decision, jl.Service, jl.Component, jl.Band, jl.Unit,
-				jl.Quantity, jl.Price, jl.Factor, jl.Divisor, jl.Amount, jl.RateFrom, jl.RateTo} {
+			// The fields as Line.json has them, made in place.
+			for _, f := range [...]string{l.Recipient, l.Decision, l.Service, l.Component, l.Band, l.Unit.String()} {
 				pw.str(f)
 			}
+			qty := -1
+			if l.Unit == SEK {
+				qty = 2
+			}
+			pw.dec(l.Quantity, qty)
+			pw.dec(l.Price, max(2, -int(l.Price.Exponent())))
+			pw.dec(l.Factor, -1)
+			pw.dec(l.Divisor, -1)
+			pw.dec(l.Amount, 2)
+			pw.str(l.RateFrom.String())
+			pw.str(l.RateTo.String())
 			pw.uvarint(uint64(len(l.Reports)))
 			for _, id := range l.Reports {
 				pw.str(id)
