@@ -41,8 +41,8 @@ type StreamOptions struct {
 	Format Format
 	// TempDir is where the reports are kept between the two passes, in a
 	// directory of their own that is removed at the end; "" means
-	// os.TempDir(). It needs room for about 60 bytes a report and as much
-	// again for the parts' settlements (a national month: about 2 GB).
+	// os.TempDir(). It needs room for about 35 bytes a report (a national
+	// month of 23.7 million: 800 MB at the most).
 	TempDir string
 	// PartReports is about how many reports one part of the month holds:
 	// the reports in memory at once are this many per worker (Workers, or
