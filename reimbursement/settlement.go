@@ -108,7 +108,47 @@ func (m *moneySum) total() decimal.Decimal {
 
 // amountOf computes round(q × price × percent/100 / divisor) to öre.
 func amountOf(q, price, percent decimal.Decimal, divisor int64) decimal.Decimal {
+	if ore, ok := amountOre(q, price, percent, divisor); ok {
+		return decimal.New(ore, -2)
+	}
 	return q.Mul(price).Mul(percent).DivRound(decimal.NewFromInt(divisor*100), 2)
+}
+
+// amountOre is amountOf in whole öre with int64 arithmetic, exact when
+// it says ok: the numbers of a settlement (minutes, prices in öre,
+// percents) are small enough nearly always; others go the decimal way.
+func amountOre(q, price, percent decimal.Decimal, divisor int64) (int64, bool) {
+	// öre = q × price × percent / divisor, with each value c × 10^e.
+	// With n, the product of the c, below 10^18 and divisor × 10^-exp
+	// too, 2n + den stays below 2^63.
+	if divisor <= 0 || divisor >= 1e6 {
+		return 0, false
+	}
+	digits, exp := 0, 0
+	n := int64(1)
+	for _, d := range [...]decimal.Decimal{q, price, percent} {
+		e := int(d.Exponent())
+		if e > 0 {
+			return 0, false
+		}
+		digits += d.NumDigits()
+		exp += e
+		if digits > 18 || 6-exp > 18 {
+			return 0, false
+		}
+		n *= d.CoefficientInt64()
+	}
+	// n × 10^exp / divisor, exp <= 0: divide n by divisor × 10^-exp.
+	den := divisor * int64(pow10[-exp])
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	ore := (2*n + den) / (2 * den) // half away from zero
+	if neg {
+		ore = -ore
+	}
+	return ore, true
 }
 
 // Provider returns the settlement of provider id.

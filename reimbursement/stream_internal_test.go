@@ -240,3 +240,43 @@ func TestAsyncWriter(t *testing.T) {
 	}
 	require.ErrorContains(t, a.Close(), "disk full")
 }
+
+// TestAmountOre: whole-öre arithmetic gives what decimals give, halves
+// rounded away from zero, and says so only when it is sure.
+func TestAmountOre(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	percents := []string{"100", "50", "75", "25", "0", "125", "33.3", "12.5", "4.2", "-100"}
+	fast := 0
+	for i := 0; i < 200000; i++ {
+		q := decimal.NewFromInt(rng.Int63n(2000001) - 1000000)
+		if i%7 == 0 {
+			q = decimal.New(rng.Int63n(2000001)-1000000, -int32(rng.Intn(3)))
+		}
+		price := decimal.New(rng.Int63n(1e8), -int32(rng.Intn(5)))
+		if i%11 == 0 {
+			price = decimal.New(rng.Int63(), -int32(rng.Intn(20))) // too big for the fast way, often
+		}
+		percent := decimal.RequireFromString(percents[rng.Intn(len(percents))])
+		divisor := []int64{1, 60, 7, 3600, 100, 999999}[rng.Intn(6)]
+		want := q.Mul(price).Mul(percent).DivRound(decimal.NewFromInt(divisor*100), 2)
+		got := amountOf(q, price, percent, divisor)
+		if !got.Equal(want) || got.String() != want.String() || got.Exponent() != want.Exponent() {
+			t.Fatalf("%s × %s × %s%% / %d = %s, want %s", q, price, percent, divisor, got, want)
+		}
+		if _, ok := amountOre(q, price, percent, divisor); ok {
+			fast++
+		}
+	}
+	// Halves, both signs.
+	for _, tt := range []struct{ q, price, percent string }{
+		{"1", "0.30", "50"}, {"-1", "0.30", "50"}, {"3", "0.05", "10"}, {"-3", "0.05", "10"}, {"1", "1.005", "100"},
+	} {
+		q, p, pc := decimal.RequireFromString(tt.q), decimal.RequireFromString(tt.price), decimal.RequireFromString(tt.percent)
+		if got, want := amountOf(q, p, pc, 1), q.Mul(p).Mul(pc).DivRound(decimal.NewFromInt(100), 2); !got.Equal(want) {
+			t.Errorf("%v: %s, want %s", tt, got, want)
+		}
+	}
+	if fast < 100000 {
+		t.Fatalf("only %d of 200000 amounts took the fast way", fast)
+	}
+}
