@@ -106,7 +106,11 @@ func readParties(fsys fs.FS) (providers []Provider, decisions []Decision, proble
 	if err != nil {
 		return nil, nil, nil, errorf("%w", err)
 	}
-	decisions, err = ReadDecisions(df, FileDecisions)
+	n := 0
+	if info, err := df.Stat(); err == nil {
+		n = int(info.Size() / 80) // a decision row is 70-100 bytes
+	}
+	decisions, err = readDecisions(df, FileDecisions, n)
 	df.Close()
 	if err != nil {
 		return nil, nil, nil, err

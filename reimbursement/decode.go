@@ -91,8 +91,14 @@ func (r *DecisionReader) Read() (Decision, error) {
 // returned with Invalid set; the error is only for a file that cannot be
 // read at all.
 func ReadDecisions(r io.Reader, file string) ([]Decision, error) {
+	return readDecisions(r, file, 0)
+}
+
+// readDecisions is ReadDecisions with room for about n decisions made
+// first, so that a big file's decisions are not copied as they come.
+func readDecisions(r io.Reader, file string, n int) ([]Decision, error) {
 	dr := NewDecisionReader(r, file)
-	var out []Decision
+	out := make([]Decision, 0, n)
 	for {
 		d, err := dr.Read()
 		if err == io.EOF {
