@@ -488,11 +488,14 @@ func NewSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 	return s, nil
 }
 
-func (s *Settler) addDecisions(decisions []Decision) error {
+// checkDecisions returns the decisions that can be settled: those that
+// were read, whose id is used once (copies with the same content are one),
+// with the no-choice provider filled in where they name none. The others
+// are issues; a no-choice provider that is not there is an error.
+func (s *Settler) checkDecisions(decisions []Decision) ([]Decision, error) {
 	var errs []error
 	byID := map[string]int{}
 	kept := make([]Decision, 0, len(decisions))
-	s.decisions = make([]decState, 0, len(decisions))
 	bad := map[string]bool{}
 	for _, d := range decisions {
 		if d.Invalid == nil && (d.GrantedHours.Sign() < 0 || d.GrantedHours.GreaterThan(maxGrantedHours) ||
@@ -518,6 +521,7 @@ func (s *Settler) addDecisions(decisions []Decision) error {
 		byID[d.ID] = len(kept)
 		kept = append(kept, d)
 	}
+	out := kept[:0]
 	for _, d := range kept {
 		if bad[d.ID] {
 			continue
@@ -533,6 +537,15 @@ func (s *Settler) addDecisions(decisions []Decision) error {
 				continue
 			}
 		}
+		out = append(out, d)
+	}
+	return out, errors.Join(errs...)
+}
+
+func (s *Settler) addDecisions(decisions []Decision) error {
+	kept, err := s.checkDecisions(decisions)
+	s.decisions = make([]decState, 0, len(kept))
+	for _, d := range kept {
 		ds := decState{d: d, prov: -1}
 		if p, ok := s.provIdx[d.Provider]; ok {
 			ds.prov = p
@@ -597,7 +610,7 @@ func (s *Settler) addDecisions(decisions []Decision) error {
 			s.issue(IssueInvalidDecision, []string{ds.d.ID}, "decision %s names provider %q, which is not in the provider list", ds.d.ID, ds.d.Provider)
 		}
 	}
-	return errors.Join(errs...)
+	return err
 }
 
 func (s *Settler) inPeriod(ds *decState) bool {

@@ -124,18 +124,24 @@ func WriteSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 		return sum, problems, err
 	}
 	// The whole month's decisions, checked once: the parts get those that
-	// can be settled, and the issues of the rest are this settler's.
-	global, err := NewSettler(t, period, providers, decisions, Options{Location: opt.Location})
+	// can be settled, and the issues of the rest are this settler's, with
+	// the providers, markups and adjustments.
+	global, err := NewSettler(t, period, providers, nil, Options{Location: opt.Location})
 	if err != nil {
 		return sum, problems, err
 	}
+	kept, err := global.checkDecisions(decisions)
+	if err != nil {
+		return sum, problems, err
+	}
+	decisions = nil
 	tmp, err := os.MkdirTemp(opt.TempDir, "settlement-*")
 	if err != nil {
 		return sum, problems, errorf("%w", err)
 	}
 	defer os.RemoveAll(tmp)
 
-	sp := newSplit(global, size, perPart, tmp)
+	sp := newSplit(kept, size, perPart, tmp)
 	// First pass: reports to the files of their parts.
 	err = streamFiles(fsys, FileReports, func(f io.Reader, file string) error {
 		return decodeReports(f, file, func(batch []volume.Report) {
@@ -274,20 +280,20 @@ const reportRowBytes = 75
 // parts: recipients in ranges of their ids, about as many decisions in
 // each.
 type split struct {
-	dir      string
-	bounds   []string // first recipient of each part but the first
-	parts    []spillFile
-	hashes   [hashBuckets]spillFile // (id hash, part) of every report, by hash
-	seed     maphash.Seed
-	last     string // the last recipient and its part
-	lastP    int
-	global   *Settler  // the month's decisions
-	decs     [][]int32 // per part: its decisions in global
-	copies   []bool    // per part: whether an id of its reports may be used twice
-	absPart  []int     // the part of each absence, of each presence day
-	presPart []int
-	buf      []byte
-	err      error // the first write that failed
+	dir       string
+	bounds    []string // first recipient of each part but the first
+	parts     []spillFile
+	hashes    [hashBuckets]spillFile // (id hash, part) of every report, by hash
+	seed      maphash.Seed
+	last      string // the last recipient and its part
+	lastP     int
+	decisions []Decision // the month's, those that can be settled
+	decs      [][]int32  // per part: its decisions
+	copies    []bool     // per part: whether an id of its reports may be used twice
+	absPart   []int      // the part of each absence, of each presence day
+	presPart  []int
+	buf       []byte
+	err       error // the first write that failed
 }
 
 const hashBuckets = 64
@@ -364,16 +370,16 @@ func (f *spillFile) read() (string, error) {
 	return b.String(), nil
 }
 
-func newSplit(global *Settler, size int64, perPart int, dir string) *split {
-	recipients := make([]string, 0, len(global.decisions))
-	for i := range global.decisions {
-		recipients = append(recipients, global.decisions[i].d.Recipient)
+func newSplit(decisions []Decision, size int64, perPart int, dir string) *split {
+	recipients := make([]string, 0, len(decisions))
+	for i := range decisions {
+		recipients = append(recipients, decisions[i].Recipient)
 	}
 	slices.Sort(recipients)
 	recipients = slices.Compact(recipients)
 	n := int((size/reportRowBytes + int64(perPart) - 1) / int64(perPart))
 	n = max(1, min(n, maxParts, len(recipients)))
-	sp := &split{dir: dir, global: global, seed: maphash.MakeSeed(), lastP: -1}
+	sp := &split{dir: dir, decisions: decisions, seed: maphash.MakeSeed(), lastP: -1}
 	for k := 1; k < n; k++ {
 		b := recipients[k*len(recipients)/n]
 		if len(sp.bounds) == 0 || sp.bounds[len(sp.bounds)-1] != b {
@@ -388,8 +394,8 @@ func newSplit(global *Settler, size int64, perPart int, dir string) *split {
 		sp.hashes[k].path = filepath.Join(dir, fmt.Sprintf("ids-%d", k))
 	}
 	sp.decs = make([][]int32, len(sp.parts))
-	for i := range global.decisions {
-		p := sp.partOf(global.decisions[i].d.Recipient)
+	for i := range decisions {
+		p := sp.partOf(decisions[i].Recipient)
 		sp.decs[p] = append(sp.decs[p], int32(i))
 	}
 	return sp
@@ -714,7 +720,7 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 	var decs []Decision
 	for p := u.first; p <= u.last; p++ {
 		for _, i := range sp.decs[p] {
-			decs = append(decs, sp.global.decisions[i].d)
+			decs = append(decs, sp.decisions[i])
 		}
 	}
 	s, err := NewSettler(t, period, providers, decs, opt)
