@@ -73,7 +73,8 @@ type ProviderSummary struct {
 
 // WriteSettlementFS settles period from the bundle in fsys, as SettleFSWith
 // does, and writes the settlement to w in opt.Format, holding in memory the
-// decisions and a part of the reports at a time rather than the month.
+// decisions and, per core, a part of the reports at a time rather than the
+// month.
 //
 // It reads the reports once, keeping each in a file of its part of the
 // recipients (under opt.TempDir), then settles the parts on all cores and
