@@ -36,3 +36,43 @@ func TestGenerateAndSettle(t *testing.T) {
 		t.Errorf("the synthetic bundle has input problems:\n%s", out.String())
 	}
 }
+
+// TestPartsAndMemory: settled in parts (many, and few) and in memory, a
+// generated month has the same total and the same JSON.
+func TestPartsAndMemory(t *testing.T) {
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	if code := run([]string{"-generate", dir, "-recipients", "300", "-seed", "3"}, &out, &errb); code != 0 {
+		t.Fatalf("generate: exit %d: %s", code, errb.String())
+	}
+	line := func(out, key string) string {
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(l, key) {
+				return strings.TrimSpace(strings.TrimPrefix(l, key))
+			}
+		}
+		return ""
+	}
+	var totals, parts []string
+	var jsons [][]byte
+	for _, args := range [][]string{{"-part", "500"}, {"-part", "5000"}, {"-memory"}} {
+		file := filepath.Join(t.TempDir(), "s.json")
+		out.Reset()
+		if code := run(append([]string{"-in", dir, "-period", "2026-03", "-o", file}, args...), &out, &errb); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errb.String())
+		}
+		totals = append(totals, line(out.String(), "total"))
+		parts = append(parts, line(out.String(), "parts"))
+		b, _ := os.ReadFile(file)
+		jsons = append(jsons, b)
+	}
+	if totals[0] == "" || totals[0] != totals[1] || totals[1] != totals[2] {
+		t.Fatalf("totals differ: %v", totals)
+	}
+	if parts[0] == "1" || parts[2] != "1" {
+		t.Fatalf("parts: %v, want several, then 1 in memory", parts)
+	}
+	if !bytes.Equal(jsons[0], jsons[2]) || !bytes.Equal(jsons[1], jsons[2]) || len(jsons[2]) == 0 {
+		t.Fatal("the JSON in parts is not the JSON in memory")
+	}
+}
