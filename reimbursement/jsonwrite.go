@@ -98,12 +98,6 @@ func (j *jw) strs(list []string) {
 // included.
 func (j *jw) str(s string) { writeStr(j, s) }
 
-// fieldBytes is field with a value of bytes.
-func (j *jw) fieldBytes(k string, v []byte) {
-	j.key(k)
-	writeStr(j, v)
-}
-
 func writeStr[T string | []byte](j *jw, s T) {
 	j.buf = appendStr(j.buf[:0], s)
 	j.w.Write(j.buf)
@@ -191,38 +185,66 @@ func (j *jw) unpaid(list []Unpaid) {
 
 // unpaidEntry writes one unpaid entry as an object.
 func (j *jw) unpaidEntry(u Unpaid) {
-	j.open('{')
-	j.field("id", u.ID)
-	if u.Unit != NoUnit {
-		j.field("quantity", strconv.FormatInt(u.Quantity, 10))
-		j.field("unit", u.Unit.String())
+	j.buf = appendUnpaid(j.buf[:0], j.depth, u.ID, string(u.Reason), u.Decision, u.Detail, u.Quantity, u.Unit)
+	j.w.Write(j.buf)
+}
+
+// appendUnpaid appends an unpaid entry as an object in a container at
+// depth, in one piece.
+func appendUnpaid[T string | []byte](b []byte, depth int, id, reason, decision, detail T, qty int64, unit Unit) []byte {
+	nl := newlineAt(depth + 1)
+	b = append(b, '{')
+	b = append(append(b, nl...), `"id": `...)
+	b = appendStr(b, id)
+	if unit != NoUnit {
+		b = append(append(append(b, ','), nl...), `"quantity": "`...)
+		b = append(strconv.AppendInt(b, qty, 10), '"', ',')
+		b = append(append(b, nl...), `"unit": `...)
+		b = appendStr(b, unit.String())
 	}
-	j.field("reason", string(u.Reason))
-	j.fieldOmit("decision", u.Decision)
-	j.fieldOmit("detail", u.Detail)
-	j.close('}')
+	b = append(append(append(b, ','), nl...), `"reason": `...)
+	b = appendStr(b, reason)
+	if len(decision) > 0 {
+		b = append(append(append(b, ','), nl...), `"decision": `...)
+		b = appendStr(b, decision)
+	}
+	if len(detail) > 0 {
+		b = append(append(append(b, ','), nl...), `"detail": `...)
+		b = appendStr(b, detail)
+	}
+	return append(append(b, newlineAt(depth)...), '}')
 }
 
 // line writes one line as an object.
 func (j *jw) line(l Line) {
 	jl := l.json()
-	j.open('{')
-	j.field("recipient", jl.Recipient)
-	j.field("decision", jl.Decision)
-	j.field("service", jl.Service)
-	j.field("component", jl.Component)
-	j.field("band", jl.Band)
-	j.field("unit", jl.Unit)
-	j.field("quantity", jl.Quantity)
-	j.field("price", jl.Price)
-	j.field("factor", jl.Factor)
-	j.field("divisor", jl.Divisor)
-	j.field("amount", jl.Amount)
-	j.fieldOmit("rate_from", jl.RateFrom)
-	j.fieldOmit("rate_to", jl.RateTo)
-	j.key("reports")
+	lineHead(j, [...]string{jl.Recipient, jl.Decision, jl.Service, jl.Component, jl.Band, jl.Unit,
+		jl.Quantity, jl.Price, jl.Factor, jl.Divisor, jl.Amount, jl.RateFrom, jl.RateTo})
 	j.strs(l.Reports)
 	j.close('}')
+}
+
+// lineKeys are the keys of a line's fields, in the order of formats.md.
+var lineKeys = [...]string{`"recipient": `, `"decision": `, `"service": `, `"component": `, `"band": `, `"unit": `,
+	`"quantity": `, `"price": `, `"factor": `, `"divisor": `, `"amount": `, `"rate_from": `, `"rate_to": `}
+
+// lineHead writes a line object's fields, in one piece, up to the key of
+// its report ids, and leaves the object open for them. rate_from and
+// rate_to are left out when empty.
+func lineHead[T string | []byte](j *jw, fields [len(lineKeys)]T) {
+	nl := newlineAt(j.depth + 1)
+	b := append(j.buf[:0], '{')
+	for i, k := range lineKeys {
+		if i < 11 || len(fields[i]) > 0 {
+			b = appendStr(append(append(b, nl...), k...), fields[i])
+			b = append(b, ',')
+		}
+	}
+	b = append(append(b, nl...), `"reports": `...)
+	j.buf = b
+	j.w.Write(b)
+	j.depth++ // as j.open('{') and the fields would have left it
+	j.first = append(j.first, false)
 }
 
 // issues writes the issues array.

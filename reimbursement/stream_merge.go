@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"slices"
-	"strconv"
 
 	"github.com/exempelby/ersattning/volume"
 )
@@ -165,24 +164,17 @@ func (p *partReader) writeLine(e *entry, j *jw, format Format) {
 		j.w.Write(e.field(4))
 		return
 	}
-	// The line as jw.line writes it, in one piece.
+	// The line as jw.line writes it.
 	j.item()
-	nl := newlineAt(j.depth + 1)
-	b := append(j.buf[:0], '{')
-	for i, k := range lineKeys {
-		if f := e.field(i); i < 11 || len(f) > 0 {
-			b = appendStr(append(append(b, nl...), k...), f)
-			b = append(b, ',')
-		}
+	var fields [len(lineKeys)][]byte
+	for i := range fields {
+		fields[i] = e.field(i)
 	}
-	b = append(append(b, nl...), `"reports": `...)
-	j.w.Write(b)
-	j.depth++ // as j.open('{') and the fields would have left it
-	j.first = append(j.first, false)
+	lineHead(j, fields)
 	j.open('[')
 	// The ids, in pieces of many.
-	nl = newlineAt(j.depth)
-	b = b[:0]
+	nl := newlineAt(j.depth)
+	b := j.buf[:0]
 	n := p.uvarint()
 	for k := uint64(0); k < n && p.err == nil; k++ {
 		id := p.next(int(min(p.uvarint(), 1<<30)))
@@ -204,10 +196,6 @@ func (p *partReader) writeLine(e *entry, j *jw, format Format) {
 	j.close('}')
 }
 
-// lineKeys are the keys of a line's fields, as jw.line writes them.
-var lineKeys = [...]string{`"recipient": `, `"decision": `, `"service": `, `"component": `, `"band": `, `"unit": `,
-	`"quantity": `, `"price": `, `"factor": `, `"divisor": `, `"amount": `, `"rate_from": `, `"rate_to": `}
-
 // readUnpaid reads an unpaid entry: id, reason, decision, quantity,
 // detail, unit.
 func (p *partReader) readUnpaid(e *entry) {
@@ -221,32 +209,11 @@ func (p *partReader) readUnpaid(e *entry) {
 }
 
 // writeUnpaid writes the unpaid entry read into e, as jw.unpaidEntry
-// would, in one piece.
+// would.
 func writeUnpaid(j *jw, e *entry) {
 	j.item()
-	nl := newlineAt(j.depth + 1)
-	b := append(j.buf[:0], '{')
-	b = append(append(b, nl...), `"id": `...)
-	b = appendStr(b, e.field(0))
-	if e.unit != NoUnit {
-		b = append(append(append(b, ','), nl...), `"quantity": "`...)
-		b = append(strconv.AppendInt(b, e.qty, 10), '"', ',')
-		b = append(append(b, nl...), `"unit": `...)
-		b = appendStr(b, e.unit.String())
-	}
-	b = append(append(append(b, ','), nl...), `"reason": `...)
-	b = appendStr(b, e.field(1))
-	if f := e.field(2); len(f) > 0 {
-		b = append(append(append(b, ','), nl...), `"decision": `...)
-		b = appendStr(b, f)
-	}
-	if f := e.field(3); len(f) > 0 {
-		b = append(append(append(b, ','), nl...), `"detail": `...)
-		b = appendStr(b, f)
-	}
-	b = append(append(b, newlineAt(j.depth)...), '}')
-	j.buf = b
-	j.w.Write(b)
+	j.buf = appendUnpaid(j.buf[:0], j.depth, e.field(0), e.field(1), e.field(2), e.field(3), e.qty, e.unit)
+	j.w.Write(j.buf)
 }
 
 // readPending reads a pending id.
