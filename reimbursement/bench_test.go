@@ -102,8 +102,8 @@ func BenchmarkNaive(b *testing.B) {
 	b.ReportMetric(float64(len(in.Reports))*float64(b.N)/b.Elapsed().Seconds(), "visits/s")
 }
 
-// BenchmarkSettleFS settles the month from CSV files: decoding included.
-func BenchmarkSettleFS(b *testing.B) {
+// benchBundle writes the benchmark's month as a bundle.
+func benchBundle(b *testing.B) (string, reimbursement.Input) {
 	tariffJSON, err := os.ReadFile("testdata/testby/tariff.json")
 	if err != nil {
 		b.Fatal(err)
@@ -113,6 +113,12 @@ func BenchmarkSettleFS(b *testing.B) {
 	if err := reimbursement.WriteBundle(dir, tariffJSON, in); err != nil {
 		b.Fatal(err)
 	}
+	return dir, in
+}
+
+// BenchmarkSettleFS settles the month from CSV files: decoding included.
+func BenchmarkSettleFS(b *testing.B) {
+	dir, in := benchBundle(b)
 	opt := reimbursement.Options{Location: rt.Stockholm()}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -127,15 +133,7 @@ func BenchmarkSettleFS(b *testing.B) {
 // parts of about 20 000 reports (the way a national month is settled),
 // beside BenchmarkSettleFS's whole month in memory without writing.
 func BenchmarkWriteSettlementFS(b *testing.B) {
-	tariffJSON, err := os.ReadFile("testdata/testby/tariff.json")
-	if err != nil {
-		b.Fatal(err)
-	}
-	in := benchMonth(2000)
-	dir := b.TempDir()
-	if err := reimbursement.WriteBundle(dir, tariffJSON, in); err != nil {
-		b.Fatal(err)
-	}
+	dir, in := benchBundle(b)
 	tariff, err := reimbursement.LoadTariffFS(os.DirFS(dir))
 	if err != nil {
 		b.Fatal(err)

@@ -519,28 +519,23 @@ func (sp *split) units(absences []volume.Absence, presence []volume.Presence) ([
 			sp.copies[p] = true
 		}
 	}
-	firstAbs := map[string]int{}
-	sp.absPart = make([]int, len(absences))
-	for i, a := range absences {
-		p := sp.partOf(a.Recipient)
-		sp.absPart[i] = p
-		if q, ok := firstAbs[a.ID]; ok && a.ID != "" {
-			join(p, q)
-		} else {
-			firstAbs[a.ID] = p
+	// Absences and presence days whose id is used in two parts join them
+	// too, each kind of record on its own.
+	partsOf := func(n int, record func(i int) (id, recipient string)) []int {
+		parts, first := make([]int, n), map[string]int{}
+		for i := range parts {
+			id, recipient := record(i)
+			parts[i] = sp.partOf(recipient)
+			if q, ok := first[id]; ok && id != "" {
+				join(parts[i], q)
+			} else {
+				first[id] = parts[i]
+			}
 		}
+		return parts
 	}
-	firstPres := map[string]int{}
-	sp.presPart = make([]int, len(presence))
-	for i, x := range presence {
-		p := sp.partOf(x.Recipient)
-		sp.presPart[i] = p
-		if q, ok := firstPres[x.ID]; ok && x.ID != "" {
-			join(p, q)
-		} else {
-			firstPres[x.ID] = p
-		}
-	}
+	sp.absPart = partsOf(len(absences), func(i int) (string, string) { return absences[i].ID, absences[i].Recipient })
+	sp.presPart = partsOf(len(presence), func(i int) (string, string) { return presence[i].ID, presence[i].Recipient })
 	var units []unit
 	run := 0
 	for k := 0; k < n; k++ {
