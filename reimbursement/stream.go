@@ -689,13 +689,12 @@ func (r *spillReader) report() volume.Report {
 // A partResult is a settled unit: its settlement written ahead to a file,
 // and what the merge needs to know without reading it.
 type partResult struct {
-	file      string
-	provs     []partProvider // by provider index
-	unmatched int
-	issues    []Issue
-	gaps      map[string][]string
-	gapDates  map[string][2]volume.Date
-	err       error
+	file     string
+	provs    []partProvider // by provider index
+	issues   []Issue
+	gaps     map[string][]string
+	gapDates map[string][2]volume.Date
+	err      error
 }
 
 // partProvider is what a part has of one provider.
@@ -708,8 +707,8 @@ type partProvider struct {
 
 // settlePart settles the parts of unit u and writes their settlement to
 // file: per provider in order its lines, unpaid entries and pending ids,
-// then the unmatched entries. Each line and entry is written ready for
-// the output, with the keys that the merge orders them by.
+// then the unmatched entries (see partWriter): each with the fields the
+// merge orders them by and the output shows, and report ids as they are.
 func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split, u unit,
 	absences []volume.Absence, presence []volume.Presence, opt Options, format Format, file string) *partResult {
 	res := &partResult{file: file}
@@ -799,7 +798,6 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 		}
 	}
 	pw.uvarint(0)
-	res.unmatched = len(st.Unmatched)
 	pw.unpaid(st.Unmatched)
 	pw.flush()
 	res.err = errors.Join(bw.Flush(), f.Close())
