@@ -93,6 +93,12 @@ type ProviderSummary struct {
 // one part, copies of ids across all recipients join all parts into one,
 // and the problems of unreadable rows are returned, one per row.
 func WriteSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period, opt StreamOptions) (StreamSummary, []error, error) {
+	return writeSettlementFS(w, fsys, t, period, opt, mergeTuning{chunk: mergeChunk, ahead: mergeAhead})
+}
+
+// writeSettlementFS is WriteSettlementFS with the merge's chunks as tune
+// has them (tests make them small).
+func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period, opt StreamOptions, tune mergeTuning) (StreamSummary, []error, error) {
 	var sum StreamSummary
 	if opt.Format > FormatSwedishCSV {
 		return sum, nil, errorf("StreamOptions.Format %d: want FormatJSON, FormatCSV or FormatSwedishCSV", opt.Format)
@@ -238,7 +244,7 @@ func WriteSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 			return sum, problems, err
 		}
 	}
-	m := &merger{global: global, adj: adj, results: results, format: opt.Format}
+	m := &merger{global: global, adj: adj, results: results, format: opt.Format, workers: workers, tune: tune}
 	if err := m.write(w, &sum); err != nil {
 		return sum, problems, err
 	}
@@ -689,17 +695,19 @@ func (r *spillReader) report() volume.Report {
 // A partResult is a settled unit: its settlement written ahead to a file,
 // and what the merge needs to know without reading it.
 type partResult struct {
-	file     string
-	provs    []partProvider // by provider index
-	issues   []Issue
-	gaps     map[string][]string
-	gapDates map[string][2]volume.Date
-	err      error
+	file      string
+	provs     []partProvider // by provider index
+	unmatched int64          // where the unmatched entries start in file
+	issues    []Issue
+	gaps      map[string][]string
+	gapDates  map[string][2]volume.Date
+	err       error
 }
 
 // partProvider is what a part has of one provider.
 type partProvider struct {
 	prov                   int
+	off                    int64 // where its records start in the part's file
 	lines, unpaid, pending int
 	total                  decimal.Decimal
 	sums                   map[string]decimal.Decimal // line amounts by service, for markups
@@ -773,7 +781,7 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 	pw := partWriter{w: bw, format: format}
 	for i := range st.Providers {
 		ps := &st.Providers[i]
-		pp := partProvider{prov: s.provIdx[ps.Provider], lines: len(ps.Lines), unpaid: len(ps.Unpaid),
+		pp := partProvider{prov: s.provIdx[ps.Provider], off: pw.pos(), lines: len(ps.Lines), unpaid: len(ps.Unpaid),
 			pending: len(ps.Pending), total: ps.Total, sums: map[string]decimal.Decimal{}}
 		sums := map[string]*moneySum{}
 		for _, l := range ps.Lines {
@@ -797,6 +805,7 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 			pw.room()
 		}
 	}
+	res.unmatched = pw.pos()
 	pw.uvarint(0)
 	pw.unpaid(st.Unmatched)
 	pw.flush()
@@ -810,10 +819,14 @@ type partWriter struct {
 	w      io.Writer
 	format Format
 	b      []byte
+	off    int64 // bytes written to w
 	sc     []byte
 	buf    bytes.Buffer
 	cw     *csv.Writer
 }
+
+// pos returns where the next record starts in what pw writes.
+func (pw *partWriter) pos() int64 { return pw.off + int64(len(pw.b)) }
 
 // room writes the buffer out when it is full.
 func (pw *partWriter) room() {
@@ -824,6 +837,7 @@ func (pw *partWriter) room() {
 
 func (pw *partWriter) flush() {
 	pw.w.Write(pw.b)
+	pw.off += int64(len(pw.b))
 	pw.b = pw.b[:0]
 }
 

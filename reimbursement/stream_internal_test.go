@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"errors"
 	"math/rand"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -198,47 +200,77 @@ func (w *slowWriter) Write(p []byte) (int, error) {
 	return w.b.Write(p)
 }
 
-// TestAsyncWriter: many megabytes through a slow writer come out whole and
-// in order, Close waits for them, and a failed write is Close's error.
-func TestAsyncWriter(t *testing.T) {
-	rng := rand.New(rand.NewSource(1))
-	var want bytes.Buffer
-	sw := &slowWriter{}
-	a := newAsyncWriter(sw)
-	for want.Len() < 12<<20 {
-		piece := bytes.Repeat([]byte{byte('a' + rng.Intn(26))}, rng.Intn(300000))
-		want.Write(piece)
-		switch rng.Intn(3) {
-		case 0:
-			a.Write(piece)
-		case 1:
-			a.WriteString(string(piece))
-		default:
-			for _, c := range piece[:min(len(piece), 100)] {
-				a.WriteByte(c)
+// TestMergeChunks: the output made in pieces of a few bytes, with one
+// piece ahead and one to five workers, is the output made in pieces of
+// megabytes, in every format.
+func TestMergeChunks(t *testing.T) {
+	for _, dir := range []string{"testdata/cases/ledsagning-2024-03", "../examples/settle/sample"} {
+		fsys := os.DirFS(dir)
+		tariff, err := LoadTariffFS(fsys)
+		require.NoError(t, err)
+		period := volumePeriod("2026-10")
+		if b, err := os.ReadFile(filepath.Join(dir, "period")); err == nil {
+			period = volumePeriod(string(bytes.TrimSpace(b)))
+		}
+		for _, format := range []Format{FormatJSON, FormatCSV, FormatSwedishCSV} {
+			opt := StreamOptions{Options: Options{Location: stockholmForTest(t)}, Format: format, TempDir: t.TempDir(), PartReports: 1}
+			var want bytes.Buffer
+			sum, _, err := WriteSettlementFS(&want, fsys, tariff, period, opt)
+			require.NoError(t, err)
+			if sum.Parts < 2 {
+				t.Fatalf("%s: %d parts", dir, sum.Parts)
 			}
-			want.Truncate(want.Len() - len(piece) + min(len(piece), 100))
+			for _, workers := range []int{1, 2, 5} {
+				opt.Workers = workers
+				var got bytes.Buffer
+				_, _, err := writeSettlementFS(&got, fsys, tariff, period, opt, mergeTuning{chunk: 7, ahead: 1})
+				require.NoError(t, err)
+				if !bytes.Equal(got.Bytes(), want.Bytes()) {
+					t.Fatalf("%s, format %d, %d workers: made in small pieces:\n%s\nwant\n%s", dir, format, workers, got.Bytes(), want.Bytes())
+				}
+			}
 		}
 	}
-	a.WriteString("the end")
-	want.WriteString("the end")
-	closed := make(chan error, 1)
-	go func() { closed <- a.Close() }()
+}
+
+// failingWriter takes its time with every write, and fails after failAt
+// bytes.
+type failingWriter struct {
+	n, failAt int
+}
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	time.Sleep(time.Millisecond)
+	if w.n+len(p) > w.failAt {
+		return 0, errors.New("disk full")
+	}
+	w.n += len(p)
+	return len(p), nil
+}
+
+// TestMergeWriteFails: a writer that fails part of the way is the error
+// of WriteSettlementFS, which returns (its workers do not wait forever
+// for a writer that has stopped).
+func TestMergeWriteFails(t *testing.T) {
+	dir := "../examples/settle/sample"
+	fsys := os.DirFS(dir)
+	tariff, err := LoadTariffFS(fsys)
+	require.NoError(t, err)
+	b, err := os.ReadFile(filepath.Join(dir, "period"))
+	require.NoError(t, err)
+	opt := StreamOptions{Options: Options{Location: stockholmForTest(t)}, TempDir: t.TempDir(), PartReports: 1}
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := writeSettlementFS(&failingWriter{failAt: 100}, fsys, tariff, volumePeriod(string(bytes.TrimSpace(b))), opt,
+			mergeTuning{chunk: 16, ahead: 1})
+		done <- err
+	}()
 	select {
-	case err := <-closed:
-		require.NoError(t, err)
-	case <-time.After(20 * time.Second):
-		t.Fatal("Close does not return")
+	case err := <-done:
+		require.ErrorContains(t, err, "disk full")
+	case <-time.After(60 * time.Second):
+		t.Fatal("WriteSettlementFS does not return")
 	}
-	if !bytes.Equal(sw.b.Bytes(), want.Bytes()) {
-		t.Fatalf("%d bytes written, want %d", sw.b.Len(), want.Len())
-	}
-	sw = &slowWriter{failAt: 3 << 20}
-	a = newAsyncWriter(sw)
-	for range 10 {
-		a.Write(make([]byte, 1<<20))
-	}
-	require.ErrorContains(t, a.Close(), "disk full")
 }
 
 // TestAmountOre: whole-öre arithmetic gives what decimals give, halves

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"sync/atomic"
 
 	"github.com/exempelby/ersattning/volume"
 )
@@ -24,7 +25,14 @@ type merger struct {
 	adj     *Settlement // the adjustments of the month
 	results []*partResult
 	format  Format
+	workers int // goroutines that make the output
+	tune    mergeTuning
 }
+
+// mergeTuning is the size of the pieces a task's text comes in (chunk
+// bytes), and how many pieces a task may make before they are written
+// (ahead): a worker gets that far ahead of the writer.
+type mergeTuning struct{ chunk, ahead int }
 
 // A partReader reads a part's file, as settlePart wrote it, in order.
 type partReader struct {
@@ -32,7 +40,6 @@ type partReader struct {
 	buf      []byte // read ahead from src: buf[pos:end]
 	pos, end int
 	eof      bool
-	close    func() error
 	provs    []partProvider
 	pi       int // index in provs of the provider read next
 	err      error
@@ -305,58 +312,172 @@ func mergeStreams(streams []*stream, compare func(a, b *entry) int, emit func(e 
 	return n
 }
 
-// write writes the settlement to w and fills sum.
+// A mergeTask is one piece of the output made on a worker: a provider's
+// settlement, or the unmatched entries. Its text comes in chunks on out,
+// in order; sum and err are set before out is closed.
+type mergeTask struct {
+	prov  int          // provider index, or -1 for the unmatched entries
+	parts []partSource // the parts that have records of it
+	out   chan []byte
+	sum   ProviderSummary
+	n     int // unmatched entries written
+	err   error
+}
+
+// A partSource is where a part's records of one task start.
+type partSource struct {
+	src io.ReaderAt
+	pp  *partProvider // nil for the unmatched entries
+	off int64
+}
+
+// The merge's tuning: a worker may be 2 MiB × 32 ahead of the writer.
+const (
+	mergeChunk = 1 << 21
+	mergeAhead = 32
+)
+
+// A chunkWriter is where a task's text is made: the pieces go to the
+// task's channel as they fill.
+type chunkWriter struct {
+	cur  []byte
+	size int // of a piece
+	out  chan []byte
+	free chan []byte
+}
+
+func (c *chunkWriter) send() {
+	c.out <- c.cur
+	c.get()
+}
+
+// get takes an empty piece to write in.
+func (c *chunkWriter) get() {
+	select {
+	case c.cur = <-c.free:
+	default:
+		c.cur = make([]byte, 0, c.size+c.size/4)
+	}
+}
+
+func (c *chunkWriter) Write(p []byte) (int, error) {
+	c.cur = append(c.cur, p...)
+	if len(c.cur) >= c.size {
+		c.send()
+	}
+	return len(p), nil
+}
+
+func (c *chunkWriter) WriteString(s string) (int, error) {
+	c.cur = append(c.cur, s...)
+	if len(c.cur) >= c.size {
+		c.send()
+	}
+	return len(s), nil
+}
+
+func (c *chunkWriter) WriteByte(b byte) error {
+	c.cur = append(c.cur, b)
+	return nil
+}
+
+// finish sends what is left and closes the task's channel.
+func (c *chunkWriter) finish() {
+	if len(c.cur) > 0 {
+		c.out <- c.cur
+	}
+	c.cur = nil
+	close(c.out)
+}
+
+// write writes the settlement to w and fills sum. The providers'
+// settlements and the unmatched entries are made on m.workers goroutines,
+// each task from its parts' files (read at the offsets settlePart noted),
+// and written in order as they come: a worker is at most m.tune.ahead
+// chunks ahead of the writer.
 func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
-	var readers []*partReader
+	var srcs []io.ReaderAt
+	var files []*os.File
 	defer func() {
-		for _, r := range readers {
-			if cerr := r.close(); err == nil && cerr != nil {
+		for _, f := range files {
+			if cerr := f.Close(); err == nil && cerr != nil {
 				err = errorf("%w", cerr)
 			}
 		}
 	}()
-	for _, res := range m.results {
+	results := slices.Clip(m.results)
+	for _, res := range results {
 		f, err := os.Open(res.file)
 		if err != nil {
 			return errorf("%w", err)
 		}
-		readers = append(readers, &partReader{src: f, buf: make([]byte, 1<<16), close: f.Close, provs: res.provs})
+		files = append(files, f)
+		srcs = append(srcs, f)
 	}
 	// The adjustments are one more part, whose lines are merged in by key.
-	var abuf bytes.Buffer
-	adjReader := &partReader{close: func() error { return nil }}
-	{
-		bw := bufio.NewWriter(&abuf)
-		pw := partWriter{w: bw, format: m.format}
-		for _, ps := range m.adj.Providers {
-			pp := partProvider{prov: m.global.provIdx[ps.Provider], unpaid: len(ps.Unpaid), pending: len(ps.Pending)}
-			adjReader.provs = append(adjReader.provs, pp)
-			pw.uvarint(uint64(pp.prov) + 1)
-			pw.uvarint(0)
-			pw.unpaid(ps.Unpaid)
-			pw.uvarint(uint64(len(ps.Pending)))
-			for _, id := range ps.Pending {
-				pw.str(id)
-			}
-		}
-		pw.uvarint(0)
-		pw.unpaid(m.adj.Unmatched)
-		pw.flush()
-		bw.Flush()
-		adjReader.src, adjReader.buf = &abuf, make([]byte, 1<<12)
-	}
+	adjRes, adjData := m.adjustmentPart()
+	results = append(results, adjRes)
+	srcs = append(srcs, bytes.NewReader(adjData))
 	adjLines := map[int][]Line{}
 	for _, ps := range m.adj.Providers {
 		adjLines[m.global.provIdx[ps.Provider]] = ps.Lines
 	}
-	all := append(slices.Clip(readers), adjReader)
-	for _, r := range all {
-		r.nextProvider()
+
+	var tasks []*mergeTask
+	next := make([]int, len(results)) // per part: its provider looked at next
+	for p := range m.global.providers {
+		t := &mergeTask{prov: p}
+		for k, res := range results {
+			if i := next[k]; i < len(res.provs) && res.provs[i].prov == p {
+				t.parts = append(t.parts, partSource{src: srcs[k], pp: &res.provs[i], off: res.provs[i].off})
+				next[k]++
+			}
+		}
+		if len(t.parts) > 0 {
+			tasks = append(tasks, t)
+		}
+	}
+	for k, res := range results {
+		if next[k] != len(res.provs) {
+			return errorf("a part of the settlement has providers out of order")
+		}
+	}
+	unmatched := &mergeTask{prov: -1}
+	for k, res := range results {
+		unmatched.parts = append(unmatched.parts, partSource{src: srcs[k], off: res.unmatched})
+	}
+	tasks = append(tasks, unmatched)
+	for _, t := range tasks {
+		t.out = make(chan []byte, m.tune.ahead)
 	}
 
-	bw := newAsyncWriter(w)
+	// The workers take the tasks in order, so the first task not yet
+	// written always has a worker, and the writer never waits for nothing.
+	free := make(chan []byte, max(1, m.workers)*m.tune.ahead+4)
+	var taken atomic.Int64
+	for range max(1, m.workers) {
+		go func() {
+			readers := &readerPool{}
+			for {
+				i := int(taken.Add(1)) - 1
+				if i >= len(tasks) {
+					return
+				}
+				t := tasks[i]
+				cw := &chunkWriter{size: m.tune.chunk, out: t.out, free: free}
+				cw.get()
+				if t.prov < 0 {
+					m.writeUnmatched(t, cw, readers)
+				} else {
+					m.writeProvider(t, cw, readers, adjLines[t.prov])
+				}
+				cw.finish()
+			}
+		}()
+	}
+
+	bw := bufio.NewWriterSize(w, 1<<16)
 	j := &jw{w: bw}
-	var cw *csv.Writer
 	if m.format == FormatJSON {
 		j.open('{')
 		j.field("period", m.global.period.String())
@@ -366,7 +487,7 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 		j.key("providers")
 		j.open('[')
 	} else {
-		cw = csv.NewWriter(bw)
+		cw := csv.NewWriter(bw)
 		if m.format == FormatSwedishCSV {
 			cw.Comma = ';'
 		}
@@ -374,135 +495,39 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 		cw.Flush()
 	}
 	sum.Total = zeroMoney
-	var e entry
-	for p, prov := range m.global.providers {
-		var parts []*partReader
-		for _, r := range all {
-			if r.pi < len(r.provs) && r.provs[r.pi].prov == p {
-				parts = append(parts, r)
+	var errs []error
+	for _, t := range tasks {
+		if m.format == FormatJSON {
+			if t.prov < 0 {
+				j.close(']')
+				j.key("unmatched")
+				j.open('[')
+			} else {
+				j.item()
 			}
 		}
-		if len(parts) == 0 {
+		for c := range t.out {
+			bw.Write(c)
+			select {
+			case free <- c[:0]:
+			default:
+			}
+		}
+		errs = append(errs, t.err)
+		if t.prov < 0 {
+			sum.Unmatched = t.n
+			if t.n > 0 && m.format == FormatJSON {
+				j.first[len(j.first)-1] = false
+			}
 			continue
 		}
-		// Markups from the parts' sums, then adjustments: the lines that
-		// are not in a part.
-		var synth []Line
-		total := zeroMoney
-		lines := 0
-		for _, r := range parts {
-			pp := &r.provs[r.pi]
-			for svc, a := range pp.sums {
-				synth = append(synth, Line{Service: svc, Amount: a})
-			}
-			total = total.Add(pp.total)
-			lines += pp.lines
-		}
-		extra := append(m.global.markups(prov, synth), adjLines[p]...)
-		extra = sortLines(extra)
-		for _, l := range extra {
-			total = total.Add(l.Amount)
-		}
-		lines += len(extra)
-		ps := ProviderSummary{Provider: prov.ID, Regime: prov.Regime, Lines: lines, Total: total}
-
-		writeExtra := func(l Line) {
-			if cw != nil {
-				cw.Write(csvRow(prov.ID, prov.Regime, l, m.format == FormatSwedishCSV))
-				cw.Flush()
-				return
-			}
-			j.item()
-			j.line(l)
-		}
-		if cw == nil {
-			j.item()
-			j.open('{')
-			j.field("provider", prov.ID)
-			j.field("regime", prov.Regime.String())
-			j.key("lines")
-			j.open('[')
-		}
-		ei := 0
-		for _, r := range parts {
-			r.count(r.provs[r.pi].lines)
-			for range r.provs[r.pi].lines {
-				r.readLineKey(&e, m.format)
-				for ei < len(extra) && lineBefore(extra[ei], &e) {
-					writeExtra(extra[ei])
-					ei++
-				}
-				r.writeLine(&e, j, m.format)
-			}
-			r.count(r.provs[r.pi].unpaid)
-		}
-		for ; ei < len(extra); ei++ {
-			writeExtra(extra[ei])
-		}
-		var streams []*stream
-		for _, r := range parts {
-			streams = append(streams, &stream{p: r, left: r.provs[r.pi].unpaid, read: (*partReader).readUnpaid})
-		}
-		if cw == nil {
-			j.close(']')
-			j.key("unpaid")
-			j.open('[')
-		}
-		ps.Unpaid = mergeStreams(streams, compareUnpaidEntries, func(e *entry) {
-			if cw == nil {
-				writeUnpaid(j, e)
-			}
-		})
-		streams = streams[:0]
-		for _, r := range parts {
-			r.count(r.provs[r.pi].pending)
-			streams = append(streams, &stream{p: r, left: r.provs[r.pi].pending, read: (*partReader).readPending})
-		}
-		if cw == nil {
-			j.close(']')
-			j.key("pending")
-			j.open('[')
-		}
-		ps.Pending = mergeStreams(streams, comparePendingEntries, func(e *entry) {
-			if cw == nil {
-				j.item()
-				writeStr(j, e.field(0))
-			}
-		})
-		if cw == nil {
-			j.close(']')
-			j.field("total", money(total))
-			j.close('}')
-		}
-		sum.Providers = append(sum.Providers, ps)
-		sum.Lines += lines
-		sum.Total = sum.Total.Add(total)
-		for _, r := range parts {
-			r.pi++
-			r.nextProvider()
-		}
+		sum.Providers = append(sum.Providers, t.sum)
+		sum.Lines += t.sum.Lines
+		sum.Total = sum.Total.Add(t.sum.Total)
 	}
-	// Every reader now stands at its unmatched entries.
-	var streams []*stream
-	for _, r := range all {
-		if r.pi != len(r.provs) && r.err == nil {
-			r.err = errorf("a part of the settlement has providers out of order")
-		}
-		streams = append(streams, &stream{p: r, left: int(r.uvarint()), read: (*partReader).readUnpaid})
-	}
-	if cw == nil {
-		j.close(']')
-		j.key("unmatched")
-		j.open('[')
-	}
-	sum.Unmatched = mergeStreams(streams, compareUnpaidEntries, func(e *entry) {
-		if cw == nil {
-			writeUnpaid(j, e)
-		}
-	})
 	issues := m.issues()
 	sum.Issues = len(issues)
-	if cw == nil {
+	if m.format == FormatJSON {
 		j.close(']')
 		j.key("issues")
 		j.issues(issues)
@@ -510,15 +535,196 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 		j.close('}')
 		bw.WriteByte('\n')
 	}
+	if err := bw.Flush(); err != nil {
+		errs = append(errs, errorf("%w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// adjustmentPart writes the month's adjustments (unpaid entries, pending
+// ids and unmatched entries; their lines are merged in by key) as a part.
+func (m *merger) adjustmentPart() (*partResult, []byte) {
+	var buf bytes.Buffer
+	res := &partResult{}
+	pw := partWriter{w: &buf, format: m.format}
+	for _, ps := range m.adj.Providers {
+		pp := partProvider{prov: m.global.provIdx[ps.Provider], off: pw.pos(), unpaid: len(ps.Unpaid), pending: len(ps.Pending)}
+		res.provs = append(res.provs, pp)
+		pw.uvarint(uint64(pp.prov) + 1)
+		pw.uvarint(0)
+		pw.unpaid(ps.Unpaid)
+		pw.uvarint(uint64(len(ps.Pending)))
+		for _, id := range ps.Pending {
+			pw.str(id)
+		}
+	}
+	res.unmatched = pw.pos()
+	pw.uvarint(0)
+	pw.unpaid(m.adj.Unmatched)
+	pw.flush()
+	return res, buf.Bytes()
+}
+
+// A readerPool keeps a worker's part readers and their buffers from one
+// task to the next.
+type readerPool struct{ list []*partReader }
+
+// open returns n readers, the k-th reading parts[k] from its offset.
+func (rp *readerPool) open(parts []partSource) []*partReader {
+	for len(rp.list) < len(parts) {
+		rp.list = append(rp.list, &partReader{buf: make([]byte, 1<<16)})
+	}
+	out := rp.list[:len(parts)]
+	for k, ps := range parts {
+		r := out[k]
+		*r = partReader{src: io.NewSectionReader(ps.src, ps.off, 1<<62), buf: r.buf[:cap(r.buf)]}
+		if ps.pp != nil {
+			r.provs = []partProvider{*ps.pp}
+		}
+		r.nextProvider()
+	}
+	return out
+}
+
+// taskJSON returns the JSON writer of a task: inside the providers list,
+// or the unmatched list, of the settlement.
+func taskJSON(w byteWriter, inList bool) *jw {
+	return &jw{w: w, depth: 2, first: []bool{false, !inList}}
+}
+
+// writeProvider makes the settlement of provider t.prov from its parts:
+// their lines one part after the other with the markup and adjustment
+// lines (adj) put in their places, their unpaid entries and pending ids
+// merged by id.
+func (m *merger) writeProvider(t *mergeTask, cw *chunkWriter, readers *readerPool, adj []Line) {
+	prov := m.global.providers[t.prov]
+	parts := readers.open(t.parts)
+	// Markups from the parts' sums, then adjustments: the lines that are
+	// not in a part.
+	var synth []Line
+	total := zeroMoney
+	lines := 0
+	for _, ps := range t.parts {
+		for svc, a := range ps.pp.sums {
+			synth = append(synth, Line{Service: svc, Amount: a})
+		}
+		total = total.Add(ps.pp.total)
+		lines += ps.pp.lines
+	}
+	extra := sortLines(append(m.global.markups(prov, synth), adj...))
+	for _, l := range extra {
+		total = total.Add(l.Amount)
+	}
+	lines += len(extra)
+	t.sum = ProviderSummary{Provider: prov.ID, Regime: prov.Regime, Lines: lines, Total: total}
+
+	j := taskJSON(cw, true)
+	var csvw *csv.Writer
+	if m.format != FormatJSON {
+		csvw = csv.NewWriter(cw)
+		if m.format == FormatSwedishCSV {
+			csvw.Comma = ';'
+		}
+	}
+	writeExtra := func(l Line) {
+		if csvw != nil {
+			csvw.Write(csvRow(prov.ID, prov.Regime, l, m.format == FormatSwedishCSV))
+			csvw.Flush()
+			return
+		}
+		j.item()
+		j.line(l)
+	}
+	if csvw == nil {
+		j.open('{')
+		j.field("provider", prov.ID)
+		j.field("regime", prov.Regime.String())
+		j.key("lines")
+		j.open('[')
+	}
+	var e entry
+	ei := 0
+	for k, r := range parts {
+		pp := t.parts[k].pp
+		r.count(pp.lines)
+		for range pp.lines {
+			r.readLineKey(&e, m.format)
+			for ei < len(extra) && lineBefore(extra[ei], &e) {
+				writeExtra(extra[ei])
+				ei++
+			}
+			r.writeLine(&e, j, m.format)
+		}
+		r.count(pp.unpaid)
+	}
+	for ; ei < len(extra); ei++ {
+		writeExtra(extra[ei])
+	}
+	var streams []*stream
+	for k, r := range parts {
+		streams = append(streams, &stream{p: r, left: t.parts[k].pp.unpaid, read: (*partReader).readUnpaid})
+	}
+	if csvw == nil {
+		j.close(']')
+		j.key("unpaid")
+		j.open('[')
+	}
+	t.sum.Unpaid = mergeStreams(streams, compareUnpaidEntries, func(e *entry) {
+		if csvw == nil {
+			writeUnpaid(j, e)
+		}
+	})
+	streams = streams[:0]
+	for k, r := range parts {
+		pp := t.parts[k].pp
+		r.count(pp.pending)
+		streams = append(streams, &stream{p: r, left: pp.pending, read: (*partReader).readPending})
+	}
+	if csvw == nil {
+		j.close(']')
+		j.key("pending")
+		j.open('[')
+	}
+	t.sum.Pending = mergeStreams(streams, comparePendingEntries, func(e *entry) {
+		if csvw == nil {
+			j.item()
+			writeStr(j, e.field(0))
+		}
+	})
+	if csvw == nil {
+		j.close(']')
+		j.field("total", money(total))
+		j.close('}')
+	}
 	var errs []error
-	for _, r := range all {
+	for _, r := range parts {
 		errs = append(errs, r.err)
 	}
-	if cw != nil {
-		errs = append(errs, cw.Error())
+	if csvw != nil {
+		errs = append(errs, csvw.Error())
 	}
-	errs = append(errs, bw.Close())
-	return errors.Join(errs...)
+	t.err = errors.Join(errs...)
+}
+
+// writeUnmatched makes the month's unmatched entries, merged by id from
+// all parts (JSON only: CSV has no unmatched entries).
+func (m *merger) writeUnmatched(t *mergeTask, cw *chunkWriter, readers *readerPool) {
+	parts := readers.open(t.parts)
+	var streams []*stream
+	for _, r := range parts {
+		streams = append(streams, &stream{p: r, left: int(min(r.uvarint(), 1<<40)), read: (*partReader).readUnpaid})
+	}
+	j := taskJSON(cw, false)
+	t.n = mergeStreams(streams, compareUnpaidEntries, func(e *entry) {
+		if m.format == FormatJSON {
+			writeUnpaid(j, e)
+		}
+	})
+	var errs []error
+	for _, r := range parts {
+		errs = append(errs, r.err)
+	}
+	t.err = errors.Join(errs...)
 }
 
 // count reads the count before a list of records and checks it.
@@ -526,76 +732,6 @@ func (p *partReader) count(want int) {
 	if v := p.uvarint(); v != uint64(want) && p.err == nil {
 		p.err = errorf("a part of the settlement is not as it was written")
 	}
-}
-
-// An asyncWriter writes to w on a goroutine of its own, in pieces of a
-// megabyte, so that writing a big settlement to a file goes on while the
-// next piece is made. Close writes the rest and returns the first error.
-type asyncWriter struct {
-	cur  []byte
-	full chan []byte
-	free chan []byte
-	done chan error
-}
-
-func newAsyncWriter(w io.Writer) *asyncWriter {
-	a := &asyncWriter{full: make(chan []byte, 2), free: make(chan []byte, 3), done: make(chan error, 1)}
-	go func() {
-		var err error
-		for b := range a.full {
-			if err == nil {
-				_, err = w.Write(b)
-			}
-			select {
-			case a.free <- b[:0]:
-			default:
-			}
-		}
-		a.done <- err
-	}()
-	return a
-}
-
-const asyncPiece = 1 << 20
-
-func (a *asyncWriter) send() {
-	a.full <- a.cur
-	select {
-	case a.cur = <-a.free:
-	default:
-		a.cur = make([]byte, 0, asyncPiece+asyncPiece/4)
-	}
-}
-
-func (a *asyncWriter) Write(p []byte) (int, error) {
-	a.cur = append(a.cur, p...)
-	if len(a.cur) >= asyncPiece {
-		a.send()
-	}
-	return len(p), nil
-}
-
-func (a *asyncWriter) WriteString(s string) (int, error) {
-	a.cur = append(a.cur, s...)
-	if len(a.cur) >= asyncPiece {
-		a.send()
-	}
-	return len(s), nil
-}
-
-func (a *asyncWriter) WriteByte(c byte) error {
-	a.cur = append(a.cur, c)
-	return nil
-}
-
-// Close writes what is left and waits for the writes to end.
-func (a *asyncWriter) Close() error {
-	if len(a.cur) > 0 {
-		a.full <- a.cur
-		a.cur = nil
-	}
-	close(a.full)
-	return <-a.done
 }
 
 // nextProvider reads the mark before a provider's records (its index + 1)
