@@ -851,6 +851,12 @@ func (pw *partWriter) dec(d decimal.Decimal, places int) {
 	pw.b = append(binary.AppendUvarint(pw.b, uint64(len(pw.sc))), pw.sc...)
 }
 
+// date writes a date as its String would be written.
+func (pw *partWriter) date(d volume.Date) {
+	pw.sc, _ = d.AppendText(pw.sc[:0])
+	pw.b = append(binary.AppendUvarint(pw.b, uint64(len(pw.sc))), pw.sc...)
+}
+
 func (pw *partWriter) str(s string) {
 	pw.b = append(binary.AppendUvarint(pw.b, uint64(len(s))), s...)
 }
@@ -874,8 +880,8 @@ func (pw *partWriter) lines(provider string, regime Regime, lines []Line) {
 			pw.dec(l.Factor, -1)
 			pw.dec(l.Divisor, -1)
 			pw.dec(l.Amount, 2)
-			pw.str(l.RateFrom.String())
-			pw.str(l.RateTo.String())
+			pw.date(l.RateFrom)
+			pw.date(l.RateTo)
 			pw.uvarint(uint64(len(l.Reports)))
 			for _, id := range l.Reports {
 				pw.str(id)

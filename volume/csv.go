@@ -76,7 +76,8 @@ type CSVReader struct {
 	quoted  []byte
 	bounds  []int
 	eof     bool
-	valid   bool // the last record read was valid UTF-8 as a whole
+	valid   bool     // the last record read was valid UTF-8 as a whole
+	dates   dateMemo // the date of the last timestamp read
 
 	batch       []batchRow
 	batchBytes  []byte
@@ -555,7 +556,7 @@ func (r *Row) TimestampAt(i int, name string) Timestamp {
 	if s == "" {
 		return Timestamp{}
 	}
-	t, ok := parseTimestamp(s)
+	t, ok := parseTimestamp(s, &r.c.dates)
 	if !ok {
 		r.Fail(name, ErrValue, "%q is not a timestamp YYYY-MM-DDTHH:MM", s)
 	}
@@ -589,7 +590,7 @@ func (r *Row) Timestamp(name string) Timestamp {
 	if s == "" {
 		return Timestamp{}
 	}
-	t, ok := parseTimestamp(s)
+	t, ok := parseTimestamp(s, &r.c.dates)
 	if !ok {
 		r.Fail(name, ErrValue, "%q is not a timestamp YYYY-MM-DDTHH:MM", s)
 	}

@@ -114,6 +114,26 @@ func parseDate(s string) (Date, bool) {
 	return NewDate(y, time.Month(m), d), true
 }
 
+// A dateMemo remembers the last date parsed: the timestamps of a file
+// come a few to a date, so most are parsed by comparing ten bytes. The
+// nil memo remembers nothing.
+type dateMemo struct {
+	text string
+	date Date
+}
+
+// parse parses s as parseDate does.
+func (m *dateMemo) parse(s string) (Date, bool) {
+	if m != nil && m.text != "" && s == m.text {
+		return m.date, true
+	}
+	d, ok := parseDate(s)
+	if ok && m != nil {
+		m.text, m.date = s, d
+	}
+	return d, ok
+}
+
 func digits(s string) (int, bool) {
 	if s == "" {
 		return 0, false
@@ -198,8 +218,25 @@ func (d Date) String() string {
 	if d.IsZero() {
 		return ""
 	}
+	return string(d.appendTo(make([]byte, 0, 10)))
+}
+
+// AppendText appends d as String writes it to b (encoding.TextAppender).
+func (d Date) AppendText(b []byte) ([]byte, error) {
+	if d.IsZero() {
+		return b, nil
+	}
+	return d.appendTo(b), nil
+}
+
+// appendTo appends YYYY-MM-DD, the year with at least four digits.
+func (d Date) appendTo(b []byte) []byte {
 	y, m, dd := d.Civil()
-	return fmt.Sprintf("%04d-%02d-%02d", y, int(m), dd)
+	if y < 0 || y > 9999 {
+		return fmt.Appendf(b, "%04d-%02d-%02d", y, int(m), dd)
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+int(m)/10), byte('0'+int(m)%10), '-', byte('0'+dd/10), byte('0'+dd%10))
 }
 
 // In returns the instant d starts at in loc (local midnight).

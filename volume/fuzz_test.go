@@ -36,6 +36,23 @@ func FuzzParseTimestamp(f *testing.F) {
 	})
 }
 
+// FuzzDateMemo: a timestamp parsed after another (whose date the parser
+// remembers) is what it is parsed alone.
+func FuzzDateMemo(f *testing.F) {
+	f.Add("2026-03-01T10:00", "2026-03-01T11:00")
+	f.Add("2026-02-30T10:00", "2026-02-30T11:00")
+	f.Add("2026-03-01T10:00", "2026-03-01X11:00")
+	f.Fuzz(func(t *testing.T, first, then string) {
+		var memo dateMemo
+		parseTimestamp(first, &memo)
+		got, gotOK := parseTimestamp(then, &memo)
+		want, wantOK := parseTimestamp(then, nil)
+		if got != want || gotOK != wantOK {
+			t.Fatalf("after %q: %q parses to %v %v, alone to %v %v", first, then, got, gotOK, want, wantOK)
+		}
+	})
+}
+
 func FuzzParseDate(f *testing.F) {
 	for _, s := range []string{"2026-03-04", "2026-02-30", "0001-01-01", "9999-12-31"} {
 		f.Add(s)

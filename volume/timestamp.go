@@ -34,7 +34,7 @@ type Timestamp struct {
 // ParseTimestamp parses YYYY-MM-DDTHH:MM[:SS[.fff]] with an optional offset
 // "Z" or "±HH:MM". A space may stand for the T. Seconds are truncated.
 func ParseTimestamp(s string) (Timestamp, error) {
-	t, ok := parseTimestamp(s)
+	t, ok := parseTimestamp(s, nil)
 	if !ok {
 		return Timestamp{}, fmt.Errorf("volume: ParseTimestamp(%q): %w", s, ErrTimestamp)
 	}
@@ -51,11 +51,11 @@ func MustParseTimestamp(s string) Timestamp {
 	return t
 }
 
-func parseTimestamp(s string) (Timestamp, bool) {
+func parseTimestamp(s string, dates *dateMemo) (Timestamp, bool) {
 	if len(s) < 16 || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' {
 		return Timestamp{}, false
 	}
-	d, ok := parseDate(s[:10])
+	d, ok := dates.parse(s[:10])
 	if !ok {
 		return Timestamp{}, false
 	}

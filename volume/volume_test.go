@@ -288,6 +288,50 @@ func TestCivilDays(t *testing.T) {
 		if y != tm.Year() || m != tm.Month() || dd != tm.Day() {
 			t.Fatalf("Civil of %s = %d-%d-%d", tm.Format("2006-01-02"), y, m, dd)
 		}
+		if b, _ := d.AppendText([]byte("x")); d.String() != tm.Format("2006-01-02") || string(b) != "x"+d.String() {
+			t.Fatalf("%s: String %q, AppendText %q", tm.Format("2006-01-02"), d.String(), b)
+		}
+	}
+	// Years past four digits, and the zero Date.
+	for _, tt := range []struct {
+		d    Date
+		want string
+	}{
+		{NewDate(10000, time.January, 2), "10000-01-02"},
+		{NewDate(0, time.March, 1), "0000-03-01"},
+		{NewDate(-1, time.March, 4), "-001-03-04"},
+		{Date{}, ""},
+	} {
+		if b, _ := tt.d.AppendText(nil); tt.d.String() != tt.want || string(b) != tt.want {
+			t.Errorf("String %q, AppendText %q, want %q", tt.d.String(), b, tt.want)
+		}
+	}
+}
+
+// TestDateMemo: a timestamp parsed after another is what it is parsed
+// alone, whatever the date before was.
+func TestDateMemo(t *testing.T) {
+	for _, tt := range []struct {
+		name        string
+		first, then string
+	}{
+		{"same date", "2026-03-01T10:00", "2026-03-01T23:59"},
+		{"next date", "2026-03-01T10:00", "2026-03-02T00:10"},
+		{"bad date first", "2026-02-30T10:00", "2026-02-30T11:00"},
+		{"bad date then", "2026-02-28T10:00", "2026-02-29T11:00"},
+		{"bad clock first", "2026-03-01T25:00", "2026-03-01T10:00"},
+		{"offset then", "2026-03-01T10:00", "2026-03-01T10:00+01:00"},
+		{"short then", "2026-03-01T10:00", "2026-03-01"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var memo dateMemo
+			parseTimestamp(tt.first, &memo)
+			got, gotOK := parseTimestamp(tt.then, &memo)
+			want, wantOK := parseTimestamp(tt.then, nil)
+			if got != want || gotOK != wantOK {
+				t.Fatalf("after %q: %q parses to %v %v, alone to %v %v", tt.first, tt.then, got, gotOK, want, wantOK)
+			}
+		})
 	}
 }
 
