@@ -238,8 +238,6 @@ func compareUnpaid(a, b Unpaid) int {
 }
 
 // sortUnpaid sorts unpaid entries by id, then reason, and drops repeats.
-// It sorts small (id, index) pairs rather than the large entries, in two
-// halves at once when there are many, then merges.
 func sortUnpaid(list []Unpaid) []Unpaid {
 	return sortUnpaidOf(len(list), func(i int) string { return list[i].ID }, func(i int) Unpaid { return list[i] })
 }
@@ -248,43 +246,10 @@ func sortUnpaid(list []Unpaid) []Unpaid {
 // unpaid reports of a big month are made into entries only once, already
 // in order.
 func sortUnpaidOf(n int, id func(i int) string, entry func(i int) Unpaid) []Unpaid {
-	type key struct {
-		id string
-		i  int32
-	}
-	keys := make([]key, n)
-	for i := range keys {
-		keys[i] = key{id(i), int32(i)}
-	}
-	less := func(a, b key) int {
-		if a.id != b.id {
-			return strings.Compare(a.id, b.id)
-		}
-		return compareUnpaid(entry(int(a.i)), entry(int(b.i)))
-	}
-	if len(keys) < 1<<15 {
-		slices.SortFunc(keys, less)
-	} else {
-		half := len(keys) / 2
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() { defer wg.Done(); slices.SortFunc(keys[:half], less) }()
-		slices.SortFunc(keys[half:], less)
-		wg.Wait()
-		merged := make([]key, 0, len(keys))
-		a, b := keys[:half], keys[half:]
-		for len(a) > 0 && len(b) > 0 {
-			if less(b[0], a[0]) < 0 {
-				merged, b = append(merged, b[0]), b[1:]
-			} else {
-				merged, a = append(merged, a[0]), a[1:]
-			}
-		}
-		keys = append(append(merged, a...), b...)
-	}
+	order := orderByID(n, id, func(a, b int) int { return compareUnpaid(entry(a), entry(b)) })
 	out := make([]Unpaid, 0, n)
-	for _, k := range keys {
-		u := entry(int(k.i))
+	for _, i := range order {
+		u := entry(int(i))
 		if m := len(out); m > 0 && compareUnpaid(out[m-1], u) == 0 {
 			continue
 		}
@@ -294,6 +259,109 @@ func sortUnpaidOf(n int, id func(i int) string, entry func(i int) Unpaid) []Unpa
 		return nil
 	}
 	return out
+}
+
+// orderByID returns the indices 0 … n-1 in the order of id(i), then of
+// tie(a, b) between equal ids. It sorts by eight bytes of the ids at a
+// time, by their digits (radix), and compares ids only within runs that
+// are alike in their first bytes: ids are many and mostly short.
+func orderByID(n int, id func(i int) string, tie func(a, b int) int) []int32 {
+	idx := make([]int32, n)
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	byID := func(a, b int32) int {
+		if c := strings.Compare(id(int(a)), id(int(b))); c != 0 {
+			return c
+		}
+		return tie(int(a), int(b))
+	}
+	var o idOrder
+	o.sort(idx, 0, id, byID)
+	return idx
+}
+
+// idOrder holds the scratch space of orderByID's radix sorts.
+type idOrder struct {
+	keys []uint64
+	idx  []int32
+}
+
+// smallRun is the length of a run sorted by comparison.
+const smallRun = 48
+
+// sort orders idx, whose ids are alike in their first off bytes.
+func (o *idOrder) sort(idx []int32, off int, id func(i int) string, byID func(a, b int32) int) {
+	if len(idx) <= smallRun || off >= 64 {
+		slices.SortFunc(idx, byID)
+		return
+	}
+	keys := make([]uint64, len(idx))
+	for k, i := range idx {
+		keys[k] = idBytes(id(int(i)), off)
+	}
+	o.radix(keys, idx)
+	// Runs of equal keys: their ids are alike in eight more bytes.
+	for s := 0; s < len(idx); {
+		e := s + 1
+		for e < len(idx) && keys[e] == keys[s] {
+			e++
+		}
+		if e-s > 1 {
+			o.sort(idx[s:e], off+8, id, byID)
+		}
+		s = e
+	}
+}
+
+// idBytes returns the eight bytes of s from off as a big-endian number,
+// with zeros past its end: numbers order as the strings do, and equal
+// numbers are strings alike in those bytes.
+func idBytes(s string, off int) uint64 {
+	var v uint64
+	for k := 0; k < 8; k++ {
+		v <<= 8
+		if off+k < len(s) {
+			v |= uint64(s[off+k])
+		}
+	}
+	return v
+}
+
+// radix sorts keys and idx along with them by keys, a byte at a time from
+// the last, skipping bytes that all keys share.
+func (o *idOrder) radix(keys []uint64, idx []int32) {
+	n := len(keys)
+	if cap(o.keys) < n {
+		o.keys, o.idx = make([]uint64, n), make([]int32, n)
+	}
+	k2, i2 := o.keys[:n], o.idx[:n]
+	src, dst, isrc, idst := keys, k2, idx, i2
+	for shift := 0; shift < 64; shift += 8 {
+		var count [256]int
+		for _, v := range src {
+			count[(v>>shift)&0xff]++
+		}
+		if count[(src[0]>>shift)&0xff] == n {
+			continue
+		}
+		pos := 0
+		for d, c := range count {
+			count[d] = pos
+			pos += c
+		}
+		for j, v := range src {
+			d := (v >> shift) & 0xff
+			dst[count[d]] = v
+			idst[count[d]] = isrc[j]
+			count[d]++
+		}
+		src, dst, isrc, idst = dst, src, idst, isrc
+	}
+	if &src[0] != &keys[0] {
+		copy(keys, src)
+		copy(idx, isrc)
+	}
 }
 
 // sortLines sorts lines by compareLines, moving indices rather than the

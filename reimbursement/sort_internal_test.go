@@ -27,18 +27,47 @@ func TestRadixSort(t *testing.T) {
 	}
 }
 
-func TestSortUnpaidMerges(t *testing.T) {
+// TestSortUnpaid: sortUnpaid is a plain sort with repeats dropped, for ids
+// of every shape the radix sort of orderByID treats apart: short and
+// long, alike in their first 8, 16 or over 64 bytes, with NUL and
+// non-ASCII bytes, repeated.
+func TestSortUnpaid(t *testing.T) {
 	rng := rand.New(rand.NewSource(2))
-	list := make([]Unpaid, 80000) // past the size that sorts in two halves
-	for i := range list {
-		list[i] = Unpaid{ID: fmt.Sprintf("T%d", rng.Intn(60000)), Reason: []Reason{ReasonOverGranted, ReasonStaffNotGranted}[rng.Intn(2)], Quantity: int64(rng.Intn(3))}
+	long := strings.Repeat("x", 70)
+	shapes := []struct {
+		name string
+		id   func() string
+	}{
+		{"numbered", func() string { return fmt.Sprintf("T%d", rng.Intn(60000)) }},
+		{"alike in 8 bytes", func() string { return fmt.Sprintf("BESÖK-%d", rng.Intn(5000)) }},
+		{"alike in 16 bytes", func() string { return fmt.Sprintf("2026-03-kommun-%d", rng.Intn(500)) }},
+		{"alike past 64 bytes", func() string { return long + fmt.Sprint(rng.Intn(300)) }},
+		{"NUL and high bytes", func() string {
+			b := make([]byte, rng.Intn(12))
+			for i := range b {
+				b[i] = []byte{0, 1, 'a', 0x7f, 0x80, 0xff}[rng.Intn(6)]
+			}
+			return string(b)
+		}},
+		{"mixed", func() string {
+			return []string{"", "a", "a\x00", "ab", "abcdefgh", "abcdefgh\x00", "abcdefghi", long, long + "\x00"}[rng.Intn(9)]
+		}},
 	}
-	want := slices.Clone(list)
-	slices.SortFunc(want, compareUnpaid)
-	want = slices.CompactFunc(want, func(a, b Unpaid) bool { return compareUnpaid(a, b) == 0 })
-	got := sortUnpaid(list)
-	if !slices.EqualFunc(want, got, func(a, b Unpaid) bool { return compareUnpaid(a, b) == 0 }) {
-		t.Fatal("sortUnpaid differs from a plain sort")
+	for _, shape := range shapes {
+		for _, n := range []int{0, 1, smallRun, smallRun + 1, 3000, 80000} {
+			list := make([]Unpaid, n)
+			for i := range list {
+				list[i] = Unpaid{ID: shape.id(), Reason: []Reason{ReasonOverGranted, ReasonStaffNotGranted}[rng.Intn(2)],
+					Quantity: int64(rng.Intn(3))}
+			}
+			want := slices.Clone(list)
+			slices.SortFunc(want, compareUnpaid)
+			want = slices.CompactFunc(want, func(a, b Unpaid) bool { return compareUnpaid(a, b) == 0 })
+			got := sortUnpaid(list)
+			if !slices.EqualFunc(want, got, func(a, b Unpaid) bool { return compareUnpaid(a, b) == 0 }) {
+				t.Fatalf("%s, %d entries: sortUnpaid differs from a plain sort", shape.name, n)
+			}
+		}
 	}
 }
 
