@@ -17,20 +17,33 @@
 // -o keeps the JSON (else it is written to io.Discard); -memory settles in
 // memory with SettleFS instead and writes no JSON unless -o is given: CSV
 // to a settlement in memory, the work the DuckDB peer does.
+//
+// -peer PROGRAM compares: the DuckDB peer (PROGRAM sql DIR) and this
+// engine, in parts and in memory, each settle the bundle in a process of
+// its own, -rounds times in turn; it prints the wall and CPU seconds and
+// the peak resident memory of every run, measured from outside, the
+// medians, and fails unless all give the same total.
+//
+//	go run ./examples/bench -in DIR -period 2026-03 -peer ../shared/peers/duckdb/peer
 package main
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/rand"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
 	"runtime/pprof"
+	"strings"
+	"sync/atomic"
 	"time"
 	_ "time/tzdata"
 
@@ -54,6 +67,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	cpuProfile := fl.String("cpuprofile", "", "write a CPU profile of the settlement to this file")
 	perPart := fl.Int("part", 0, "reports per part (reimbursement.StreamOptions.PartReports); 0 for the default")
 	inMemory := fl.Bool("memory", false, "settle the month in memory (SettleFS) rather than in parts (WriteSettlementFS)")
+	peer := fl.String("peer", "", "with -in: the DuckDB peer's program (../shared/peers/duckdb); settle the bundle with it and with this engine, each in a process of its own, in turn")
+	rounds := fl.Int("rounds", 3, "with -peer: how many times each settles the bundle")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -69,6 +84,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		if err := generate(*gen, *n, *seed, period); err != nil {
+			fmt.Fprintf(stderr, "bench: %v\n", err)
+			return 1
+		}
+		return 0
+	case *in != "" && *gen == "" && *peer != "":
+		if *rounds < 1 {
+			fmt.Fprintln(stderr, "bench: -rounds must be at least 1")
+			return 2
+		}
+		self, err := os.Executable()
+		if err != nil {
+			fmt.Fprintf(stderr, "bench: %v\n", err)
+			return 1
+		}
+		if err := compare(*in, command{path: *peer}, command{path: self}, *rounds, period.String(), stdout); err != nil {
 			fmt.Fprintf(stderr, "bench: %v\n", err)
 			return 1
 		}
@@ -111,7 +141,8 @@ func settle(dir string, period volume.Period, out string, inMemory bool, perPart
 	runtime.GC()
 	start := time.Now()
 	peak := startPeakHeap()
-	fsys := os.DirFS(dir)
+	counted := &countingFS{FS: os.DirFS(dir)}
+	var fsys fs.FS = counted
 	var sum reimbursement.StreamSummary
 	var problems []error
 	if inMemory {
@@ -142,15 +173,64 @@ func settle(dir string, period volume.Period, out string, inMemory bool, perPart
 	}
 	wall := time.Since(start)
 	heap := peak()
-	fmt.Fprintf(stdout, "records read      %d\n", countRecords(dir))
+	fmt.Fprintf(stdout, "records read      %d\n", counted.records.Load())
 	fmt.Fprintf(stdout, "wall seconds      %.3f\n", wall.Seconds())
-	fmt.Fprintf(stdout, "reports/second    %.0f\n", float64(countLines(filepath.Join(dir, "reports.csv")))/wall.Seconds())
+	fmt.Fprintf(stdout, "reports/second    %.0f\n", float64(counted.reports.Load())/wall.Seconds())
 	fmt.Fprintf(stdout, "peak heap MiB     %.0f\n", float64(heap)/(1<<20))
 	fmt.Fprintf(stdout, "lines written     %d\n", sum.Lines)
 	fmt.Fprintf(stdout, "parts             %d\n", sum.Parts)
 	fmt.Fprintf(stdout, "input problems    %d\n", len(problems))
 	fmt.Fprintf(stdout, "total             %s\n", sum.Total.StringFixed(2))
 	return nil
+}
+
+// A countingFS counts the records (rows after the header) of the CSV files
+// read through it, as they are read: the count costs no second reading.
+type countingFS struct {
+	fs.FS
+	records, reports atomic.Int64
+}
+
+func (c *countingFS) Open(name string) (fs.File, error) {
+	f, err := c.FS.Open(name)
+	if err != nil || !strings.HasSuffix(name, ".csv") {
+		return f, err
+	}
+	return &countingFile{File: f, fs: c, reports: strings.HasPrefix(path.Base(name), "reports")}, nil
+}
+
+// A countingFile counts its lines as they are read and adds its records to
+// its countingFS when it is closed.
+type countingFile struct {
+	fs.File
+	fs      *countingFS
+	reports bool
+	lines   int64
+	last    byte
+}
+
+func (f *countingFile) Read(p []byte) (int, error) {
+	n, err := f.File.Read(p)
+	if n > 0 {
+		f.lines += int64(bytes.Count(p[:n], []byte{'\n'}))
+		f.last = p[n-1]
+	}
+	return n, err
+}
+
+func (f *countingFile) Close() error {
+	lines := f.lines
+	if f.last != '\n' && f.last != 0 {
+		lines++ // a last line with no line end
+	}
+	if records := max(0, lines-1); records > 0 {
+		f.fs.records.Add(records)
+		if f.reports {
+			f.fs.reports.Add(records)
+		}
+	}
+	f.lines, f.last = 0, 0
+	return f.File.Close()
 }
 
 // startPeakHeap samples the live heap until the returned function is
@@ -177,36 +257,6 @@ func startPeakHeap() func() uint64 {
 		}
 	}()
 	return func() uint64 { close(done); return <-result }
-}
-
-func countLines(file string) int {
-	f, err := os.Open(file)
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	buf := make([]byte, 1<<20)
-	n := 0
-	for {
-		k, err := f.Read(buf)
-		for _, c := range buf[:k] {
-			if c == '\n' {
-				n++
-			}
-		}
-		if err != nil {
-			break
-		}
-	}
-	return max(0, n-1)
-}
-
-func countRecords(dir string) int {
-	total := 0
-	for _, f := range []string{"decisions.csv", "reports.csv", "absences.csv", "presence.csv", "adjustments.csv"} {
-		total += countLines(filepath.Join(dir, f))
-	}
-	return total
 }
 
 // The synthetic tariff: Stockholm-like home care and ledsagning with five

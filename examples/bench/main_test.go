@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -74,5 +75,64 @@ func TestPartsAndMemory(t *testing.T) {
 	}
 	if !bytes.Equal(jsons[0], jsons[2]) || !bytes.Equal(jsons[1], jsons[2]) || len(jsons[2]) == 0 {
 		t.Fatal("the JSON in parts is not the JSON in memory")
+	}
+}
+
+// TestMain lets the test program stand in for the programs -peer runs: the
+// bench itself, and a peer that prints a given total.
+func TestMain(m *testing.M) {
+	switch os.Getenv("BENCH_TEST_AS") {
+	case "bench":
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	case "peer":
+		if len(os.Args) != 3 || os.Args[1] != "sql" {
+			fmt.Fprintln(os.Stderr, "usage: peer sql DIR")
+			os.Exit(2)
+		}
+		fmt.Printf("lines 1\ntotal %s\n", os.Getenv("BENCH_TEST_TOTAL"))
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// TestComparePeer: -peer runs the peer and the engine in turn, prints every
+// run and the medians, and fails when a total is not the peer's.
+func TestComparePeer(t *testing.T) {
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	if code := run([]string{"-generate", dir, "-recipients", "50", "-seed", "5"}, &out, &errb); code != 0 {
+		t.Fatalf("generate: exit %d: %s", code, errb.String())
+	}
+	out.Reset()
+	if code := run([]string{"-in", dir, "-period", "2026-03"}, &out, &errb); code != 0 {
+		t.Fatalf("settle: exit %d: %s", code, errb.String())
+	}
+	var total string
+	for _, l := range strings.Split(out.String(), "\n") {
+		if f := strings.Fields(l); len(f) == 2 && f[0] == "total" {
+			total = f[1]
+		}
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bench := command{path: self, env: []string{"BENCH_TEST_AS=bench"}}
+	peer := command{path: self, env: []string{"BENCH_TEST_AS=peer", "BENCH_TEST_TOTAL=" + total}}
+	out.Reset()
+	if err := compare(dir, peer, bench, 2, "2026-03", &out); err != nil {
+		t.Fatalf("compare: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{"duckdb                     2", "engine, parts → JSON       1", "engine, in memory          2",
+		"median", "same total          " + total} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	peer.env[1] = "BENCH_TEST_TOTAL=1.00"
+	out.Reset()
+	err = compare(dir, peer, bench, 1, "2026-03", &out)
+	if err == nil || !strings.Contains(err.Error(), "gives the total "+total+", the peer 1.00") {
+		t.Fatalf("a total not the peer's: %v", err)
 	}
 }
