@@ -20,7 +20,7 @@ import (
 func spillRoundTrip(t *testing.T, reports []volume.Report) {
 	t.Helper()
 	var b []byte
-	var prev [3]string
+	var prev spillPrev
 	for i := range reports {
 		b = appendReport(b, &reports[i], &prev)
 	}
@@ -53,13 +53,17 @@ func TestSpillRoundTrip(t *testing.T) {
 		{ID: "T3", Recipient: "R1", Provider: "P2", Service: "HT", Staff: 0, Status: volume.Pending, Invalid: errors.New(`reports.csv:3:5 (start): "x"`)},
 		{ID: "", Recipient: "", Provider: "", Service: "", Staff: -3, Status: volume.Rejected},
 		{ID: "T<ö>", Recipient: "R2", Provider: "P1", Service: "LEDS", Start: at("2026-03-04T10:00Z"), End: at("2026-03-04T11:00-09:30"), Staff: 1 << 40},
+		// Dates far apart, before and after the one before.
+		{ID: "T6", Recipient: "R2", Provider: "P1", Service: "LEDS", Start: at("9999-12-31T23:59+14:00"), End: at("0001-01-01T00:00"), Staff: 1},
+		{ID: "T7", Recipient: "R2", Provider: "P1", Service: "LEDS", Start: at("0001-01-01T00:01"), Staff: 1},
+		{ID: "T8", Recipient: "R2", Provider: "P1", Service: "LEDS", End: at("2026-03-04T11:00-18:00"), Staff: 1},
 	})
 }
 
 // FuzzSpillReader: no bytes make the reader panic or loop, and a report
 // made of fuzzed fields comes back as it went in.
 func FuzzSpillReader(f *testing.F) {
-	var prev [3]string
+	var prev spillPrev
 	seed := appendReport(nil, &volume.Report{ID: "T1", Recipient: "R1", Provider: "P1", Service: "HT",
 		Start: volume.MustParseTimestamp("2026-03-04T10:00"), End: volume.MustParseTimestamp("2026-03-04T11:00"), Staff: 2}, &prev)
 	f.Add(seed, "T1", "R1", "2026-03-04T10:00", 1)

@@ -151,6 +151,23 @@ func (p *partReader) readField(e *entry) {
 	e.n++
 }
 
+// readReason appends a reason, as partWriter.reason wrote it, to e as a
+// field of its text.
+func (p *partReader) readReason(e *entry) {
+	c := p.uvarint()
+	switch {
+	case c == 0:
+		p.readField(e)
+		return
+	case c <= uint64(len(reasonCodes)):
+		e.buf = append(e.buf, reasonCodes[c-1]...)
+	default:
+		p.fail(errors.New("a reason is not known"))
+	}
+	e.off[e.n] = len(e.buf)
+	e.n++
+}
+
 // readLineKey reads a line up to its report ids (JSON) or its row (CSV):
 // its first four fields are its key.
 func (p *partReader) readLineKey(e *entry, format Format) {
@@ -208,7 +225,7 @@ func (p *partReader) writeLine(e *entry, j *jw, format Format) {
 func (p *partReader) readUnpaid(e *entry) {
 	e.buf, e.n = e.buf[:0], 0
 	p.readField(e)
-	p.readField(e)
+	p.readReason(e)
 	p.readField(e)
 	e.qty = p.varint()
 	p.readField(e)
