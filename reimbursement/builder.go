@@ -62,6 +62,7 @@ type builder struct {
 	s         *Settler
 	prov      []provOut
 	unmatched []Unpaid
+	issues    []Issue    // the settlement's: the decisions' and its tariff gaps
 	acc       []accEntry // the current decision's lines; few, so a slice
 }
 
@@ -471,7 +472,7 @@ func (b *builder) finish() *Settlement {
 		}
 	}
 	st.Unmatched = sortUnpaid(b.unmatched)
-	st.Issues = sortIssues(s.issues)
+	st.Issues = sortIssues(b.issues)
 	return st
 }
 

@@ -12,6 +12,8 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/exempelby/ersattning/reimbursement"
 	rt "github.com/exempelby/ersattning/reimbursement/reimbursementtest"
 	"github.com/exempelby/ersattning/volume"
@@ -150,6 +152,49 @@ func TestPropertyShuffledInput(t *testing.T) {
 		_, got := settleJSON(t, tariff, period, in)
 		if !bytes.Equal(want, got) {
 			t.Fatalf("seed %d: shuffled input gives other output", seed)
+		}
+	}
+}
+
+// TestPropertySettleTwice: a Settler asked for its settlement half way
+// through the reports, and again at the end, gives at the end what it
+// gives when asked once (copies of ids across the halves included).
+func TestPropertySettleTwice(t *testing.T) {
+	tariff := testby(t)
+	for seed := int64(0); seed < propertyRuns; seed++ {
+		rng := rand.New(rand.NewSource(seed))
+		period, in := randomMonth(rng)
+		if len(in.Reports) > 1 {
+			in.Reports = append(in.Reports, in.Reports[0]) // a copy in the second half
+			c := in.Reports[1]
+			c.End = c.Start
+			in.Reports = append(in.Reports, c) // a copy with other content
+		}
+		_, want := settleJSON(t, tariff, period, in)
+		s, err := reimbursement.NewSettler(tariff, volume.MustParsePeriod(period), in.Providers, in.Decisions,
+			reimbursement.Options{Location: rt.Stockholm()})
+		require.NoError(t, err)
+		for _, a := range in.Absences {
+			s.AddAbsence(a)
+		}
+		for _, p := range in.Presence {
+			s.AddPresence(p)
+		}
+		for _, a := range in.Adjustments {
+			s.AddAdjustment(a)
+		}
+		half := len(in.Reports) / 2
+		for _, r := range in.Reports[:half] {
+			s.AddReport(r)
+		}
+		s.Settlement()
+		for _, r := range in.Reports[half:] {
+			s.AddReport(r)
+		}
+		var got bytes.Buffer
+		require.NoError(t, s.Settlement().WriteJSON(&got))
+		if !bytes.Equal(want, got.Bytes()) {
+			t.Fatalf("seed %d: settled twice, the second settlement differs:\n%s\nwant\n%s", seed, got.Bytes(), want)
 		}
 	}
 }

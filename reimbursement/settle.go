@@ -93,14 +93,13 @@ type Settler struct {
 	// Reports are kept compact, without pointers: names interned, ids in
 	// an arena of bytes.
 	recs     recStore
-	ids      []byte           // the report ids, end to end
+	ids      []byte           // the report ids, end to end; nil when idStr holds them all
 	idStr    string           // ids as one string, made by Settlement
 	names    map[string]int32 // interned recipients, providers and services
 	nameList []string
 	provOf   []int32 // per interned name: its provider index, or -1
 	lastName [3]nameCache
 	seed     maphash.Seed
-	hashes   []uint64         // hash of each report's id, for finding copies
 	noCopies bool             // no two reports share an id: known before (see WriteSettlementFS)
 	details  map[int32]string // why a report could not be read
 
@@ -297,10 +296,12 @@ func (s *Settler) markCopies() {
 	if s.noCopies {
 		return
 	}
-	sorted := make([]uint64, 0, len(s.hashes))
-	for i, h := range s.hashes {
-		if s.recs.at(int32(i)).idLen > 0 {
-			sorted = append(sorted, h)
+	hashes := make([]uint64, s.recs.n)
+	sorted := make([]uint64, 0, s.recs.n)
+	for i := range hashes {
+		if x := s.recs.at(int32(i)); x.idLen > 0 {
+			hashes[i] = maphash.String(s.seed, s.idStr[x.idOff:x.idOff+x.idLen])
+			sorted = append(sorted, hashes[i])
 		}
 	}
 	radixSort(sorted)
@@ -313,7 +314,7 @@ func (s *Settler) markCopies() {
 	if len(repeated) == 0 {
 		return
 	}
-	for i, h := range s.hashes {
+	for i, h := range hashes {
 		if g, ok := repeated[h]; ok && s.recs.at(int32(i)).idLen > 0 {
 			repeated[h] = append(g, hashIndex{h, int32(i)})
 		}
@@ -688,11 +689,9 @@ func (s *Settler) AddReport(r volume.Report) {
 		x.start, x.end = rawMinutes(r.Start), rawMinutes(r.End)
 	}
 	i := int32(s.recs.n)
+	s.takeIDs()
 	x.idOff, x.idLen = uint32(len(s.ids)), uint32(len(r.ID))
 	s.ids = append(s.ids, r.ID...)
-	if !s.noCopies {
-		s.hashes = append(s.hashes, maphash.String(s.seed, r.ID))
-	}
 	if detail != "" {
 		s.details[i] = detail
 	}
@@ -926,10 +925,16 @@ func (s *Settler) forWorker() *Settler {
 // reserve makes room for about n more reports.
 func (s *Settler) reserve(n int) {
 	if n > 0 {
+		s.takeIDs()
 		s.ids = slices.Grow(s.ids, 8*n)
-		if !s.noCopies {
-			s.hashes = slices.Grow(s.hashes, n)
-		}
+	}
+}
+
+// takeIDs makes the ids bytes again after Settlement made them a string,
+// for more reports to be added.
+func (s *Settler) takeIDs() {
+	if s.ids == nil && s.idStr != "" {
+		s.ids = []byte(s.idStr)
 	}
 }
 
@@ -943,9 +948,17 @@ func (s *Settler) Audit(st *Settlement) error {
 	return s.ledger.Check(st)
 }
 
-// Settlement settles the period with the records taken so far.
+// Settlement settles the period with the records taken so far. It may be
+// asked again after more records are added: each settlement is of all the
+// records taken until it was asked for.
 func (s *Settler) Settlement() *Settlement {
-	s.idStr = string(s.ids)
+	if s.ids != nil {
+		// The ids as one string, the only copy until more reports come.
+		s.idStr, s.ids = string(s.ids), nil
+	}
+	// Each settlement finds its own tariff gaps.
+	s.gaps = map[string][]string{}
+	s.gapDates = map[string][2]volume.Date{}
 	b := newBuilder(s)
 	// The copies of a duplicate id are one record not paid: listed under
 	// their provider when they all name the same one, else as unmatched.
@@ -1001,10 +1014,9 @@ func (s *Settler) Settlement() *Settlement {
 	s.assignPresence(b)
 	s.settleAll(b)
 	s.settleAdjustments(b)
+	b.issues = slices.Clone(s.issues)
 	if !s.partial {
-		s.issues = append(s.issues, gapIssues(s.gaps, s.gapDates)...)
-		s.gaps = map[string][]string{}
-		s.gapDates = map[string][2]volume.Date{}
+		b.issues = append(b.issues, gapIssues(s.gaps, s.gapDates)...)
 	}
 	return b.finish()
 }
