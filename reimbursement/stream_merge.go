@@ -8,6 +8,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"sync/atomic"
@@ -341,11 +342,12 @@ type mergeTask struct {
 	err   error
 }
 
-// A partSource is where a part's records of one task start.
+// A partSource is where a part's records of one task are: bytes off to
+// end of src.
 type partSource struct {
-	src io.ReaderAt
-	pp  *partProvider // nil for the unmatched entries
-	off int64
+	src      io.ReaderAt
+	pp       *partProvider // nil for the unmatched entries
+	off, end int64
 }
 
 // The merge's tuning: a worker may be 2 MiB × 32 ahead of the writer.
@@ -446,7 +448,11 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 		t := &mergeTask{prov: p}
 		for k, res := range results {
 			if i := next[k]; i < len(res.provs) && res.provs[i].prov == p {
-				t.parts = append(t.parts, partSource{src: srcs[k], pp: &res.provs[i], off: res.provs[i].off})
+				end := res.unmatched
+				if i+1 < len(res.provs) {
+					end = res.provs[i+1].off
+				}
+				t.parts = append(t.parts, partSource{src: srcs[k], pp: &res.provs[i], off: res.provs[i].off, end: end})
 				next[k]++
 			}
 		}
@@ -461,7 +467,7 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 	}
 	unmatched := &mergeTask{prov: -1}
 	for k, res := range results {
-		unmatched.parts = append(unmatched.parts, partSource{src: srcs[k], off: res.unmatched})
+		unmatched.parts = append(unmatched.parts, partSource{src: srcs[k], off: res.unmatched, end: math.MaxInt64})
 	}
 	tasks = append(tasks, unmatched)
 	for _, t := range tasks {
@@ -594,7 +600,7 @@ func (rp *readerPool) open(parts []partSource) []*partReader {
 	out := rp.list[:len(parts)]
 	for k, ps := range parts {
 		r := out[k]
-		*r = partReader{src: io.NewSectionReader(ps.src, ps.off, 1<<62), buf: r.buf[:cap(r.buf)]}
+		*r = partReader{src: io.NewSectionReader(ps.src, ps.off, max(0, ps.end-ps.off)), buf: r.buf[:cap(r.buf)]}
 		if ps.pp != nil {
 			r.provs = []partProvider{*ps.pp}
 		}
