@@ -10,7 +10,6 @@ import (
 	"hash/maphash"
 	"io"
 	"io/fs"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -19,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -560,7 +560,7 @@ func (sp *split) units(absences []volume.Absence, presence []volume.Presence) ([
 // before it in its file.
 type spillPrev struct {
 	names [3]string // recipient, provider and service
-	day   uint32    // the start's date, as AppendBinary writes it
+	day   int64     // the start's date, in days since 1970-01-01
 }
 
 // appendReport appends r in the spill form spillReader.report reads:
@@ -590,12 +590,9 @@ func appendReport(b []byte, r *volume.Report, prev *spillPrev) []byte {
 			prev.names[i] = strings.Clone(n)
 		}
 	}
-	var start, end [8]byte
-	r.Start.AppendBinary(start[:0])
-	r.End.AppendBinary(end[:0])
-	b = appendTimestamp(b, start, prev.day)
-	prev.day = binary.LittleEndian.Uint32(start[:])
-	b = appendTimestamp(b, end, prev.day)
+	b = appendTimestamp(b, r.Start, prev.day)
+	prev.day = r.Start.Date().UnixDays()
+	b = appendTimestamp(b, r.End, prev.day)
 	if flags&spillStaff != 0 {
 		b = binary.AppendVarint(b, int64(r.Staff))
 	}
@@ -605,16 +602,21 @@ func appendReport(b []byte, r *volume.Report, prev *spillPrev) []byte {
 	return b
 }
 
-// appendTimestamp appends a timestamp in the 8 bytes of its AppendBinary
-// (date, minute and offset flag, offset) in fewer: the date as a
-// difference from day (mostly 0), the minute, and the offset if it has
-// one. A visit's 16 bytes take 5 or 6.
-func appendTimestamp(b []byte, t [8]byte, day uint32) []byte {
-	b = binary.AppendVarint(b, int64(binary.LittleEndian.Uint32(t[:]))-int64(day))
-	m := binary.LittleEndian.Uint16(t[4:])
-	b = binary.AppendUvarint(b, uint64(m))
-	if m&(1<<15) != 0 {
-		b = binary.AppendUvarint(b, uint64(binary.LittleEndian.Uint16(t[6:])))
+// appendTimestamp appends a timestamp in a few bytes: its date as the
+// days from day (mostly 0), its minute of the day and whether it has an
+// offset, and the offset if it has one. A visit's start and end take 5 or
+// 6 bytes.
+func appendTimestamp(b []byte, t volume.Timestamp, day int64) []byte {
+	b = binary.AppendVarint(b, t.Date().UnixDays()-day)
+	h, m := t.Clock()
+	off, has := t.Offset()
+	v := uint64(h*60+m) << 1
+	if has {
+		v |= 1
+	}
+	b = binary.AppendUvarint(b, v)
+	if has {
+		b = binary.AppendVarint(b, int64(off))
 	}
 	return b
 }
@@ -635,11 +637,16 @@ func appendString(b []byte, s string) []byte {
 type spillReader struct {
 	s    string
 	prev spillPrev // of the last report read
-	day  uint32    // the date of the last timestamp read
+	day  int64     // the date of the last timestamp read
 	err  error
 }
 
 func (r *spillReader) uvarint() uint64 {
+	if r.s != "" && r.s[0] < 0x80 {
+		x := uint64(r.s[0])
+		r.s = r.s[1:]
+		return x
+	}
 	var x uint64
 	for i := 0; i < len(r.s) && i < binary.MaxVarintLen64; i++ {
 		c := r.s[i]
@@ -692,30 +699,26 @@ func (r *spillReader) fail() {
 
 // timestamp reads a timestamp as appendTimestamp wrote it against day,
 // and leaves its date in r.day.
-func (r *spillReader) timestamp(day uint32) volume.Timestamp {
-	var t [8]byte
-	d := int64(day) + r.varint()
-	m := r.uvarint()
-	if d < 0 || d > math.MaxUint32 || m > math.MaxUint16 {
+func (r *spillReader) timestamp(day int64) volume.Timestamp {
+	d := day + r.varint()
+	v := r.uvarint()
+	minute := int(v >> 1)
+	if d < -1<<30 || d > 1<<30 || minute >= 1440 {
 		r.fail()
 		return volume.Timestamp{}
 	}
-	binary.LittleEndian.PutUint32(t[:], uint32(d))
-	binary.LittleEndian.PutUint16(t[4:], uint16(m))
-	if m&(1<<15) != 0 {
-		off := r.uvarint()
-		if off > math.MaxUint16 {
-			r.fail()
-			return volume.Timestamp{}
-		}
-		binary.LittleEndian.PutUint16(t[6:], uint16(off))
+	r.day = d
+	date := volume.DateFromUnixDays(d)
+	if v&1 == 0 {
+		return volume.LocalTimestamp(date, minute/60, minute%60)
 	}
-	r.day = uint32(d)
-	var ts volume.Timestamp
-	if err := ts.UnmarshalBinary(t[:]); err != nil && r.err == nil {
-		r.err = err
+	off := r.varint()
+	if off <= -1440 || off >= 1440 || date.IsZero() {
+		r.fail()
+		return volume.Timestamp{}
 	}
-	return ts
+	y, mo, dd := date.Civil()
+	return volume.TimestampOf(time.Date(y, mo, dd, minute/60, minute%60, 0, 0, time.FixedZone("", int(off)*60)))
 }
 
 // report reads one report as appendReport wrote it.

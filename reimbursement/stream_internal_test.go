@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -315,4 +316,32 @@ func TestAmountOre(t *testing.T) {
 	if fast < 100000 {
 		t.Fatalf("only %d of 200000 amounts took the fast way", fast)
 	}
+}
+
+// BenchmarkSpill writes and reads back a part's spill: 100 000 visits of
+// 1 000 recipients, as the first and second passes of WriteSettlementFS do.
+func BenchmarkSpill(b *testing.B) {
+	var reports []volume.Report
+	for i := range 100000 {
+		day := volume.NewDate(2026, time.March, 1+i%31)
+		start := volume.LocalTimestamp(day, 7+i%12, i%60)
+		reports = append(reports, volume.Report{ID: fmt.Sprintf("V%d", 1000000+i), Recipient: fmt.Sprintf("R%d", i/100),
+			Provider: "P12", Service: "HT", Start: start, End: volume.LocalTimestamp(day, 8+i%12, i%60), Staff: 1})
+	}
+	var data []byte
+	for b.Loop() {
+		var prev spillPrev
+		data = data[:0]
+		for i := range reports {
+			data = appendReport(data, &reports[i], &prev)
+		}
+		r := spillReader{s: string(data)}
+		for r.s != "" && r.err == nil {
+			r.report()
+		}
+		if r.err != nil {
+			b.Fatal(r.err)
+		}
+	}
+	b.ReportMetric(float64(len(data))/float64(len(reports)), "bytes/visit")
 }
