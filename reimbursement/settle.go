@@ -296,12 +296,30 @@ func (s *Settler) markCopies() {
 	if s.noCopies {
 		return
 	}
+	// The ids' hashes, made on all cores in pieces of the reports.
 	hashes := make([]uint64, s.recs.n)
+	n := min(runtime.GOMAXPROCS(0), 8)
+	if s.workers > 0 {
+		n = s.workers
+	}
+	n = max(1, min(n, s.recs.n/(1<<16)))
+	var wg sync.WaitGroup
+	for k := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := k * len(hashes) / n; i < (k+1)*len(hashes)/n; i++ {
+				if x := s.recs.at(int32(i)); x.idLen > 0 {
+					hashes[i] = maphash.String(s.seed, s.idStr[x.idOff:x.idOff+x.idLen])
+				}
+			}
+		}()
+	}
+	wg.Wait()
 	sorted := make([]uint64, 0, s.recs.n)
-	for i := range hashes {
-		if x := s.recs.at(int32(i)); x.idLen > 0 {
-			hashes[i] = maphash.String(s.seed, s.idStr[x.idOff:x.idOff+x.idLen])
-			sorted = append(sorted, hashes[i])
+	for i, h := range hashes {
+		if s.recs.at(int32(i)).idLen > 0 {
+			sorted = append(sorted, h)
 		}
 	}
 	radixSort(sorted)

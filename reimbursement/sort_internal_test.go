@@ -72,7 +72,8 @@ func TestSortUnpaid(t *testing.T) {
 }
 
 // TestParallelSettlement: a month with more decisions than settle on one
-// core settles to the same bytes on one core and on many.
+// core, and more reports than are hashed on one, settles to the same
+// bytes on one core and on many.
 func TestParallelSettlement(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a big month")
@@ -98,11 +99,23 @@ func settleManyDecisions(t *testing.T, workers int) string {
 		dec := Decision{ID: fmt.Sprintf("D%d", d), Recipient: fmt.Sprintf("R%d", d), Provider: []string{"P1", "P2"}[d%2],
 			Service: "HT", From: volumeDate("2026-01-01"), GrantedHours: decimalOf(int64(1 + rng.Intn(10))), GrantedPer: PerMonth}
 		in.Decisions = append(in.Decisions, dec)
-		for v := 0; v < 4; v++ {
+		for v := 0; v < 40; v++ {
 			day := 1 + rng.Intn(31)
 			h := rng.Intn(24)
 			in.Reports = append(in.Reports, reportOf(fmt.Sprintf("T%d-%d", d, v), dec, day, h, 20+rng.Intn(120)))
 		}
+	}
+	// Copies, the same and not, some naming another recipient: found on
+	// all cores (markCopies hashes in pieces of 65 536 reports).
+	for i := 0; i < len(in.Reports); i += 89 {
+		c := in.Reports[i]
+		switch i % 3 {
+		case 1:
+			c.End = c.Start
+		case 2:
+			c.Recipient = in.Reports[(i*7)%len(in.Reports)].Recipient
+		}
+		in.Reports = append(in.Reports, c)
 	}
 	st, err := Settle(tariff, volumePeriod("2026-03"), in, Options{Location: stockholmForTest(t), Workers: workers})
 	if err != nil {
