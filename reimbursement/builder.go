@@ -283,10 +283,7 @@ func orderByID(n int, id func(i int) string, tie func(a, b int) int) []int32 {
 }
 
 // idOrder holds the scratch space of orderByID's radix sorts.
-type idOrder struct {
-	keys []uint64
-	idx  []int32
-}
+type idOrder struct{ scratch radixScratch }
 
 // smallRun is the length of a run sorted by comparison.
 const smallRun = 48
@@ -301,7 +298,7 @@ func (o *idOrder) sort(idx []int32, off int, id func(i int) string, byID func(a,
 	for k, i := range idx {
 		keys[k] = idBytes(id(int(i)), off)
 	}
-	o.radix(keys, idx)
+	radixSortWith(keys, idx, &o.scratch)
 	// Runs of equal keys: their ids are alike in eight more bytes.
 	for s := 0; s < len(idx); {
 		e := s + 1
@@ -327,42 +324,6 @@ func idBytes(s string, off int) uint64 {
 		}
 	}
 	return v
-}
-
-// radix sorts keys and idx along with them by keys, a byte at a time from
-// the last, skipping bytes that all keys share.
-func (o *idOrder) radix(keys []uint64, idx []int32) {
-	n := len(keys)
-	if cap(o.keys) < n {
-		o.keys, o.idx = make([]uint64, n), make([]int32, n)
-	}
-	k2, i2 := o.keys[:n], o.idx[:n]
-	src, dst, isrc, idst := keys, k2, idx, i2
-	for shift := 0; shift < 64; shift += 8 {
-		var count [256]int
-		for _, v := range src {
-			count[(v>>shift)&0xff]++
-		}
-		if count[(src[0]>>shift)&0xff] == n {
-			continue
-		}
-		pos := 0
-		for d, c := range count {
-			count[d] = pos
-			pos += c
-		}
-		for j, v := range src {
-			d := (v >> shift) & 0xff
-			dst[count[d]] = v
-			idst[count[d]] = isrc[j]
-			count[d]++
-		}
-		src, dst, isrc, idst = dst, src, idst, isrc
-	}
-	if &src[0] != &keys[0] {
-		copy(keys, src)
-		copy(idx, isrc)
-	}
 }
 
 // sortLines sorts lines by compareLines, moving indices rather than the

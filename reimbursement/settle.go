@@ -347,30 +347,66 @@ func (s *Settler) markCopies() {
 	}
 }
 
-// radixSort sorts a in place, 16 bits at a time: for millions of hashes
+// radixSort sorts a in place, a byte at a time: for millions of hashes
 // several times faster than a comparison sort.
-func radixSort(a []uint64) {
-	tmp := make([]uint64, len(a))
-	var count [1 << 16]int
-	src, dst := a, tmp
-	for shift := 0; shift < 64; shift += 16 {
-		clear(count[:])
+func radixSort(a []uint64) { radixSortWith(a, nil, nil) }
+
+// radixSortWith sorts keys, and idx (when not nil) along with them, a
+// byte at a time from the last, skipping bytes that all keys share;
+// scratch, when big enough, is used for the passes.
+func radixSortWith(keys []uint64, idx []int32, scratch *radixScratch) {
+	n := len(keys)
+	if n < 2 {
+		return
+	}
+	if scratch == nil {
+		scratch = &radixScratch{}
+	}
+	if cap(scratch.keys) < n {
+		scratch.keys = make([]uint64, n)
+	}
+	if idx != nil && cap(scratch.idx) < n {
+		scratch.idx = make([]int32, n)
+	}
+	src, dst := keys, scratch.keys[:n]
+	var isrc, idst []int32
+	if idx != nil {
+		isrc, idst = idx, scratch.idx[:n]
+	}
+	for shift := 0; shift < 64; shift += 8 {
+		var count [256]int
 		for _, v := range src {
-			count[(v>>shift)&0xffff]++
+			count[(v>>shift)&0xff]++
+		}
+		if count[(src[0]>>shift)&0xff] == n {
+			continue
 		}
 		pos := 0
-		for i, c := range count {
-			count[i] = pos
+		for d, c := range count {
+			count[d] = pos
 			pos += c
 		}
-		for _, v := range src {
-			d := (v >> shift) & 0xffff
+		for j, v := range src {
+			d := (v >> shift) & 0xff
 			dst[count[d]] = v
+			if idx != nil {
+				idst[count[d]] = isrc[j]
+			}
 			count[d]++
 		}
-		src, dst = dst, src
+		src, dst, isrc, idst = dst, src, idst, isrc
 	}
-	// Four passes: the sorted data is back in a.
+	if &src[0] != &keys[0] {
+		copy(keys, src)
+		copy(idx, isrc)
+	}
+}
+
+// radixScratch is the space radixSortWith sorts through, kept for the
+// next sort.
+type radixScratch struct {
+	keys []uint64
+	idx  []int32
 }
 
 type hashIndex struct {

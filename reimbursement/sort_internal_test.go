@@ -8,21 +8,45 @@ import (
 	"testing"
 )
 
+// TestRadixSort: radixSort and radixSortWith sort as slices.Sort does,
+// when bytes are skipped (all keys share them) in an odd or even number
+// of passes, and carry their indices along.
 func TestRadixSort(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
-	for _, n := range []int{0, 1, 2, 1000, 100000} {
-		a := make([]uint64, n)
-		for i := range a {
-			a[i] = rng.Uint64()
-			if i%7 == 0 && i > 0 {
-				a[i] = a[i-1] // repeats
+	shapes := map[string]func() uint64{
+		"random":          rng.Uint64,
+		"three low bytes": func() uint64 { return rng.Uint64() & 0xffffff },
+		"two low bytes":   func() uint64 { return rng.Uint64() & 0xffff },
+		"the top byte":    func() uint64 { return rng.Uint64() & (0xff << 56) },
+		"all alike":       func() uint64 { return 42 },
+	}
+	for name, value := range shapes {
+		for _, n := range []int{0, 1, 2, 1000, 100000} {
+			a := make([]uint64, n)
+			for i := range a {
+				a[i] = value()
+				if i%7 == 0 && i > 0 {
+					a[i] = a[i-1] // repeats
+				}
 			}
-		}
-		want := slices.Clone(a)
-		slices.Sort(want)
-		radixSort(a)
-		if !slices.Equal(a, want) {
-			t.Fatalf("radixSort of %d values is not sorted", n)
+			orig := slices.Clone(a)
+			want := slices.Clone(a)
+			slices.Sort(want)
+			radixSort(a)
+			if !slices.Equal(a, want) {
+				t.Fatalf("%s: radixSort of %d values is not sorted", name, n)
+			}
+			keys := slices.Clone(orig)
+			idx := make([]int32, n)
+			for i := range idx {
+				idx[i] = int32(i)
+			}
+			radixSortWith(keys, idx, &radixScratch{})
+			for i := range keys {
+				if keys[i] != want[i] || orig[idx[i]] != keys[i] {
+					t.Fatalf("%s: radixSortWith of %d values: at %d key %x index %d", name, n, i, keys[i], idx[i])
+				}
+			}
 		}
 	}
 }
