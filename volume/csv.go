@@ -219,6 +219,9 @@ func (c *CSVReader) readRaw(b *RawBatch, max int) error {
 	b.rows, b.buf = b.rows[:0], b.buf[:0]
 	var err error
 	for len(b.rows) < max {
+		if c.readPlain(b, max) {
+			continue
+		}
 		start := c.next
 		var line []byte
 		line, err = c.readLine()
@@ -243,6 +246,49 @@ func (c *CSVReader) readRaw(b *RawBatch, max int) error {
 		}
 	}
 	return err
+}
+
+// readPlain takes the whole lines already read ahead, up to the first that
+// holds a quote, as rows of b (up to max rows in all), checking them for
+// quotes and UTF-8 and copying them at once rather than a line at a time.
+// It reports whether it took any line; the others are readRaw's, a line
+// at a time.
+func (c *CSVReader) readPlain(b *RawBatch, max int) bool {
+	n := c.br.Buffered()
+	if n == 0 || c.eof {
+		return false
+	}
+	data, err := c.br.Peek(n)
+	if err != nil {
+		return false
+	}
+	block := data[:bytes.LastIndexByte(data, '\n')+1]
+	if q := bytes.IndexByte(block, '"'); q >= 0 {
+		block = block[:bytes.LastIndexByte(block[:q], '\n')+1]
+	}
+	if len(block) == 0 {
+		return false
+	}
+	valid := utf8.Valid(block)
+	base := len(b.buf)
+	b.buf = append(b.buf, block...)
+	used := 0
+	for used < len(block) && len(b.rows) < max {
+		j := bytes.IndexByte(block[used:], '\n')
+		line, from := block[used:used+j], base+used
+		used += j + 1
+		c.next++
+		if k := len(line); k > 0 && line[k-1] == '\r' {
+			line = line[:k-1]
+		}
+		if len(line) == 0 {
+			continue
+		}
+		b.rows = append(b.rows, batchRow{line: c.next - 1, from: from, to: from + len(line), valid: valid || utf8.Valid(line)})
+	}
+	b.buf = b.buf[:base+used]
+	c.br.Discard(used)
+	return true
 }
 
 // split makes one string of b's bytes and the fields of its rows

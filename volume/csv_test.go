@@ -2,6 +2,7 @@ package volume
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -24,7 +25,7 @@ func readAll(t *testing.T, src string) ([]Report, error) {
 			return out, err
 		}
 		out = append(out, rep)
-		if len(out) > 1000 {
+		if len(out) > len(src) {
 			t.Fatal("reader does not stop")
 		}
 	}
@@ -172,11 +173,41 @@ func boolString(invalid bool) string {
 
 // TestReadBatch: reading in batches gives the reports one at a time does,
 // errors and line numbers included.
+// bigMixedCSV is a reports.csv of several times the reader's buffer, with
+// rows of every kind among the plain ones: quoted (a line end inside), CR
+// LF, empty lines, bad UTF-8, a CR alone, and no line end at the end.
+func bigMixedCSV() string {
+	var b strings.Builder
+	b.WriteString("id,recipient,provider,service,start,end,staff,kind,status\n")
+	for i := range 12000 {
+		row := fmt.Sprintf("V%d,R%d,P%d,HT,2026-03-%02dT%02d:%02d,2026-03-%02dT%02d:%02d,1,visit,approved",
+			i, i/80, i%300, 1+i%31, 7+i%12, i%60, 1+i%31, 8+i%12, i%60)
+		switch {
+		case i%997 == 5:
+			row = fmt.Sprintf("V%d,\"R\n%d\",P1,HT,2026-03-04T09:00,2026-03-04T10:00,1,visit,approved", i, i)
+		case i%1009 == 7:
+			row += "\r"
+		case i%1013 == 9:
+			row = ""
+		case i%1019 == 11:
+			row = fmt.Sprintf("V%d,R\xff%d,P1,HT,2026-03-04T09:00,2026-03-04T10:00,1,visit,approved", i, i)
+		case i%1021 == 13:
+			row = "\r"
+		}
+		b.WriteString(row)
+		if i < 11999 {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
 func TestReadBatch(t *testing.T) {
 	srcs := []string{
 		"id,recipient,provider,service,start,end,staff,kind,status\nT1,R1,P1,HT,2026-03-04T09:00,2026-03-04T10:00,1,visit,approved\n\nT2,R1,P1,HT,2026-02-30T09:00,x,0,besök,klar\n",
 		"id;recipient;provider;service;start;end\r\nT1;R1;P1;HT;2026-03-04 09:00;2026-03-04 10:00\r\nT2;\"R;1\";P1;HT;2026-03-04 09:00;2026-03-04 10:00\r\n",
 		"id,recipient,provider,service,start,end\nT1,R\"1,P1,HT,2026-03-04T09:00,2026-03-04T10:00\nT2,R\xff,P1,HT,2026-03-04T09:00,2026-03-04T10:00,x\nT3,\"a\nb\",P1,HT,2026-03-04T09:00,2026-03-04T10:00\nT4,R1,P1,HT",
+		bigMixedCSV(),
 	}
 	for i, src := range srcs {
 		one, err := readAll(t, src)
@@ -235,6 +266,33 @@ func TestReadBatch(t *testing.T) {
 					t.Errorf("source %d, report %d: %+v / %+v", i, k, a, b)
 				}
 			}
+		}
+	}
+}
+
+// BenchmarkReadRaw reads the raw rows of a reports.csv of 200 000 visits,
+// the first stage of decoding it.
+func BenchmarkReadRaw(b *testing.B) {
+	var src strings.Builder
+	src.WriteString("id,recipient,provider,service,start,end,staff,kind,status\n")
+	for i := range 200000 {
+		fmt.Fprintf(&src, "V%d,R%d,P%d,HT,2026-03-%02dT%02d:%02d,2026-03-%02dT%02d:%02d,1,visit,approved\n",
+			i, i/80, i%300, 1+i%31, 7+i%12, i%60, 1+i%31, 8+i%12, i%60)
+	}
+	data := src.String()
+	b.SetBytes(int64(len(data)))
+	var raw RawBatch
+	for b.Loop() {
+		r := NewReportReader(strings.NewReader(data), "reports.csv")
+		rows := 0
+		for {
+			if err := r.ReadRaw(&raw, 4096); err != nil {
+				break
+			}
+			rows += len(raw.rows)
+		}
+		if rows != 200000 {
+			b.Fatalf("%d rows", rows)
 		}
 	}
 }
