@@ -1,6 +1,7 @@
 package reimbursement
 
 import (
+	"bytes"
 	"cmp"
 	"errors"
 	"io"
@@ -102,13 +103,16 @@ func readParties(fsys fs.FS) (providers []Provider, decisions []Decision, proble
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	// The rows are counted first, so that the decisions are made in place
+	// (a national month has half a million: growing the slice would copy
+	// them again and again).
+	n, err := countLines(fsys, FileDecisions)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	df, err := fsys.Open(FileDecisions)
 	if err != nil {
 		return nil, nil, nil, errorf("%w", err)
-	}
-	n := 0
-	if info, err := df.Stat(); err == nil {
-		n = int(info.Size() / 80) // a decision row is 70-100 bytes
 	}
 	decisions, err = readDecisions(df, FileDecisions, n)
 	df.Close()
@@ -121,6 +125,35 @@ func readParties(fsys fs.FS) (providers []Provider, decisions []Decision, proble
 		}
 	}
 	return providers, decisions, problems, nil
+}
+
+// countLines returns the number of lines of a file (line ends, and a last
+// line without one).
+func countLines(fsys fs.FS, name string) (int, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return 0, errorf("%w", err)
+	}
+	defer f.Close()
+	buf := make([]byte, 1<<16)
+	n, last := 0, byte('\n')
+	for {
+		k, err := f.Read(buf)
+		if k > 0 {
+			n += bytes.Count(buf[:k], []byte{'\n'})
+			last = buf[k-1]
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return 0, errorf("%w", err)
+		}
+	}
+	if last != '\n' {
+		n++
+	}
+	return n, nil
 }
 
 // readOthers reads the absences, presence and adjustments of a bundle,
