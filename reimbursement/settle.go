@@ -112,7 +112,11 @@ type Settler struct {
 
 	rateCache map[rateCacheKey]int32
 	profiles  map[rateQuery]int32
-	baseRates map[int32][]int32 // per profile: base rate row by day of the period and band, -2 unknown
+	// dense holds the rate rows found, per profile and component slot
+	// (compSlot): by day of the period and band + 1 (0: no band), -2
+	// where not yet looked up.
+	dense    [][]int32
+	compSlot map[string]int32 // the tariff's components; componentBase is 0
 
 	// scratch for band splitting
 	bandMin []int64
@@ -507,9 +511,16 @@ func NewSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 		presSeen:  map[string]int{},
 		adjSeen:   map[string]int{},
 		rateCache: map[rateCacheKey]int32{},
-		baseRates: map[int32][]int32{},
+		compSlot:  map[string]int32{componentBase: 0},
 		profiles:  map[rateQuery]int32{},
 		bandMin:   make([]int64, t.bands.Len()),
+	}
+	for _, svc := range t.Services {
+		for _, c := range svc.Components {
+			if _, ok := s.compSlot[c.Code]; !ok {
+				s.compSlot[c.Code] = int32(len(s.compSlot))
+			}
+		}
 	}
 	if opt.Audit {
 		s.ledger, _ = NewLedger(period, opt)
@@ -970,7 +981,7 @@ func (s *Settler) forWorker() *Settler {
 	w.bandMin = make([]int64, len(s.bandMin))
 	w.touched = nil
 	w.rateCache = map[rateCacheKey]int32{}
-	w.baseRates = map[int32][]int32{}
+	w.dense = nil
 	w.gaps = map[string][]string{}
 	w.gapDates = map[string][2]volume.Date{}
 	return &w
@@ -1154,25 +1165,39 @@ func countedLength(svc *Service, raw int64) int64 {
 }
 
 // rateAt returns the rate row for decision ds's attributes, component and
-// band on date, or -1.
+// band (-1: none) on date, or -1.
 func (s *Settler) rateAt(ds *decState, component string, band int, date volume.Date) int {
-	// The hot path: a base rate in a band on a date of the period.
-	if di := s.dayIndex(date); component == componentBase && band >= 0 && di >= 0 && di < s.period.Days() {
-		dense := s.baseRates[ds.profile]
-		if dense == nil {
-			dense = make([]int32, s.period.Days()*s.t.bands.Len())
-			for i := range dense {
-				dense[i] = -2
-			}
-			s.baseRates[ds.profile] = dense
-		}
-		i := di*s.t.bands.Len() + band
-		if dense[i] == -2 {
-			dense[i] = int32(s.rateSlow(ds, component, band, date))
-		}
-		return int(dense[i])
+	// The hot path: a date of the period, a component of the tariff, looked
+	// up once per profile in a table without hashing.
+	di := s.dayIndex(date)
+	if di < 0 || di >= s.period.Days() || band < -1 || band >= s.t.bands.Len() {
+		return s.rateSlow(ds, component, band, date)
 	}
-	return s.rateSlow(ds, component, band, date)
+	slot := int32(0)
+	if component != componentBase {
+		var ok bool
+		if slot, ok = s.compSlot[component]; !ok {
+			return s.rateSlow(ds, component, band, date)
+		}
+	}
+	k := int(ds.profile)*len(s.compSlot) + int(slot)
+	if k >= len(s.dense) {
+		s.dense = append(s.dense, make([][]int32, k+1-len(s.dense))...)
+	}
+	width := s.t.bands.Len() + 1
+	dense := s.dense[k]
+	if dense == nil {
+		dense = make([]int32, s.period.Days()*width)
+		for i := range dense {
+			dense[i] = -2
+		}
+		s.dense[k] = dense
+	}
+	i := di*width + band + 1
+	if dense[i] == -2 {
+		dense[i] = int32(s.rateSlow(ds, component, band, date))
+	}
+	return int(dense[i])
 }
 
 func (s *Settler) rateSlow(ds *decState, component string, band int, date volume.Date) int {
