@@ -197,9 +197,24 @@ func (p *partReader) writeLine(e *entry, j *jw, format Format) {
 	}
 	lineHead(j, fields)
 	j.open('[')
-	// The ids, in pieces of many.
+	// The ids, in pieces of many: made in the output's piece itself when
+	// the output is a chunkWriter.
 	nl := newlineAt(j.depth)
+	cw, direct := j.w.(*chunkWriter)
 	b := j.buf[:0]
+	if direct {
+		b = cw.cur
+	}
+	flush := func() {
+		if direct {
+			cw.cur = b
+			cw.check()
+			b = cw.cur
+			return
+		}
+		j.w.Write(b)
+		b = b[:0]
+	}
 	n := p.uvarint()
 	for k := uint64(0); k < n && p.err == nil; k++ {
 		id := p.next(int(min(p.uvarint(), 1<<30)))
@@ -208,12 +223,13 @@ func (p *partReader) writeLine(e *entry, j *jw, format Format) {
 		}
 		b = appendStr(append(b, nl...), id)
 		if len(b) > 1<<14 {
-			j.w.Write(b)
-			b = b[:0]
+			flush()
 		}
 	}
-	j.w.Write(b)
-	j.buf = b
+	flush()
+	if !direct {
+		j.buf = b
+	}
 	if n > 0 {
 		j.first[len(j.first)-1] = false
 	}
@@ -237,6 +253,12 @@ func (p *partReader) readUnpaid(e *entry) {
 // would.
 func writeUnpaid(j *jw, e *entry) {
 	j.item()
+	if cw, ok := j.w.(*chunkWriter); ok {
+		// Made in the piece itself.
+		cw.cur = appendUnpaid(cw.cur, j.depth, e.field(0), e.field(1), e.field(2), e.field(3), e.qty, e.unit)
+		cw.check()
+		return
+	}
 	j.buf = appendUnpaid(j.buf[:0], j.depth, e.field(0), e.field(1), e.field(2), e.field(3), e.qty, e.unit)
 	j.w.Write(j.buf)
 }
@@ -379,19 +401,22 @@ func (c *chunkWriter) get() {
 	}
 }
 
-func (c *chunkWriter) Write(p []byte) (int, error) {
-	c.cur = append(c.cur, p...)
+// check sends the piece when it is full.
+func (c *chunkWriter) check() {
 	if len(c.cur) >= c.size {
 		c.send()
 	}
+}
+
+func (c *chunkWriter) Write(p []byte) (int, error) {
+	c.cur = append(c.cur, p...)
+	c.check()
 	return len(p), nil
 }
 
 func (c *chunkWriter) WriteString(s string) (int, error) {
 	c.cur = append(c.cur, s...)
-	if len(c.cur) >= c.size {
-		c.send()
-	}
+	c.check()
 	return len(s), nil
 }
 
