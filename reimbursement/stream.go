@@ -300,7 +300,6 @@ type split struct {
 	copies    []bool     // per part: whether an id of its reports may be used twice
 	absPart   []int      // the part of each absence, of each presence day
 	presPart  []int
-	buf       []byte
 	err       error // the first write that failed
 }
 
@@ -318,8 +317,9 @@ type spillFile struct {
 	n    int // records written
 }
 
-func (f *spillFile) write(b []byte) error {
-	f.buf = append(f.buf, b...)
+// wrote counts a record just appended to f.buf, and writes the buffer
+// out when it is full.
+func (f *spillFile) wrote() error {
 	f.n++
 	if len(f.buf) >= 1<<18 {
 		return f.flush()
@@ -423,15 +423,16 @@ func (sp *split) partOf(recipient string) int {
 // hash file of that id.
 func (sp *split) add(r *volume.Report) {
 	p := sp.partOf(r.Recipient)
-	sp.buf = appendReport(sp.buf[:0], r, &sp.parts[p].prev)
-	if err := sp.parts[p].write(sp.buf); err != nil && sp.err == nil {
+	f := &sp.parts[p]
+	f.buf = appendReport(f.buf, r, &f.prev)
+	if err := f.wrote(); err != nil && sp.err == nil {
 		sp.err = err
 	}
 	if r.ID != "" {
 		h := maphash.String(sp.seed, r.ID)
-		var e [8]byte
-		binary.LittleEndian.PutUint64(e[:], h>>8<<8|uint64(p))
-		if err := sp.hashes[h>>58].write(e[:]); err != nil && sp.err == nil {
+		hf := &sp.hashes[h>>58]
+		hf.buf = binary.LittleEndian.AppendUint64(hf.buf, h>>8<<8|uint64(p))
+		if err := hf.wrote(); err != nil && sp.err == nil {
 			sp.err = err
 		}
 	}
