@@ -300,37 +300,67 @@ func (s *Settler) markCopies() {
 	if s.noCopies {
 		return
 	}
-	// The ids' hashes, made on all cores in pieces of the reports.
+	// The ids' hashes, made on all cores in pieces of the reports, then
+	// put in 256 buckets by their top byte (each piece's hashes in its own
+	// place of each bucket), and each bucket sorted and searched for
+	// repeats on its own: all on all cores.
 	hashes := make([]uint64, s.recs.n)
 	n := min(runtime.GOMAXPROCS(0), 8)
 	if s.workers > 0 {
 		n = s.workers
 	}
 	n = max(1, min(n, s.recs.n/(1<<16)))
-	var wg sync.WaitGroup
-	for k := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := k * len(hashes) / n; i < (k+1)*len(hashes)/n; i++ {
-				if x := s.recs.at(int32(i)); x.idLen > 0 {
-					hashes[i] = maphash.String(s.seed, s.idStr[x.idOff:x.idOff+x.idLen])
-				}
+	piece := func(k int) (int, int) { return k * len(hashes) / n, (k + 1) * len(hashes) / n }
+	counts := make([][256]int, n)
+	parallel(n, func(k int) {
+		from, to := piece(k)
+		for i := from; i < to; i++ {
+			if x := s.recs.at(int32(i)); x.idLen > 0 {
+				h := maphash.String(s.seed, s.idStr[x.idOff:x.idOff+x.idLen])
+				hashes[i] = h
+				counts[k][h>>56]++
 			}
-		}()
-	}
-	wg.Wait()
-	sorted := make([]uint64, 0, s.recs.n)
-	for i, h := range hashes {
-		if s.recs.at(int32(i)).idLen > 0 {
-			sorted = append(sorted, h)
+		}
+	})
+	var bounds [257]int // bucket b is sorted[bounds[b]:bounds[b+1]]
+	at := make([][256]int, n)
+	pos := 0
+	for b := range 256 {
+		bounds[b] = pos
+		for k := range n {
+			at[k][b] = pos
+			pos += counts[k][b]
 		}
 	}
-	radixSort(sorted)
+	bounds[256] = pos
+	sorted := make([]uint64, pos)
+	parallel(n, func(k int) {
+		from, to := piece(k)
+		for i := from; i < to; i++ {
+			if s.recs.at(int32(i)).idLen > 0 {
+				h := hashes[i]
+				sorted[at[k][h>>56]] = h
+				at[k][h>>56]++
+			}
+		}
+	})
+	found := make([][]uint64, n)
+	parallel(n, func(k int) {
+		var scratch radixScratch
+		for b := k; b < 256; b += n {
+			bucket := sorted[bounds[b]:bounds[b+1]]
+			radixSortWith(bucket, nil, &scratch)
+			for i := 1; i < len(bucket); i++ {
+				if bucket[i] == bucket[i-1] {
+					found[k] = append(found[k], bucket[i])
+				}
+			}
+		}
+	})
 	repeated := map[uint64][]hashIndex{}
-	for i := 1; i < len(sorted); i++ {
-		if sorted[i] == sorted[i-1] {
-			repeated[sorted[i]] = nil
+	for _, list := range found {
+		for _, h := range list {
+			repeated[h] = nil
 		}
 	}
 	if len(repeated) == 0 {
@@ -349,6 +379,19 @@ func (s *Settler) markCopies() {
 	for _, h := range hs {
 		s.markGroup(repeated[h])
 	}
+}
+
+// parallel calls f(0) … f(n-1) at once and waits for them.
+func parallel(n int, f func(k int)) {
+	var wg sync.WaitGroup
+	for k := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(k)
+		}()
+	}
+	wg.Wait()
 }
 
 // radixSort sorts a in place, a byte at a time: for millions of hashes
