@@ -708,15 +708,19 @@ func (m *merger) writeProvider(t *mergeTask, cw *chunkWriter, readers *readerPoo
 	for ; ei < len(extra); ei++ {
 		writeExtra(extra[ei])
 	}
+	// next ends the JSON list before and opens the one of key.
+	next := func(key string) {
+		if csvw == nil {
+			j.close(']')
+			j.key(key)
+			j.open('[')
+		}
+	}
 	var streams []*stream
 	for k, r := range parts {
 		streams = append(streams, &stream{p: r, left: t.parts[k].pp.unpaid, read: (*partReader).readUnpaid})
 	}
-	if csvw == nil {
-		j.close(']')
-		j.key("unpaid")
-		j.open('[')
-	}
+	next("unpaid")
 	t.sum.Unpaid = mergeStreams(streams, compareUnpaidEntries, func(e *entry) {
 		if csvw == nil {
 			writeUnpaid(j, e)
@@ -728,11 +732,7 @@ func (m *merger) writeProvider(t *mergeTask, cw *chunkWriter, readers *readerPoo
 		r.count(pp.pending)
 		streams = append(streams, &stream{p: r, left: pp.pending, read: (*partReader).readPending})
 	}
-	if csvw == nil {
-		j.close(']')
-		j.key("pending")
-		j.open('[')
-	}
+	next("pending")
 	t.sum.Pending = mergeStreams(streams, comparePendingEntries, func(e *entry) {
 		if csvw == nil {
 			j.item()
