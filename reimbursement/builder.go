@@ -5,8 +5,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/shopspring/decimal"
 )
@@ -410,22 +408,7 @@ func (b *builder) finish() *Settlement {
 	st := &Settlement{Period: s.period, Tariff: s.t.Name, Total: zeroMoney}
 	// Providers are finished at once, on all cores: each sorts its own.
 	done := make([]*ProviderSettlement, len(s.providers))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for k := 0; k < min(runtime.GOMAXPROCS(0), 8, len(s.providers)); k++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(s.providers) {
-					return
-				}
-				done[i] = b.finishProvider(i)
-			}
-		}()
-	}
-	wg.Wait()
+	forEach(min(runtime.GOMAXPROCS(0), 8), len(s.providers), func(_, i int) { done[i] = b.finishProvider(i) })
 	for _, ps := range done {
 		if ps != nil {
 			st.Total = st.Total.Add(ps.Total)

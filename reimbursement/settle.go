@@ -312,7 +312,7 @@ func (s *Settler) markCopies() {
 	n = max(1, min(n, s.recs.n/(1<<16)))
 	piece := func(k int) (int, int) { return k * len(hashes) / n, (k + 1) * len(hashes) / n }
 	counts := make([][256]int, n)
-	parallel(n, func(k int) {
+	forEach(n, n, func(_, k int) {
 		from, to := piece(k)
 		for i := from; i < to; i++ {
 			if x := s.recs.at(int32(i)); x.idLen > 0 {
@@ -334,7 +334,7 @@ func (s *Settler) markCopies() {
 	}
 	bounds[256] = pos
 	sorted := make([]uint64, pos)
-	parallel(n, func(k int) {
+	forEach(n, n, func(_, k int) {
 		from, to := piece(k)
 		for i := from; i < to; i++ {
 			if s.recs.at(int32(i)).idLen > 0 {
@@ -345,15 +345,13 @@ func (s *Settler) markCopies() {
 		}
 	})
 	found := make([][]uint64, n)
-	parallel(n, func(k int) {
-		var scratch radixScratch
-		for b := k; b < 256; b += n {
-			bucket := sorted[bounds[b]:bounds[b+1]]
-			radixSortWith(bucket, nil, &scratch)
-			for i := 1; i < len(bucket); i++ {
-				if bucket[i] == bucket[i-1] {
-					found[k] = append(found[k], bucket[i])
-				}
+	scratch := make([]radixScratch, n)
+	forEach(n, 256, func(w, b int) {
+		bucket := sorted[bounds[b]:bounds[b+1]]
+		radixSortWith(bucket, nil, &scratch[w])
+		for i := 1; i < len(bucket); i++ {
+			if bucket[i] == bucket[i-1] {
+				found[w] = append(found[w], bucket[i])
 			}
 		}
 	})
@@ -381,14 +379,24 @@ func (s *Settler) markCopies() {
 	}
 }
 
-// parallel calls f(0) … f(n-1) at once and waits for them.
-func parallel(n int, f func(k int)) {
+// forEach calls f(worker, i) for i = 0 … n-1 on workers goroutines, which
+// take the items in order (worker numbers the goroutine, 0 … workers-1,
+// for state of its own), and waits for them.
+func forEach(workers, n int, f func(worker, i int)) {
+	workers = max(1, min(workers, n))
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for k := range n {
+	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			f(k)
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				f(w, i)
+			}
 		}()
 	}
 	wg.Wait()

@@ -16,8 +16,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -190,23 +188,10 @@ func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 		inner.Workers = 1
 	}
 	results := make([]*partResult, len(units))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for k := 0; k < workers; k++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for u := range next {
-				results[u] = settlePart(t, period, providers, sp, units[u], absences, presence, inner, opt.Format,
-					filepath.Join(tmp, fmt.Sprintf("out-%d", u)))
-			}
-		}()
-	}
-	for u := range units {
-		next <- u
-	}
-	close(next)
-	wg.Wait()
+	forEach(workers, len(units), func(_, u int) {
+		results[u] = settlePart(t, period, providers, sp, units[u], absences, presence, inner, opt.Format,
+			filepath.Join(tmp, fmt.Sprintf("out-%d", u)))
+	})
 	var errs []error
 	for _, r := range results {
 		if r.err != nil {
@@ -476,46 +461,35 @@ func (sp *split) units(absences []volume.Absence, presence []volume.Presence) ([
 		err    error
 	}
 	results := make([]found, len(sp.hashes))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), 8) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var hs []uint64
-			for {
-				k := int(next.Add(1)) - 1
-				if k >= len(sp.hashes) {
-					return
-				}
-				data, err := sp.hashes[k].read()
-				if err != nil {
-					results[k].err = err
-					continue
-				}
-				hs = slices.Grow(hs[:0], len(data)/8)[:len(data)/8]
-				for i := range hs {
-					hs[i] = binary.LittleEndian.Uint64([]byte(data[8*i : 8*i+8]))
-				}
-				radixSort(hs)
-				for i := 0; i < len(hs); {
-					j := i + 1
-					for j < len(hs) && hs[j]>>8 == hs[i]>>8 {
-						j++
-					}
-					if j-i > 1 {
-						// Sorted: the run's parts ascend.
-						results[k].pairs = append(results[k].pairs, [2]int{int(hs[i] & 0xff), int(hs[j-1] & 0xff)})
-						for c := i; c < j; c++ {
-							results[k].copies = append(results[k].copies, int(hs[c]&0xff))
-						}
-					}
-					i = j
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	bufs := make([][]uint64, workers)
+	forEach(workers, len(sp.hashes), func(w, k int) {
+		data, err := sp.hashes[k].read()
+		if err != nil {
+			results[k].err = err
+			return
+		}
+		hs := slices.Grow(bufs[w][:0], len(data)/8)[:len(data)/8]
+		bufs[w] = hs
+		for i := range hs {
+			hs[i] = binary.LittleEndian.Uint64([]byte(data[8*i : 8*i+8]))
+		}
+		radixSort(hs)
+		for i := 0; i < len(hs); {
+			j := i + 1
+			for j < len(hs) && hs[j]>>8 == hs[i]>>8 {
+				j++
+			}
+			if j-i > 1 {
+				// Sorted: the run's parts ascend.
+				results[k].pairs = append(results[k].pairs, [2]int{int(hs[i] & 0xff), int(hs[j-1] & 0xff)})
+				for c := i; c < j; c++ {
+					results[k].copies = append(results[k].copies, int(hs[c]&0xff))
 				}
 			}
-		}()
-	}
-	wg.Wait()
+			i = j
+		}
+	})
 	for _, r := range results {
 		if r.err != nil {
 			return nil, r.err
@@ -661,8 +635,10 @@ func (r *spillReader) uvarint() uint64 {
 	return 0
 }
 
-func (r *spillReader) varint() int64 {
-	u := r.uvarint()
+func (r *spillReader) varint() int64 { return unzigzag(r.uvarint()) }
+
+// unzigzag undoes the zig-zag form binary.AppendVarint writes.
+func unzigzag(u uint64) int64 {
 	x := int64(u >> 1)
 	if u&1 != 0 {
 		x = ^x

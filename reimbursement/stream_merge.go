@@ -11,7 +11,6 @@ import (
 	"math"
 	"os"
 	"slices"
-	"sync/atomic"
 
 	"github.com/exempelby/ersattning/volume"
 )
@@ -121,14 +120,7 @@ func (p *partReader) uvarint() uint64 {
 	return 0
 }
 
-func (p *partReader) varint() int64 {
-	u := p.uvarint()
-	x := int64(u >> 1)
-	if u&1 != 0 {
-		x = ^x
-	}
-	return x
-}
+func (p *partReader) varint() int64 { return unzigzag(p.uvarint()) }
 
 // next returns the next n bytes, valid until the next read.
 func (p *partReader) next(n int) []byte {
@@ -502,27 +494,18 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 	// The workers take the tasks in order, so the first task not yet
 	// written always has a worker, and the writer never waits for nothing.
 	free := make(chan []byte, max(1, m.workers)*m.tune.ahead+4)
-	var taken atomic.Int64
-	for range max(1, m.workers) {
-		go func() {
-			readers := &readerPool{}
-			for {
-				i := int(taken.Add(1)) - 1
-				if i >= len(tasks) {
-					return
-				}
-				t := tasks[i]
-				cw := &chunkWriter{size: m.tune.chunk, out: t.out, free: free}
-				cw.get()
-				if t.prov < 0 {
-					m.writeUnmatched(t, cw, readers)
-				} else {
-					m.writeProvider(t, cw, readers, adjLines[t.prov])
-				}
-				cw.finish()
-			}
-		}()
-	}
+	pools := make([]readerPool, max(1, m.workers))
+	go forEach(len(pools), len(tasks), func(w, i int) {
+		t := tasks[i]
+		cw := &chunkWriter{size: m.tune.chunk, out: t.out, free: free}
+		cw.get()
+		if t.prov < 0 {
+			m.writeUnmatched(t, cw, &pools[w])
+		} else {
+			m.writeProvider(t, cw, &pools[w], adjLines[t.prov])
+		}
+		cw.finish()
+	})
 
 	bw := bufio.NewWriterSize(w, 1<<16)
 	j := &jw{w: bw}
