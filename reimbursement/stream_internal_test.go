@@ -345,3 +345,61 @@ func BenchmarkSpill(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(data))/float64(len(reports)), "bytes/visit")
 }
+
+// TestRoundsTo: the audit's integer check of a line's amount agrees with
+// the decimal rule. It may decline (the audit then checks in decimals) but
+// never passes a wrong amount: amounts off by one öre, of the wrong sign,
+// or computed by truncation instead of rounding are all refused.
+func TestRoundsTo(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	factors := []string{"1", "0.5", "0.75", "0", "1.25", "0.333", "0.125", "0.042", "-1", "0.000000001"}
+	shown := 0
+	for i := 0; i < 200000; i++ {
+		l := Line{
+			Quantity: decimal.NewFromInt(rng.Int63n(2000001) - 1000000),
+			Price:    decimal.New(rng.Int63n(1e8), -int32(rng.Intn(5))),
+			Factor:   decimal.RequireFromString(factors[rng.Intn(len(factors))]),
+			Divisor:  decimal.NewFromInt([]int64{1, 60, 7, 3600, 100, 999999}[rng.Intn(6)]),
+		}
+		switch i % 13 {
+		case 0:
+			l.Price = decimal.New(rng.Int63(), -int32(rng.Intn(20)))
+		case 1:
+			l.Quantity = decimal.New(rng.Int63n(2000001)-1000000, -int32(rng.Intn(3)))
+		case 2:
+			l.Divisor = decimal.New(6, 1) // 60 written as 6e1
+		}
+		want := l.Quantity.Mul(l.Price).Mul(l.Factor).DivRound(l.Divisor, 2)
+		l.Amount = want
+		if roundsTo(&l) {
+			shown++
+		}
+		for _, wrong := range []decimal.Decimal{
+			want.Add(decimal.New(1, -2)), want.Sub(decimal.New(1, -2)), want.Neg(),
+			l.Quantity.Mul(l.Price).Mul(l.Factor).Div(l.Divisor).Truncate(2),
+		} {
+			if wrong.Equal(want) {
+				continue
+			}
+			l.Amount = wrong
+			if roundsTo(&l) {
+				t.Fatalf("%s × %s × %s / %s: %s passes, want %s", l.Quantity, l.Price, l.Factor, l.Divisor, wrong, want)
+			}
+		}
+	}
+	// Halves of an öre, both signs, and just below them.
+	for _, tt := range []struct{ q, price, factor, amount string }{
+		{"1", "0.30", "0.05", "0.02"}, {"-1", "0.30", "0.05", "-0.02"}, {"1", "0.29", "0.05", "0.01"},
+		{"3", "0.05", "0.1", "0.02"}, {"-3", "0.05", "0.1", "-0.02"}, {"1", "1.005", "1", "1.01"},
+		{"1", "-0.004", "1", "0.00"}, {"1", "0.005", "-1", "-0.01"},
+	} {
+		l := Line{Quantity: decimal.RequireFromString(tt.q), Price: decimal.RequireFromString(tt.price),
+			Factor: decimal.RequireFromString(tt.factor), Divisor: decimal.NewFromInt(1), Amount: decimal.RequireFromString(tt.amount)}
+		if !roundsTo(&l) {
+			t.Errorf("%v: not shown", tt)
+		}
+	}
+	if shown < 100000 {
+		t.Fatalf("only %d of 200000 amounts were shown with integers", shown)
+	}
+}
