@@ -33,14 +33,52 @@ type lineAcc struct {
 	qty     int64
 	percent decimal.Decimal
 	ids     []string // ids of records that are not reports
-	recs    []int32  // reports, by index: no strings while settling
+	nrecs   int32    // reports, in builder.recs: no strings while settling
+	last    int32    // the last report added, -1 when none
 }
 
 type provOut struct {
-	lines   []Line
+	lines   chunks[Line]
 	unpaid  []Unpaid
-	reports []reportUnpaid // unpaid reports, kept small while settling
+	reports chunks[reportUnpaid] // unpaid reports, kept small while settling
 	pending []string
+}
+
+// chunks is a list that grows by adding chunks rather than by copying:
+// a provider's lines and unpaid reports of a big month are appended to
+// hundreds of thousands of times, and a slice would copy them again and
+// again. Its zero value is an empty list.
+type chunks[T any] struct {
+	c [][]T
+	n int
+}
+
+// maxChunk is the length of the longest chunk; the first are shorter, so
+// that the lists of small providers stay small.
+const maxChunk = 1 << 12
+
+func (c *chunks[T]) add(x T) {
+	if k := len(c.c); k == 0 || len(c.c[k-1]) == cap(c.c[k-1]) {
+		c.c = append(c.c, make([]T, 0, min(max(16, c.n), maxChunk)))
+	}
+	last := &c.c[len(c.c)-1]
+	*last = append(*last, x)
+	c.n++
+}
+
+// addAll appends the items of o, taking its chunks as they are.
+func (c *chunks[T]) addAll(o *chunks[T]) {
+	c.c = append(c.c, o.c...)
+	c.n += o.n
+}
+
+// appendTo appends the items in order to dst.
+func (c *chunks[T]) appendTo(dst []T) []T {
+	dst = slices.Grow(dst, c.n)
+	for _, ch := range c.c {
+		dst = append(dst, ch...)
+	}
+	return dst
 }
 
 // reportUnpaid is an Unpaid of a report in the hot path: no strings, so
@@ -62,6 +100,27 @@ type builder struct {
 	unmatched []Unpaid
 	issues    []Issue    // the settlement's: the decisions' and its tariff gaps
 	acc       []accEntry // the current decision's lines; few, so a slice
+	recs      []lineRec  // the reports of the current decision's lines
+
+	// Scratch of flush, kept for the next decision.
+	order []int32 // recs by line
+	keys  []idKey // a line's reports with the first bytes of their ids
+	start []int32 // where each line's reports start in order
+
+	// The divisors and factors of lines made so far, by divisor and
+	// percent key: most lines share a few, and a decimal made once is one
+	// allocation fewer for every line.
+	divisors map[int64]decimal.Decimal
+	factors  map[string]decimal.Decimal
+}
+
+// lineRec says that report ri feeds the current decision's line acc[line].
+type lineRec struct{ line, ri int32 }
+
+// idKey is a report with the first eight bytes of its id, for sorting.
+type idKey struct {
+	key uint64
+	ri  int32
 }
 
 type accEntry struct {
@@ -70,7 +129,8 @@ type accEntry struct {
 }
 
 func newBuilder(s *Settler) *builder {
-	return &builder{s: s, prov: make([]provOut, len(s.providers))}
+	return &builder{s: s, prov: make([]provOut, len(s.providers)),
+		divisors: map[int64]decimal.Decimal{}, factors: map[string]decimal.Decimal{}}
 }
 
 // percentKey returns the key of a percent, without allocating for the
@@ -107,20 +167,25 @@ func (b *builder) addReport(component string, band, rate int, percent decimal.De
 	if qty == 0 {
 		return
 	}
-	a := b.line(lineKey{component: component, band: int16(band), rate: int32(rate), percent: pkey, unit: unit, divisor: divisor}, percent)
+	line := b.line(lineKey{component: component, band: int16(band), rate: int32(rate), percent: pkey, unit: unit, divisor: divisor}, percent)
+	a := &b.acc[line].acc
 	a.qty += qty
-	if len(a.recs) == 0 || a.recs[len(a.recs)-1] != ri {
-		a.recs = append(a.recs, ri)
+	if a.last != ri {
+		a.last = ri
+		a.nrecs++
+		b.recs = append(b.recs, lineRec{int32(line), ri})
 	}
 }
 
-// line returns the accumulator of the current decision's line k.
-func (b *builder) line(k lineKey, percent decimal.Decimal) *lineAcc {
-	if a := b.find(k); a != nil {
-		return a
+// line returns the index in acc of the current decision's line k.
+func (b *builder) line(k lineKey, percent decimal.Decimal) int {
+	for i := range b.acc {
+		if b.acc[i].key == k {
+			return i
+		}
 	}
-	b.acc = append(b.acc, accEntry{key: k, acc: lineAcc{percent: percent}})
-	return &b.acc[len(b.acc)-1].acc
+	b.acc = append(b.acc, accEntry{key: k, acc: lineAcc{percent: percent, last: -1}})
+	return len(b.acc) - 1
 }
 
 // addKeyed is add with the percent's key already made: the hot path.
@@ -129,11 +194,7 @@ func (b *builder) addKeyed(component string, band, rate int, percent decimal.Dec
 		return
 	}
 	k := lineKey{component: component, band: int16(band), rate: int32(rate), percent: pkey, unit: unit, divisor: divisor}
-	a := b.find(k)
-	if a == nil {
-		b.acc = append(b.acc, accEntry{key: k, acc: lineAcc{percent: percent}})
-		a = &b.acc[len(b.acc)-1].acc
-	}
+	a := &b.acc[b.line(k, percent)].acc
 	a.qty += qty
 	if id != "" && (len(a.ids) == 0 || a.ids[len(a.ids)-1] != id) {
 		a.ids = append(a.ids, id)
@@ -160,43 +221,90 @@ func (b *builder) flush(dec int) {
 	}
 	ds := &b.s.decisions[dec]
 	out := &b.prov[ds.prov]
+	// The lines' reports, each line's together: counted, then placed.
+	b.start = slices.Grow(b.start[:0], len(b.acc)+1)[:len(b.acc)+1]
+	pos := int32(0)
+	for i := range b.acc {
+		b.start[i] = pos
+		pos += b.acc[i].acc.nrecs
+	}
+	b.start[len(b.acc)] = pos
+	b.order = slices.Grow(b.order[:0], len(b.recs))[:len(b.recs)]
+	for _, r := range b.recs {
+		b.order[b.start[r.line]] = r.ri
+		b.start[r.line]++
+	}
+	b.recs = b.recs[:0]
+	from := int32(0)
 	for i := range b.acc {
 		k, a := b.acc[i].key, &b.acc[i].acc
+		divisor, ok := b.divisors[k.divisor]
+		if !ok {
+			divisor = decimal.NewFromInt(k.divisor)
+			b.divisors[k.divisor] = divisor
+		}
+		factor, ok := b.factors[k.percent]
+		if !ok {
+			factor = a.percent.Shift(-2)
+			b.factors[k.percent] = factor
+		}
 		l := Line{
 			Recipient: ds.d.Recipient, Decision: ds.d.ID, Service: ds.d.Service,
 			Component: k.component, Unit: k.unit,
-			Quantity: decimal.NewFromInt(a.qty), Divisor: decimal.NewFromInt(k.divisor),
-			Factor:  a.percent.Shift(-2),
-			Reports: b.reports(a),
+			Quantity: decimal.NewFromInt(a.qty), Divisor: divisor,
+			Factor:  factor,
+			Reports: b.reports(b.order[from:from+a.nrecs], a.ids),
 		}
+		from += a.nrecs
 		if k.band >= 0 {
 			l.Band = b.s.t.bands.Code(int(k.band))
 		}
 		r := &b.s.t.Rates[k.rate]
 		l.Price, l.RateFrom, l.RateTo = r.Price, r.From, r.To
 		l.Amount = amountOf(l.Quantity, l.Price, a.percent, k.divisor)
-		out.lines = append(out.lines, l)
+		out.lines.add(l)
 	}
 	clear(b.acc)
 	b.acc = b.acc[:0]
 }
 
-// reports returns the sorted ids of the records that fed a line.
-func (b *builder) reports(a *lineAcc) []string {
-	if len(a.recs) == 0 {
-		return sortIDs(a.ids)
+// reports returns the sorted ids of the records that fed a line: the
+// reports recs and the other records ids.
+func (b *builder) reports(recs []int32, ids []string) []string {
+	if len(recs) == 0 {
+		return sortIDs(ids)
 	}
-	out := make([]string, 0, len(a.recs)+len(a.ids))
-	for _, ri := range a.recs {
-		out = append(out, b.s.id(ri))
+	out := make([]string, 0, len(recs)+len(ids))
+	if len(ids) > 0 {
+		for _, ri := range recs {
+			out = append(out, b.s.id(ri))
+		}
+		return sortIDs(append(out, ids...))
 	}
-	return sortIDs(append(out, a.ids...))
+	// Reports only: sorted by the first eight bytes of their ids, as
+	// numbers, and by the rest only on a tie.
+	s := b.s
+	b.keys = b.keys[:0]
+	for _, ri := range recs {
+		b.keys = append(b.keys, idKey{idBytes(s.id(ri), 0), ri})
+	}
+	slices.SortFunc(b.keys, func(x, y idKey) int {
+		if x.key != y.key {
+			return cmp.Compare(x.key, y.key)
+		}
+		return strings.Compare(s.id(x.ri), s.id(y.ri))
+	})
+	for _, k := range b.keys {
+		if id := s.id(k.ri); len(out) == 0 || out[len(out)-1] != id {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // unpaidReport notes that qty of report ri, of decision dec, is not paid.
 func (b *builder) unpaidReport(prov, dec int, ri int32, qty int64, unit Unit, reason Reason) {
-	b.prov[prov].reports = append(b.prov[prov].reports,
-		reportUnpaid{qty: qty, ri: ri, dec: int32(dec), unit: unit, reason: codeOfUnpaid(reason)})
+	b.prov[prov].reports.add(reportUnpaid{qty: qty, ri: ri, dec: int32(dec), unit: unit, reason: codeOfUnpaid(reason)})
 }
 
 func (b *builder) unpaid(prov, dec int, u Unpaid) {
@@ -314,6 +422,11 @@ func (o *idOrder) sort(idx []int32, off int, id func(i int) string, byID func(a,
 // with zeros past its end: numbers order as the strings do, and equal
 // numbers are strings alike in those bytes.
 func idBytes(s string, off int) uint64 {
+	if off+8 <= len(s) {
+		x := s[off : off+8]
+		return uint64(x[7]) | uint64(x[6])<<8 | uint64(x[5])<<16 | uint64(x[4])<<24 |
+			uint64(x[3])<<32 | uint64(x[2])<<40 | uint64(x[1])<<48 | uint64(x[0])<<56
+	}
 	var v uint64
 	for k := 0; k < 8; k++ {
 		v <<= 8
@@ -369,15 +482,16 @@ func compareLines(a, b Line) int {
 func (b *builder) finishProvider(i int) *ProviderSettlement {
 	s := b.s
 	p, out := s.providers[i], &b.prov[i]
-	if len(out.lines) == 0 && len(out.unpaid) == 0 && len(out.reports) == 0 && len(out.pending) == 0 {
+	if out.lines.n == 0 && len(out.unpaid) == 0 && out.reports.n == 0 && len(out.pending) == 0 {
 		return nil
 	}
-	ps := &ProviderSettlement{Provider: p.ID, Regime: p.Regime, Lines: out.lines, Total: zeroMoney}
+	ps := &ProviderSettlement{Provider: p.ID, Regime: p.Regime, Lines: out.lines.appendTo(nil), Total: zeroMoney}
+	out.lines = chunks[Line]{}
 	if !s.partial {
-		ps.Lines = append(ps.Lines, s.markups(p, out.lines)...)
+		ps.Lines = append(ps.Lines, s.markups(p, ps.Lines)...)
 	}
 	ps.Lines = sortLines(ps.Lines)
-	others, reports := out.unpaid, out.reports
+	others, reports := out.unpaid, out.reports.appendTo(nil)
 	ps.Unpaid = sortUnpaidOf(len(others)+len(reports),
 		func(i int) string {
 			if i < len(others) {
@@ -392,7 +506,7 @@ func (b *builder) finishProvider(i int) *ProviderSettlement {
 			r := &reports[i-len(others)]
 			return Unpaid{ID: s.id(r.ri), Quantity: r.qty, Unit: r.unit, Reason: r.reason.reason(), Decision: s.decisions[r.dec].d.ID}
 		})
-	out.unpaid, out.reports = nil, nil
+	out.unpaid, out.reports = nil, chunks[reportUnpaid]{}
 	ps.Pending = sortIDs(out.pending)
 	var sum moneySum
 	for _, l := range ps.Lines {
@@ -437,16 +551,20 @@ func (s *Settler) markups(p Provider, lines []Line) []Line {
 	if len(s.t.Markups) == 0 {
 		return nil
 	}
-	sums := map[string]decimal.Decimal{}
+	sums := map[string]*moneySum{}
 	var services []string
-	for _, l := range lines {
+	for i := range lines {
+		l := &lines[i]
 		if l.Component == componentAdjustment {
 			continue
 		}
-		if _, ok := sums[l.Service]; !ok {
+		sum := sums[l.Service]
+		if sum == nil {
+			sum = &moneySum{}
+			sums[l.Service] = sum
 			services = append(services, l.Service)
 		}
-		sums[l.Service] = sums[l.Service].Add(l.Amount)
+		sum.add(l.Amount)
 	}
 	slices.Sort(services)
 	var out []Line
@@ -455,7 +573,7 @@ func (s *Settler) markups(p Provider, lines []Line) []Line {
 			if !m.applies(p.Regime, svc) {
 				continue
 			}
-			q := sums[svc]
+			q := sums[svc].total()
 			out = append(out, Line{
 				Service: svc, Component: "markup:" + m.Code, Unit: SEK,
 				Quantity: q, Price: oneDec, Factor: m.Percent.Shift(-2), Divisor: oneDec,
@@ -545,6 +663,6 @@ func (s *Settler) settleAdjustments(b *builder) {
 		l := sums[k]
 		l.Amount = l.Quantity.Round(2)
 		l.Reports = sortIDs(l.Reports)
-		b.prov[k.prov].lines = append(b.prov[k.prov].lines, *l)
+		b.prov[k.prov].lines.add(*l)
 	}
 }

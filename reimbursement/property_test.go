@@ -75,7 +75,11 @@ func randomMonth(rng *rand.Rand) (string, reimbursement.Input) {
 				endDay := day.AddDays(int(floorDiv(int64(total), 1440)))
 				em := int(((total % 1440) + 1440) % 1440)
 				end := volume.LocalTimestamp(endDay, em/60, em%60)
-				rep := volume.Report{ID: fmt.Sprintf("T%03d", report), Recipient: rec, Provider: provider, Service: svc,
+				id := fmt.Sprintf("T%03d", report)
+				if report%3 == 0 { // long ids, alike in their first eight bytes and more
+					id = fmt.Sprintf("Tidrapport-%d", report%1000*7919)
+				}
+				rep := volume.Report{ID: id, Recipient: rec, Provider: provider, Service: svc,
 					Start: start, End: end, Staff: 1 + rng.Intn(3)/2}
 				switch rng.Intn(30) {
 				case 0:
@@ -131,11 +135,41 @@ func settleJSON(t *testing.T, tariff *reimbursement.Tariff, period string, in re
 	if err != nil {
 		t.Fatalf("Settle: %v", err)
 	}
+	requireOrdered(t, st)
 	var b bytes.Buffer
 	if err := st.WriteJSON(&b); err != nil {
 		t.Fatal(err)
 	}
 	return st, b.Bytes()
+}
+
+// requireOrdered checks that every list of ids of st is in the order of
+// formats.md: a line's reports and the pending ids strictly increasing,
+// unpaid entries by id.
+func requireOrdered(t *testing.T, st *reimbursement.Settlement) {
+	t.Helper()
+	increasing := func(what string, ids []string) {
+		for i := 1; i < len(ids); i++ {
+			if ids[i-1] >= ids[i] {
+				t.Fatalf("%s: %q before %q", what, ids[i-1], ids[i])
+			}
+		}
+	}
+	unpaid := func(what string, list []reimbursement.Unpaid) {
+		for i := 1; i < len(list); i++ {
+			if list[i-1].ID > list[i].ID {
+				t.Fatalf("%s: %q before %q", what, list[i-1].ID, list[i].ID)
+			}
+		}
+	}
+	for _, p := range st.Providers {
+		for _, l := range p.Lines {
+			increasing("provider "+p.Provider+", line of "+l.Decision, l.Reports)
+		}
+		increasing("provider "+p.Provider+", pending", p.Pending)
+		unpaid("provider "+p.Provider+", unpaid", p.Unpaid)
+	}
+	unpaid("unmatched", st.Unmatched)
 }
 
 const propertyRuns = 60

@@ -53,6 +53,11 @@ func Settle(t *Tariff, period volume.Period, in Input, opt Options) (*Settlement
 	if err != nil {
 		return nil, err
 	}
+	idLen := 0
+	for i := range in.Reports {
+		idLen += len(in.Reports[i].ID)
+	}
+	s.reserveIDs(idLen)
 	for _, r := range in.Reports {
 		s.AddReport(r)
 	}
@@ -1007,9 +1012,9 @@ func (s *Settler) settleAll(b *builder) {
 	wg.Wait()
 	for k, wb := range builders {
 		for p := range b.prov {
-			b.prov[p].lines = append(b.prov[p].lines, wb.prov[p].lines...)
+			b.prov[p].lines.addAll(&wb.prov[p].lines)
 			b.prov[p].unpaid = append(b.prov[p].unpaid, wb.prov[p].unpaid...)
-			b.prov[p].reports = append(b.prov[p].reports, wb.prov[p].reports...)
+			b.prov[p].reports.addAll(&wb.prov[p].reports)
 			b.prov[p].pending = append(b.prov[p].pending, wb.prov[p].pending...)
 		}
 		b.unmatched = append(b.unmatched, wb.unmatched...)
@@ -1039,10 +1044,13 @@ func (s *Settler) forWorker() *Settler {
 }
 
 // reserve makes room for about n more reports.
-func (s *Settler) reserve(n int) {
+func (s *Settler) reserve(n int) { s.reserveIDs(8 * n) }
+
+// reserveIDs makes room for ids of n more bytes.
+func (s *Settler) reserveIDs(n int) {
 	if n > 0 {
 		s.takeIDs()
-		s.ids = slices.Grow(s.ids, 8*n)
+		s.ids = slices.Grow(s.ids, n)
 	}
 }
 

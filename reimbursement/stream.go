@@ -208,11 +208,11 @@ func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 	adj := &Settlement{Period: period, Tariff: t.Name, Total: zeroMoney}
 	for p := range global.providers {
 		out := &ab.prov[p]
-		if len(out.lines) == 0 && len(out.unpaid) == 0 && len(out.pending) == 0 {
+		if out.lines.n == 0 && len(out.unpaid) == 0 && len(out.pending) == 0 {
 			continue
 		}
 		adj.Providers = append(adj.Providers, ProviderSettlement{Provider: global.providers[p].ID, Regime: global.providers[p].Regime,
-			Lines: sortLines(out.lines), Unpaid: sortUnpaid(out.unpaid), Pending: sortIDs(out.pending), Total: zeroMoney})
+			Lines: sortLines(out.lines.appendTo(nil)), Unpaid: sortUnpaid(out.unpaid), Pending: sortIDs(out.pending), Total: zeroMoney})
 	}
 	adj.Unmatched = sortUnpaid(ab.unmatched)
 	if opt.Audit {
