@@ -103,6 +103,7 @@ type builder struct {
 	recs      []lineRec  // the reports of the current decision's lines
 
 	// Scratch of flush, kept for the next decision.
+	lines []Line  // the decision's lines, sorted before they are added
 	order []int32 // recs by line
 	keys  []idKey // a line's reports with the first bytes of their ids
 	start []int32 // where each line's reports start in order
@@ -262,8 +263,14 @@ func (b *builder) flush(dec int) {
 		r := &b.s.t.Rates[k.rate]
 		l.Price, l.RateFrom, l.RateTo = r.Price, r.From, r.To
 		l.Amount = amountOf(l.Quantity, l.Price, a.percent, k.divisor)
-		out.lines.add(l)
+		b.lines = append(b.lines, l)
 	}
+	slices.SortFunc(b.lines, compareLines)
+	for i := range b.lines {
+		out.lines.add(b.lines[i])
+	}
+	clear(b.lines)
+	b.lines = b.lines[:0]
 	clear(b.acc)
 	b.acc = b.acc[:0]
 }
@@ -438,22 +445,76 @@ func idBytes(s string, off int) uint64 {
 }
 
 // sortLines sorts lines by compareLines, moving indices rather than the
-// large lines while sorting.
+// large lines while sorting. Lines made decision by decision come in a
+// few sorted runs (one per worker, and the markups): those are merged.
 func sortLines(lines []Line) []Line {
 	if len(lines) < 64 {
 		slices.SortFunc(lines, compareLines)
+		return lines
+	}
+	runs := []int{0} // where each run starts
+	for i := 1; i < len(lines); i++ {
+		if compareLines(lines[i-1], lines[i]) > 0 {
+			if runs = append(runs, i); len(runs) > maxRuns {
+				break
+			}
+		}
+	}
+	if len(runs) == 1 {
 		return lines
 	}
 	idx := make([]int32, len(lines))
 	for i := range idx {
 		idx[i] = int32(i)
 	}
-	slices.SortFunc(idx, func(a, b int32) int { return compareLines(lines[a], lines[b]) })
+	less := func(a, b int32) int { return compareLines(lines[a], lines[b]) }
+	if len(runs) > maxRuns {
+		slices.SortFunc(idx, less)
+	} else {
+		mergeRuns(idx, append(runs, len(lines)), less)
+	}
 	out := make([]Line, len(lines))
 	for i, j := range idx {
 		out[i] = lines[j]
 	}
 	return out
+}
+
+// maxRuns is the most sorted runs sortLines merges rather than sorts.
+const maxRuns = 64
+
+// mergeRuns sorts idx, which is sorted within the runs idx[bounds[k]:
+// bounds[k+1]], by merging the runs two by two; equal items keep their
+// order (a stable merge).
+func mergeRuns(idx []int32, bounds []int, cmp func(a, b int32) int) {
+	tmp := make([]int32, len(idx))
+	src, dst := idx, tmp
+	for len(bounds) > 2 {
+		next := bounds[:0:0]
+		for k := 0; k+1 < len(bounds); k += 2 {
+			lo, mid, hi := bounds[k], bounds[k+1], bounds[len(bounds)-1]
+			if k+2 < len(bounds) {
+				hi = bounds[k+2]
+			}
+			i, j, o := lo, mid, lo
+			for i < mid && j < hi {
+				if cmp(src[j], src[i]) < 0 {
+					dst[o], j = src[j], j+1
+				} else {
+					dst[o], i = src[i], i+1
+				}
+				o++
+			}
+			o += copy(dst[o:], src[i:mid])
+			copy(dst[o:], src[j:hi])
+			next = append(next, lo)
+		}
+		bounds = append(next, len(idx))
+		src, dst = dst, src
+	}
+	if &src[0] != &idx[0] {
+		copy(idx, src)
+	}
 }
 
 // compareLines orders lines as formats.md says: recipient, decision,

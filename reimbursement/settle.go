@@ -666,6 +666,12 @@ func (s *Settler) checkDecisions(decisions []Decision) ([]Decision, error) {
 
 func (s *Settler) addDecisions(decisions []Decision) error {
 	kept, err := s.checkDecisions(decisions)
+	// In the order of the lines (recipient, then decision id: ids are
+	// unique here), so that decisions settled in turn give their lines
+	// in order, and sorting them is a merge of a few runs.
+	slices.SortFunc(kept, func(a, b Decision) int {
+		return cmp.Or(strings.Compare(a.Recipient, b.Recipient), strings.Compare(a.ID, b.ID))
+	})
 	s.decisions = make([]decState, 0, len(kept))
 	for _, d := range kept {
 		ds := decState{d: d, prov: -1}

@@ -149,3 +149,36 @@ func settleManyDecisions(t *testing.T, workers int) string {
 	st.WriteJSON(&b)
 	return b.String()
 }
+
+// TestSortLines: sortLines sorts as a plain sort does whether the lines
+// come sorted, in a few sorted runs (merged, keeping equal lines in their
+// order), an odd number of them, or in more runs than it merges (sorted).
+func TestSortLines(t *testing.T) {
+	rng := rand.New(rand.NewSource(4))
+	line := func() Line {
+		return Line{Recipient: fmt.Sprintf("R%d", rng.Intn(50)), Decision: fmt.Sprintf("D%d", rng.Intn(3)),
+			Component: []string{"base", "declined"}[rng.Intn(2)], Band: fmt.Sprint(rng.Intn(5)), Reports: []string{fmt.Sprint(rng.Int())}}
+	}
+	for _, runs := range []int{1, 2, 3, 7, maxRuns, maxRuns + 1, 300} {
+		var lines []Line
+		for range runs {
+			run := make([]Line, 1+rng.Intn(40))
+			for i := range run {
+				run[i] = line()
+			}
+			slices.SortStableFunc(run, compareLines)
+			lines = append(lines, run...)
+		}
+		want := slices.Clone(lines)
+		slices.SortStableFunc(want, compareLines)
+		got := sortLines(slices.Clone(lines))
+		for i := range want {
+			if compareLines(got[i], want[i]) != 0 {
+				t.Fatalf("%d runs: line %d is %v, want %v", runs, i, got[i], want[i])
+			}
+			if runs <= maxRuns && len(lines) >= 64 && got[i].Reports[0] != want[i].Reports[0] {
+				t.Fatalf("%d runs: equal lines change order at %d", runs, i)
+			}
+		}
+	}
+}
