@@ -34,7 +34,7 @@ type lineAcc struct {
 	percent decimal.Decimal
 	ids     []string // ids of records that are not reports
 	nrecs   int32    // reports, in builder.recs: no strings while settling
-	last    int32    // the last report added, -1 when none
+	last    uint32   // the id offset of the last report added, when nrecs > 0
 }
 
 type provOut struct {
@@ -85,11 +85,12 @@ func (c *chunks[T]) appendTo(dst []T) []T {
 // that hundreds of thousands of them cost the collector nothing until the
 // settlement is made.
 type reportUnpaid struct {
-	qty    int64
-	ri     int32
-	dec    int32
-	unit   Unit
-	reason reasonCode
+	qty          int64
+	key          uint64 // the first eight bytes of the id
+	idOff, idLen uint32 // the id, in Settler.idStr
+	dec          int32
+	unit         Unit
+	reason       reasonCode
 }
 
 // builder gathers a settlement: the lines of the decision being settled
@@ -103,10 +104,9 @@ type builder struct {
 	recs      []lineRec  // the reports of the current decision's lines
 
 	// Scratch of flush, kept for the next decision.
-	lines []Line  // the decision's lines, sorted before they are added
-	order []int32 // recs by line
-	keys  []idKey // a line's reports with the first bytes of their ids
-	start []int32 // where each line's reports start in order
+	lines []Line    // the decision's lines, sorted before they are added
+	order []lineRec // recs by line
+	start []int32   // where each line's reports start in order
 
 	// The divisors and factors of lines made so far, by divisor and
 	// percent key: most lines share a few, and a decimal made once is one
@@ -115,13 +115,12 @@ type builder struct {
 	factors  map[string]decimal.Decimal
 }
 
-// lineRec says that report ri feeds the current decision's line acc[line].
-type lineRec struct{ line, ri int32 }
-
-// idKey is a report with the first eight bytes of its id, for sorting.
-type idKey struct {
-	key uint64
-	ri  int32
+// lineRec says that a report feeds the current decision's line acc[line]:
+// its id, in Settler.idStr, and the first eight bytes of it.
+type lineRec struct {
+	key          uint64
+	idOff, idLen uint32
+	line         int32
 }
 
 type accEntry struct {
@@ -164,17 +163,17 @@ func (b *builder) add(component string, band, rate int, percent decimal.Decimal,
 }
 
 // addReport is addKeyed for report ri: the hot path.
-func (b *builder) addReport(component string, band, rate int, percent decimal.Decimal, pkey string, unit Unit, divisor int64, qty int64, ri int32) {
+func (b *builder) addReport(component string, band, rate int, percent decimal.Decimal, pkey string, unit Unit, divisor int64, qty int64, v *visit) {
 	if qty == 0 {
 		return
 	}
 	line := b.line(lineKey{component: component, band: int16(band), rate: int32(rate), percent: pkey, unit: unit, divisor: divisor}, percent)
 	a := &b.acc[line].acc
 	a.qty += qty
-	if a.last != ri {
-		a.last = ri
+	if a.nrecs == 0 || a.last != v.idOff {
+		a.last = v.idOff
 		a.nrecs++
-		b.recs = append(b.recs, lineRec{int32(line), ri})
+		b.recs = append(b.recs, lineRec{key: v.key, idOff: v.idOff, idLen: v.idLen, line: int32(line)})
 	}
 }
 
@@ -185,7 +184,7 @@ func (b *builder) line(k lineKey, percent decimal.Decimal) int {
 			return i
 		}
 	}
-	b.acc = append(b.acc, accEntry{key: k, acc: lineAcc{percent: percent, last: -1}})
+	b.acc = append(b.acc, accEntry{key: k, acc: lineAcc{percent: percent}})
 	return len(b.acc) - 1
 }
 
@@ -232,7 +231,7 @@ func (b *builder) flush(dec int) {
 	b.start[len(b.acc)] = pos
 	b.order = slices.Grow(b.order[:0], len(b.recs))[:len(b.recs)]
 	for _, r := range b.recs {
-		b.order[b.start[r.line]] = r.ri
+		b.order[b.start[r.line]] = r
 		b.start[r.line]++
 	}
 	b.recs = b.recs[:0]
@@ -277,41 +276,39 @@ func (b *builder) flush(dec int) {
 
 // reports returns the sorted ids of the records that fed a line: the
 // reports recs and the other records ids.
-func (b *builder) reports(recs []int32, ids []string) []string {
+func (b *builder) reports(recs []lineRec, ids []string) []string {
 	if len(recs) == 0 {
 		return sortIDs(ids)
 	}
+	s := b.s
+	id := func(r *lineRec) string { return s.idStr[r.idOff : r.idOff+r.idLen] }
 	out := make([]string, 0, len(recs)+len(ids))
 	if len(ids) > 0 {
-		for _, ri := range recs {
-			out = append(out, b.s.id(ri))
+		for i := range recs {
+			out = append(out, id(&recs[i]))
 		}
 		return sortIDs(append(out, ids...))
 	}
 	// Reports only: sorted by the first eight bytes of their ids, as
 	// numbers, and by the rest only on a tie.
-	s := b.s
-	b.keys = b.keys[:0]
-	for _, ri := range recs {
-		b.keys = append(b.keys, idKey{idBytes(s.id(ri), 0), ri})
-	}
-	slices.SortFunc(b.keys, func(x, y idKey) int {
+	slices.SortFunc(recs, func(x, y lineRec) int {
 		if x.key != y.key {
 			return cmp.Compare(x.key, y.key)
 		}
-		return strings.Compare(s.id(x.ri), s.id(y.ri))
+		return strings.Compare(id(&x), id(&y))
 	})
-	for _, k := range b.keys {
-		if id := s.id(k.ri); len(out) == 0 || out[len(out)-1] != id {
-			out = append(out, id)
+	for i := range recs {
+		if r := id(&recs[i]); len(out) == 0 || out[len(out)-1] != r {
+			out = append(out, r)
 		}
 	}
 	return out
 }
 
 // unpaidReport notes that qty of report ri, of decision dec, is not paid.
-func (b *builder) unpaidReport(prov, dec int, ri int32, qty int64, unit Unit, reason Reason) {
-	b.prov[prov].reports.add(reportUnpaid{qty: qty, ri: ri, dec: int32(dec), unit: unit, reason: codeOfUnpaid(reason)})
+func (b *builder) unpaidReport(prov, dec int, v *visit, qty int64, unit Unit, reason Reason) {
+	b.prov[prov].reports.add(reportUnpaid{qty: qty, key: v.key, idOff: v.idOff, idLen: v.idLen,
+		dec: int32(dec), unit: unit, reason: codeOfUnpaid(reason)})
 }
 
 func (b *builder) unpaid(prov, dec int, u Unpaid) {
@@ -353,14 +350,15 @@ func compareUnpaid(a, b Unpaid) int {
 
 // sortUnpaid sorts unpaid entries by id, then reason, and drops repeats.
 func sortUnpaid(list []Unpaid) []Unpaid {
-	return sortUnpaidOf(len(list), func(i int) string { return list[i].ID }, func(i int) Unpaid { return list[i] })
+	return sortUnpaidOf(len(list), nil, func(i int) string { return list[i].ID }, func(i int) Unpaid { return list[i] })
 }
 
 // sortUnpaidOf sorts n entries, read through id and entry, so that the
 // unpaid reports of a big month are made into entries only once, already
-// in order.
-func sortUnpaidOf(n int, id func(i int) string, entry func(i int) Unpaid) []Unpaid {
-	order := orderByID(n, id, func(a, b int) int { return compareUnpaid(entry(a), entry(b)) })
+// in order; key, when not nil, gives the first eight bytes of the ids as
+// idBytes does.
+func sortUnpaidOf(n int, key func(i int) uint64, id func(i int) string, entry func(i int) Unpaid) []Unpaid {
+	order := orderByID(n, key, id, func(a, b int) int { return compareUnpaid(entry(a), entry(b)) })
 	out := make([]Unpaid, 0, n)
 	for _, i := range order {
 		u := entry(int(i))
@@ -378,8 +376,9 @@ func sortUnpaidOf(n int, id func(i int) string, entry func(i int) Unpaid) []Unpa
 // orderByID returns the indices 0 … n-1 in the order of id(i), then of
 // tie(a, b) between equal ids. It sorts by eight bytes of the ids at a
 // time, by their digits (radix), and compares ids only within runs that
-// are alike in their first bytes: ids are many and mostly short.
-func orderByID(n int, id func(i int) string, tie func(a, b int) int) []int32 {
+// are alike in their first bytes: ids are many and mostly short. key,
+// when not nil, gives idBytes(id(i), 0) without reading the id.
+func orderByID(n int, key func(i int) uint64, id func(i int) string, tie func(a, b int) int) []int32 {
 	idx := make([]int32, n)
 	for i := range idx {
 		idx[i] = int32(i)
@@ -390,13 +389,16 @@ func orderByID(n int, id func(i int) string, tie func(a, b int) int) []int32 {
 		}
 		return tie(int(a), int(b))
 	}
-	var o idOrder
+	o := idOrder{key: key}
 	o.sort(idx, 0, id, byID)
 	return idx
 }
 
 // idOrder holds the scratch space of orderByID's radix sorts.
-type idOrder struct{ scratch radixScratch }
+type idOrder struct {
+	key     func(i int) uint64 // the first eight bytes, or nil
+	scratch radixScratch
+}
 
 // smallRun is the length of a run sorted by comparison.
 const smallRun = 48
@@ -408,8 +410,14 @@ func (o *idOrder) sort(idx []int32, off int, id func(i int) string, byID func(a,
 		return
 	}
 	keys := make([]uint64, len(idx))
-	for k, i := range idx {
-		keys[k] = idBytes(id(int(i)), off)
+	if off == 0 && o.key != nil {
+		for k, i := range idx {
+			keys[k] = o.key(int(i))
+		}
+	} else {
+		for k, i := range idx {
+			keys[k] = idBytes(id(int(i)), off)
+		}
 	}
 	radixSortWith(keys, idx, &o.scratch)
 	// Runs of equal keys: their ids are alike in eight more bytes.
@@ -553,19 +561,26 @@ func (b *builder) finishProvider(i int) *ProviderSettlement {
 	}
 	ps.Lines = sortLines(ps.Lines)
 	others, reports := out.unpaid, out.reports.appendTo(nil)
+	reportID := func(r *reportUnpaid) string { return s.idStr[r.idOff : r.idOff+r.idLen] }
 	ps.Unpaid = sortUnpaidOf(len(others)+len(reports),
+		func(i int) uint64 {
+			if i < len(others) {
+				return idBytes(others[i].ID, 0)
+			}
+			return reports[i-len(others)].key
+		},
 		func(i int) string {
 			if i < len(others) {
 				return others[i].ID
 			}
-			return s.id(reports[i-len(others)].ri)
+			return reportID(&reports[i-len(others)])
 		},
 		func(i int) Unpaid {
 			if i < len(others) {
 				return others[i]
 			}
 			r := &reports[i-len(others)]
-			return Unpaid{ID: s.id(r.ri), Quantity: r.qty, Unit: r.unit, Reason: r.reason.reason(), Decision: s.decisions[r.dec].d.ID}
+			return Unpaid{ID: reportID(r), Quantity: r.qty, Unit: r.unit, Reason: r.reason.reason(), Decision: s.decisions[r.dec].d.ID}
 		})
 	out.unpaid, out.reports = nil, chunks[reportUnpaid]{}
 	ps.Pending = sortIDs(out.pending)

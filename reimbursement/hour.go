@@ -15,14 +15,16 @@ const componentBase = "base"
 
 // sortedVisits returns the decision's approved visits in order of
 // (start, id), rules §5.
-func (s *Settler) sortedVisits(ds *decState) []int32 {
+func (s *Settler) sortedVisits(ds *decState) []visit {
 	v := ds.visits
-	slices.SortFunc(v, func(a, b int32) int {
-		ra, rb := s.recs.at(a), s.recs.at(b)
-		if c := cmp.Compare(ra.start, rb.start); c != 0 {
+	slices.SortFunc(v, func(a, b visit) int {
+		if c := cmp.Compare(a.start, b.start); c != 0 {
 			return c
 		}
-		return strings.Compare(s.id(a), s.id(b))
+		if c := cmp.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return strings.Compare(s.visitID(&a), s.visitID(&b))
 	})
 	return v
 }
@@ -54,25 +56,26 @@ func (s *Settler) settleHours(b *builder, di int) {
 		declinedKey = percentKey(svc.DeclinedPercent.Decimal)
 	}
 	keptEnd := int64(math.MinInt64)
-	for _, ri := range s.sortedVisits(ds) {
-		x := s.recs.at(ri)
-		id := s.id(ri)
+	visits := s.sortedVisits(ds)
+	for vi := range visits {
+		x := &visits[vi]
+		id := s.visitID(x)
 		rs := int64(x.staff)
 		k := min(rs, int64(ds.d.Staff))
 		l := countedLength(svc, x.end-x.start)
 		if l == 0 {
-			b.unpaidReport(ds.prov, di, ri, 0, Minute, ReasonZeroLength)
+			b.unpaidReport(ds.prov, di, x, 0, Minute, ReasonZeroLength)
 			continue
 		}
 		if x.start < keptEnd {
-			b.unpaidReport(ds.prov, di, ri, l*rs, Minute, ReasonOverlap)
+			b.unpaidReport(ds.prov, di, x, l*rs, Minute, ReasonOverlap)
 			continue
 		}
 		keptEnd = max(keptEnd, x.end)
 		component, percent, pkey := componentBase, full, "100"
 		if x.kind == volume.Declined {
 			if !svc.DeclinedPercent.Valid {
-				b.unpaidReport(ds.prov, di, ri, l*rs, Minute, ReasonDeclinedNotPaid)
+				b.unpaidReport(ds.prov, di, x, l*rs, Minute, ReasonDeclinedNotPaid)
 				continue
 			}
 			component, percent, pkey = "declined", svc.DeclinedPercent.Decimal, declinedKey
@@ -87,18 +90,18 @@ func (s *Settler) settleHours(b *builder, di int) {
 			}
 		}
 		if missing {
-			b.unpaidReport(ds.prov, di, ri, l*rs, Minute, ReasonNoRate)
+			b.unpaidReport(ds.prov, di, x, l*rs, Minute, ReasonNoRate)
 			continue
 		}
 		if k < rs {
-			b.unpaidReport(ds.prov, di, ri, l*(rs-k), Minute, ReasonStaffNotGranted)
+			b.unpaidReport(ds.prov, di, x, l*(rs-k), Minute, ReasonStaffNotGranted)
 		}
 		paid := l
 		if component == componentBase && svc.Basis == Capped {
 			q := l * k
 			if q > capLeft {
 				paid = capLeft / k
-				b.unpaidReport(ds.prov, di, ri, q-paid*k, Minute, ReasonOverGranted)
+				b.unpaidReport(ds.prov, di, x, q-paid*k, Minute, ReasonOverGranted)
 				capLeft = 0
 				if paid == 0 {
 					continue
@@ -110,7 +113,7 @@ func (s *Settler) settleHours(b *builder, di int) {
 		}
 		for _, band := range s.touched {
 			rate := s.rateAt(ds, componentBase, band, x.date)
-			b.addReport(component, band, rate, percent, pkey, Minute, 60, s.bandMin[band]*k, ri)
+			b.addReport(component, band, rate, percent, pkey, Minute, 60, s.bandMin[band]*k, x)
 		}
 	}
 }
@@ -156,15 +159,17 @@ func (s *Settler) settleGranted(b *builder, di int) {
 	for _, p := range parts {
 		b.add(componentBase, def, p.rate, full, Minute, 60, s.grantedMinutes(&ds.d, p.days), "")
 	}
-	for _, ri := range s.sortedVisits(ds) {
-		x := s.recs.at(ri)
+	visits := s.sortedVisits(ds)
+	for vi := range visits {
+		x := &visits[vi]
+		id := s.visitID(x)
 		i := s.dayIndex(x.date)
 		attached := false
 		if r := rateOf[i]; r >= 0 {
-			attached = b.attach(componentBase, def, r, full, Minute, 60, s.id(ri))
+			attached = b.attach(componentBase, def, r, full, Minute, 60, id)
 		}
 		for j := 0; !attached && j < len(parts); j++ {
-			attached = b.attach(componentBase, def, parts[j].rate, full, Minute, 60, s.id(ri))
+			attached = b.attach(componentBase, def, parts[j].rate, full, Minute, 60, id)
 		}
 		if !attached {
 			l := countedLength(ds.svc, x.end-x.start)
@@ -172,7 +177,7 @@ func (s *Settler) settleGranted(b *builder, di int) {
 			if rateOf[i] == -1 {
 				reason = ReasonNoRate
 			}
-			b.unpaid(ds.prov, di, Unpaid{ID: s.id(ri), Quantity: l * int64(x.staff), Unit: Minute, Reason: reason,
+			b.unpaid(ds.prov, di, Unpaid{ID: id, Quantity: l * int64(x.staff), Unit: Minute, Reason: reason,
 				Detail: "nothing is granted on the visit's date"})
 		}
 	}
@@ -184,13 +189,14 @@ func (s *Settler) settleVisits(b *builder, di int) {
 	ds := &s.decisions[di]
 	svc := ds.svc
 	full := decimal.NewFromInt(100)
-	for _, ri := range s.sortedVisits(ds) {
-		x := s.recs.at(ri)
-		id := s.id(ri)
+	visits := s.sortedVisits(ds)
+	for vi := range visits {
+		x := &visits[vi]
+		id := s.visitID(x)
 		component, percent := componentBase, full
 		if x.kind == volume.Declined {
 			if !svc.DeclinedPercent.Valid {
-				b.unpaidReport(ds.prov, di, ri, 1, Visit, ReasonDeclinedNotPaid)
+				b.unpaidReport(ds.prov, di, x, 1, Visit, ReasonDeclinedNotPaid)
 				continue
 			}
 			component, percent = "declined", svc.DeclinedPercent.Decimal
@@ -200,7 +206,7 @@ func (s *Settler) settleVisits(b *builder, di int) {
 		rate := s.rateAt(ds, componentBase, band, x.date)
 		if rate < 0 {
 			s.gapAt(id, x.date, s.describeRate(ds, componentBase, band))
-			b.unpaidReport(ds.prov, di, ri, 1, Visit, ReasonNoRate)
+			b.unpaidReport(ds.prov, di, x, 1, Visit, ReasonNoRate)
 			continue
 		}
 		b.add(component, band, rate, percent, Visit, 1, 1, id)

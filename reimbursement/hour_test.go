@@ -2,6 +2,8 @@ package reimbursement_test
 
 import (
 	"errors"
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/exempelby/ersattning/reimbursement"
@@ -355,4 +357,52 @@ func TestVisitAndMonthServices(t *testing.T) {
 			{"D2", "base", "", "1", "1", "299.00", ""},  // not prorated
 		}, linesOf(st, "P1"))
 	})
+}
+
+// TestOrderOfManyVisits: rules §5 settles a decision's visits in order of
+// (start, id), so of two visits with the same start the one with the
+// smaller id is paid and the other overlaps it; and a provider's lists of
+// hundreds of ids (more than are sorted by plain comparison) come out in
+// id order. Pairs of ids differ in their first byte and the other way in
+// their second ("a9…" < "b1…"), or only after their first eight bytes.
+func TestOrderOfManyVisits(t *testing.T) {
+	in := reimbursement.Input{Providers: testbyProviders,
+		Decisions: []reimbursement.Decision{rt.Decision("D1 R1 P1 LEDS 2026-01-01..")}}
+	var wantPaid, wantOverlap []string
+	for k := range 300 {
+		start := volume.LocalTimestamp(volume.NewDate(2026, 3, 1+k/24), k%24, 0)
+		end := volume.LocalTimestamp(volume.NewDate(2026, 3, 1+k/24), k%24, 30)
+		first, second := fmt.Sprintf("a9-%04d", k), fmt.Sprintf("b1-%04d", k)
+		if k%2 == 1 {
+			first, second = fmt.Sprintf("rapport-2026-%04d-a", k), fmt.Sprintf("rapport-2026-%04d-b", k)
+		}
+		for _, id := range []string{second, first} {
+			in.Reports = append(in.Reports, volume.Report{ID: id, Recipient: "R1", Provider: "P1", Service: "LEDS",
+				Start: start, End: end, Staff: 1})
+		}
+		// Rejected reports of the provider: unpaid entries of another
+		// kind, between the others in id order.
+		in.Reports = append(in.Reports, volume.Report{ID: fmt.Sprintf("a9-%04d-x", k), Recipient: "R1", Provider: "P1",
+			Service: "LEDS", Start: start, End: end, Staff: 1, Status: volume.Rejected})
+		wantPaid, wantOverlap = append(wantPaid, first), append(wantOverlap, second)
+	}
+	st := rt.Settle(t, testby(t), "2026-03", in)
+	requireOrdered(t, st)
+	p, _ := st.Provider("P1")
+	var paid, overlap []string
+	for _, l := range p.Lines {
+		paid = append(paid, l.Reports...)
+	}
+	for _, u := range p.Unpaid {
+		if u.Reason == reimbursement.ReasonOverlap {
+			overlap = append(overlap, u.ID)
+		}
+	}
+	slices.Sort(paid)
+	paid = slices.Compact(paid)
+	slices.Sort(wantPaid)
+	slices.Sort(wantOverlap)
+	diff(t, "paid", wantPaid, paid)
+	diff(t, "overlapping", wantOverlap, overlap)
+	diff(t, "unpaid entries", 600, len(p.Unpaid))
 }

@@ -186,7 +186,7 @@ type decState struct {
 	svc      *Service
 	profile  int32
 	slice    []bool // per day of the period: the date is in S
-	visits   []int32
+	visits   []visit
 	absences []int32
 	presence []int32
 }
@@ -930,6 +930,23 @@ func (s *Settler) AddAdjustment(a Adjustment) {
 	s.adjs = append(s.adjs, a)
 }
 
+// A visit is a report as its decision's pipeline settles it: a copy of
+// what settling needs, next to the other visits of the decision, so that
+// sorting and settling them, and listing their ids, does not go back to
+// the reports scattered over the store.
+type visit struct {
+	start, end   int64
+	key          uint64 // the first eight bytes of the id (idBytes)
+	date         volume.Date
+	ri           int32  // the report
+	idOff, idLen uint32 // the id, in Settler.idStr
+	staff        int32
+	kind         volume.Kind
+}
+
+// id returns the id of visit v.
+func (s *Settler) visitID(v *visit) string { return s.idStr[v.idOff : v.idOff+v.idLen] }
+
 // gatherVisits gives each decision the reports its pipeline settles, all
 // in one array: counted first, then filled.
 func (s *Settler) gatherVisits() {
@@ -945,11 +962,13 @@ func (s *Settler) gatherVisits() {
 	for d := 1; d < len(count); d++ {
 		count[d] += count[d-1]
 	}
-	all := make([]int32, count[len(count)-1])
+	all := make([]visit, count[len(count)-1])
 	next := slices.Clone(count[:len(count)-1])
 	for i := 0; i < s.recs.n; i++ {
 		if x := s.recs.at(int32(i)); own(x) {
-			all[next[x.dec]] = int32(i)
+			all[next[x.dec]] = visit{start: x.start, end: x.end, date: x.date, ri: int32(i),
+				idOff: x.idOff, idLen: x.idLen, staff: x.staff, kind: x.kind,
+				key: idBytes(s.idStr[x.idOff:x.idOff+x.idLen], 0)}
 			next[x.dec]++
 		}
 	}

@@ -65,6 +65,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	periodFlag := fl.String("period", "2026-03", "period YYYY-MM")
 	out := fl.String("o", "", "write the settlement JSON to this file (else it is written to nothing, but still written)")
 	cpuProfile := fl.String("cpuprofile", "", "write a CPU profile of the settlement to this file")
+	memProfile := fl.String("memprofile", "", "write an allocation profile of the settlement to this file (one sample per 512 KiB allocated)")
 	perPart := fl.Int("part", 0, "reports per part (reimbursement.StreamOptions.PartReports); 0 for the default")
 	inMemory := fl.Bool("memory", false, "settle the month in memory (SettleFS) rather than in parts (WriteSettlementFS)")
 	peer := fl.String("peer", "", "with -in: the DuckDB peer's program (../shared/peers/duckdb); settle the bundle with it and with this engine, each in a process of its own, in turn")
@@ -114,9 +115,22 @@ func run(args []string, stdout, stderr io.Writer) int {
 			pprof.StartCPUProfile(f)
 			defer pprof.StopCPUProfile()
 		}
+		if *memProfile != "" {
+			runtime.MemProfileRate = 512 << 10
+		}
 		if err := settle(*in, period, *out, *inMemory, *perPart, stdout); err != nil {
 			fmt.Fprintf(stderr, "bench: %v\n", err)
 			return 1
+		}
+		if *memProfile != "" {
+			f, err := os.Create(*memProfile)
+			if err == nil {
+				err = errors.Join(pprof.Lookup("allocs").WriteTo(f, 0), f.Close())
+			}
+			if err != nil {
+				fmt.Fprintf(stderr, "bench: %v\n", err)
+				return 1
+			}
 		}
 		return 0
 	}
