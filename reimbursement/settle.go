@@ -98,8 +98,9 @@ type Settler struct {
 	// Reports are kept compact, without pointers: names interned, ids in
 	// an arena of bytes.
 	recs     recStore
-	ids      []byte           // the report ids, end to end; nil when idStr holds them all
-	idStr    string           // ids as one string, made by Settlement
+	visitBuf []visit          // the decisions' visits, all in one (gatherVisits)
+	ids      *strings.Builder // the report ids, end to end
+	idStr    string           // ids.String(), made by Settlement: the ids as they were then
 	names    map[string]int32 // interned recipients, providers and services
 	nameList []string
 	provOf   []int32 // per interned name: its provider index, or -1
@@ -196,6 +197,24 @@ type decState struct {
 type recStore struct {
 	chunks [][]rec
 	n      int
+	spare  [][]rec // empty chunks to use before making new ones
+}
+
+// recycle empties the store and returns its chunks and spares, empty.
+func (r *recStore) recycle() [][]rec {
+	all := r.spare
+	for _, c := range r.chunks {
+		all = append(all, c[:0])
+	}
+	*r = recStore{}
+	return all
+}
+
+// A partScratch is the memory a worker settling parts keeps from one
+// part to the next.
+type partScratch struct {
+	chunks [][]rec
+	visits []visit
 }
 
 const recChunk = 1 << 15
@@ -204,7 +223,11 @@ func (r *recStore) at(i int32) *rec { return &r.chunks[i/recChunk][i%recChunk] }
 
 func (r *recStore) add(x rec) {
 	if r.n%recChunk == 0 {
-		r.chunks = append(r.chunks, make([]rec, 0, recChunk))
+		if k := len(r.spare); k > 0 {
+			r.chunks, r.spare = append(r.chunks, r.spare[k-1]), r.spare[:k-1]
+		} else {
+			r.chunks = append(r.chunks, make([]rec, 0, recChunk))
+		}
 	}
 	c := &r.chunks[len(r.chunks)-1]
 	*c = append(*c, x)
@@ -561,6 +584,7 @@ func NewSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 		gaps:      map[string][]string{},
 		gapDates:  map[string][2]volume.Date{},
 		names:     map[string]int32{},
+		ids:       &strings.Builder{},
 		seed:      maphash.MakeSeed(),
 		details:   map[int32]string{},
 		absSeen:   map[string]int{},
@@ -816,9 +840,8 @@ func (s *Settler) AddReport(r volume.Report) {
 		x.start, x.end = rawMinutes(r.Start), rawMinutes(r.End)
 	}
 	i := int32(s.recs.n)
-	s.takeIDs()
-	x.idOff, x.idLen = uint32(len(s.ids)), uint32(len(r.ID))
-	s.ids = append(s.ids, r.ID...)
+	x.idOff, x.idLen = uint32(s.ids.Len()), uint32(len(r.ID))
+	s.ids.WriteString(r.ID)
 	if detail != "" {
 		s.details[i] = detail
 	}
@@ -962,7 +985,11 @@ func (s *Settler) gatherVisits() {
 	for d := 1; d < len(count); d++ {
 		count[d] += count[d-1]
 	}
-	all := make([]visit, count[len(count)-1])
+	n := int(count[len(count)-1])
+	if cap(s.visitBuf) < n {
+		s.visitBuf = make([]visit, n)
+	}
+	all := s.visitBuf[:n] // every visit is written below
 	next := slices.Clone(count[:len(count)-1])
 	for i := 0; i < s.recs.n; i++ {
 		if x := s.recs.at(int32(i)); own(x) {
@@ -1074,16 +1101,7 @@ func (s *Settler) reserve(n int) { s.reserveIDs(8 * n) }
 // reserveIDs makes room for ids of n more bytes.
 func (s *Settler) reserveIDs(n int) {
 	if n > 0 {
-		s.takeIDs()
-		s.ids = slices.Grow(s.ids, n)
-	}
-}
-
-// takeIDs makes the ids bytes again after Settlement made them a string,
-// for more reports to be added.
-func (s *Settler) takeIDs() {
-	if s.ids == nil && s.idStr != "" {
-		s.ids = []byte(s.idStr)
+		s.ids.Grow(n)
 	}
 }
 
@@ -1101,10 +1119,9 @@ func (s *Settler) Audit(st *Settlement) error {
 // asked again after more records are added: each settlement is of all the
 // records taken until it was asked for.
 func (s *Settler) Settlement() *Settlement {
-	if s.ids != nil {
-		// The ids as one string, the only copy until more reports come.
-		s.idStr, s.ids = string(s.ids), nil
-	}
+	// The ids as one string, without copying them: a strings.Builder
+	// never changes bytes it has written, and more reports may follow.
+	s.idStr = s.ids.String()
 	// Each settlement finds its own tariff gaps.
 	s.gaps = map[string][]string{}
 	s.gapDates = map[string][2]volume.Date{}

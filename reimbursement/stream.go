@@ -188,9 +188,10 @@ func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 		inner.Workers = 1
 	}
 	results := make([]*partResult, len(units))
-	forEach(workers, len(units), func(_, u int) {
+	scratch := make([]partScratch, workers)
+	forEach(workers, len(units), func(w, u int) {
 		results[u] = settlePart(t, period, providers, sp, units[u], absences, presence, inner, opt.Format,
-			filepath.Join(tmp, fmt.Sprintf("out-%d", u)))
+			filepath.Join(tmp, fmt.Sprintf("out-%d", u)), &scratch[w])
 	})
 	var errs []error
 	for _, r := range results {
@@ -750,7 +751,7 @@ type partProvider struct {
 // then the unmatched entries (see partWriter): each with the fields the
 // merge orders them by and the output shows, and report ids as they are.
 func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split, u unit,
-	absences []volume.Absence, presence []volume.Presence, opt Options, format Format, file string) *partResult {
+	absences []volume.Absence, presence []volume.Presence, opt Options, format Format, file string, sc *partScratch) *partResult {
 	res := &partResult{file: file}
 	var decs []Decision
 	for p := u.first; p <= u.last; p++ {
@@ -764,6 +765,12 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 		return res
 	}
 	s.partial = true
+	s.recs.spare, s.visitBuf = sc.chunks, sc.visits
+	defer func() {
+		// The settler is done with: its reports and visits, which hold
+		// no pointers, serve the next part of this worker.
+		sc.chunks, sc.visits = s.recs.recycle(), s.visitBuf
+	}()
 	s.noCopies = true
 	for p := u.first; p <= u.last; p++ {
 		s.noCopies = s.noCopies && !sp.copies[p]
