@@ -693,12 +693,19 @@ func (s *Settler) addDecisions(decisions []Decision) error {
 	// In the order of the lines (recipient, then decision id: ids are
 	// unique here), so that decisions settled in turn give their lines
 	// in order, and sorting them is a merge of a few runs.
-	slices.SortFunc(kept, func(a, b Decision) int {
-		return cmp.Or(strings.Compare(a.Recipient, b.Recipient), strings.Compare(a.ID, b.ID))
+	// Indices are sorted, not the large decisions.
+	order := make([]int32, len(kept))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		return cmp.Or(strings.Compare(kept[a].Recipient, kept[b].Recipient), strings.Compare(kept[a].ID, kept[b].ID))
 	})
 	s.decisions = make([]decState, 0, len(kept))
-	for _, d := range kept {
-		ds := decState{d: d, prov: -1}
+	days := make([]bool, len(kept)*s.period.Days()) // the decisions' slices, one after the other
+	for _, i := range order {
+		d := &kept[i]
+		ds := decState{d: *d, prov: -1}
 		if p, ok := s.provIdx[d.Provider]; ok {
 			ds.prov = p
 		}
@@ -717,9 +724,9 @@ func (s *Settler) addDecisions(decisions []Decision) error {
 			s.profiles[q] = p
 		}
 		ds.profile = p
-		ds.slice = make([]bool, s.period.Days())
-		for i := range ds.slice {
-			ds.slice[i] = d.Contains(s.period.First().AddDays(i))
+		ds.slice, days = days[:s.period.Days():s.period.Days()], days[s.period.Days():]
+		for j := range ds.slice {
+			ds.slice[j] = d.Contains(s.period.First().AddDays(j))
 		}
 		s.intern(d.Recipient)
 		s.intern(d.Service)
