@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand"
+	"slices"
 	"strings"
 	"testing"
 
@@ -326,6 +328,27 @@ func BenchmarkDecode(b *testing.B) {
 		}
 		if rows != 200000 {
 			b.Fatalf("%d rows", rows)
+		}
+	}
+}
+
+// TestSplitFields: splitting eight bytes at a time gives what
+// strings.Split gives, for commas at every position of a word, runs of
+// them, empty fields, bytes that differ from a comma in one bit, and other
+// separators.
+func TestSplitFields(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	alphabet := []byte{',', ';', 'a', '0', ',' ^ 0x80, ',' ^ 1, ',' ^ 0x40, 0, 0xff, '\t'}
+	for i := 0; i < 20000; i++ {
+		b := make([]byte, rng.Intn(40))
+		for k := range b {
+			b[k] = alphabet[rng.Intn(len(alphabet))]
+		}
+		for _, comma := range []byte{',', ';', '\t'} {
+			got := splitFields(string(b), comma, nil)
+			if want := strings.Split(string(b), string(comma)); !slices.Equal(got, want) {
+				t.Fatalf("%q split at %q: %q, want %q", b, comma, got, want)
+			}
 		}
 	}
 }

@@ -2,6 +2,7 @@ package volume
 
 import (
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -181,6 +182,18 @@ func FuzzTimestampBinary(f *testing.F) {
 			if err := q.UnmarshalBinary(b[1:]); err != nil || q != p {
 				t.Fatalf("%q: %v comes back as %v, %v", s, p, q, err)
 			}
+		}
+	})
+}
+
+// FuzzSplitFields: the reader splits rows into fields as strings.Split does.
+func FuzzSplitFields(f *testing.F) {
+	f.Add("V1,R0,P387,HT,2026-03-01T23:51,2026-03-02T00:07,1,declined,approved", byte(','))
+	f.Add(",,,,,,,,", byte(','))
+	f.Add("a;b", byte(';'))
+	f.Fuzz(func(t *testing.T, s string, comma byte) {
+		if got, want := splitFields(s, comma, nil), strings.Split(s, string([]byte{comma})); !slices.Equal(got, want) {
+			t.Fatalf("%q split at %q: %q, want %q", s, comma, got, want)
 		}
 	})
 }
