@@ -14,19 +14,56 @@ import (
 const componentBase = "base"
 
 // sortedVisits returns the decision's approved visits in order of
-// (start, id), rules §5.
+// (start, id), rules §5. They are sorted as plain integers, the start
+// (from the first) above the visit's index, and then each run of one
+// start by id.
 func (s *Settler) sortedVisits(ds *decState) []visit {
 	v := ds.visits
-	slices.SortFunc(v, func(a, b visit) int {
-		if c := cmp.Compare(a.start, b.start); c != 0 {
-			return c
+	if len(v) < 2 {
+		return v
+	}
+	lo, hi := v[0].start, v[0].start
+	for i := range v {
+		lo, hi = min(lo, v[i].start), max(hi, v[i].start)
+	}
+	const idxBits = 24
+	if len(v) >= 1<<idxBits || hi-lo >= 1<<(63-idxBits) {
+		slices.SortFunc(v, s.compareVisits)
+		return v
+	}
+	keys := s.visitKeys[:0]
+	for i := range v {
+		keys = append(keys, uint64(v[i].start-lo)<<idxBits|uint64(i))
+	}
+	slices.Sort(keys)
+	tmp := slices.Grow(s.visitTmp[:0], len(v))
+	for _, k := range keys {
+		tmp = append(tmp, v[k&(1<<idxBits-1)])
+	}
+	copy(v, tmp)
+	s.visitKeys, s.visitTmp = keys, tmp
+	for i := 0; i < len(v); {
+		j := i + 1
+		for j < len(v) && v[j].start == v[i].start {
+			j++
 		}
-		if c := cmp.Compare(a.key, b.key); c != 0 {
-			return c
+		if j-i > 1 {
+			slices.SortFunc(v[i:j], s.compareVisits)
 		}
-		return strings.Compare(s.visitID(&a), s.visitID(&b))
-	})
+		i = j
+	}
 	return v
+}
+
+// compareVisits orders visits by start, then id.
+func (s *Settler) compareVisits(a, b visit) int {
+	if c := cmp.Compare(a.start, b.start); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.key, b.key); c != 0 {
+		return c
+	}
+	return strings.Compare(s.visitID(&a), s.visitID(&b))
 }
 
 // settleHours settles decision di of an hour service (rules §5).

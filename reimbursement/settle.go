@@ -98,16 +98,19 @@ type Settler struct {
 	// Reports are kept compact, without pointers: names interned, ids in
 	// an arena of bytes.
 	recs     recStore
-	visitBuf []visit          // the decisions' visits, all in one (gatherVisits)
-	ids      *strings.Builder // the report ids, end to end
-	idStr    string           // ids.String(), made by Settlement: the ids as they were then
-	names    map[string]int32 // interned recipients, providers and services
-	nameList []string
-	provOf   []int32 // per interned name: its provider index, or -1
-	lastName [3]nameCache
-	seed     maphash.Seed
-	noCopies bool             // no two reports share an id: known before (see WriteSettlementFS)
-	details  map[int32]string // why a report could not be read
+	visitBuf []visit // the decisions' visits, all in one (gatherVisits)
+	// Scratch of sortedVisits.
+	visitKeys []uint64
+	visitTmp  []visit
+	ids       *strings.Builder // the report ids, end to end
+	idStr     string           // ids.String(), made by Settlement: the ids as they were then
+	names     map[string]int32 // interned recipients, providers and services
+	nameList  []string
+	provOf    []int32 // per interned name: its provider index, or -1
+	lastName  [3]nameCache
+	seed      maphash.Seed
+	noCopies  bool             // no two reports share an id: known before (see WriteSettlementFS)
+	details   map[int32]string // why a report could not be read
 
 	abs      []absRec
 	absSeen  map[string]int
@@ -1095,6 +1098,7 @@ func (s *Settler) forWorker() *Settler {
 	w.split = volume.NewSplitter(s.t.bands, s.t.cal, w.zone)
 	w.bandMin = make([]int64, len(s.bandMin))
 	w.touched = nil
+	w.visitKeys, w.visitTmp = nil, nil
 	w.rateCache = map[rateCacheKey]int32{}
 	w.dense = nil
 	w.gaps = map[string][]string{}
