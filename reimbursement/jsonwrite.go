@@ -105,10 +105,20 @@ func writeStr[T string | []byte](j *jw, s T) {
 
 // appendStr appends s to b as a JSON string, escaped as encoding/json
 // does; most strings need no escaping and are appended at once.
+// jsonPlain holds the bytes a JSON string takes as they are: not control
+// bytes, quotes, backslashes or HTML's <, > and &, and ASCII (others are
+// checked for UTF-8). It is never written after it is made.
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 func appendStr[T string | []byte](b []byte, s T) []byte {
 	plain := true
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		if !jsonPlain[s[i]] {
 			plain = false
 			break
 		}
