@@ -891,41 +891,44 @@ func (s *Settler) classify(x *rec, r volume.Report) {
 	case r.Status == volume.Rejected:
 		reason = ReasonNotApproved
 	}
-	defer func() { x.reason = codeOf(reason) }()
-	switch {
-	case errors.Is(startErr, volume.ErrAmbiguousTime) || errors.Is(endErr, volume.ErrAmbiguousTime):
-		reason = cmp.Or(reason, ReasonAmbiguousTime)
-		return
-	case startErr != nil || endErr != nil:
-		reason = cmp.Or(reason, ReasonInvalidTime)
-		return
-	case x.end <= x.start:
-		reason = cmp.Or(reason, ReasonInvalidInterval)
-		return
+	x.reason = codeOf(s.classifyTimed(x, reason, startErr, endErr))
+}
+
+// classifyTimed is the rest of classify, for a report that is not
+// pending or unreadable: its times, then its decision. reason is what is
+// already known (a provider not known, a report not approved).
+func (s *Settler) classifyTimed(x *rec, reason Reason, startErr, endErr error) Reason {
+	if startErr != nil || endErr != nil {
+		if errors.Is(startErr, volume.ErrAmbiguousTime) || errors.Is(endErr, volume.ErrAmbiguousTime) {
+			return cmp.Or(reason, ReasonAmbiguousTime)
+		}
+		return cmp.Or(reason, ReasonInvalidTime)
+	}
+	if x.end <= x.start {
+		return cmp.Or(reason, ReasonInvalidInterval)
 	}
 	x.flags |= recTimeOK
 	if reason != "" {
-		return
+		return reason
 	}
 	if x.end-x.start > 24*60 {
-		reason = ReasonTooLong
-		return
+		return ReasonTooLong
 	}
 	d, why := s.matchKey(uint64(uint32(x.recipient))<<32|uint64(uint32(x.service)), x.date)
 	if d < 0 {
-		reason = why
-		return
+		return why
 	}
 	x.dec = int32(d)
 	ds := &s.decisions[d]
 	switch {
 	case ds.prov < 0 || int32(ds.prov) != x.prov:
-		reason = ReasonWrongProvider
+		return ReasonWrongProvider
 	case ds.svc == nil:
-		reason = ReasonNoRate
+		return ReasonNoRate
 	case ds.svc.Unit == Day || ds.svc.Unit == Month:
-		reason = ReasonNotBillable
+		return ReasonNotBillable
 	}
+	return ""
 }
 
 // AddAbsence takes an absence. Absences of any period may be given: one
