@@ -163,7 +163,7 @@ func (b *builder) add(component string, band, rate int, percent decimal.Decimal,
 }
 
 // addReport is addKeyed for report ri: the hot path.
-func (b *builder) addReport(component string, band, rate int, percent decimal.Decimal, pkey string, unit Unit, divisor int64, qty int64, v *visit) {
+func (b *builder) addReport(component string, band, rate int, percent decimal.Decimal, pkey string, unit Unit, divisor int64, qty int64, v *rec) {
 	if qty == 0 {
 		return
 	}
@@ -306,7 +306,7 @@ func (b *builder) reports(recs []lineRec, ids []string) []string {
 }
 
 // unpaidReport notes that qty of report ri, of decision dec, is not paid.
-func (b *builder) unpaidReport(prov, dec int, v *visit, qty int64, unit Unit, reason Reason) {
+func (b *builder) unpaidReport(prov, dec int, v *rec, qty int64, unit Unit, reason Reason) {
 	b.prov[prov].reports.add(reportUnpaid{qty: qty, key: v.key, idOff: v.idOff, idLen: v.idLen,
 		dec: int32(dec), unit: unit, reason: codeOfUnpaid(reason)})
 }

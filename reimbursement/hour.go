@@ -17,23 +17,25 @@ const componentBase = "base"
 // (start, id), rules §5. They are sorted as plain integers, the start
 // (from the first) above the visit's index, and then each run of one
 // start by id.
-func (s *Settler) sortedVisits(ds *decState) []visit {
+func (s *Settler) sortedVisits(ds *decState) []int32 {
 	v := ds.visits
 	if len(v) < 2 {
 		return v
 	}
-	lo, hi := v[0].start, v[0].start
-	for i := range v {
-		lo, hi = min(lo, v[i].start), max(hi, v[i].start)
+	keys := s.visitKeys[:0]
+	lo, hi := s.recs.at(v[0]).start, s.recs.at(v[0]).start
+	for _, ri := range v {
+		start := s.recs.at(ri).start
+		lo, hi = min(lo, start), max(hi, start)
+		keys = append(keys, uint64(start))
 	}
 	const idxBits = 24
 	if len(v) >= 1<<idxBits || hi-lo >= 1<<(63-idxBits) {
 		slices.SortFunc(v, s.compareVisits)
 		return v
 	}
-	keys := s.visitKeys[:0]
-	for i := range v {
-		keys = append(keys, uint64(v[i].start-lo)<<idxBits|uint64(i))
+	for i := range keys {
+		keys[i] = uint64(int64(keys[i])-lo)<<idxBits | uint64(i)
 	}
 	slices.Sort(keys)
 	tmp := slices.Grow(s.visitTmp[:0], len(v))
@@ -44,7 +46,7 @@ func (s *Settler) sortedVisits(ds *decState) []visit {
 	s.visitKeys, s.visitTmp = keys, tmp
 	for i := 0; i < len(v); {
 		j := i + 1
-		for j < len(v) && v[j].start == v[i].start {
+		for j < len(v) && keys[j]>>idxBits == keys[i]>>idxBits {
 			j++
 		}
 		if j-i > 1 {
@@ -56,14 +58,15 @@ func (s *Settler) sortedVisits(ds *decState) []visit {
 }
 
 // compareVisits orders visits by start, then id.
-func (s *Settler) compareVisits(a, b visit) int {
-	if c := cmp.Compare(a.start, b.start); c != 0 {
+func (s *Settler) compareVisits(a, b int32) int {
+	x, y := s.recs.at(a), s.recs.at(b)
+	if c := cmp.Compare(x.start, y.start); c != 0 {
 		return c
 	}
-	if c := cmp.Compare(a.key, b.key); c != 0 {
+	if c := cmp.Compare(x.key, y.key); c != 0 {
 		return c
 	}
-	return strings.Compare(s.visitID(&a), s.visitID(&b))
+	return strings.Compare(s.id(a), s.id(b))
 }
 
 // settleHours settles decision di of an hour service (rules §5).
@@ -93,10 +96,9 @@ func (s *Settler) settleHours(b *builder, di int) {
 		declinedKey = percentKey(svc.DeclinedPercent.Decimal)
 	}
 	keptEnd := int64(math.MinInt64)
-	visits := s.sortedVisits(ds)
-	for vi := range visits {
-		x := &visits[vi]
-		id := s.visitID(x)
+	for _, ri := range s.sortedVisits(ds) {
+		x := s.recs.at(ri)
+		id := s.id(ri)
 		rs := int64(x.staff)
 		k := min(rs, int64(ds.d.Staff))
 		l := countedLength(svc, x.end-x.start)
@@ -196,10 +198,9 @@ func (s *Settler) settleGranted(b *builder, di int) {
 	for _, p := range parts {
 		b.add(componentBase, def, p.rate, full, Minute, 60, s.grantedMinutes(&ds.d, p.days), "")
 	}
-	visits := s.sortedVisits(ds)
-	for vi := range visits {
-		x := &visits[vi]
-		id := s.visitID(x)
+	for _, ri := range s.sortedVisits(ds) {
+		x := s.recs.at(ri)
+		id := s.id(ri)
 		i := s.dayIndex(x.date)
 		attached := false
 		if r := rateOf[i]; r >= 0 {
@@ -226,10 +227,9 @@ func (s *Settler) settleVisits(b *builder, di int) {
 	ds := &s.decisions[di]
 	svc := ds.svc
 	full := decimal.NewFromInt(100)
-	visits := s.sortedVisits(ds)
-	for vi := range visits {
-		x := &visits[vi]
-		id := s.visitID(x)
+	for _, ri := range s.sortedVisits(ds) {
+		x := s.recs.at(ri)
+		id := s.id(ri)
 		component, percent := componentBase, full
 		if x.kind == volume.Declined {
 			if !svc.DeclinedPercent.Valid {

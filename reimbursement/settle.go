@@ -98,10 +98,10 @@ type Settler struct {
 	// Reports are kept compact, without pointers: names interned, ids in
 	// an arena of bytes.
 	recs     recStore
-	visitBuf []visit // the decisions' visits, all in one (gatherVisits)
+	visitBuf []int32 // the decisions' visits, all in one (gatherVisits)
 	// Scratch of sortedVisits.
 	visitKeys []uint64
-	visitTmp  []visit
+	visitTmp  []int32
 	ids       *strings.Builder // the report ids, end to end
 	idStr     string           // ids.String(), made by Settlement: the ids as they were then
 	names     map[string]int32 // interned recipients, providers and services
@@ -189,8 +189,8 @@ type decState struct {
 	prov     int // index in providers, -1 when unknown
 	svc      *Service
 	profile  int32
-	slice    []bool // per day of the period: the date is in S
-	visits   []visit
+	slice    []bool  // per day of the period: the date is in S
+	visits   []int32 // reports
 	absences []int32
 	presence []int32
 }
@@ -217,7 +217,7 @@ func (r *recStore) recycle() [][]rec {
 // part to the next.
 type partScratch struct {
 	chunks [][]rec
-	visits []visit
+	visits []int32
 }
 
 const recChunk = 1 << 15
@@ -243,6 +243,7 @@ type rec struct {
 	start, end   int64       // Unix minutes when timeOK, else as written (see rawMinutes)
 	date         volume.Date // local date of the start
 	idOff, idLen uint32      // the id, in Settler.ids
+	key          uint64      // its first eight bytes, as idBytes gives them
 	recipient    int32       // interned names
 	service      int32
 	provName     int32
@@ -850,7 +851,7 @@ func (s *Settler) AddReport(r volume.Report) {
 		x.start, x.end = rawMinutes(r.Start), rawMinutes(r.End)
 	}
 	i := int32(s.recs.n)
-	x.idOff, x.idLen = uint32(s.ids.Len()), uint32(len(r.ID))
+	x.idOff, x.idLen, x.key = uint32(s.ids.Len()), uint32(len(r.ID)), idBytes(r.ID, 0)
 	s.ids.WriteString(r.ID)
 	if detail != "" {
 		s.details[i] = detail
@@ -966,23 +967,6 @@ func (s *Settler) AddAdjustment(a Adjustment) {
 	s.adjs = append(s.adjs, a)
 }
 
-// A visit is a report as its decision's pipeline settles it: a copy of
-// what settling needs, next to the other visits of the decision, so that
-// sorting and settling them, and listing their ids, does not go back to
-// the reports scattered over the store.
-type visit struct {
-	start, end   int64
-	key          uint64 // the first eight bytes of the id (idBytes)
-	date         volume.Date
-	ri           int32  // the report
-	idOff, idLen uint32 // the id, in Settler.idStr
-	staff        int32
-	kind         volume.Kind
-}
-
-// id returns the id of visit v.
-func (s *Settler) visitID(v *visit) string { return s.idStr[v.idOff : v.idOff+v.idLen] }
-
 // gatherVisits gives each decision the reports its pipeline settles, all
 // in one array: counted first, then filled.
 func (s *Settler) gatherVisits() {
@@ -1000,15 +984,13 @@ func (s *Settler) gatherVisits() {
 	}
 	n := int(count[len(count)-1])
 	if cap(s.visitBuf) < n {
-		s.visitBuf = make([]visit, n)
+		s.visitBuf = make([]int32, n)
 	}
 	all := s.visitBuf[:n] // every visit is written below
 	next := slices.Clone(count[:len(count)-1])
 	for i := 0; i < s.recs.n; i++ {
 		if x := s.recs.at(int32(i)); own(x) {
-			all[next[x.dec]] = visit{start: x.start, end: x.end, date: x.date, ri: int32(i),
-				idOff: x.idOff, idLen: x.idLen, staff: x.staff, kind: x.kind,
-				key: idBytes(s.idStr[x.idOff:x.idOff+x.idLen], 0)}
+			all[next[x.dec]] = int32(i)
 			next[x.dec]++
 		}
 	}
