@@ -65,7 +65,7 @@ func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st 
 				s.reserve(int(info.Size() / 64))
 			}
 		}
-		return decodeReports(f, file, func(batch []volume.Report) {
+		return decodeReports(f, file, false, func(batch []volume.Report) {
 			for _, r := range batch {
 				if r.Invalid != nil {
 					problems = append(problems, unjoin(r.Invalid)...)
@@ -212,8 +212,9 @@ func kindFiles(fsys fs.FS, name string) ([]string, error) {
 // decodeReports decodes a report file in stages: one goroutine reads raw
 // rows in order, others parse them into reports, and take gets each batch
 // on the calling goroutine (batches in no particular order; a batch is
-// reused after take returns).
-func decodeReports(f io.Reader, file string, take func([]volume.Report)) error {
+// reused after take returns). A light take (writing the reports to a
+// spill) leaves room for two parsers even on two cores: lightTake.
+func decodeReports(f io.Reader, file string, lightTake bool, take func([]volume.Report)) error {
 	type batch struct {
 		reports []volume.Report
 		err     error
@@ -225,11 +226,15 @@ func decodeReports(f io.Reader, file string, take func([]volume.Report)) error {
 	const rows = 4096
 	decode := func(rr *volume.ReportReader, done func()) {
 		defer done()
-		// Two parsers at least: parsing is most of the work, and on two
-		// cores one parser leaves a core waiting on it (a national month's
-		// first pass 5.7–7.2 → 3.8–4.9 s). Reading and taking the batches
-		// run beside them.
-		parsers := max(2, min(runtime.GOMAXPROCS(0)-1, 3))
+		// Parsing is most of the work when take is light: on two cores
+		// one parser left a core waiting on it (a national month's first
+		// pass 5.7–7.2 → 3.8–4.9 s with two). A heavy take (settling) is
+		// the slowest stage itself, and a second parser only competes
+		// with it.
+		parsers := max(1, min(runtime.GOMAXPROCS(0)-1, 3))
+		if lightTake {
+			parsers = max(2, parsers)
+		}
 		var wg sync.WaitGroup
 		started := false
 		for {

@@ -150,7 +150,7 @@ func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 	sp := newSplit(kept, size, perPart, tmp)
 	// First pass: reports to the files of their parts.
 	err = streamFiles(fsys, FileReports, func(f io.Reader, file string) error {
-		return decodeReports(f, file, func(batch []volume.Report) {
+		return decodeReports(f, file, true, func(batch []volume.Report) {
 			for i := range batch {
 				r := &batch[i]
 				if r.Invalid != nil {
