@@ -66,11 +66,12 @@ func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st 
 			}
 		}
 		return decodeReports(f, file, false, func(batch []volume.Report) {
-			for _, r := range batch {
+			for i := range batch {
+				r := &batch[i]
 				if r.Invalid != nil {
 					problems = append(problems, unjoin(r.Invalid)...)
 				}
-				s.AddReport(r)
+				s.addReport(r)
 			}
 		})
 	})

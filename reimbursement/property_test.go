@@ -7,6 +7,8 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -516,5 +518,26 @@ func TestBigReportFile(t *testing.T) {
 	}
 	if want := fmt.Sprintf("reports.csv:%d:5 (start)", bad+1); !strings.HasPrefix(problems[0].Error(), want) {
 		t.Errorf("problem %q, want it at %s", problems[0], want)
+	}
+}
+
+// TestSettleLeavesInputAlone: Settle reads the caller's records in place
+// and changes none of them (a report's staff of 0 counts as 1, but stays 0).
+func TestSettleLeavesInputAlone(t *testing.T) {
+	tariff := testby(t)
+	for seed := int64(0); seed < 20; seed++ {
+		period, in := randomMonth(rand.New(rand.NewSource(seed)))
+		for i := range in.Reports {
+			if i%5 == 0 {
+				in.Reports[i].Staff = 0
+			}
+		}
+		before := slices.Clone(in.Reports)
+		settleJSON(t, tariff, period, in)
+		for i := range before {
+			if !reflect.DeepEqual(before[i], in.Reports[i]) {
+				t.Fatalf("seed %d: report %d was %+v, is %+v", seed, i, before[i], in.Reports[i])
+			}
+		}
 	}
 }

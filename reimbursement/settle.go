@@ -58,8 +58,8 @@ func Settle(t *Tariff, period volume.Period, in Input, opt Options) (*Settlement
 		idLen += len(in.Reports[i].ID)
 	}
 	s.reserveIDs(idLen)
-	for _, r := range in.Reports {
-		s.AddReport(r)
+	for i := range in.Reports {
+		s.addReport(&in.Reports[i])
 	}
 	for _, a := range in.Absences {
 		s.AddAbsence(a)
@@ -829,22 +829,24 @@ func (s *Settler) matchKey(k uint64, date volume.Date) (int, Reason) {
 
 // AddReport takes a time report. Reports of other periods are ignored
 // (but still count for duplicate ids).
-func (s *Settler) AddReport(r volume.Report) {
+func (s *Settler) AddReport(r volume.Report) { s.addReport(&r) }
+
+// addReport is AddReport without copying the report (which it does not
+// change).
+func (s *Settler) addReport(r *volume.Report) {
 	if s.ledger != nil {
-		s.ledger.AddReport(r)
+		s.ledger.AddReport(*r)
 	}
-	if r.Staff < 1 {
-		r.Staff = 1
-	}
+	staff := max(r.Staff, 1)
 	x := rec{recipient: s.internField(0, r.Recipient), service: s.internField(1, r.Service),
-		provName: s.internField(2, r.Provider), prov: -1, dec: -1, staff: int32(min(r.Staff, maxStaff+1)), kind: r.Kind, status: r.Status}
+		provName: s.internField(2, r.Provider), prov: -1, dec: -1, staff: int32(min(staff, maxStaff+1)), kind: r.Kind, status: r.Status}
 	var detail string
 	if r.Invalid != nil {
 		x.flags |= recInvalid
 		detail = r.Invalid.Error()
-	} else if r.Staff > maxStaff || r.ID == "" || r.Start.IsZero() || r.End.IsZero() {
+	} else if staff > maxStaff || r.ID == "" || r.Start.IsZero() || r.End.IsZero() {
 		x.flags |= recInvalid
-		detail = fmt.Sprintf("staff %d, start %q, end %q: out of range or missing", r.Staff, r.Start, r.End)
+		detail = fmt.Sprintf("staff %d, start %q, end %q: out of range or missing", staff, r.Start, r.End)
 	}
 	s.classify(&x, r)
 	if x.flags&recTimeOK == 0 {
@@ -861,7 +863,7 @@ func (s *Settler) AddReport(r volume.Report) {
 
 // classify decides where a report goes, except for duplicate ids, which
 // are known only when all reports are in.
-func (s *Settler) classify(x *rec, r volume.Report) {
+func (s *Settler) classify(x *rec, r *volume.Report) {
 	x.prov = s.provOf[x.provName]
 	// The period: the local date of the start.
 	x.flags |= recInPeriod

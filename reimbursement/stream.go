@@ -700,13 +700,14 @@ func (r *spillReader) timestamp(day int64) volume.Timestamp {
 }
 
 // report reads one report as appendReport wrote it.
-func (r *spillReader) report() volume.Report {
+func (r *spillReader) report(x *volume.Report) {
 	head := r.bytes(2)
 	if len(head) < 2 {
-		return volume.Report{}
+		*x = volume.Report{}
+		return
 	}
 	flags := head[0]
-	x := volume.Report{ID: r.str(), Kind: volume.Kind(head[1] & 0xf), Status: volume.Status(head[1] >> 4), Staff: 1}
+	*x = volume.Report{ID: r.str(), Kind: volume.Kind(head[1] & 0xf), Status: volume.Status(head[1] >> 4), Staff: 1}
 	for i := range r.prev.names {
 		if flags&(1<<i) == 0 {
 			r.prev.names[i] = r.str()
@@ -722,7 +723,6 @@ func (r *spillReader) report() volume.Report {
 	if flags&spillInvalid != 0 {
 		x.Invalid = errors.New(r.str())
 	}
-	return x
 }
 
 // A partResult is a settled unit: its settlement written ahead to a file,
@@ -785,8 +785,10 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 		os.Remove(sp.parts[p].path) // read: its disk is free again
 		s.reserve(sp.parts[p].n)
 		r := spillReader{s: data}
+		var rep volume.Report
 		for r.s != "" && r.err == nil {
-			s.AddReport(r.report())
+			r.report(&rep)
+			s.addReport(&rep)
 		}
 		if r.err != nil {
 			res.err = r.err
