@@ -759,7 +759,7 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 			decs = append(decs, sp.decisions[i])
 		}
 	}
-	s, err := NewSettler(t, period, providers, decs, opt)
+	s, err := newSettler(t, period, providers, decs, opt, true) // checked with the month's
 	if err != nil {
 		res.err = err
 		return res
