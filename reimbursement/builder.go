@@ -162,7 +162,7 @@ func (b *builder) add(component string, band, rate int, percent decimal.Decimal,
 	b.addKeyed(component, band, rate, percent, percentKey(percent), unit, divisor, qty, id)
 }
 
-// addReport is addKeyed for report ri: the hot path.
+// addReport is addKeyed for report v: the hot path.
 func (b *builder) addReport(component string, band, rate int, percent decimal.Decimal, pkey string, unit Unit, divisor int64, qty int64, v *rec) {
 	if qty == 0 {
 		return
