@@ -66,7 +66,11 @@ func CheckArithmetic(st *Settlement) error {
 func checkArithmetic(st *Settlement, a *auditProblems) {
 	grand := decimal.Zero
 	for _, p := range st.Providers {
-		var ore int64 // the sum of the amounts that are whole öre and small
+		// The amounts that are whole öre and small are summed as an int64,
+		// the others as decimals: the same way as moneySum, which made
+		// the totals, but apart from it, so that the check is not the
+		// code it checks.
+		var ore int64
 		sum := decimal.Zero
 		for i := range p.Lines {
 			l := &p.Lines[i]

@@ -23,7 +23,7 @@ func (s *Settler) sortedVisits(ds *decState) []int32 {
 		return v
 	}
 	keys := s.visitKeys[:0]
-	lo, hi := s.recs.at(v[0]).start, s.recs.at(v[0]).start
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
 	for _, ri := range v {
 		start := s.recs.at(ri).start
 		lo, hi = min(lo, start), max(hi, start)
