@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -238,6 +239,39 @@ func TestMergeChunks(t *testing.T) {
 					t.Fatalf("%s, format %d, %d workers: made in small pieces:\n%s\nwant\n%s", dir, format, workers, got.Bytes(), want.Bytes())
 				}
 			}
+		}
+	}
+}
+
+// TestMergeAhead: a worker that is done with its task while the writer is
+// still on another's does not make the rest of the month ahead of it: the
+// pieces made in all stay within what the tuning allows, each worker's
+// ahead and the one it makes, however slow the writer, and the output is
+// whole.
+func TestMergeAhead(t *testing.T) {
+	dir := "../examples/settle/sample"
+	fsys := os.DirFS(dir)
+	tariff, err := LoadTariffFS(fsys)
+	require.NoError(t, err)
+	b, err := os.ReadFile(filepath.Join(dir, "period"))
+	require.NoError(t, err)
+	period := volumePeriod(string(bytes.TrimSpace(b)))
+	opt := StreamOptions{Options: Options{Location: stockholmForTest(t)}, TempDir: t.TempDir(), PartReports: 1}
+	var want bytes.Buffer
+	_, _, err = WriteSettlementFS(&want, fsys, tariff, period, opt)
+	require.NoError(t, err)
+	for _, workers := range []int{2, 3} {
+		opt.Workers = workers
+		var made atomic.Int64
+		got := &slowWriter{}
+		_, _, err := writeSettlementFS(got, fsys, tariff, period, opt, mergeTuning{chunk: 64, ahead: 2, made: &made})
+		require.NoError(t, err)
+		if !bytes.Equal(got.b.Bytes(), want.Bytes()) {
+			t.Fatalf("%d workers: the output is not the one made in big pieces", workers)
+		}
+		// Some 2 000 pieces of output; a worker may hold 2 + 1 of them.
+		if n := made.Load(); n > int64(workers*3) || n < 2 {
+			t.Errorf("%d workers made %d pieces for %d bytes, want at most %d", workers, n, want.Len(), workers*3)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"sync/atomic"
 
 	"github.com/exempelby/ersattning/volume"
 )
@@ -30,9 +31,13 @@ type merger struct {
 }
 
 // mergeTuning is the size of the pieces a task's text comes in (chunk
-// bytes), and how many pieces a task may make before they are written
-// (ahead): a worker gets that far ahead of the writer.
-type mergeTuning struct{ chunk, ahead int }
+// bytes), and how many pieces a worker may have made that are not yet
+// written (ahead, and the one it is making): a worker gets that far ahead
+// of the writer, and no farther.
+type mergeTuning struct {
+	chunk, ahead int
+	made         *atomic.Int64 // if not nil, counts the pieces made (for tests)
+}
 
 // A partReader reads a part's file, as settlePart wrote it, in order.
 type partReader struct {
@@ -351,6 +356,7 @@ type mergeTask struct {
 	prov  int          // provider index, or -1 for the unmatched entries
 	parts []partSource // the parts that have records of it
 	out   chan []byte
+	pool  *piecePool // of the worker that makes it: its pieces go back there
 	sum   ProviderSummary
 	n     int // unmatched entries written
 	err   error
@@ -370,13 +376,51 @@ const (
 	mergeAhead = 32
 )
 
+// A piecePool holds a worker's pieces: it makes up to limit of them, and
+// then waits for the writer to give one back. A worker's tasks are made
+// in order and written in order, so the pieces it waits for are those of
+// the task the writer is writing or of one before it: the writer frees
+// them whatever the other workers do.
+type piecePool struct {
+	free  chan []byte // capacity limit: giving back never waits
+	made  int
+	limit int
+	size  int // of a piece
+	count *atomic.Int64
+}
+
+func newPiecePool(tune mergeTuning) *piecePool {
+	limit := max(1, tune.ahead) + 1
+	return &piecePool{free: make(chan []byte, limit), limit: limit, size: tune.chunk, count: tune.made}
+}
+
+// get returns an empty piece.
+func (p *piecePool) get() []byte {
+	select {
+	case b := <-p.free:
+		return b
+	default:
+	}
+	if p.made < p.limit {
+		p.made++
+		if p.count != nil {
+			p.count.Add(1)
+		}
+		return make([]byte, 0, p.size+p.size/4)
+	}
+	return <-p.free
+}
+
+// put gives a piece back.
+func (p *piecePool) put(b []byte) { p.free <- b[:0] }
+
 // A chunkWriter is where a task's text is made: the pieces go to the
 // task's channel as they fill.
 type chunkWriter struct {
 	cur  []byte
 	size int // of a piece
 	out  chan []byte
-	free chan []byte
+	pool *piecePool
 }
 
 func (c *chunkWriter) send() {
@@ -385,13 +429,7 @@ func (c *chunkWriter) send() {
 }
 
 // get takes an empty piece to write in.
-func (c *chunkWriter) get() {
-	select {
-	case c.cur = <-c.free:
-	default:
-		c.cur = make([]byte, 0, c.size+c.size/4)
-	}
-}
+func (c *chunkWriter) get() { c.cur = c.pool.get() }
 
 // check sends the piece when it is full.
 func (c *chunkWriter) check() {
@@ -421,6 +459,8 @@ func (c *chunkWriter) WriteByte(b byte) error {
 func (c *chunkWriter) finish() {
 	if len(c.cur) > 0 {
 		c.out <- c.cur
+	} else {
+		c.pool.put(c.cur)
 	}
 	c.cur = nil
 	close(c.out)
@@ -493,11 +533,18 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 
 	// The workers take the tasks in order, so the first task not yet
 	// written always has a worker, and the writer never waits for nothing.
-	free := make(chan []byte, max(1, m.workers)*m.tune.ahead+4)
+	// Each worker makes its tasks' text in pieces of its own pool: one
+	// that runs ahead of the writer waits when its pieces are all made
+	// and not yet written.
 	pools := make([]readerPool, max(1, m.workers))
+	pieces := make([]*piecePool, len(pools))
+	for w := range pieces {
+		pieces[w] = newPiecePool(m.tune)
+	}
 	go forEach(len(pools), len(tasks), func(w, i int) {
 		t := tasks[i]
-		cw := &chunkWriter{size: m.tune.chunk, out: t.out, free: free}
+		cw := &chunkWriter{size: m.tune.chunk, out: t.out, pool: pieces[w]}
+		t.pool = cw.pool // before its first piece is sent
 		cw.get()
 		if t.prov < 0 {
 			m.writeUnmatched(t, cw, &pools[w])
@@ -539,10 +586,7 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 		}
 		for c := range t.out {
 			bw.Write(c)
-			select {
-			case free <- c[:0]:
-			default:
-			}
+			t.pool.put(c)
 		}
 		errs = append(errs, t.err)
 		if t.prov < 0 {
