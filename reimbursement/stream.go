@@ -609,26 +609,32 @@ func appendString(b []byte, s string) []byte {
 }
 
 // A spillReader reads what appendReport wrote. Its strings are substrings
-// of one string of the whole data.
+// of one string of the whole data, s, read from pos on (an index, not a
+// shorter string: reading moves no pointer the garbage collector would
+// have to see).
 type spillReader struct {
 	s    string
+	pos  int
 	prev spillPrev // of the last report read
 	day  int64     // the date of the last timestamp read
 	err  error
 }
 
+// more reports whether bytes are left to read.
+func (r *spillReader) more() bool { return r.pos < len(r.s) }
+
 func (r *spillReader) uvarint() uint64 {
-	if r.s != "" && r.s[0] < 0x80 {
-		x := uint64(r.s[0])
-		r.s = r.s[1:]
+	if r.pos < len(r.s) && r.s[r.pos] < 0x80 {
+		x := uint64(r.s[r.pos])
+		r.pos++
 		return x
 	}
 	var x uint64
-	for i := 0; i < len(r.s) && i < binary.MaxVarintLen64; i++ {
-		c := r.s[i]
+	for i := 0; r.pos+i < len(r.s) && i < binary.MaxVarintLen64; i++ {
+		c := r.s[r.pos+i]
 		x |= uint64(c&0x7f) << (7 * i)
 		if c < 0x80 {
-			r.s = r.s[i+1:]
+			r.pos += i + 1
 			return x
 		}
 	}
@@ -649,22 +655,20 @@ func unzigzag(u uint64) int64 {
 
 func (r *spillReader) str() string {
 	n := r.uvarint()
-	if n > uint64(len(r.s)) {
+	if n > uint64(len(r.s)-r.pos) {
 		r.fail()
 		return ""
 	}
-	v := r.s[:n]
-	r.s = r.s[n:]
-	return v
+	return r.bytes(int(n))
 }
 
 func (r *spillReader) bytes(n int) string {
-	if n > len(r.s) {
+	if n > len(r.s)-r.pos {
 		r.fail()
 		return ""
 	}
-	v := r.s[:n]
-	r.s = r.s[n:]
+	v := r.s[r.pos : r.pos+n]
+	r.pos += n
 	return v
 }
 
@@ -672,7 +676,7 @@ func (r *spillReader) fail() {
 	if r.err == nil {
 		r.err = errorf("a spilled record is cut short")
 	}
-	r.s = ""
+	r.pos = len(r.s)
 }
 
 // timestamp reads a timestamp as appendTimestamp wrote it against day,
@@ -786,7 +790,7 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 		s.reserve(sp.parts[p].n)
 		r := spillReader{s: data}
 		var rep volume.Report
-		for r.s != "" && r.err == nil {
+		for r.more() && r.err == nil {
 			r.report(&rep)
 			s.addReport(&rep)
 		}
@@ -862,7 +866,7 @@ type partWriter struct {
 	b      []byte
 	off    int64 // bytes written to w
 	sc     []byte
-	buf    bytes.Buffer
+	buf    *bytes.Buffer // the CSV row cw writes, apart: a partWriter stays on its caller's stack
 	cw     *csv.Writer
 }
 
@@ -935,7 +939,8 @@ func (pw *partWriter) lines(provider string, regime Regime, lines []Line) {
 		pw.str(l.Service)
 		pw.str(l.Component)
 		if pw.cw == nil {
-			pw.cw = csv.NewWriter(&pw.buf)
+			pw.buf = new(bytes.Buffer)
+			pw.cw = csv.NewWriter(pw.buf)
 			if pw.format == FormatSwedishCSV {
 				pw.cw.Comma = ';'
 			}

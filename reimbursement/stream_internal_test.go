@@ -43,8 +43,8 @@ func spillRoundTrip(t *testing.T, reports []volume.Report) {
 			t.Fatalf("report %d (-want +got):\n%s", i, d)
 		}
 	}
-	if r.s != "" {
-		t.Fatalf("%d bytes left over", len(r.s))
+	if r.more() {
+		t.Fatalf("%d bytes left over", len(r.s)-r.pos)
 	}
 }
 
@@ -75,11 +75,11 @@ func FuzzSpillReader(f *testing.F) {
 	f.Add([]byte{0xff, 0xff, 0x80}, "", "", "", 0)
 	f.Fuzz(func(t *testing.T, data []byte, id, recipient, start string, staff int) {
 		r := spillReader{s: string(data)}
-		for n := 0; r.s != "" && r.err == nil; n++ {
-			before := len(r.s)
+		for n := 0; r.more() && r.err == nil; n++ {
+			before := r.pos
 			var x volume.Report
 			r.report(&x)
-			if r.err == nil && len(r.s) >= before {
+			if r.err == nil && r.pos <= before {
 				t.Fatalf("report read no bytes")
 			}
 		}
@@ -375,7 +375,7 @@ func BenchmarkSpill(b *testing.B) {
 		}
 		r := spillReader{s: string(data)}
 		var x volume.Report
-		for r.s != "" && r.err == nil {
+		for r.more() && r.err == nil {
 			r.report(&x)
 		}
 		if r.err != nil {

@@ -66,13 +66,23 @@ type CSVReader struct {
 	// holds a ";" and no ",", else ",".
 	Comma rune
 
-	br      *bufio.Reader
-	header  []string
-	cols    map[string]int
-	row     []string
-	fields  []string // backing array of row
-	line    int      // the line the current row starts on
-	next    int      // the number of the next physical line
+	br     *bufio.Reader
+	header []string
+	cols   map[string]int
+	row    []string // the current row's fields, unless plain
+	fields []string // backing array of row
+	// A plain row of a batch is not made into strings until a field is
+	// read: its fields are all[from:ends[endsAt]], then from each end + 1
+	// to the next, nf of them. Moving from row to row stores numbers only,
+	// which the garbage collector need not see.
+	plain   bool
+	all     string
+	ends    []int
+	from    int
+	endsAt  int
+	nf      int
+	line    int // the line the current row starts on
+	next    int // the number of the next physical line
 	lineBuf []byte
 	quoted  []byte
 	bounds  []int
@@ -80,9 +90,9 @@ type CSVReader struct {
 	valid   bool     // the last record read was valid UTF-8 as a whole
 	dates   dateMemo // the date of the last timestamp read
 
-	batch       []batchRow
-	batchBytes  []byte
-	batchFields []string
+	batch      []batchRow
+	batchBytes []byte
+	batchEnds  []int
 }
 
 // NewCSVReader returns a reader of r that names file in its errors.
@@ -151,6 +161,7 @@ func (c *CSVReader) Next() error {
 	if err == io.EOF {
 		return io.EOF
 	}
+	c.plain = false
 	if err != nil {
 		c.row = nil
 		var pe *ParseError
@@ -165,26 +176,53 @@ func (c *CSVReader) Next() error {
 
 // checkRow checks the current row's encoding and field count.
 func (c *CSVReader) checkRow() error {
+	n := c.fieldCount()
 	if !c.valid {
-		for i, f := range c.row {
-			if !utf8.ValidString(f) {
+		for i := range n {
+			if !utf8.ValidString(c.rawField(i)) {
 				return c.errorf(c.line, i+1, c.headerName(i), ErrUTF8, "")
 			}
 		}
 	}
-	if len(c.row) != len(c.header) {
-		return c.errorf(c.line, 0, "", ErrFieldCount, "%d fields, the header has %d", len(c.row), len(c.header))
+	if n != len(c.header) {
+		return c.errorf(c.line, 0, "", ErrFieldCount, "%d fields, the header has %d", n, len(c.header))
 	}
 	return nil
 }
+
+// fieldCount returns the number of fields of the current row.
+func (c *CSVReader) fieldCount() int {
+	if c.plain {
+		return c.nf
+	}
+	return len(c.row)
+}
+
+// rawField returns field i of the current row as it is, 0 <= i <
+// fieldCount().
+func (c *CSVReader) rawField(i int) string {
+	if !c.plain {
+		return c.row[i]
+	}
+	from := c.from
+	if i > 0 {
+		from = c.ends[c.endsAt+i-1] + 1
+	}
+	return c.all[from:c.ends[c.endsAt+i]]
+}
+
+// hasRow reports whether the current row could be read (as fields).
+func (c *CSVReader) hasRow() bool { return c.plain || c.row != nil }
 
 // A batchRow is one row of a batch: its line and fields, or its error.
 type batchRow struct {
 	line   int
 	from   int // bytes of the row in the batch's string, when fields is nil
 	to     int
+	endsAt int // its fields' ends in the batch's ends, when fields is nil
+	nf     int
 	valid  bool
-	fields []string
+	fields []string // of a row with quotes
 	err    error
 }
 
@@ -193,10 +231,11 @@ type batchRow struct {
 // the garbage collector most of its work. The rows' fields are substrings
 // of that string; a row with quotes is read on its own.
 func (c *CSVReader) readBatch(max int) ([]batchRow, error) {
-	b := RawBatch{rows: c.batch, buf: c.batchBytes, fields: c.batchFields}
+	b := RawBatch{rows: c.batch, buf: c.batchBytes, ends: c.batchEnds}
 	err := c.readRaw(&b, max)
 	b.split(byte(c.Comma))
-	c.batch, c.batchBytes, c.batchFields = b.rows, b.buf, b.fields
+	c.batch, c.batchBytes, c.batchEnds = b.rows, b.buf, b.ends
+	c.useBatch(&b)
 	return b.rows, err
 }
 
@@ -205,9 +244,10 @@ func (c *CSVReader) readBatch(max int) ([]batchRow, error) {
 // can be read on one goroutine and parsed on others. The zero RawBatch is
 // ready for use; reuse one to save allocations.
 type RawBatch struct {
-	rows   []batchRow
-	buf    []byte
-	fields []string
+	rows []batchRow
+	buf  []byte
+	all  string // buf as a string, once split
+	ends []int  // where the fields of its plain rows end in all
 }
 
 // Len returns the number of rows in b.
@@ -292,53 +332,63 @@ func (c *CSVReader) readPlain(b *RawBatch, max int) bool {
 	return true
 }
 
-// split makes one string of b's bytes and the fields of its rows
-// substrings of it.
+// split makes one string of b's bytes and finds the fields of its plain
+// rows in it.
 func (b *RawBatch) split(comma byte) {
-	all := string(b.buf)
-	fields := b.fields[:0]
+	b.all = string(b.buf)
+	ends := b.ends[:0]
 	for i := range b.rows {
 		r := &b.rows[i]
 		if r.fields != nil || r.err != nil {
 			continue // read on its own, with quotes
 		}
-		n := len(fields)
-		fields = splitFields(all[r.from:r.to], comma, fields)
-		r.fields = fields[n:len(fields):len(fields)]
+		n := len(ends)
+		ends = splitFields(b.all[:r.to], r.from, comma, ends)
+		r.endsAt, r.nf = n, len(ends)-n
 	}
-	b.fields = fields
+	b.ends = ends
 }
 
-// splitFields appends the fields of rec, separated by comma, to fields. It
-// looks at eight bytes at a time: x = w XOR comma×8 has a zero byte where w
-// has a comma, and ^((x&0x7f…+0x7f…)|x|0x7f…) sets the high bit of exactly
-// those bytes (no carry crosses a byte).
-func splitFields(rec string, comma byte, fields []string) []string {
+// splitFields appends where the fields of rec[from:], separated by comma,
+// end to ends: each field is from its start (from, then the end before
+// it + 1) to its end. It looks at eight bytes at a time: x = w XOR comma×8
+// has a zero byte where w has a comma, and ^((x&0x7f…+0x7f…)|x|0x7f…) sets
+// the high bit of exactly those bytes (no carry crosses a byte).
+func splitFields(rec string, from int, comma byte, ends []int) []int {
 	const ones, low7 = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f
 	pat := ones * uint64(comma)
-	start, i := 0, 0
+	i := from
 	for ; i+8 <= len(rec); i += 8 {
 		w := rec[i : i+8]
 		x := (uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
 			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56) ^ pat
 		for m := ^(((x & low7) + low7) | x | low7); m != 0; m &= m - 1 {
-			j := i + bits.TrailingZeros64(m)>>3
-			fields = append(fields, rec[start:j])
-			start = j + 1
+			ends = append(ends, i+bits.TrailingZeros64(m)>>3)
 		}
 	}
 	for ; i < len(rec); i++ {
 		if rec[i] == comma {
-			fields = append(fields, rec[start:i])
-			start = i + 1
+			ends = append(ends, i)
 		}
 	}
-	return append(fields, rec[start:])
+	return append(ends, len(rec))
 }
 
-// useRow makes a row of a batch the current row, returning its error.
+// useBatch makes the rows of b, split, the ones useRow takes.
+func (c *CSVReader) useBatch(b *RawBatch) { c.all, c.ends = b.all, b.ends }
+
+// useRow makes a row of the batch of the last useBatch the current row,
+// returning its error.
 func (c *CSVReader) useRow(r *batchRow) error {
-	c.line, c.row, c.valid = r.line, r.fields, r.valid
+	c.line, c.valid = r.line, r.valid
+	if r.fields == nil && r.err == nil {
+		c.plain, c.from, c.endsAt, c.nf = true, r.from, r.endsAt, r.nf
+		if c.row != nil {
+			c.row = nil
+		}
+		return c.checkRow()
+	}
+	c.plain, c.row = false, r.fields
 	if r.err != nil {
 		c.row = nil
 		return r.err
@@ -524,10 +574,10 @@ func (c *CSVReader) Index(name string) int {
 // At returns the current row's field in column i, trimmed of spaces; ""
 // when i is -1 or the row is short.
 func (c *CSVReader) At(i int) string {
-	if i < 0 || i >= len(c.row) {
+	if i < 0 || i >= c.fieldCount() {
 		return ""
 	}
-	f := c.row[i]
+	f := c.rawField(i)
 	if len(f) > 0 && (f[0] == ' ' || f[len(f)-1] == ' ' || f[0] == '\t' || f[len(f)-1] == '\t') {
 		f = strings.TrimSpace(f)
 	}
@@ -600,7 +650,7 @@ func (c *CSVReader) Row(err error) *Row {
 // Required returns the field name and records ErrMissingField when empty.
 func (r *Row) Required(name string) string {
 	s := r.c.Field(name)
-	if s == "" && r.c.row != nil {
+	if s == "" && r.c.hasRow() {
 		r.errs = append(r.errs, r.c.Errorf(name, ErrMissingField, ""))
 	}
 	return s
@@ -609,7 +659,7 @@ func (r *Row) Required(name string) string {
 // RequiredAt is Required for column i, named name.
 func (r *Row) RequiredAt(i int, name string) string {
 	s := r.c.At(i)
-	if s == "" && r.c.row != nil {
+	if s == "" && r.c.hasRow() {
 		r.errs = append(r.errs, r.c.Errorf(name, ErrMissingField, ""))
 	}
 	return s

@@ -344,11 +344,26 @@ func TestSplitFields(t *testing.T) {
 		for k := range b {
 			b[k] = alphabet[rng.Intn(len(alphabet))]
 		}
+		// The row after a prefix of other rows, 0 to 9 bytes of them.
+		prefix := make([]byte, rng.Intn(10))
+		for k := range prefix {
+			prefix[k] = alphabet[rng.Intn(len(alphabet))]
+		}
 		for _, comma := range []byte{',', ';', '\t'} {
-			got := splitFields(string(b), comma, nil)
+			got := splitAt(string(prefix)+string(b), len(prefix), comma)
 			if want := strings.Split(string(b), string(comma)); !slices.Equal(got, want) {
-				t.Fatalf("%q split at %q: %q, want %q", b, comma, got, want)
+				t.Fatalf("%q (after %q) split at %q: %q, want %q", b, prefix, comma, got, want)
 			}
 		}
 	}
+}
+
+// splitAt returns the fields of s[from:] as splitFields finds them.
+func splitAt(s string, from int, comma byte) []string {
+	var fields []string
+	for _, end := range splitFields(s, from, comma, nil) {
+		fields = append(fields, s[from:end])
+		from = end + 1
+	}
+	return fields
 }

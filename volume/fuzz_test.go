@@ -192,8 +192,10 @@ func FuzzSplitFields(f *testing.F) {
 	f.Add(",,,,,,,,", byte(','))
 	f.Add("a;b", byte(';'))
 	f.Fuzz(func(t *testing.T, s string, comma byte) {
-		if got, want := splitFields(s, comma, nil), strings.Split(s, string([]byte{comma})); !slices.Equal(got, want) {
-			t.Fatalf("%q split at %q: %q, want %q", s, comma, got, want)
+		for from := range min(len(s)+1, 9) {
+			if got, want := splitAt(s, from, comma), strings.Split(s[from:], string([]byte{comma})); !slices.Equal(got, want) {
+				t.Fatalf("%q from %d split at %q: %q, want %q", s, from, comma, got, want)
+			}
 		}
 	})
 }
