@@ -651,7 +651,7 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 // are issues; a no-choice provider that is not there is an error.
 func (s *Settler) checkDecisions(decisions []Decision) ([]Decision, error) {
 	var errs []error
-	byID := map[string]int{}
+	byID := make(map[string]int, len(decisions))
 	kept := make([]Decision, 0, len(decisions))
 	bad := map[string]bool{}
 	for _, d := range decisions {
