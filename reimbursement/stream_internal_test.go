@@ -3,12 +3,15 @@ package reimbursement
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -463,6 +466,85 @@ func TestAppendStr(t *testing.T) {
 		}
 		if got := appendStr(nil, []byte(s.String())); string(got) != string(want) {
 			t.Fatalf("%q as bytes: %s, want %s", s.String(), got, want)
+		}
+	}
+}
+
+// TestSharedIDs: the ids a hash file has more than once are found with
+// every part they are in, however many copies and in whatever order, and
+// ids that are alike only in their part or in the bits that chose the
+// file are not copies.
+func TestSharedIDs(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	var table []uint64
+	for round := 0; round < 200; round++ {
+		// The top six bits, those of every hash of the file: in the
+		// first file they are 0, and an entry may be 0 as a whole.
+		file := uint64(0x2c) << 58
+		if round%2 == 1 {
+			file = 0
+		}
+		var entries []uint64
+		want := map[uint64][]int{} // hash → its parts, in order
+		n := rng.Intn(3000)
+		for i := 0; i < n; i++ {
+			var h uint64
+			switch {
+			case len(entries) > 0 && rng.Intn(8) == 0:
+				h = entries[rng.Intn(len(entries))] >> 8 << 8 // a copy
+			case rng.Intn(16) == 0:
+				h = file | uint64(rng.Intn(4))<<8 // alike in all but a few bits
+			default:
+				h = file | rng.Uint64()>>6>>8<<8
+			}
+			e := h | uint64(rng.Intn(maxParts))
+			if file == 0 && i%500 == 7 {
+				h, e = 0, 0
+			}
+			entries = append(entries, e)
+			want[h>>8] = append(want[h>>8], int(e&0xff))
+		}
+		var data []byte
+		for _, e := range entries {
+			data = binary.LittleEndian.AppendUint64(data, e)
+		}
+		pairs, copies := sharedIDs(string(data), &table)
+
+		// Each id's parts must be joined into one run and all marked.
+		wantCover, gotCover := make([]int, maxParts+1), make([]int, maxParts+1)
+		wantCopies, gotCopies := map[int]bool{}, map[int]bool{}
+		for _, parts := range want {
+			if len(parts) < 2 {
+				continue
+			}
+			lo, hi := slices.Min(parts), slices.Max(parts)
+			wantCover[lo]++
+			wantCover[hi]--
+			for _, p := range parts {
+				wantCopies[p] = true
+			}
+		}
+		for _, p := range pairs {
+			lo, hi := min(p[0], p[1]), max(p[0], p[1])
+			gotCover[lo]++
+			gotCover[hi]--
+		}
+		for _, p := range copies {
+			gotCopies[p] = true
+		}
+		joined := func(cover []int) []bool {
+			out, run := make([]bool, maxParts), 0
+			for k := range out {
+				run += cover[k]
+				out[k] = run > 0 // part k is joined to part k+1
+			}
+			return out
+		}
+		if got, w := joined(gotCover), joined(wantCover); !slices.Equal(got, w) {
+			t.Fatalf("round %d: parts joined %v, want %v", round, got, w)
+		}
+		if !maps.Equal(gotCopies, wantCopies) {
+			t.Fatalf("round %d: copies in parts %v, want %v", round, gotCopies, wantCopies)
 		}
 	}
 }
