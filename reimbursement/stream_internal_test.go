@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"math/rand"
 	"os"
@@ -246,22 +247,29 @@ func TestMergeChunks(t *testing.T) {
 	}
 }
 
-// TestMergeAhead: a worker that is done with its task while the writer is
-// still on another's does not make the rest of the month ahead of it: the
-// pieces made in all stay within what the tuning allows, each worker's
-// ahead and the one it makes, however slow the writer, and the output is
-// whole.
-func TestMergeAhead(t *testing.T) {
+// sampleInParts returns the sample municipality and options that settle
+// it in parts of one report.
+func sampleInParts(t *testing.T) (fs.FS, *Tariff, volume.Period, StreamOptions) {
+	t.Helper()
 	dir := "../examples/settle/sample"
 	fsys := os.DirFS(dir)
 	tariff, err := LoadTariffFS(fsys)
 	require.NoError(t, err)
 	b, err := os.ReadFile(filepath.Join(dir, "period"))
 	require.NoError(t, err)
-	period := volumePeriod(string(bytes.TrimSpace(b)))
 	opt := StreamOptions{Options: Options{Location: stockholmForTest(t)}, TempDir: t.TempDir(), PartReports: 1}
+	return fsys, tariff, volumePeriod(string(bytes.TrimSpace(b))), opt
+}
+
+// TestMergeAhead: a worker that is done with its task while the writer is
+// still on another's does not make the rest of the month ahead of it: the
+// pieces made in all stay within what the tuning allows, each worker's
+// ahead and the one it makes, however slow the writer, and the output is
+// whole.
+func TestMergeAhead(t *testing.T) {
+	fsys, tariff, period, opt := sampleInParts(t)
 	var want bytes.Buffer
-	_, _, err = WriteSettlementFS(&want, fsys, tariff, period, opt)
+	_, _, err := WriteSettlementFS(&want, fsys, tariff, period, opt)
 	require.NoError(t, err)
 	for _, workers := range []int{2, 3} {
 		opt.Workers = workers
@@ -298,16 +306,10 @@ func (w *failingWriter) Write(p []byte) (int, error) {
 // of WriteSettlementFS, which returns (its workers do not wait forever
 // for a writer that has stopped).
 func TestMergeWriteFails(t *testing.T) {
-	dir := "../examples/settle/sample"
-	fsys := os.DirFS(dir)
-	tariff, err := LoadTariffFS(fsys)
-	require.NoError(t, err)
-	b, err := os.ReadFile(filepath.Join(dir, "period"))
-	require.NoError(t, err)
-	opt := StreamOptions{Options: Options{Location: stockholmForTest(t)}, TempDir: t.TempDir(), PartReports: 1}
+	fsys, tariff, period, opt := sampleInParts(t)
 	done := make(chan error, 1)
 	go func() {
-		_, _, err := writeSettlementFS(&failingWriter{failAt: 100}, fsys, tariff, volumePeriod(string(bytes.TrimSpace(b))), opt,
+		_, _, err := writeSettlementFS(&failingWriter{failAt: 100}, fsys, tariff, period, opt,
 			mergeTuning{chunk: 16, ahead: 1})
 		done <- err
 	}()
