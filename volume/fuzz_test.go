@@ -95,17 +95,35 @@ func FuzzReportReader(f *testing.F) {
 				break
 			}
 		}
-		if len(one) != len(batched) {
-			t.Fatalf("%d reports one at a time, %d in batches", len(one), len(batched))
-		}
-		for i := range one {
-			a, b := one[i], batched[i]
-			if (a.Invalid == nil) != (b.Invalid == nil) || (a.Invalid != nil && a.Invalid.Error() != b.Invalid.Error()) {
-				t.Fatalf("report %d: %v / %v", i, a.Invalid, b.Invalid)
+		// And read raw, then parsed by two parsers in turn, one batch
+		// being reused for the next while the reports of the last are
+		// kept.
+		var parsed []Report
+		r3 := NewReportReader(strings.NewReader(src), "reports.csv")
+		var raw RawBatch
+		var parsers []*ReportParser
+		for i := 0; i <= len(src)+1; i++ {
+			if r3.ReadRaw(&raw, 2) != nil {
+				break
 			}
-			a.Invalid, b.Invalid = nil, nil
-			if a != b {
-				t.Fatalf("report %d: %+v / %+v", i, a, b)
+			if parsers == nil {
+				parsers = []*ReportParser{r3.NewParser(), r3.NewParser()}
+			}
+			parsed = parsers[i%2].Parse(&raw, parsed)
+		}
+		for _, got := range [][]Report{batched, parsed} {
+			if len(one) != len(got) {
+				t.Fatalf("%d reports one at a time, %d in batches", len(one), len(got))
+			}
+			for i := range one {
+				a, b := one[i], got[i]
+				if (a.Invalid == nil) != (b.Invalid == nil) || (a.Invalid != nil && a.Invalid.Error() != b.Invalid.Error()) {
+					t.Fatalf("report %d: %v / %v", i, a.Invalid, b.Invalid)
+				}
+				a.Invalid, b.Invalid = nil, nil
+				if a != b {
+					t.Fatalf("report %d: %+v / %+v", i, a, b)
+				}
 			}
 		}
 		r := NewReportReader(strings.NewReader(src), "reports.csv")
