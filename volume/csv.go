@@ -449,15 +449,11 @@ func (c *CSVReader) readRecord() ([]string, int, error) {
 			return c.readQuoted(line, start)
 		}
 		rec := string(line)
-		f := c.fields[:0]
-		for {
-			i := strings.IndexByte(rec, comma)
-			if i < 0 {
-				f = append(f, rec)
-				break
-			}
-			f = append(f, rec[:i])
-			rec = rec[i+1:]
+		c.bounds = splitFields(rec, 0, comma, c.bounds[:0])
+		f, from := c.fields[:0], 0
+		for _, end := range c.bounds {
+			f = append(f, rec[from:end])
+			from = end + 1
 		}
 		c.fields = f
 		return f, start, nil
