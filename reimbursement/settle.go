@@ -365,27 +365,22 @@ func (s *Settler) markCopies() {
 		}
 	}
 	bounds[256] = pos
-	sorted := make([]uint64, pos)
+	byBucket := make([]uint64, pos)
 	forEach(n, n, func(_, k int) {
 		from, to := piece(k)
 		for i := from; i < to; i++ {
 			if s.recs.at(int32(i)).idLen > 0 {
 				h := hashes[i]
-				sorted[at[k][h>>56]] = h
+				byBucket[at[k][h>>56]] = h
 				at[k][h>>56]++
 			}
 		}
 	})
 	found := make([][]uint64, n)
-	scratch := make([]radixScratch, n)
+	tables := make([][]repeatSlot, n)
 	forEach(n, 256, func(w, b int) {
-		bucket := sorted[bounds[b]:bounds[b+1]]
-		radixSortWith(bucket, nil, &scratch[w])
-		for i := 1; i < len(bucket); i++ {
-			if bucket[i] == bucket[i-1] {
-				found[w] = append(found[w], bucket[i])
-			}
-		}
+		bucket := byBucket[bounds[b]:bounds[b+1]]
+		findRepeats(bucket, &tables[w], func(_, i int) { found[w] = append(found[w], bucket[i]) })
 	})
 	repeated := map[uint64][]hashIndex{}
 	for _, list := range found {
@@ -409,6 +404,44 @@ func (s *Settler) markCopies() {
 	for _, h := range hs {
 		s.markGroup(repeated[h])
 	}
+}
+
+// findRepeats calls found(first, i) for every i whose key is one before
+// it, keys[first] being its first: each key is looked up once in an
+// open-addressing table (table, kept for the next call) instead of
+// sorting them all. The keys are hashes, or parts of hashes: their low
+// bits place them.
+func findRepeats(keys []uint64, table *[]repeatSlot, found func(first, i int)) {
+	size := 16
+	for size < 2*len(keys) {
+		size *= 2
+	}
+	if cap(*table) < size {
+		*table = make([]repeatSlot, size)
+	}
+	t := (*table)[:size]
+	clear(t)
+	mask := uint64(size - 1)
+	for i, k := range keys {
+		for j := k & mask; ; j = (j + 1) & mask {
+			x := &t[j]
+			if x.at == 0 {
+				*x = repeatSlot{key: k, at: int32(i) + 1}
+				break
+			}
+			if x.key == k {
+				found(int(x.at-1), i)
+				break
+			}
+		}
+	}
+}
+
+// A repeatSlot of findRepeats' table holds a key and where it was first
+// (+ 1: 0 is an empty slot).
+type repeatSlot struct {
+	key uint64
+	at  int32
 }
 
 // forEach calls f(worker, i) for i = 0 … n-1 on workers goroutines, which

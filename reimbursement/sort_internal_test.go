@@ -182,3 +182,44 @@ func TestSortLines(t *testing.T) {
 		}
 	}
 }
+
+// TestFindRepeats: every key that was there before is found, with where
+// it was first, for keys that are 0, that share their low bits (their
+// place in the table), or that come many times; and no other.
+func TestFindRepeats(t *testing.T) {
+	rng := rand.New(rand.NewSource(11))
+	var table []repeatSlot
+	for round := 0; round < 300; round++ {
+		keys := make([]uint64, rng.Intn(2000))
+		for i := range keys {
+			switch rng.Intn(6) {
+			case 0:
+				keys[i] = 0
+			case 1:
+				keys[i] = uint64(rng.Intn(8)) << 40 // alike in their low bits
+			case 2:
+				if i > 0 {
+					keys[i] = keys[rng.Intn(i)]
+					break
+				}
+				fallthrough
+			default:
+				keys[i] = rng.Uint64()
+			}
+		}
+		type hit struct{ first, i int }
+		var got, want []hit
+		findRepeats(keys, &table, func(first, i int) { got = append(got, hit{first, i}) })
+		firstOf := map[uint64]int{}
+		for i, k := range keys {
+			if f, ok := firstOf[k]; ok {
+				want = append(want, hit{f, i})
+			} else {
+				firstOf[k] = i
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("round %d: %v, want %v", round, got, want)
+		}
+	}
+}

@@ -463,14 +463,15 @@ func (sp *split) units(absences []volume.Absence, presence []volume.Presence) ([
 	}
 	results := make([]found, len(sp.hashes))
 	workers := min(runtime.GOMAXPROCS(0), 8)
-	tables := make([][]uint64, workers)
+	keys := make([][]uint64, workers)
+	tables := make([][]repeatSlot, workers)
 	forEach(workers, len(sp.hashes), func(w, k int) {
 		data, err := sp.hashes[k].read()
 		if err != nil {
 			results[k].err = err
 			return
 		}
-		results[k].pairs, results[k].copies = sharedIDs(data, &tables[w])
+		results[k].pairs, results[k].copies = sharedIDs(data, &keys[w], &tables[w])
 	})
 	for _, r := range results {
 		if r.err != nil {
@@ -516,44 +517,21 @@ func (sp *split) units(absences []volume.Absence, presence []volume.Presence) ([
 // sharedIDs finds the ids of a hash file (entries of eight bytes: an id's
 // hash above its part, see split.add) that are there more than once: it
 // returns pairs of parts that share an id, and the parts of every copy.
-// The entries go into an open-addressing table (table, kept for the next
-// file), one look each: a national month's 24 million took 0.9 CPU-s to
-// sort by radix.
-func sharedIDs(data string, table *[]uint64) (pairs [][2]int, copies []int) {
+// keys and table are kept for the next file.
+func sharedIDs(data string, keys *[]uint64, table *[]repeatSlot) (pairs [][2]int, copies []int) {
 	n := len(data) / 8
-	size := 64
-	for size < 2*n {
-		size *= 2
+	ks := slices.Grow((*keys)[:0], n)[:n]
+	*keys = ks
+	part := func(i int) int { return int(data[8*i]) } // the low byte, little-endian
+	for i := range ks {
+		ks[i] = binary.LittleEndian.Uint64([]byte(data[8*i:8*i+8])) >> 8
 	}
-	if cap(*table) < size {
-		*table = make([]uint64, size)
-	}
-	t := (*table)[:size]
-	clear(t)
-	// A slot holds an entry with its top bit set (the top six bits of the
-	// hashes of one file are all the same: they chose the file), or 0.
-	const full = 1 << 63
-	mask := uint64(size - 1)
-	for i := 0; i < n; i++ {
-		e := binary.LittleEndian.Uint64([]byte(data[8*i:8*i+8])) | full
-		h := e >> 8
-		// The hash's low bits place it: they are what the file's hashes
-		// do not share.
-		for j := h & mask; ; j = (j + 1) & mask {
-			x := t[j]
-			if x == 0 {
-				t[j] = e
-				break
-			}
-			if x>>8 == h {
-				// The part of x is a copy already or stands for the
-				// copies before it; this one joins it.
-				pairs = append(pairs, [2]int{int(x & 0xff), int(e & 0xff)})
-				copies = append(copies, int(x&0xff), int(e&0xff))
-				break
-			}
-		}
-	}
+	findRepeats(ks, table, func(first, i int) {
+		// The part of the first stands for the copies before this one,
+		// which joins them.
+		pairs = append(pairs, [2]int{part(first), part(i)})
+		copies = append(copies, part(first), part(i))
+	})
 	return pairs, copies
 }
 

@@ -478,7 +478,8 @@ func TestAppendStr(t *testing.T) {
 // file are not copies.
 func TestSharedIDs(t *testing.T) {
 	rng := rand.New(rand.NewSource(7))
-	var table []uint64
+	var keys []uint64
+	var table []repeatSlot
 	for round := 0; round < 200; round++ {
 		// The top six bits, those of every hash of the file: in the
 		// first file they are 0, and an entry may be 0 as a whole.
@@ -510,7 +511,7 @@ func TestSharedIDs(t *testing.T) {
 		for _, e := range entries {
 			data = binary.LittleEndian.AppendUint64(data, e)
 		}
-		pairs, copies := sharedIDs(string(data), &table)
+		pairs, copies := sharedIDs(string(data), &keys, &table)
 
 		// Each id's parts must be joined into one run and all marked.
 		wantCover, gotCover := make([]int, maxParts+1), make([]int, maxParts+1)
