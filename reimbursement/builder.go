@@ -358,17 +358,41 @@ func sortUnpaid(list []Unpaid) []Unpaid {
 // in order; key, when not nil, gives the first eight bytes of the ids as
 // idBytes does.
 func sortUnpaidOf(n int, key func(i int) uint64, id func(i int) string, entry func(i int) Unpaid) []Unpaid {
+	return unpaidList{order: uniqueUnpaid(n, key, id, entry), entry: entry}.list()
+}
+
+// uniqueUnpaid returns the indices of n entries, read through id and
+// entry (key as sortUnpaidOf has it), in the order of the entries, each
+// entry once.
+func uniqueUnpaid(n int, key func(i int) uint64, id func(i int) string, entry func(i int) Unpaid) []int32 {
 	order := orderByID(n, key, id, func(a, b int) int { return compareUnpaid(entry(a), entry(b)) })
-	out := make([]Unpaid, 0, n)
+	out := order[:0]
+	var last Unpaid
 	for _, i := range order {
 		u := entry(int(i))
-		if m := len(out); m > 0 && compareUnpaid(out[m-1], u) == 0 {
+		if len(out) > 0 && compareUnpaid(last, u) == 0 {
 			continue
 		}
-		out = append(out, u)
+		out, last = append(out, i), u
 	}
-	if len(out) == 0 {
+	return out
+}
+
+// An unpaidList is unpaid entries in order, made when they are read:
+// entry(order[0]), entry(order[1]) …
+type unpaidList struct {
+	order []int32
+	entry func(i int) Unpaid
+}
+
+// list makes the entries, or returns nil when there are none.
+func (l unpaidList) list() []Unpaid {
+	if len(l.order) == 0 {
 		return nil
+	}
+	out := make([]Unpaid, len(l.order))
+	for k, i := range l.order {
+		out[k] = l.entry(int(i))
 	}
 	return out
 }
@@ -562,7 +586,14 @@ func (b *builder) finishProvider(i int) *ProviderSettlement {
 	ps.Lines = sortLines(ps.Lines)
 	others, reports := out.unpaid, out.reports.appendTo(nil)
 	reportID := func(r *reportUnpaid) string { return s.idStr[r.idOff : r.idOff+r.idLen] }
-	ps.Unpaid = sortUnpaidOf(len(others)+len(reports),
+	entry := func(i int) Unpaid {
+		if i < len(others) {
+			return others[i]
+		}
+		r := &reports[i-len(others)]
+		return Unpaid{ID: reportID(r), Quantity: r.qty, Unit: r.unit, Reason: r.reason.reason(), Decision: s.decisions[r.dec].d.ID}
+	}
+	order := uniqueUnpaid(len(others)+len(reports),
 		func(i int) uint64 {
 			if i < len(others) {
 				return idBytes(others[i].ID, 0)
@@ -575,13 +606,12 @@ func (b *builder) finishProvider(i int) *ProviderSettlement {
 			}
 			return reportID(&reports[i-len(others)])
 		},
-		func(i int) Unpaid {
-			if i < len(others) {
-				return others[i]
-			}
-			r := &reports[i-len(others)]
-			return Unpaid{ID: reportID(r), Quantity: r.qty, Unit: r.unit, Reason: r.reason.reason(), Decision: s.decisions[r.dec].d.ID}
-		})
+		entry)
+	if s.unpaidLater {
+		s.unpaidOf[i] = unpaidList{order: order, entry: entry} // each provider's own place
+	} else {
+		ps.Unpaid = unpaidList{order: order, entry: entry}.list()
+	}
 	out.unpaid, out.reports = nil, chunks[reportUnpaid]{}
 	ps.Pending = sortIDs(out.pending)
 	var sum moneySum
@@ -598,6 +628,9 @@ func (b *builder) finish() *Settlement {
 	st := &Settlement{Period: s.period, Tariff: s.t.Name, Total: zeroMoney}
 	// Providers are finished at once, on all cores: each sorts its own.
 	done := make([]*ProviderSettlement, len(s.providers))
+	if s.unpaidLater {
+		s.unpaidOf = make([]unpaidList, len(s.providers))
+	}
 	forEach(min(runtime.GOMAXPROCS(0), 8), len(s.providers), func(_, i int) { done[i] = b.finishProvider(i) })
 	for _, ps := range done {
 		if ps != nil {

@@ -137,6 +137,11 @@ type Settler struct {
 	// WriteSettlementFS, which adds the markups and formats the tariff
 	// gaps of all parts itself.
 	partial bool
+	// unpaidLater: Settlement leaves the providers' unpaid entries to
+	// be read in order from unpaidOf (by provider index) rather than made
+	// into lists: a part writes them to its file at once.
+	unpaidLater bool
+	unpaidOf    []unpaidList
 
 	lastKey   uint64 // the decisions of the last recipient and service matched
 	lastKeyOK bool

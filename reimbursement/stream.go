@@ -772,6 +772,7 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 		return res
 	}
 	s.partial = true
+	s.unpaidLater = !opt.Audit // the audit reads the settlement whole
 	s.recs.spare, s.visitBuf = sc.chunks, sc.visits
 	defer func() {
 		// The settler is done with: its reports and visits, which hold
@@ -829,7 +830,12 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 	pw := partWriter{w: bw, format: format}
 	for i := range st.Providers {
 		ps := &st.Providers[i]
-		pp := partProvider{prov: s.provIdx[ps.Provider], off: pw.pos(), lines: len(ps.Lines), unpaid: len(ps.Unpaid),
+		prov := s.provIdx[ps.Provider]
+		unpaid := len(ps.Unpaid)
+		if s.unpaidLater {
+			unpaid = len(s.unpaidOf[prov].order)
+		}
+		pp := partProvider{prov: prov, off: pw.pos(), lines: len(ps.Lines), unpaid: unpaid,
 			pending: len(ps.Pending), total: ps.Total, sums: map[string]decimal.Decimal{}}
 		sums := map[string]*moneySum{}
 		for _, l := range ps.Lines {
@@ -846,7 +852,11 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 		res.provs = append(res.provs, pp)
 		pw.uvarint(uint64(pp.prov) + 1)
 		pw.lines(ps.Provider, ps.Regime, ps.Lines)
-		pw.unpaid(ps.Unpaid)
+		if s.unpaidLater {
+			pw.unpaidOf(s.unpaidOf[prov]) // made one at a time, not into a list
+		} else {
+			pw.unpaid(ps.Unpaid)
+		}
 		pw.uvarint(uint64(len(ps.Pending)))
 		for _, id := range ps.Pending {
 			pw.str(id)
@@ -977,13 +987,28 @@ func (pw *partWriter) reason(r Reason) {
 // unpaid writes a count, then each entry.
 func (pw *partWriter) unpaid(list []Unpaid) {
 	pw.uvarint(uint64(len(list)))
-	for _, u := range list {
-		pw.str(u.ID)
-		pw.reason(u.Reason)
-		pw.str(u.Decision)
-		pw.varint(u.Quantity)
-		pw.str(u.Detail)
-		pw.uvarint(uint64(u.Unit))
-		pw.room()
+	for i := range list {
+		pw.unpaidEntry(&list[i])
 	}
+}
+
+// unpaidOf writes a count, then each entry, as unpaid does.
+func (pw *partWriter) unpaidOf(l unpaidList) {
+	pw.uvarint(uint64(len(l.order)))
+	for _, i := range l.order {
+		u := l.entry(int(i))
+		pw.unpaidEntry(&u)
+	}
+}
+
+// unpaidEntry writes an entry: id, reason, decision, quantity, detail,
+// unit (as partReader.readUnpaid reads them).
+func (pw *partWriter) unpaidEntry(u *Unpaid) {
+	pw.str(u.ID)
+	pw.reason(u.Reason)
+	pw.str(u.Decision)
+	pw.varint(u.Quantity)
+	pw.str(u.Detail)
+	pw.uvarint(uint64(u.Unit))
+	pw.room()
 }
