@@ -608,13 +608,14 @@ type rateCacheKey struct {
 // decisions given. Decisions without a provider go to the tariff's
 // no-choice provider.
 func NewSettler(t *Tariff, period volume.Period, providers []Provider, decisions []Decision, opt Options) (*Settler, error) {
-	return newSettler(t, period, providers, decisions, opt, false)
+	return newSettler(t, period, providers, decisions, opt, nil)
 }
 
-// newSettler is NewSettler; checked says the decisions are those that
-// checkDecisions kept (a part's, in WriteSettlementFS), to be taken as
-// they are.
-func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions []Decision, opt Options, checked bool) (*Settler, error) {
+// newSettler is NewSettler; part, when not nil, says that decisions are
+// those that checkDecisions kept (the month's, in WriteSettlementFS), to
+// be taken as they are, and that the settler's are decisions[part[k]]
+// (a part's): they are not copied to be given.
+func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions []Decision, opt Options, part []int32) (*Settler, error) {
 	if opt.Location == nil {
 		return nil, errorf("Options.Location is nil: give the zone of wall-clock times, e.g. Europe/Stockholm")
 	}
@@ -653,8 +654,13 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 	}
 	if opt.Audit {
 		s.ledger, _ = NewLedger(period, opt)
-		for _, d := range decisions {
-			s.ledger.AddDecision(d)
+		if part == nil {
+			for _, d := range decisions {
+				s.ledger.AddDecision(d)
+			}
+		}
+		for _, i := range part {
+			s.ledger.AddDecision(decisions[i])
 		}
 	}
 	s.workers = opt.Workers
@@ -674,7 +680,7 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 		s.provIdx[p.ID] = i
 		s.provOf[s.intern(p.ID)] = int32(i)
 	}
-	if err := s.addDecisions(decisions, checked); err != nil {
+	if err := s.addDecisions(decisions, part); err != nil {
 		errs = append(errs, err)
 	}
 	if len(errs) > 0 {
@@ -737,24 +743,29 @@ func (s *Settler) checkDecisions(decisions []Decision) ([]Decision, error) {
 	return out, errors.Join(errs...)
 }
 
-func (s *Settler) addDecisions(decisions []Decision, checked bool) error {
+// addDecisions adds the decisions, checked first, or when part is not
+// nil decisions[part[k]] as they are (see newSettler).
+func (s *Settler) addDecisions(decisions []Decision, part []int32) error {
 	kept, err := decisions, error(nil)
-	if !checked {
+	var order []int32
+	if part == nil {
 		kept, err = s.checkDecisions(decisions)
+		order = make([]int32, len(kept))
+		for i := range order {
+			order[i] = int32(i)
+		}
+	} else {
+		order = slices.Clone(part)
 	}
 	// In the order of the lines (recipient, then decision id: ids are
 	// unique here), so that decisions settled in turn give their lines
 	// in order, and sorting them is a merge of a few runs.
 	// Indices are sorted, not the large decisions.
-	order := make([]int32, len(kept))
-	for i := range order {
-		order[i] = int32(i)
-	}
 	slices.SortFunc(order, func(a, b int32) int {
 		return cmp.Or(strings.Compare(kept[a].Recipient, kept[b].Recipient), strings.Compare(kept[a].ID, kept[b].ID))
 	})
-	s.decisions = make([]decState, 0, len(kept))
-	days := make([]bool, len(kept)*s.period.Days()) // the decisions' slices, one after the other
+	s.decisions = make([]decState, 0, len(order))
+	days := make([]bool, len(order)*s.period.Days()) // the decisions' slices, one after the other
 	for _, i := range order {
 		d := &kept[i]
 		ds := decState{d: *d, prov: -1}

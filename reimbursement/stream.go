@@ -760,13 +760,11 @@ type partProvider struct {
 func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split, u unit,
 	absences []volume.Absence, presence []volume.Presence, opt Options, format Format, file string, sc *partScratch) *partResult {
 	res := &partResult{file: file}
-	var decs []Decision
+	decs := make([]int32, 0, len(sp.decs[u.first])) // not nil: see newSettler
 	for p := u.first; p <= u.last; p++ {
-		for _, i := range sp.decs[p] {
-			decs = append(decs, sp.decisions[i])
-		}
+		decs = append(decs, sp.decs[p]...)
 	}
-	s, err := newSettler(t, period, providers, decs, opt, true) // checked with the month's
+	s, err := newSettler(t, period, providers, sp.decisions, opt, decs) // checked with the month's
 	if err != nil {
 		res.err = err
 		return res
