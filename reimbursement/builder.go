@@ -42,6 +42,33 @@ type provOut struct {
 	unpaid  []Unpaid
 	reports chunks[reportUnpaid] // unpaid reports, kept small while settling
 	pending []string
+	part    partProv // the lines written, when Settler.writeLines
+}
+
+// A partProv is what a part's settler (Settler.unpaidLater) leaves of a
+// provider to be written: its unpaid entries in order, and when
+// Settler.writeLines its lines written (as partWriter.lines writes them,
+// for JSON), how many, and their sums.
+type partProv struct {
+	unpaid unpaidList
+	lines  [][]byte // the lines written, a piece a decision, in order
+	nlines int
+	sums   map[string]*moneySum // line amounts by service
+	total  moneySum
+}
+
+// byteStore keeps pieces of bytes end to end in blocks that are never
+// copied or grown.
+type byteStore struct{ block []byte }
+
+// add returns a copy of p in the store.
+func (s *byteStore) add(p []byte) []byte {
+	if len(p) > cap(s.block)-len(s.block) {
+		s.block = make([]byte, 0, max(1<<20, len(p)))
+	}
+	n := len(s.block)
+	s.block = append(s.block, p...)
+	return s.block[n:len(s.block):len(s.block)]
 }
 
 // chunks is a list that grows by adding chunks rather than by copying:
@@ -104,9 +131,13 @@ type builder struct {
 	recs      []lineRec  // the reports of the current decision's lines
 
 	// Scratch of flush, kept for the next decision.
-	lines []Line    // the decision's lines, sorted before they are added
-	order []lineRec // recs by line
-	start []int32   // where each line's reports start in order
+	lines   []Line    // the decision's lines, sorted before they are added
+	order   []lineRec // recs by line
+	start   []int32   // where each line's reports start in order
+	span    []lineSpan
+	lineIdx []int32
+	lineBuf partWriter // a decision's lines written, before they go to store
+	store   byteStore
 
 	// The divisors and factors of lines made so far, by divisor and
 	// percent key: most lines share a few, and a decimal made once is one
@@ -252,8 +283,13 @@ func (b *builder) flush(dec int) {
 			Recipient: ds.d.Recipient, Decision: ds.d.ID, Service: ds.d.Service,
 			Component: k.component, Unit: k.unit,
 			Quantity: decimal.NewFromInt(a.qty), Divisor: divisor,
-			Factor:  factor,
-			Reports: b.reports(b.order[from:from+a.nrecs], a.ids),
+			Factor: factor,
+		}
+		if b.s.writeLines {
+			// Its reports are written from order when the line is.
+			b.span = append(b.span, lineSpan{from: from, to: from + a.nrecs, ids: a.ids})
+		} else {
+			l.Reports = b.reports(b.order[from:from+a.nrecs], a.ids)
 		}
 		from += a.nrecs
 		if k.band >= 0 {
@@ -264,9 +300,13 @@ func (b *builder) flush(dec int) {
 		l.Amount = amountOf(l.Quantity, l.Price, a.percent, k.divisor)
 		b.lines = append(b.lines, l)
 	}
-	slices.SortFunc(b.lines, compareLines)
-	for i := range b.lines {
-		out.lines.add(b.lines[i])
+	if b.s.writeLines {
+		b.writeLines(out, b.order)
+	} else {
+		slices.SortFunc(b.lines, compareLines)
+		for i := range b.lines {
+			out.lines.add(b.lines[i])
+		}
 	}
 	clear(b.lines)
 	b.lines = b.lines[:0]
@@ -280,29 +320,97 @@ func (b *builder) reports(recs []lineRec, ids []string) []string {
 	if len(recs) == 0 {
 		return sortIDs(ids)
 	}
-	s := b.s
-	id := func(r *lineRec) string { return s.idStr[r.idOff : r.idOff+r.idLen] }
 	out := make([]string, 0, len(recs)+len(ids))
 	if len(ids) > 0 {
 		for i := range recs {
-			out = append(out, id(&recs[i]))
+			out = append(out, b.recID(&recs[i]))
 		}
 		return sortIDs(append(out, ids...))
 	}
-	// Reports only: sorted by the first eight bytes of their ids, as
-	// numbers, and by the rest only on a tie.
-	slices.SortFunc(recs, func(x, y lineRec) int {
-		if x.key != y.key {
-			return cmp.Compare(x.key, y.key)
-		}
-		return strings.Compare(id(&x), id(&y))
-	})
+	b.sortRecs(recs)
 	for i := range recs {
-		if r := id(&recs[i]); len(out) == 0 || out[len(out)-1] != r {
+		if r := b.recID(&recs[i]); len(out) == 0 || out[len(out)-1] != r {
 			out = append(out, r)
 		}
 	}
 	return out
+}
+
+func (b *builder) recID(r *lineRec) string { return b.s.idStr[r.idOff : r.idOff+r.idLen] }
+
+// sortRecs sorts the reports of a line by id: by the first eight bytes of
+// their ids, as numbers, and by the rest only on a tie.
+func (b *builder) sortRecs(recs []lineRec) {
+	slices.SortFunc(recs, func(x, y lineRec) int {
+		if x.key != y.key {
+			return cmp.Compare(x.key, y.key)
+		}
+		return strings.Compare(b.recID(&x), b.recID(&y))
+	})
+}
+
+// A lineSpan is where the reports of one of b.lines are in order (from,
+// to), and its other records' ids, when the line is written as made.
+type lineSpan struct {
+	from, to int32
+	ids      []string
+}
+
+// writeLines writes the current decision's lines (b.lines, their reports
+// in order by b.span) to the provider's part, in order, as
+// partWriter.lines does for JSON. The decisions are settled in the order
+// of their lines, on one builder, so a provider's lines come in order.
+func (b *builder) writeLines(out *provOut, order []lineRec) {
+	idx := b.lineIdx[:0]
+	for i := range b.lines {
+		idx = append(idx, int32(i))
+	}
+	slices.SortFunc(idx, func(x, y int32) int { return compareLines(b.lines[x], b.lines[y]) })
+	b.lineIdx = idx
+	p := &out.part
+	if p.sums == nil {
+		p.sums = map[string]*moneySum{}
+	}
+	pw := &b.lineBuf // without a writer: it holds what it is given
+	pw.format, pw.b = FormatJSON, pw.b[:0]
+	for _, i := range idx {
+		l, sp := &b.lines[i], b.span[i]
+		pw.lineFields(l)
+		if recs := order[sp.from:sp.to]; len(sp.ids) == 0 {
+			b.sortRecs(recs)
+			n := 0
+			for k := range recs {
+				if k == 0 || b.recID(&recs[k]) != b.recID(&recs[k-1]) {
+					n++
+				}
+			}
+			pw.uvarint(uint64(n))
+			for k := range recs {
+				if k == 0 || b.recID(&recs[k]) != b.recID(&recs[k-1]) {
+					pw.str(b.recID(&recs[k]))
+					pw.room()
+				}
+			}
+		} else {
+			ids := b.reports(recs, sp.ids)
+			pw.uvarint(uint64(len(ids)))
+			for _, id := range ids {
+				pw.str(id)
+				pw.room()
+			}
+		}
+		p.nlines++
+		sum := p.sums[l.Service]
+		if sum == nil {
+			sum = &moneySum{}
+			p.sums[l.Service] = sum
+		}
+		sum.add(l.Amount)
+		p.total.add(l.Amount)
+	}
+	p.lines = append(p.lines, b.store.add(pw.b))
+	clear(b.span)
+	b.span = b.span[:0]
 }
 
 // unpaidReport notes that qty of report ri, of decision dec, is not paid.
@@ -575,9 +683,11 @@ func compareLines(a, b Line) int {
 func (b *builder) finishProvider(i int) *ProviderSettlement {
 	s := b.s
 	p, out := s.providers[i], &b.prov[i]
-	if out.lines.n == 0 && len(out.unpaid) == 0 && out.reports.n == 0 && len(out.pending) == 0 {
+	if out.lines.n == 0 && len(out.unpaid) == 0 && out.reports.n == 0 && len(out.pending) == 0 && out.part.nlines == 0 {
 		return nil
 	}
+	part := out.part
+	out.part = partProv{}
 	ps := &ProviderSettlement{Provider: p.ID, Regime: p.Regime, Lines: out.lines.appendTo(nil), Total: zeroMoney}
 	out.lines = chunks[Line]{}
 	if !s.partial {
@@ -608,13 +718,14 @@ func (b *builder) finishProvider(i int) *ProviderSettlement {
 		},
 		entry)
 	if s.unpaidLater {
-		s.unpaidOf[i] = unpaidList{order: order, entry: entry} // each provider's own place
+		part.unpaid = unpaidList{order: order, entry: entry}
+		s.partOf[i] = part // each provider's own place
 	} else {
 		ps.Unpaid = unpaidList{order: order, entry: entry}.list()
 	}
 	out.unpaid, out.reports = nil, chunks[reportUnpaid]{}
 	ps.Pending = sortIDs(out.pending)
-	var sum moneySum
+	sum := part.total // of the lines written, if any
 	for _, l := range ps.Lines {
 		sum.add(l.Amount)
 	}
@@ -629,7 +740,7 @@ func (b *builder) finish() *Settlement {
 	// Providers are finished at once, on all cores: each sorts its own.
 	done := make([]*ProviderSettlement, len(s.providers))
 	if s.unpaidLater {
-		s.unpaidOf = make([]unpaidList, len(s.providers))
+		s.partOf = make([]partProv, len(s.providers))
 	}
 	forEach(min(runtime.GOMAXPROCS(0), 8), len(s.providers), func(_, i int) { done[i] = b.finishProvider(i) })
 	for _, ps := range done {

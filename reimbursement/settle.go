@@ -138,10 +138,13 @@ type Settler struct {
 	// gaps of all parts itself.
 	partial bool
 	// unpaidLater: Settlement leaves the providers' unpaid entries to
-	// be read in order from unpaidOf (by provider index) rather than made
-	// into lists: a part writes them to its file at once.
+	// be read in order from partOf (by provider index) rather than made
+	// into lists: a part writes them to its file at once. With
+	// writeLines too, the lines are written in the part's form as they
+	// are made (one builder, in the order of the lines), not kept.
 	unpaidLater bool
-	unpaidOf    []unpaidList
+	writeLines  bool
+	partOf      []partProv
 
 	lastKey   uint64 // the decisions of the last recipient and service matched
 	lastKeyOK bool

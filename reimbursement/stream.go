@@ -770,7 +770,13 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 		return res
 	}
 	s.partial = true
-	s.unpaidLater = !opt.Audit // the audit reads the settlement whole
+	// Without an audit, which reads the settlement whole, unpaid entries
+	// are written as they are made, and JSON lines as the decisions are
+	// settled: on one builder, so that they come in order.
+	s.unpaidLater = !opt.Audit
+	if s.unpaidLater && format == FormatJSON {
+		s.writeLines, s.workers = true, 1
+	}
 	s.recs.spare, s.visitBuf = sc.chunks, sc.visits
 	defer func() {
 		// The settler is done with: its reports and visits, which hold
@@ -829,13 +835,16 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 	for i := range st.Providers {
 		ps := &st.Providers[i]
 		prov := s.provIdx[ps.Provider]
-		unpaid := len(ps.Unpaid)
+		var part partProv
 		if s.unpaidLater {
-			unpaid = len(s.unpaidOf[prov].order)
+			part = s.partOf[prov]
 		}
-		pp := partProvider{prov: prov, off: pw.pos(), lines: len(ps.Lines), unpaid: unpaid,
+		pp := partProvider{prov: prov, off: pw.pos(), lines: len(ps.Lines) + part.nlines, unpaid: len(ps.Unpaid) + len(part.unpaid.order),
 			pending: len(ps.Pending), total: ps.Total, sums: map[string]decimal.Decimal{}}
-		sums := map[string]*moneySum{}
+		sums := part.sums // of the lines written
+		if sums == nil {
+			sums = map[string]*moneySum{}
+		}
 		for _, l := range ps.Lines {
 			m := sums[l.Service]
 			if m == nil {
@@ -849,9 +858,18 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 		}
 		res.provs = append(res.provs, pp)
 		pw.uvarint(uint64(pp.prov) + 1)
-		pw.lines(ps.Provider, ps.Regime, ps.Lines)
+		if part.nlines > 0 {
+			// Written as they were made.
+			pw.uvarint(uint64(part.nlines))
+			for _, piece := range part.lines {
+				pw.b = append(pw.b, piece...)
+				pw.room()
+			}
+		} else {
+			pw.lines(ps.Provider, ps.Regime, ps.Lines)
+		}
 		if s.unpaidLater {
-			pw.unpaidOf(s.unpaidOf[prov]) // made one at a time, not into a list
+			pw.unpaidOf(part.unpaid) // made one at a time, not into a list
 		} else {
 			pw.unpaid(ps.Unpaid)
 		}
@@ -884,9 +902,10 @@ type partWriter struct {
 // pos returns where the next record starts in what pw writes.
 func (pw *partWriter) pos() int64 { return pw.off + int64(len(pw.b)) }
 
-// room writes the buffer out when it is full.
+// room writes the buffer out when it is full (unless pw has no writer:
+// then the buffer holds all).
 func (pw *partWriter) room() {
-	if len(pw.b) >= 1<<15 {
+	if len(pw.b) >= 1<<15 && pw.w != nil {
 		pw.flush()
 	}
 }
@@ -923,21 +942,7 @@ func (pw *partWriter) lines(provider string, regime Regime, lines []Line) {
 	pw.uvarint(uint64(len(lines)))
 	for _, l := range lines {
 		if pw.format == FormatJSON {
-			// The fields as Line.json has them, made in place.
-			for _, f := range [...]string{l.Recipient, l.Decision, l.Service, l.Component, l.Band, l.Unit.String()} {
-				pw.str(f)
-			}
-			qty := -1
-			if l.Unit == SEK {
-				qty = 2
-			}
-			pw.dec(l.Quantity, qty)
-			pw.dec(l.Price, max(2, -int(l.Price.Exponent())))
-			pw.dec(l.Factor, -1)
-			pw.dec(l.Divisor, -1)
-			pw.dec(l.Amount, 2)
-			pw.date(l.RateFrom)
-			pw.date(l.RateTo)
+			pw.lineFields(&l)
 			pw.uvarint(uint64(len(l.Reports)))
 			for _, id := range l.Reports {
 				pw.str(id)
@@ -963,6 +968,25 @@ func (pw *partWriter) lines(provider string, regime Regime, lines []Line) {
 		pw.buf.Reset()
 		pw.room()
 	}
+}
+
+// lineFields writes a line's fields as Line.json has them, made in place,
+// but for its report ids.
+func (pw *partWriter) lineFields(l *Line) {
+	for _, f := range [...]string{l.Recipient, l.Decision, l.Service, l.Component, l.Band, l.Unit.String()} {
+		pw.str(f)
+	}
+	qty := -1
+	if l.Unit == SEK {
+		qty = 2
+	}
+	pw.dec(l.Quantity, qty)
+	pw.dec(l.Price, max(2, -int(l.Price.Exponent())))
+	pw.dec(l.Factor, -1)
+	pw.dec(l.Divisor, -1)
+	pw.dec(l.Amount, 2)
+	pw.date(l.RateFrom)
+	pw.date(l.RateTo)
 }
 
 // reason writes a reason as the number of its reasonCode + 1, or as 0 and

@@ -67,7 +67,7 @@ func checkStreamed(t *testing.T, name string, fsys fs.FS, period volume.Period) 
 		for format, w := range want {
 			audit := (k+int(format))%2 == 0
 			if testing.Short() {
-				audit = format == reimbursement.FormatJSON
+				audit = format != reimbursement.FormatJSON // JSON lines written as made
 			}
 			got, sum, problems := streamed(t, fsys, period, format, perPart, audit)
 			if !bytes.Equal(got, w) {
