@@ -327,26 +327,25 @@ func (b *builder) reports(recs []lineRec, ids []string) []string {
 		}
 		return sortIDs(append(out, ids...))
 	}
-	b.sortRecs(recs)
-	for i := range recs {
-		if r := b.recID(&recs[i]); len(out) == 0 || out[len(out)-1] != r {
-			out = append(out, r)
-		}
+	for _, r := range b.sortRecs(recs) {
+		out = append(out, b.recID(&r))
 	}
 	return out
 }
 
 func (b *builder) recID(r *lineRec) string { return b.s.idStr[r.idOff : r.idOff+r.idLen] }
 
-// sortRecs sorts the reports of a line by id: by the first eight bytes of
-// their ids, as numbers, and by the rest only on a tie.
-func (b *builder) sortRecs(recs []lineRec) {
+// sortRecs sorts the reports of a line by id (by the first eight bytes of
+// their ids, as numbers, and by the rest only on a tie) and returns them
+// each id once.
+func (b *builder) sortRecs(recs []lineRec) []lineRec {
 	slices.SortFunc(recs, func(x, y lineRec) int {
 		if x.key != y.key {
 			return cmp.Compare(x.key, y.key)
 		}
 		return strings.Compare(b.recID(&x), b.recID(&y))
 	})
+	return slices.CompactFunc(recs, func(x, y lineRec) bool { return x.key == y.key && b.recID(&x) == b.recID(&y) })
 }
 
 // A lineSpan is where the reports of one of b.lines are in order (from,
@@ -377,26 +376,16 @@ func (b *builder) writeLines(out *provOut, order []lineRec) {
 		l, sp := &b.lines[i], b.span[i]
 		pw.lineFields(l)
 		if recs := order[sp.from:sp.to]; len(sp.ids) == 0 {
-			b.sortRecs(recs)
-			n := 0
+			recs = b.sortRecs(recs)
+			pw.uvarint(uint64(len(recs)))
 			for k := range recs {
-				if k == 0 || b.recID(&recs[k]) != b.recID(&recs[k-1]) {
-					n++
-				}
-			}
-			pw.uvarint(uint64(n))
-			for k := range recs {
-				if k == 0 || b.recID(&recs[k]) != b.recID(&recs[k-1]) {
-					pw.str(b.recID(&recs[k]))
-					pw.room()
-				}
+				pw.str(b.recID(&recs[k]))
 			}
 		} else {
 			ids := b.reports(recs, sp.ids)
 			pw.uvarint(uint64(len(ids)))
 			for _, id := range ids {
 				pw.str(id)
-				pw.room()
 			}
 		}
 		p.nlines++
