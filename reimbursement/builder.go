@@ -108,14 +108,14 @@ func (c *chunks[T]) appendTo(dst []T) []T {
 	return dst
 }
 
-// reportUnpaid is an Unpaid of a report in the hot path: no strings, so
-// that hundreds of thousands of them cost the collector nothing until the
-// settlement is made.
+// reportUnpaid is an Unpaid of a report, from its pipeline or from
+// Settlement: no strings, so that millions of them cost the collector
+// nothing until the settlement is made.
 type reportUnpaid struct {
 	qty          int64
 	key          uint64 // the first eight bytes of the id
 	idOff, idLen uint32 // the id, in Settler.idStr
-	dec          int32
+	dec          int32  // decision index, -1 when none
 	unit         Unit
 	reason       reasonCode
 }
@@ -123,12 +123,13 @@ type reportUnpaid struct {
 // builder gathers a settlement: the lines of the decision being settled
 // in integers, then each line once in decimals.
 type builder struct {
-	s         *Settler
-	prov      []provOut
-	unmatched []Unpaid
-	issues    []Issue    // the settlement's: the decisions' and its tariff gaps
-	acc       []accEntry // the current decision's lines; few, so a slice
-	recs      []lineRec  // the reports of the current decision's lines
+	s                *Settler
+	prov             []provOut
+	unmatched        []Unpaid
+	unmatchedReports chunks[reportUnpaid]
+	issues           []Issue    // the settlement's: the decisions' and its tariff gaps
+	acc              []accEntry // the current decision's lines; few, so a slice
+	recs             []lineRec  // the reports of the current decision's lines
 
 	// Scratch of flush, kept for the next decision.
 	lines   []Line    // the decision's lines, sorted before they are added
@@ -683,34 +684,12 @@ func (b *builder) finishProvider(i int) *ProviderSettlement {
 		ps.Lines = append(ps.Lines, s.markups(p, ps.Lines)...)
 	}
 	ps.Lines = sortLines(ps.Lines)
-	others, reports := out.unpaid, out.reports.appendTo(nil)
-	reportID := func(r *reportUnpaid) string { return s.idStr[r.idOff : r.idOff+r.idLen] }
-	entry := func(i int) Unpaid {
-		if i < len(others) {
-			return others[i]
-		}
-		r := &reports[i-len(others)]
-		return Unpaid{ID: reportID(r), Quantity: r.qty, Unit: r.unit, Reason: r.reason.reason(), Decision: s.decisions[r.dec].d.ID}
-	}
-	order := uniqueUnpaid(len(others)+len(reports),
-		func(i int) uint64 {
-			if i < len(others) {
-				return idBytes(others[i].ID, 0)
-			}
-			return reports[i-len(others)].key
-		},
-		func(i int) string {
-			if i < len(others) {
-				return others[i].ID
-			}
-			return reportID(&reports[i-len(others)])
-		},
-		entry)
+	unpaid := b.unpaidList(out.unpaid, &out.reports)
 	if s.unpaidLater {
-		part.unpaid = unpaidList{order: order, entry: entry}
+		part.unpaid = unpaid
 		s.partOf[i] = part // each provider's own place
 	} else {
-		ps.Unpaid = unpaidList{order: order, entry: entry}.list()
+		ps.Unpaid = unpaid.list()
 	}
 	out.unpaid, out.reports = nil, chunks[reportUnpaid]{}
 	ps.Pending = sortIDs(out.pending)
@@ -738,9 +717,48 @@ func (b *builder) finish() *Settlement {
 			st.Providers = append(st.Providers, *ps)
 		}
 	}
-	st.Unmatched = sortUnpaid(b.unmatched)
+	unmatched := b.unpaidList(b.unmatched, &b.unmatchedReports)
+	if s.unpaidLater {
+		s.unmatchedLater = unmatched
+	} else {
+		st.Unmatched = unmatched.list()
+	}
 	st.Issues = sortIssues(b.issues)
 	return st
+}
+
+// unpaidList returns unpaid entries others and reports in order, each
+// once.
+func (b *builder) unpaidList(others []Unpaid, list *chunks[reportUnpaid]) unpaidList {
+	s := b.s
+	reports := list.appendTo(nil)
+	reportID := func(r *reportUnpaid) string { return s.idStr[r.idOff : r.idOff+r.idLen] }
+	entry := func(i int) Unpaid {
+		if i < len(others) {
+			return others[i]
+		}
+		r := &reports[i-len(others)]
+		u := Unpaid{ID: reportID(r), Quantity: r.qty, Unit: r.unit, Reason: r.reason.reason()}
+		if r.dec >= 0 {
+			u.Decision = s.decisions[r.dec].d.ID
+		}
+		return u
+	}
+	order := uniqueUnpaid(len(others)+len(reports),
+		func(i int) uint64 {
+			if i < len(others) {
+				return idBytes(others[i].ID, 0)
+			}
+			return reports[i-len(others)].key
+		},
+		func(i int) string {
+			if i < len(others) {
+				return others[i].ID
+			}
+			return reportID(&reports[i-len(others)])
+		},
+		entry)
+	return unpaidList{order: order, entry: entry}
 }
 
 // sortIssues sorts issues by kind, ids and message, and drops repeats.

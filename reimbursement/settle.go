@@ -142,9 +142,10 @@ type Settler struct {
 	// into lists: a part writes them to its file at once. With
 	// writeLines too, the lines are written in the part's form as they
 	// are made (one builder, in the order of the lines), not kept.
-	unpaidLater bool
-	writeLines  bool
-	partOf      []partProv
+	unpaidLater    bool
+	writeLines     bool
+	partOf         []partProv
+	unmatchedLater unpaidList
 
 	lastKey   uint64 // the decisions of the last recipient and service matched
 	lastKeyOK bool
@@ -1129,6 +1130,7 @@ func (s *Settler) settleAll(b *builder) {
 			b.prov[p].pending = append(b.prov[p].pending, wb.prov[p].pending...)
 		}
 		b.unmatched = append(b.unmatched, wb.unmatched...)
+		b.unmatchedReports.addAll(&wb.unmatchedReports)
 		for msg, ids := range workers[k].gaps {
 			s.gaps[msg] = append(s.gaps[msg], ids...)
 		}
@@ -1226,6 +1228,16 @@ func (s *Settler) Settlement() *Settlement {
 			owner := int(x.prov)
 			if reason == ReasonNoDecision {
 				owner = -1
+			}
+			if u.Detail == "" {
+				// Kept small, as the pipelines' unpaid reports are.
+				list := &b.unmatchedReports
+				if owner >= 0 {
+					list = &b.prov[owner].reports
+				}
+				list.add(reportUnpaid{qty: u.Quantity, key: x.key, idOff: x.idOff, idLen: x.idLen,
+					dec: x.dec, unit: u.Unit, reason: x.reason})
+				continue
 			}
 			if x.dec >= 0 {
 				u.Decision = s.decisions[x.dec].d.ID

@@ -881,7 +881,11 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 	}
 	res.unmatched = pw.pos()
 	pw.uvarint(0)
-	pw.unpaid(st.Unmatched)
+	if s.unpaidLater {
+		pw.unpaidOf(s.unmatchedLater)
+	} else {
+		pw.unpaid(st.Unmatched)
+	}
 	pw.flush()
 	res.err = errors.Join(bw.Flush(), f.Close())
 	return res
