@@ -1092,7 +1092,8 @@ func (s *Settler) settleAll(b *builder) {
 	if s.workers > 0 {
 		n = s.workers
 	}
-	if len(s.decisions) < 4096 || n < 2 {
+	if len(s.decisions) < 4096 || n < 2 || s.writeLines {
+		// One builder, in order (writeLines needs the lines in order).
 		for i := range s.decisions {
 			s.settleDecision(b, i)
 		}

@@ -772,11 +772,9 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 	s.partial = true
 	// Without an audit, which reads the settlement whole, unpaid entries
 	// are written as they are made, and JSON lines as the decisions are
-	// settled: on one builder, so that they come in order.
+	// settled.
 	s.unpaidLater = !opt.Audit
-	if s.unpaidLater && format == FormatJSON {
-		s.writeLines, s.workers = true, 1
-	}
+	s.writeLines = s.unpaidLater && format == FormatJSON
 	s.recs.spare, s.visitBuf = sc.chunks, sc.visits
 	defer func() {
 		// The settler is done with: its reports and visits, which hold
