@@ -75,20 +75,21 @@ type CSVReader struct {
 	// read: its fields are all[from:ends[endsAt]], then from each end + 1
 	// to the next, nf of them. Moving from row to row stores numbers only,
 	// which the garbage collector need not see.
-	plain   bool
-	all     string
-	ends    []int
-	from    int
-	endsAt  int
-	nf      int
-	line    int // the line the current row starts on
-	next    int // the number of the next physical line
-	lineBuf []byte
-	quoted  []byte
-	bounds  []int
-	eof     bool
-	valid   bool     // the last record read was valid UTF-8 as a whole
-	dates   dateMemo // the date of the last timestamp read
+	plain      bool
+	all        string
+	ends       []int
+	quotedRows []quotedRow
+	from       int
+	endsAt     int
+	nf         int
+	line       int // the line the current row starts on
+	next       int // the number of the next physical line
+	lineBuf    []byte
+	quoted     []byte
+	bounds     []int
+	eof        bool
+	valid      bool     // the last record read was valid UTF-8 as a whole
+	dates      dateMemo // the date of the last timestamp read
 
 	batch      []batchRow
 	batchBytes []byte
@@ -214,15 +215,24 @@ func (c *CSVReader) rawField(i int) string {
 // hasRow reports whether the current row could be read (as fields).
 func (c *CSVReader) hasRow() bool { return c.plain || c.row != nil }
 
-// A batchRow is one row of a batch: its line and fields, or its error.
+// A batchRow is one row of a batch: its line and where its bytes and
+// fields are, or, for a row with quotes, which of the batch's quoted rows
+// it is. It holds no pointers: millions are written without the
+// collector's write barrier, and a batch's rows are not scanned.
 type batchRow struct {
 	line   int
-	from   int // bytes of the row in the batch's string, when fields is nil
+	from   int // bytes of the row in the batch's string
 	to     int
-	endsAt int // its fields' ends in the batch's ends, when fields is nil
+	endsAt int // its fields' ends in the batch's ends
 	nf     int
+	quoted int // 1 + its index in the batch's quoted rows, or 0
 	valid  bool
-	fields []string // of a row with quotes
+}
+
+// A quotedRow is a row with quotes, read on its own: its fields, or its
+// error.
+type quotedRow struct {
+	fields []string
 	err    error
 }
 
@@ -244,10 +254,11 @@ func (c *CSVReader) readBatch(max int) ([]batchRow, error) {
 // can be read on one goroutine and parsed on others. The zero RawBatch is
 // ready for use; reuse one to save allocations.
 type RawBatch struct {
-	rows []batchRow
-	buf  []byte
-	all  string // buf as a string, once split
-	ends []int  // where the fields of its plain rows end in all
+	rows   []batchRow
+	quoted []quotedRow
+	buf    []byte
+	all    string // buf as a string, once split
+	ends   []int  // where the fields of its plain rows end in all
 }
 
 // Len returns the number of rows in b.
@@ -257,7 +268,8 @@ func (b *RawBatch) Len() int { return len(b.rows) }
 // row with quotes, its fields at once. It returns io.EOF when no row was
 // left.
 func (c *CSVReader) readRaw(b *RawBatch, max int) error {
-	b.rows, b.buf = b.rows[:0], b.buf[:0]
+	clear(b.quoted)
+	b.rows, b.quoted, b.buf = b.rows[:0], b.quoted[:0], b.buf[:0]
 	var err error
 	for len(b.rows) < max {
 		if c.readPlain(b, max) {
@@ -274,7 +286,8 @@ func (c *CSVReader) readRaw(b *RawBatch, max int) error {
 		}
 		if bytes.IndexByte(line, '"') >= 0 {
 			f, l, qerr := c.readQuoted(line, start)
-			b.rows = append(b.rows, batchRow{line: l, fields: append([]string(nil), f...), valid: c.valid, err: qerr})
+			b.quoted = append(b.quoted, quotedRow{fields: append([]string(nil), f...), err: qerr})
+			b.rows = append(b.rows, batchRow{line: l, quoted: len(b.quoted), valid: c.valid})
 			continue
 		}
 		b.rows = append(b.rows, batchRow{line: start, from: len(b.buf), to: len(b.buf) + len(line), valid: utf8.Valid(line)})
@@ -339,8 +352,8 @@ func (b *RawBatch) split(comma byte) {
 	ends := b.ends[:0]
 	for i := range b.rows {
 		r := &b.rows[i]
-		if r.fields != nil || r.err != nil {
-			continue // read on its own, with quotes
+		if r.quoted > 0 {
+			continue // read on its own
 		}
 		n := len(ends)
 		ends = splitFields(b.all[:r.to], r.from, comma, ends)
@@ -375,23 +388,24 @@ func splitFields(rec string, from int, comma byte, ends []int) []int {
 }
 
 // useBatch makes the rows of b, split, the ones useRow takes.
-func (c *CSVReader) useBatch(b *RawBatch) { c.all, c.ends = b.all, b.ends }
+func (c *CSVReader) useBatch(b *RawBatch) { c.all, c.ends, c.quotedRows = b.all, b.ends, b.quoted }
 
 // useRow makes a row of the batch of the last useBatch the current row,
 // returning its error.
 func (c *CSVReader) useRow(r *batchRow) error {
 	c.line, c.valid = r.line, r.valid
-	if r.fields == nil && r.err == nil {
+	if r.quoted == 0 {
 		c.plain, c.from, c.endsAt, c.nf = true, r.from, r.endsAt, r.nf
 		if c.row != nil {
 			c.row = nil
 		}
 		return c.checkRow()
 	}
-	c.plain, c.row = false, r.fields
-	if r.err != nil {
+	q := &c.quotedRows[r.quoted-1]
+	c.plain, c.row = false, q.fields
+	if q.err != nil {
 		c.row = nil
-		return r.err
+		return q.err
 	}
 	return c.checkRow()
 }
