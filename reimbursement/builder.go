@@ -465,13 +465,13 @@ func sortUnpaidOf(n int, key func(i int) uint64, id func(i int) string, entry fu
 func uniqueUnpaid(n int, key func(i int) uint64, id func(i int) string, entry func(i int) Unpaid) []int32 {
 	order := orderByID(n, key, id, func(a, b int) int { return compareUnpaid(entry(a), entry(b)) })
 	out := order[:0]
-	var last Unpaid
 	for _, i := range order {
-		u := entry(int(i))
-		if len(out) > 0 && compareUnpaid(last, u) == 0 {
+		// In order by id: only entries of one id can be the same, and
+		// only those are made to be compared.
+		if m := len(out); m > 0 && id(int(out[m-1])) == id(int(i)) && compareUnpaid(entry(int(out[m-1])), entry(int(i))) == 0 {
 			continue
 		}
-		out, last = append(out, i), u
+		out = append(out, i)
 	}
 	return out
 }
