@@ -91,9 +91,8 @@ type CSVReader struct {
 	valid      bool     // the last record read was valid UTF-8 as a whole
 	dates      dateMemo // the date of the last timestamp read
 
-	batch      []batchRow
-	batchBytes []byte
-	batchEnds  []int
+	batch     []batchRow
+	batchEnds []int
 }
 
 // NewCSVReader returns a reader of r that names file in its errors.
@@ -239,12 +238,13 @@ type quotedRow struct {
 // readBatch reads up to max rows at once, making one string of all their
 // bytes rather than one a row: for files of millions of rows this saves
 // the garbage collector most of its work. The rows' fields are substrings
-// of that string; a row with quotes is read on its own.
+// of that string; a row with quotes, or one the read-ahead holds only part
+// of, is read on its own.
 func (c *CSVReader) readBatch(max int) ([]batchRow, error) {
-	b := RawBatch{rows: c.batch, buf: c.batchBytes, ends: c.batchEnds}
+	b := RawBatch{rows: c.batch, ends: c.batchEnds}
 	err := c.readRaw(&b, max)
 	b.split(byte(c.Comma))
-	c.batch, c.batchBytes, c.batchEnds = b.rows, b.buf, b.ends
+	c.batch, c.batchEnds = b.rows, b.ends
 	c.useBatch(&b)
 	return b.rows, err
 }
@@ -256,24 +256,24 @@ func (c *CSVReader) readBatch(max int) ([]batchRow, error) {
 type RawBatch struct {
 	rows   []batchRow
 	quoted []quotedRow
-	buf    []byte
-	all    string // buf as a string, once split
-	ends   []int  // where the fields of its plain rows end in all
+	all    string // the bytes of its plain rows, end to end
+	ends   []int  // where the fields of its plain rows end in all, once split
 }
 
 // Len returns the number of rows in b.
 func (b *RawBatch) Len() int { return len(b.rows) }
 
-// readRaw reads up to max rows into b: their bytes end to end, or, for a
-// row with quotes, its fields at once. It returns io.EOF when no row was
-// left.
+// readRaw reads up to max rows into b: the whole lines read ahead, as one
+// string made from the reader's buffer (see readPlain), and rows read on
+// their own (a row with quotes, or one the buffer holds only part of) as
+// their fields. It returns io.EOF when no row was left.
 func (c *CSVReader) readRaw(b *RawBatch, max int) error {
 	clear(b.quoted)
-	b.rows, b.quoted, b.buf = b.rows[:0], b.quoted[:0], b.buf[:0]
+	b.rows, b.quoted, b.all = b.rows[:0], b.quoted[:0], ""
 	var err error
 	for len(b.rows) < max {
 		if c.readPlain(b, max) {
-			continue
+			break // one string a batch
 		}
 		start := c.next
 		var line []byte
@@ -284,14 +284,23 @@ func (c *CSVReader) readRaw(b *RawBatch, max int) error {
 		if len(line) == 0 {
 			continue
 		}
+		var q quotedRow
+		var l int
 		if bytes.IndexByte(line, '"') >= 0 {
-			f, l, qerr := c.readQuoted(line, start)
-			b.quoted = append(b.quoted, quotedRow{fields: append([]string(nil), f...), err: qerr})
-			b.rows = append(b.rows, batchRow{line: l, quoted: len(b.quoted), valid: c.valid})
-			continue
+			var f []string
+			f, l, q.err = c.readQuoted(line, start)
+			q.fields = append([]string(nil), f...)
+		} else {
+			l, c.valid = start, utf8.Valid(line)
+			rec := string(line)
+			from := 0
+			for _, end := range splitFields(rec, 0, byte(c.Comma), nil) {
+				q.fields = append(q.fields, rec[from:end])
+				from = end + 1
+			}
 		}
-		b.rows = append(b.rows, batchRow{line: start, from: len(b.buf), to: len(b.buf) + len(line), valid: utf8.Valid(line)})
-		b.buf = append(b.buf, line...)
+		b.quoted = append(b.quoted, q)
+		b.rows = append(b.rows, batchRow{line: l, quoted: len(b.quoted), valid: c.valid})
 	}
 	if err == io.EOF {
 		err = nil
@@ -304,9 +313,9 @@ func (c *CSVReader) readRaw(b *RawBatch, max int) error {
 
 // readPlain takes the whole lines already read ahead, up to the first that
 // holds a quote, as rows of b (up to max rows in all), checking them for
-// quotes and UTF-8 and copying them at once rather than a line at a time.
-// It reports whether it took any line; the others are readRaw's, a line
-// at a time.
+// quotes and UTF-8 and making them b's string at once, straight from the
+// reader's buffer, rather than a line at a time. It reports whether it
+// took any line; the others are readRaw's, a line at a time.
 func (c *CSVReader) readPlain(b *RawBatch, max int) bool {
 	n := c.br.Buffered()
 	if n == 0 || c.eof {
@@ -324,12 +333,10 @@ func (c *CSVReader) readPlain(b *RawBatch, max int) bool {
 		return false
 	}
 	valid := utf8.Valid(block)
-	base := len(b.buf)
-	b.buf = append(b.buf, block...)
 	used := 0
 	for used < len(block) && len(b.rows) < max {
 		j := bytes.IndexByte(block[used:], '\n')
-		line, from := block[used:used+j], base+used
+		line, from := block[used:used+j], used
 		used += j + 1
 		c.next++
 		if k := len(line); k > 0 && line[k-1] == '\r' {
@@ -340,15 +347,13 @@ func (c *CSVReader) readPlain(b *RawBatch, max int) bool {
 		}
 		b.rows = append(b.rows, batchRow{line: c.next - 1, from: from, to: from + len(line), valid: valid || utf8.Valid(line)})
 	}
-	b.buf = b.buf[:base+used]
+	b.all = string(block[:used])
 	c.br.Discard(used)
 	return true
 }
 
-// split makes one string of b's bytes and finds the fields of its plain
-// rows in it.
+// split finds the fields of b's plain rows.
 func (b *RawBatch) split(comma byte) {
-	b.all = string(b.buf)
 	ends := b.ends[:0]
 	for i := range b.rows {
 		r := &b.rows[i]

@@ -173,8 +173,6 @@ func boolString(invalid bool) string {
 	return "ok"
 }
 
-// TestReadBatch: reading in batches gives the reports one at a time does,
-// errors and line numbers included.
 // bigMixedCSV is a reports.csv of several times the reader's buffer, with
 // rows of every kind among the plain ones: quoted (a line end inside), CR
 // LF, empty lines, bad UTF-8, a CR alone, and no line end at the end.
@@ -204,6 +202,8 @@ func bigMixedCSV() string {
 	return b.String()
 }
 
+// TestReadBatch: reading in batches gives the reports one at a time does,
+// errors and line numbers included.
 func TestReadBatch(t *testing.T) {
 	srcs := []string{
 		"id,recipient,provider,service,start,end,staff,kind,status\nT1,R1,P1,HT,2026-03-04T09:00,2026-03-04T10:00,1,visit,approved\n\nT2,R1,P1,HT,2026-02-30T09:00,x,0,besök,klar\n",
