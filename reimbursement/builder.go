@@ -684,7 +684,7 @@ func (b *builder) finishProvider(i int) *ProviderSettlement {
 		ps.Lines = append(ps.Lines, s.markups(p, ps.Lines)...)
 	}
 	ps.Lines = sortLines(ps.Lines)
-	unpaid := b.unpaidList(out.unpaid, &out.reports)
+	unpaid := b.orderUnpaid(out.unpaid, &out.reports)
 	if s.unpaidLater {
 		part.unpaid = unpaid
 		s.partOf[i] = part // each provider's own place
@@ -717,7 +717,7 @@ func (b *builder) finish() *Settlement {
 			st.Providers = append(st.Providers, *ps)
 		}
 	}
-	unmatched := b.unpaidList(b.unmatched, &b.unmatchedReports)
+	unmatched := b.orderUnpaid(b.unmatched, &b.unmatchedReports)
 	if s.unpaidLater {
 		s.unmatchedLater = unmatched
 	} else {
@@ -727,9 +727,9 @@ func (b *builder) finish() *Settlement {
 	return st
 }
 
-// unpaidList returns unpaid entries others and reports in order, each
+// orderUnpaid returns unpaid entries others and reports in order, each
 // once.
-func (b *builder) unpaidList(others []Unpaid, list *chunks[reportUnpaid]) unpaidList {
+func (b *builder) orderUnpaid(others []Unpaid, list *chunks[reportUnpaid]) unpaidList {
 	s := b.s
 	reports := list.appendTo(nil)
 	reportID := func(r *reportUnpaid) string { return s.idStr[r.idOff : r.idOff+r.idLen] }
