@@ -71,16 +71,16 @@ type CSVReader struct {
 	cols   map[string]int
 	row    []string // the current row's fields, unless plain
 	fields []string // backing array of row
-	// A plain row of a batch is not made into strings until a field is
-	// read: its fields are all[from:ends[endsAt]], then from each end + 1
-	// to the next, nf of them. Moving from row to row stores numbers only,
+	// A plain row of a batch is split when it becomes the current row,
+	// while its bytes are at hand, and not made into strings until a field
+	// is read: its fields are all[from:ends[0]], then from each end + 1 to
+	// the next, nf of them. Moving from row to row stores numbers only,
 	// which the garbage collector need not see.
 	plain      bool
 	all        string
 	ends       []int
 	quotedRows []quotedRow
 	from       int
-	endsAt     int
 	nf         int
 	line       int // the line the current row starts on
 	next       int // the number of the next physical line
@@ -91,8 +91,7 @@ type CSVReader struct {
 	valid      bool     // the last record read was valid UTF-8 as a whole
 	dates      dateMemo // the date of the last timestamp read
 
-	batch     []batchRow
-	batchEnds []int
+	batch []batchRow
 }
 
 // NewCSVReader returns a reader of r that names file in its errors.
@@ -204,11 +203,12 @@ func (c *CSVReader) rawField(i int) string {
 	if !c.plain {
 		return c.row[i]
 	}
+	ends := c.ends[:c.nf] // made by useRow in the capacity of ends
 	from := c.from
 	if i > 0 {
-		from = c.ends[c.endsAt+i-1] + 1
+		from = ends[i-1] + 1
 	}
-	return c.all[from:c.ends[c.endsAt+i]]
+	return c.all[from:ends[i]]
 }
 
 // hasRow reports whether the current row could be read (as fields).
@@ -222,8 +222,6 @@ type batchRow struct {
 	line   int
 	from   int // bytes of the row in the batch's string
 	to     int
-	endsAt int // its fields' ends in the batch's ends
-	nf     int
 	quoted int // 1 + its index in the batch's quoted rows, or 0
 	valid  bool
 }
@@ -241,10 +239,9 @@ type quotedRow struct {
 // of that string; a row with quotes, or one the read-ahead holds only part
 // of, is read on its own.
 func (c *CSVReader) readBatch(max int) ([]batchRow, error) {
-	b := RawBatch{rows: c.batch, ends: c.batchEnds}
+	b := RawBatch{rows: c.batch}
 	err := c.readRaw(&b, max)
-	b.split(byte(c.Comma))
-	c.batch, c.batchEnds = b.rows, b.ends
+	c.batch = b.rows
 	c.useBatch(&b)
 	return b.rows, err
 }
@@ -257,7 +254,6 @@ type RawBatch struct {
 	rows   []batchRow
 	quoted []quotedRow
 	all    string // the bytes of its plain rows, end to end
-	ends   []int  // where the fields of its plain rows end in all, once split
 }
 
 // Len returns the number of rows in b.
@@ -352,21 +348,6 @@ func (c *CSVReader) readPlain(b *RawBatch, max int) bool {
 	return true
 }
 
-// split finds the fields of b's plain rows.
-func (b *RawBatch) split(comma byte) {
-	ends := b.ends[:0]
-	for i := range b.rows {
-		r := &b.rows[i]
-		if r.quoted > 0 {
-			continue // read on its own
-		}
-		n := len(ends)
-		ends = splitFields(b.all[:r.to], r.from, comma, ends)
-		r.endsAt, r.nf = n, len(ends)-n
-	}
-	b.ends = ends
-}
-
 // splitFields appends where the fields of rec[from:], separated by comma,
 // end to ends: each field is from its start (from, then the end before
 // it + 1) to its end. It looks at eight bytes at a time: x = w XOR comma×8
@@ -392,15 +373,24 @@ func splitFields(rec string, from int, comma byte, ends []int) []int {
 	return append(ends, len(rec))
 }
 
-// useBatch makes the rows of b, split, the ones useRow takes.
-func (c *CSVReader) useBatch(b *RawBatch) { c.all, c.ends, c.quotedRows = b.all, b.ends, b.quoted }
+// useBatch makes the rows of b the ones useRow takes.
+func (c *CSVReader) useBatch(b *RawBatch) {
+	c.all, c.quotedRows = b.all, b.quoted
+	if c.ends == nil {
+		c.ends = make([]int, 0, 32)
+	}
+}
 
 // useRow makes a row of the batch of the last useBatch the current row,
 // returning its error.
 func (c *CSVReader) useRow(r *batchRow) error {
 	c.line, c.valid = r.line, r.valid
 	if r.quoted == 0 {
-		c.plain, c.from, c.endsAt, c.nf = true, r.from, r.endsAt, r.nf
+		ends := splitFields(c.all[:r.to], r.from, byte(c.Comma), c.ends[:0])
+		if cap(ends) != cap(c.ends) {
+			c.ends = ends[:0] // grown: a row of many fields
+		}
+		c.plain, c.from, c.nf = true, r.from, len(ends)
 		if c.row != nil {
 			c.row = nil
 		}

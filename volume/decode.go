@@ -92,7 +92,6 @@ func (r *ReportReader) NewParser() *ReportParser {
 
 // Parse appends the reports of b to dst, as Read would have read them.
 func (p *ReportParser) Parse(b *RawBatch, dst []Report) []Report {
-	b.split(byte(p.r.c.Comma))
 	p.r.c.useBatch(b)
 	for i := range b.rows {
 		dst = append(dst, p.r.parse(p.r.c.useRow(&b.rows[i])))
