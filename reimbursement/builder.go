@@ -58,17 +58,39 @@ type partProv struct {
 }
 
 // byteStore keeps pieces of bytes end to end in blocks that are never
-// copied or grown.
-type byteStore struct{ block []byte }
+// copied or grown. Its zero value is an empty store.
+type byteStore struct {
+	block []byte
+	full  [][]byte // the blocks before block
+	spare [][]byte // empty blocks to use before making new ones
+}
 
 // add returns a copy of p in the store.
 func (s *byteStore) add(p []byte) []byte {
 	if len(p) > cap(s.block)-len(s.block) {
-		s.block = make([]byte, 0, max(1<<20, len(p)))
+		if s.block != nil {
+			s.full = append(s.full, s.block)
+		}
+		if k := len(s.spare); k > 0 && cap(s.spare[k-1]) >= len(p) {
+			s.block, s.spare = s.spare[k-1][:0], s.spare[:k-1]
+		} else {
+			s.block = make([]byte, 0, max(1<<20, len(p)))
+		}
 	}
 	n := len(s.block)
 	s.block = append(s.block, p...)
 	return s.block[n:len(s.block):len(s.block)]
+}
+
+// recycle empties the store, its pieces being no longer read, and
+// returns its blocks and spares, empty.
+func (s *byteStore) recycle() [][]byte {
+	all := append(s.spare, s.full...)
+	if s.block != nil {
+		all = append(all, s.block)
+	}
+	*s = byteStore{}
+	return all
 }
 
 // chunks is a list that grows by adding chunks rather than by copying:
@@ -137,8 +159,7 @@ type builder struct {
 	start   []int32   // where each line's reports start in order
 	span    []lineSpan
 	lineIdx []int32
-	lineBuf partWriter // a decision's lines written, before they go to store
-	store   byteStore
+	lineBuf partWriter // a decision's lines written, before they go to the settler's lineStore
 
 	// The divisors and factors of lines made so far, by divisor and
 	// percent key: most lines share a few, and a decimal made once is one
@@ -398,7 +419,7 @@ func (b *builder) writeLines(out *provOut, order []lineRec) {
 		sum.add(l.Amount)
 		p.total.add(l.Amount)
 	}
-	p.lines = append(p.lines, b.store.add(pw.b))
+	p.lines = append(p.lines, b.s.lineStore.add(pw.b))
 	clear(b.span)
 	b.span = b.span[:0]
 }

@@ -144,6 +144,7 @@ type Settler struct {
 	// are made (one builder, in the order of the lines), not kept.
 	unpaidLater    bool
 	writeLines     bool
+	lineStore      byteStore // the lines written
 	partOf         []partProv
 	unmatchedLater unpaidList
 
@@ -227,6 +228,7 @@ func (r *recStore) recycle() [][]rec {
 type partScratch struct {
 	chunks [][]rec
 	visits []int32
+	blocks [][]byte // of the settler's lineStore
 }
 
 const recChunk = 1 << 15

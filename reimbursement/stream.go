@@ -775,11 +775,12 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 	// settled.
 	s.unpaidLater = !opt.Audit
 	s.writeLines = s.unpaidLater && format == FormatJSON
-	s.recs.spare, s.visitBuf = sc.chunks, sc.visits
+	s.recs.spare, s.visitBuf, s.lineStore.spare = sc.chunks, sc.visits, sc.blocks
 	defer func() {
-		// The settler is done with: its reports and visits, which hold
-		// no pointers, serve the next part of this worker.
-		sc.chunks, sc.visits = s.recs.recycle(), s.visitBuf
+		// The settler is done with: its reports, visits and lines
+		// written, which hold no pointers, serve the next part of this
+		// worker.
+		sc.chunks, sc.visits, sc.blocks = s.recs.recycle(), s.visitBuf, s.lineStore.recycle()
 	}()
 	s.noCopies = true
 	for p := u.first; p <= u.last; p++ {
