@@ -730,7 +730,7 @@ func (s *Settler) checkDecisions(decisions []Decision) ([]Decision, error) {
 	}
 	out := kept[:0]
 	for _, d := range kept {
-		if bad[d.ID] {
+		if len(bad) > 0 && bad[d.ID] {
 			continue
 		}
 		if d.Provider == "" {
