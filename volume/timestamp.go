@@ -198,39 +198,60 @@ func (t Timestamp) wall() int64 { return t.date.UnixDays()*1440 + int64(t.minute
 // A Zone is not safe for concurrent use; give each goroutine its own. The
 // zero Zone is not usable; use NewZone.
 type Zone struct {
-	loc    *time.Location
-	lo, hi int64 // the cached offset holds for Unix seconds in [lo, hi)
-	off    int64 // offset in seconds
+	loc   *time.Location
+	spans [zoneSpans]zoneSpan // the offsets last asked for, most recent first
+	n     int                 // spans in use
 }
+
+// A zoneSpan is an offset (seconds) and the Unix seconds [lo, hi) it holds
+// for.
+type zoneSpan struct{ lo, hi, off int64 }
+
+// zoneSpans is how many offsets a Zone keeps: a month that crosses a
+// change of offset asks for the two either side of it in turn.
+const zoneSpans = 4
 
 // NewZone returns a Zone for loc. A nil loc is UTC.
 func NewZone(loc *time.Location) *Zone {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Zone{loc: loc, lo: 1, hi: 0}
+	return &Zone{loc: loc}
 }
 
 // Location returns the zone's location.
 func (z *Zone) Location() *time.Location { return z.loc }
 
-func (z *Zone) offsetAt(sec int64) int64 {
-	if sec >= z.lo && sec < z.hi {
-		return z.off
+// span returns the span of the offset in force at Unix second sec, moved
+// to the front of z.spans.
+func (z *Zone) span(sec int64) *zoneSpan {
+	if z.n > 0 && sec >= z.spans[0].lo && sec < z.spans[0].hi {
+		return &z.spans[0]
+	}
+	for i := 1; i < z.n; i++ {
+		if s := z.spans[i]; sec >= s.lo && sec < s.hi {
+			copy(z.spans[1:i+1], z.spans[:i])
+			z.spans[0] = s
+			return &z.spans[0]
+		}
 	}
 	t := time.Unix(sec, 0).In(z.loc)
 	_, off := t.Zone()
 	start, end := t.ZoneBounds()
-	z.off = int64(off)
-	z.lo, z.hi = math.MinInt64, math.MaxInt64
+	s := zoneSpan{lo: math.MinInt64, hi: math.MaxInt64, off: int64(off)}
 	if !start.IsZero() {
-		z.lo = start.Unix()
+		s.lo = start.Unix()
 	}
 	if !end.IsZero() {
-		z.hi = end.Unix()
+		s.hi = end.Unix()
 	}
-	return z.off
+	z.n = min(z.n+1, zoneSpans)
+	copy(z.spans[1:z.n], z.spans[:z.n-1])
+	z.spans[0] = s
+	return &z.spans[0]
 }
+
+func (z *Zone) offsetAt(sec int64) int64 { return z.span(sec).off }
 
 // OffsetMinutes returns the UTC offset in whole minutes in force at the
 // instant u (Unix minutes).
@@ -239,11 +260,11 @@ func (z *Zone) OffsetMinutes(u int64) int64 { return floorDiv(z.offsetAt(u*60), 
 // NextChange returns the first Unix minute after u at which the offset
 // changes, or math.MaxInt64 when it never does.
 func (z *Zone) NextChange(u int64) int64 {
-	z.offsetAt(u * 60)
-	if z.hi == math.MaxInt64 {
+	s := z.span(u * 60)
+	if s.hi == math.MaxInt64 {
 		return math.MaxInt64
 	}
-	return floorDiv(z.hi+59, 60)
+	return floorDiv(s.hi+59, 60)
 }
 
 // Local returns the local wall-clock minutes since 1970-01-01T00:00 of the
@@ -265,9 +286,10 @@ func (z *Zone) Resolve(t Timestamp) (int64, error) {
 	}
 	// The fast path: inside the cached offset's span and more than a day
 	// from either end of it, no other offset can reach this wall time.
-	if z.hi > z.lo {
-		u := w - floorDiv(z.off, 60)
-		if sec := u * 60; sec-z.lo > 86400 && z.hi-sec > 86400 {
+	if z.n > 0 {
+		s := &z.spans[0]
+		u := w - floorDiv(s.off, 60)
+		if sec := u * 60; sec > s.lo+86400 && sec < s.hi-86400 {
 			return u, nil
 		}
 	}

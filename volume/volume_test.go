@@ -3,6 +3,8 @@ package volume
 import (
 	"errors"
 	"fmt"
+	"math"
+	"math/rand"
 	"strings"
 	"testing"
 	"time"
@@ -152,6 +154,46 @@ func TestZoneResolve(t *testing.T) {
 	u, _ := z.Resolve(MustParseTimestamp("2026-03-04T23:30Z"))
 	if got := z.LocalDate(u).String(); got != "2026-03-05" {
 		t.Errorf("LocalDate(23:30Z) = %s, want 2026-03-05", got)
+	}
+}
+
+// TestZoneCache asks one Zone, in an order that jumps back and forth
+// across changes of offset (and across more spans than it keeps), what a
+// new Zone and the location itself say.
+func TestZoneCache(t *testing.T) {
+	for _, loc := range []*time.Location{stockholm(t), time.UTC, time.FixedZone("X", -150*60)} {
+		t.Run(loc.String(), func(t *testing.T) {
+			z := NewZone(loc)
+			rng := rand.New(rand.NewSource(1))
+			// Minutes around the changes of 2025 and 2026, and far from them.
+			var around []int64
+			for _, s := range []string{"2025-03-30T01:00Z", "2025-10-26T01:00Z", "2026-03-29T01:00Z", "2026-10-25T01:00Z", "2026-07-01T00:00Z"} {
+				tm, err := time.Parse(time.RFC3339, strings.Replace(s, "Z", ":00Z", 1))
+				require.NoError(t, err)
+				around = append(around, tm.Unix()/60)
+			}
+			for i := 0; i < 20000; i++ {
+				u := around[rng.Intn(len(around))] + int64(rng.Intn(4*1440)) - 2*1440
+				tm := time.Unix(u*60, 0).In(loc)
+				_, off := tm.Zone()
+				if got := z.OffsetMinutes(u); got != int64(off/60) {
+					t.Fatalf("step %d: OffsetMinutes(%s) = %d, want %d", i, tm, got, off/60)
+				}
+				want := int64(math.MaxInt64)
+				if _, end := tm.ZoneBounds(); !end.IsZero() {
+					want = end.Unix() / 60
+				}
+				if got := z.NextChange(u); got != want {
+					t.Fatalf("step %d: NextChange(%s) = %d, want %d", i, tm, got, want)
+				}
+				w := MustParseTimestamp(tm.Format("2006-01-02T15:04"))
+				got, gotErr := z.Resolve(w)
+				fresh, freshErr := NewZone(loc).Resolve(w)
+				if got != fresh || !errors.Is(gotErr, freshErr) {
+					t.Fatalf("step %d: Resolve(%s) = %d, %v; a new Zone says %d, %v", i, w, got, gotErr, fresh, freshErr)
+				}
+			}
+		})
 	}
 }
 
