@@ -208,17 +208,16 @@ type decState struct {
 // recStore holds recs in chunks, so that adding millions never copies
 // them.
 type recStore struct {
-	chunks [][]rec
+	chunks []*recChunkArray
 	n      int
-	spare  [][]rec // empty chunks to use before making new ones
+	spare  []*recChunkArray // chunks to use before making new ones
 }
 
-// recycle empties the store and returns its chunks and spares, empty.
-func (r *recStore) recycle() [][]rec {
-	all := r.spare
-	for _, c := range r.chunks {
-		all = append(all, c[:0])
-	}
+type recChunkArray [recChunk]rec
+
+// recycle empties the store and returns its chunks and spares.
+func (r *recStore) recycle() []*recChunkArray {
+	all := append(r.spare, r.chunks...)
 	*r = recStore{}
 	return all
 }
@@ -226,25 +225,24 @@ func (r *recStore) recycle() [][]rec {
 // A partScratch is the memory a worker settling parts keeps from one
 // part to the next.
 type partScratch struct {
-	chunks [][]rec
+	chunks []*recChunkArray
 	visits []int32
 	blocks [][]byte // of the settler's lineStore
 }
 
 const recChunk = 1 << 15
 
-func (r *recStore) at(i int32) *rec { return &r.chunks[i/recChunk][i%recChunk] }
+func (r *recStore) at(i int32) *rec { return &r.chunks[uint32(i)/recChunk][uint32(i)%recChunk] }
 
 func (r *recStore) add(x rec) {
 	if r.n%recChunk == 0 {
 		if k := len(r.spare); k > 0 {
 			r.chunks, r.spare = append(r.chunks, r.spare[k-1]), r.spare[:k-1]
 		} else {
-			r.chunks = append(r.chunks, make([]rec, 0, recChunk))
+			r.chunks = append(r.chunks, new(recChunkArray))
 		}
 	}
-	c := &r.chunks[len(r.chunks)-1]
-	*c = append(*c, x)
+	r.chunks[len(r.chunks)-1][r.n%recChunk] = x
 	r.n++
 }
 
@@ -319,6 +317,9 @@ func codeOfUnpaid(r Reason) reasonCode {
 }
 
 func codeOf(r Reason) reasonCode {
+	if r == "" { // most reports
+		return 0
+	}
 	for i, c := range reasonCodes {
 		if c == r {
 			return reasonCode(i)

@@ -203,9 +203,12 @@ type Zone struct {
 	n     int                 // spans in use
 }
 
-// A zoneSpan is an offset (seconds) and the Unix seconds [lo, hi) it holds
-// for.
-type zoneSpan struct{ lo, hi, off int64 }
+// A zoneSpan is an offset and the Unix minutes [lo, hi) it holds for: the
+// minutes whose first second is in the offset's span of seconds.
+type zoneSpan struct {
+	lo, hi int64
+	off    int64 // minutes, rounded down
+}
 
 // zoneSpans is how many offsets a Zone keeps: a month that crosses a
 // change of offset asks for the two either side of it in turn.
@@ -222,28 +225,28 @@ func NewZone(loc *time.Location) *Zone {
 // Location returns the zone's location.
 func (z *Zone) Location() *time.Location { return z.loc }
 
-// span returns the span of the offset in force at Unix second sec, moved
+// span returns the span of the offset in force at Unix minute u, moved
 // to the front of z.spans.
-func (z *Zone) span(sec int64) *zoneSpan {
-	if z.n > 0 && sec >= z.spans[0].lo && sec < z.spans[0].hi {
+func (z *Zone) span(u int64) *zoneSpan {
+	if z.n > 0 && u >= z.spans[0].lo && u < z.spans[0].hi {
 		return &z.spans[0]
 	}
 	for i := 1; i < z.n; i++ {
-		if s := z.spans[i]; sec >= s.lo && sec < s.hi {
+		if s := z.spans[i]; u >= s.lo && u < s.hi {
 			copy(z.spans[1:i+1], z.spans[:i])
 			z.spans[0] = s
 			return &z.spans[0]
 		}
 	}
-	t := time.Unix(sec, 0).In(z.loc)
+	t := time.Unix(u*60, 0).In(z.loc)
 	_, off := t.Zone()
 	start, end := t.ZoneBounds()
-	s := zoneSpan{lo: math.MinInt64, hi: math.MaxInt64, off: int64(off)}
+	s := zoneSpan{lo: math.MinInt64, hi: math.MaxInt64, off: floorDiv(int64(off), 60)}
 	if !start.IsZero() {
-		s.lo = start.Unix()
+		s.lo = floorDiv(start.Unix()+59, 60)
 	}
 	if !end.IsZero() {
-		s.hi = end.Unix()
+		s.hi = floorDiv(end.Unix()+59, 60)
 	}
 	z.n = min(z.n+1, zoneSpans)
 	copy(z.spans[1:z.n], z.spans[:z.n-1])
@@ -251,21 +254,13 @@ func (z *Zone) span(sec int64) *zoneSpan {
 	return &z.spans[0]
 }
 
-func (z *Zone) offsetAt(sec int64) int64 { return z.span(sec).off }
-
 // OffsetMinutes returns the UTC offset in whole minutes in force at the
 // instant u (Unix minutes).
-func (z *Zone) OffsetMinutes(u int64) int64 { return floorDiv(z.offsetAt(u*60), 60) }
+func (z *Zone) OffsetMinutes(u int64) int64 { return z.span(u).off }
 
 // NextChange returns the first Unix minute after u at which the offset
 // changes, or math.MaxInt64 when it never does.
-func (z *Zone) NextChange(u int64) int64 {
-	s := z.span(u * 60)
-	if s.hi == math.MaxInt64 {
-		return math.MaxInt64
-	}
-	return floorDiv(s.hi+59, 60)
-}
+func (z *Zone) NextChange(u int64) int64 { return z.span(u).hi }
 
 // Local returns the local wall-clock minutes since 1970-01-01T00:00 of the
 // instant u.
@@ -288,8 +283,7 @@ func (z *Zone) Resolve(t Timestamp) (int64, error) {
 	// from either end of it, no other offset can reach this wall time.
 	if z.n > 0 {
 		s := &z.spans[0]
-		u := w - floorDiv(s.off, 60)
-		if sec := u * 60; sec > s.lo+86400 && sec < s.hi-86400 {
+		if u := w - s.off; u > s.lo+1440 && u < s.hi-1440 {
 			return u, nil
 		}
 	}

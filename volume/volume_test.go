@@ -161,13 +161,14 @@ func TestZoneResolve(t *testing.T) {
 // across changes of offset (and across more spans than it keeps), what a
 // new Zone and the location itself say.
 func TestZoneCache(t *testing.T) {
-	for _, loc := range []*time.Location{stockholm(t), time.UTC, time.FixedZone("X", -150*60)} {
+	for _, loc := range []*time.Location{stockholm(t), time.UTC, time.FixedZone("X", -150*60), time.FixedZone("Y", 3600+30)} {
 		t.Run(loc.String(), func(t *testing.T) {
 			z := NewZone(loc)
 			rng := rand.New(rand.NewSource(1))
-			// Minutes around the changes of 2025 and 2026, and far from them.
+			// Minutes around the changes of 2025 and 2026, and far from them,
+			// and around Stockholm's offsets of seconds (1879 and 1900).
 			var around []int64
-			for _, s := range []string{"2025-03-30T01:00Z", "2025-10-26T01:00Z", "2026-03-29T01:00Z", "2026-10-25T01:00Z", "2026-07-01T00:00Z"} {
+			for _, s := range []string{"2025-03-30T01:00Z", "2025-10-26T01:00Z", "2026-03-29T01:00Z", "2026-10-25T01:00Z", "2026-07-01T00:00Z", "1879-01-01T00:00Z", "1899-12-31T23:00Z"} {
 				tm, err := time.Parse(time.RFC3339, strings.Replace(s, "Z", ":00Z", 1))
 				require.NoError(t, err)
 				around = append(around, tm.Unix()/60)
@@ -181,7 +182,9 @@ func TestZoneCache(t *testing.T) {
 				}
 				want := int64(math.MaxInt64)
 				if _, end := tm.ZoneBounds(); !end.IsZero() {
-					want = end.Unix() / 60
+					// The first minute that begins at or after the change.
+					for want = end.Unix()/60 - 1; want*60 < end.Unix(); want++ {
+					}
 				}
 				if got := z.NextChange(u); got != want {
 					t.Fatalf("step %d: NextChange(%s) = %d, want %d", i, tm, got, want)
