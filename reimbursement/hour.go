@@ -123,7 +123,9 @@ func (s *Settler) settleHours(b *builder, di int) {
 		s.splitBands(x.start, x.start+l)
 		missing := false
 		for _, band := range s.touched {
-			if s.rateAt(ds, componentBase, band, x.date) < 0 {
+			r := s.rateAt(ds, componentBase, band, x.date)
+			s.bandRate[band] = int32(r)
+			if r < 0 {
 				s.gapAt(id, x.date, s.describeRate(ds, componentBase, band))
 				missing = true
 			}
@@ -150,9 +152,9 @@ func (s *Settler) settleHours(b *builder, di int) {
 				capLeft -= q
 			}
 		}
+		// The bands of the part paid are among those whose rates were found.
 		for _, band := range s.touched {
-			rate := s.rateAt(ds, componentBase, band, x.date)
-			b.addReport(component, band, rate, percent, pkey, Minute, 60, s.bandMin[band]*k, x)
+			b.addReport(component, band, int(s.bandRate[band]), percent, pkey, Minute, 60, s.bandMin[band]*k, x)
 		}
 	}
 }

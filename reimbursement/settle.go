@@ -128,8 +128,9 @@ type Settler struct {
 	compSlot map[string]int32 // the tariff's components; componentBase is 0
 
 	// scratch for band splitting
-	bandMin []int64
-	touched []int
+	bandMin  []int64
+	bandRate []int32 // the rate row of each band in touched, for the visit being settled
+	touched  []int
 
 	ledger  *Ledger // when Options.Audit
 	workers int
@@ -651,6 +652,7 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 		compSlot:  map[string]int32{componentBase: 0},
 		profiles:  map[rateQuery]int32{},
 		bandMin:   make([]int64, t.bands.Len()),
+		bandRate:  make([]int32, t.bands.Len()),
 	}
 	for _, svc := range t.Services {
 		for _, c := range svc.Components {
@@ -1152,6 +1154,7 @@ func (s *Settler) forWorker() *Settler {
 	w.zone = volume.NewZone(s.zone.Location())
 	w.split = volume.NewSplitter(s.t.bands, s.t.cal, w.zone)
 	w.bandMin = make([]int64, len(s.bandMin))
+	w.bandRate = make([]int32, len(s.bandRate))
 	w.touched = nil
 	w.visitKeys, w.visitTmp = nil, nil
 	w.rateCache = map[rateCacheKey]int32{}
