@@ -233,6 +233,18 @@ type partScratch struct {
 
 const recChunk = 1 << 15
 
+// all yields the recs in order with their indices.
+func (r *recStore) all(yield func(int32, *rec) bool) {
+	for c, chunk := range r.chunks {
+		base := c * recChunk
+		for j := range min(recChunk, r.n-base) {
+			if !yield(int32(base+j), &chunk[j]) {
+				return
+			}
+		}
+	}
+}
+
 func (r *recStore) at(i int32) *rec { return &r.chunks[uint32(i)/recChunk][uint32(i)%recChunk] }
 
 func (r *recStore) add(x rec) {
@@ -1044,8 +1056,8 @@ func (s *Settler) gatherVisits() {
 	own := func(x *rec) bool {
 		return x.flags&recInPeriod != 0 && x.flags&(recDropped|recDup) == 0 && x.idLen > 0 && x.reason == 0 && x.dec >= 0
 	}
-	for i := 0; i < s.recs.n; i++ {
-		if x := s.recs.at(int32(i)); own(x) {
+	for _, x := range s.recs.all {
+		if own(x) {
 			count[x.dec+1]++
 		}
 	}
@@ -1058,9 +1070,9 @@ func (s *Settler) gatherVisits() {
 	}
 	all := s.visitBuf[:n] // every visit is written below
 	next := slices.Clone(count[:len(count)-1])
-	for i := 0; i < s.recs.n; i++ {
-		if x := s.recs.at(int32(i)); own(x) {
-			all[next[x.dec]] = int32(i)
+	for i, x := range s.recs.all {
+		if own(x) {
+			all[next[x.dec]] = i
 			next[x.dec]++
 		}
 	}
@@ -1199,12 +1211,11 @@ func (s *Settler) Settlement() *Settlement {
 	// their provider when they all name the same one, else as unmatched.
 	s.markCopies()
 	dupOwner := map[string]int{}
-	for i := 0; i < s.recs.n; i++ {
-		x := s.recs.at(int32(i))
+	for i, x := range s.recs.all {
 		if x.flags&recInPeriod == 0 || x.flags&recDup == 0 {
 			continue
 		}
-		id := s.id(int32(i))
+		id := s.id(i)
 		if o, ok := dupOwner[id]; ok && o != int(x.prov) {
 			dupOwner[id] = -1
 		} else if !ok {
@@ -1212,9 +1223,8 @@ func (s *Settler) Settlement() *Settlement {
 		}
 	}
 	// Reports: where they go.
-	for i := 0; i < s.recs.n; i++ {
-		x := s.recs.at(int32(i))
-		id := s.id(int32(i))
+	for i, x := range s.recs.all {
+		id := s.id(i)
 		if x.flags&recInPeriod == 0 || x.flags&recDropped != 0 || id == "" {
 			continue // a row without an id cannot be listed; its decoder reported it
 		}
@@ -1225,7 +1235,7 @@ func (s *Settler) Settlement() *Settlement {
 		case reason == reasonPending:
 			b.pending(int(x.prov), id)
 		case reason != "":
-			u := Unpaid{ID: id, Reason: reason, Detail: s.details[int32(i)]}
+			u := Unpaid{ID: id, Reason: reason, Detail: s.details[i]}
 			if x.flags&recTimeOK != 0 {
 				u.Quantity, u.Unit = s.reportQuantity(x)
 			}
