@@ -582,11 +582,43 @@ func (c *CSVReader) At(i int) string {
 	if i < 0 || i >= c.fieldCount() {
 		return ""
 	}
-	f := c.rawField(i)
+	return trimField(c.rawField(i))
+}
+
+// trimField returns f trimmed of spaces when it begins or ends with a
+// space or a tab.
+func trimField(f string) string {
 	if len(f) > 0 && (f[0] == ' ' || f[len(f)-1] == ' ' || f[0] == '\t' || f[len(f)-1] == '\t') {
-		f = strings.TrimSpace(f)
+		return strings.TrimSpace(f)
 	}
 	return f
+}
+
+// fieldsAt sets out[k] to At(cols[k]) for each k: the fields of a row in
+// one call, for the decoders of big files.
+func (c *CSVReader) fieldsAt(cols []int, out []string) {
+	if !c.plain {
+		for k, i := range cols {
+			out[k] = c.At(i)
+		}
+		return
+	}
+	ends, all := c.ends[:c.nf], c.all
+	for k, i := range cols[:len(out)] {
+		if uint(i) >= uint(len(ends)) {
+			out[k] = ""
+			continue
+		}
+		from := c.from
+		if i > 0 {
+			from = ends[i-1] + 1
+		}
+		f := all[from:ends[i]]
+		if len(f) > 0 && (f[0] <= ' ' || f[len(f)-1] <= ' ') {
+			f = trimField(f)
+		}
+		out[k] = f
+	}
 }
 
 // Errorf returns a *ParseError at the current row's field name, wrapping err.
@@ -662,8 +694,11 @@ func (r *Row) Required(name string) string {
 }
 
 // RequiredAt is Required for column i, named name.
-func (r *Row) RequiredAt(i int, name string) string {
-	s := r.c.At(i)
+func (r *Row) RequiredAt(i int, name string) string { return r.required(r.c.At(i), name) }
+
+// required returns s, the field name, and records ErrMissingField when
+// it is empty.
+func (r *Row) required(s, name string) string {
 	if s == "" && r.c.hasRow() {
 		r.errs = append(r.errs, r.c.Errorf(name, ErrMissingField, ""))
 	}
@@ -671,8 +706,11 @@ func (r *Row) RequiredAt(i int, name string) string {
 }
 
 // TimestampAt is Timestamp for column i, named name.
-func (r *Row) TimestampAt(i int, name string) Timestamp {
-	s := r.RequiredAt(i, name)
+func (r *Row) TimestampAt(i int, name string) Timestamp { return r.timestamp(r.c.At(i), name) }
+
+// timestamp is TimestampAt for the field s.
+func (r *Row) timestamp(s, name string) Timestamp {
+	s = r.required(s, name)
 	if s == "" {
 		return Timestamp{}
 	}

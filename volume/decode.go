@@ -105,29 +105,30 @@ func (r *ReportReader) parse(err error) Report {
 	if err != nil {
 		row.errs = append(row.errs, err)
 	}
-	c := &r.col
+	var f [len(r.col)]string
+	r.c.fieldsAt(r.col[:], f[:])
 	rep := Report{
-		ID:        row.RequiredAt(c[0], "id"),
-		Recipient: row.RequiredAt(c[1], "recipient"),
-		Provider:  row.RequiredAt(c[2], "provider"),
-		Service:   row.RequiredAt(c[3], "service"),
-		Start:     row.TimestampAt(c[4], "start"),
-		End:       row.TimestampAt(c[5], "end"),
+		ID:        row.required(f[0], "id"),
+		Recipient: row.required(f[1], "recipient"),
+		Provider:  row.required(f[2], "provider"),
+		Service:   row.required(f[3], "service"),
+		Start:     row.timestamp(f[4], "start"),
+		End:       row.timestamp(f[5], "end"),
 		Staff:     1,
 	}
-	switch s := r.c.At(c[6]); s {
+	switch s := f[6]; s {
 	case "", "1":
 	default:
 		rep.Staff = row.Count("staff", 1)
 	}
-	switch s := r.c.At(c[7]); s {
+	switch s := f[7]; s {
 	case "", "visit":
 	case "declined":
 		rep.Kind = Declined
 	default:
 		row.Fail("kind", ErrValue, "%q is not visit or declined", s)
 	}
-	switch s := r.c.At(c[8]); s {
+	switch s := f[8]; s {
 	case "", "approved":
 	default:
 		rep.Status = row.Status("status")

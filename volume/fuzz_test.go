@@ -204,6 +204,47 @@ func FuzzTimestampBinary(f *testing.F) {
 	})
 }
 
+// FuzzFieldsAt: the fields of a row in one call are those At gives one at
+// a time, for rows read raw (as the report decoder reads them) and rows
+// read one at a time, columns out of range included.
+func FuzzFieldsAt(f *testing.F) {
+	f.Add("a,b,c\n 1,\t2 ,3\n4,,\n\"x, y\",z\n5\n")
+	f.Add("a;b\n;\n x ; y \n")
+	f.Add("id,recipient,provider,service,start,end\nT1, R1 ,P1\t,HT,x,y\n\"T2\",R2,,HT,,\nT3\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		cols := []int{-1, 0, 1, 2, 3, 9, 2, 0}
+		check := func(c *CSVReader, how string) {
+			got := make([]string, len(cols))
+			c.fieldsAt(cols, got)
+			for k, i := range cols {
+				if want := c.At(i); got[k] != want {
+					t.Fatalf("%s, line %d: fieldsAt column %d = %q, At = %q", how, c.Line(), i, got[k], want)
+				}
+			}
+		}
+		r := NewReportReader(strings.NewReader(src), "r.csv")
+		var raw RawBatch
+		for n := 0; n <= len(src)+1 && r.ReadRaw(&raw, 2) == nil; n++ {
+			c := r.NewParser().r.c
+			c.useBatch(&raw)
+			for i := range raw.rows {
+				c.useRow(&raw.rows[i])
+				check(c, "raw")
+			}
+		}
+		c := NewCSVReader(strings.NewReader(src), "r.csv")
+		if c.ReadHeader() != nil {
+			return
+		}
+		for n := 0; n <= len(src)+1; n++ {
+			if err := c.Next(); err == io.EOF {
+				break
+			}
+			check(c, "one at a time")
+		}
+	})
+}
+
 // FuzzSplitFields: the reader splits rows into fields as strings.Split does.
 func FuzzSplitFields(f *testing.F) {
 	f.Add("V1,R0,P387,HT,2026-03-01T23:51,2026-03-02T00:07,1,declined,approved", byte(','))
