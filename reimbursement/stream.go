@@ -583,17 +583,17 @@ func appendReport(b []byte, r *volume.Report, prev *spillPrev) []byte {
 
 // appendTimestamp appends a timestamp in a few bytes: its date as the
 // days from day (mostly 0), its minute of the day and whether it has an
-// offset, and the offset if it has one. A visit's start and end take 5 or
-// 6 bytes.
+// offset (two bytes, little-endian), and the offset if it has one. A
+// visit's start and end take 6 or 7 bytes.
 func appendTimestamp(b []byte, t volume.Timestamp, day int64) []byte {
 	b = binary.AppendVarint(b, t.Date().UnixDays()-day)
 	h, m := t.Clock()
 	off, has := t.Offset()
-	v := uint64(h*60+m) << 1
+	v := uint16(h*60+m) << 1 // below 2880
 	if has {
 		v |= 1
 	}
-	b = binary.AppendUvarint(b, v)
+	b = append(b, byte(v), byte(v>>8))
 	if has {
 		b = binary.AppendVarint(b, int64(off))
 	}
@@ -627,11 +627,14 @@ type spillReader struct {
 func (r *spillReader) more() bool { return r.pos < len(r.s) }
 
 func (r *spillReader) uvarint() uint64 {
-	if r.pos < len(r.s) && r.s[r.pos] < 0x80 {
-		x := uint64(r.s[r.pos])
-		r.pos++
-		return x
+	if p := r.pos; p < len(r.s) && r.s[p] < 0x80 { // most are one byte
+		r.pos = p + 1
+		return uint64(r.s[p])
 	}
+	return r.longUvarint()
+}
+
+func (r *spillReader) longUvarint() uint64 {
 	var x uint64
 	for i := 0; r.pos+i < len(r.s) && i < binary.MaxVarintLen64; i++ {
 		c := r.s[r.pos+i]
@@ -659,20 +662,24 @@ func unzigzag(u uint64) int64 {
 func (r *spillReader) str() string {
 	n := r.uvarint()
 	if n > uint64(len(r.s)-r.pos) {
-		r.fail()
-		return ""
+		return r.short()
 	}
 	return r.bytes(int(n))
 }
 
 func (r *spillReader) bytes(n int) string {
-	if n > len(r.s)-r.pos {
-		r.fail()
-		return ""
+	p := r.pos
+	if n > len(r.s)-p {
+		return r.short()
 	}
-	v := r.s[r.pos : r.pos+n]
-	r.pos += n
-	return v
+	r.pos = p + n
+	return r.s[p : p+n]
+}
+
+// short fails for want of bytes, and returns "".
+func (r *spillReader) short() string {
+	r.fail()
+	return ""
 }
 
 func (r *spillReader) fail() {
@@ -686,7 +693,13 @@ func (r *spillReader) fail() {
 // and leaves its date in r.day.
 func (r *spillReader) timestamp(day int64) volume.Timestamp {
 	d := day + r.varint()
-	v := r.uvarint()
+	p := r.pos
+	if len(r.s)-p < 2 {
+		r.fail()
+		return volume.Timestamp{}
+	}
+	v := uint(r.s[p]) | uint(r.s[p+1])<<8
+	r.pos = p + 2
 	minute := int(v >> 1)
 	if d < -1<<30 || d > 1<<30 || minute >= 1440 {
 		r.fail()
