@@ -548,12 +548,15 @@ type spillPrev struct {
 // which it updates), the start and end (see appendTimestamp), the staff
 // unless 1, and the problems of a row that could not be read.
 func appendReport(b []byte, r *volume.Report, prev *spillPrev) []byte {
-	names := [3]string{r.Recipient, r.Provider, r.Service}
 	var flags byte
-	for i, n := range names {
-		if n == prev.names[i] {
-			flags |= 1 << i
-		}
+	if r.Recipient == prev.names[0] {
+		flags |= 1
+	}
+	if r.Provider == prev.names[1] {
+		flags |= 2
+	}
+	if r.Service == prev.names[2] {
+		flags |= 4
 	}
 	if r.Staff != 1 {
 		flags |= spillStaff
@@ -563,10 +566,12 @@ func appendReport(b []byte, r *volume.Report, prev *spillPrev) []byte {
 	}
 	b = append(b, flags, byte(r.Kind)|byte(r.Status)<<4)
 	b = appendString(b, r.ID)
-	for i, n := range names {
-		if flags&(1<<i) == 0 {
-			b = appendString(b, n)
-			prev.names[i] = strings.Clone(n)
+	if flags&7 != 7 {
+		for i, n := range [3]string{r.Recipient, r.Provider, r.Service} {
+			if flags&(1<<i) == 0 {
+				b = appendString(b, n)
+				prev.names[i] = strings.Clone(n)
+			}
 		}
 	}
 	b = appendTimestamp(b, r.Start, prev.day)
