@@ -71,7 +71,7 @@ func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st 
 				if r.Invalid != nil {
 					problems = append(problems, unjoin(r.Invalid)...)
 				}
-				s.addReport(r)
+				s.addReport(r, 0)
 			}
 		})
 	})

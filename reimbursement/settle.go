@@ -59,7 +59,7 @@ func Settle(t *Tariff, period volume.Period, in Input, opt Options) (*Settlement
 	}
 	s.reserveIDs(idLen)
 	for i := range in.Reports {
-		s.addReport(&in.Reports[i])
+		s.addReport(&in.Reports[i], 0)
 	}
 	for _, a := range in.Absences {
 		s.AddAbsence(a)
@@ -909,17 +909,40 @@ func (s *Settler) matchKey(k uint64, date volume.Date) (int, Reason) {
 
 // AddReport takes a time report. Reports of other periods are ignored
 // (but still count for duplicate ids).
-func (s *Settler) AddReport(r volume.Report) { s.addReport(&r) }
+func (s *Settler) AddReport(r volume.Report) { s.addReport(&r, 0) }
+
+// Bits of addReport's same: which names are those of the report added
+// before.
+const (
+	sameRecipient = 1 << iota
+	sameProvider
+	sameService
+)
 
 // addReport is AddReport without copying the report (which it does not
-// change).
-func (s *Settler) addReport(r *volume.Report) {
+// change). same tells which of its names are known to be those of the
+// report added just before, which need not be compared.
+func (s *Settler) addReport(r *volume.Report, same uint8) {
 	if s.ledger != nil {
 		s.ledger.AddReport(*r)
 	}
 	staff := max(r.Staff, 1)
-	x := rec{recipient: s.internField(0, r.Recipient), service: s.internField(1, r.Service),
-		provName: s.internField(2, r.Provider), prov: -1, dec: -1, staff: int32(min(staff, maxStaff+1)), kind: r.Kind, status: r.Status}
+	x := rec{prov: -1, dec: -1, staff: int32(min(staff, maxStaff+1)), kind: r.Kind, status: r.Status}
+	if same&sameRecipient != 0 {
+		x.recipient = s.lastName[0].i
+	} else {
+		x.recipient = s.internField(0, r.Recipient)
+	}
+	if same&sameService != 0 {
+		x.service = s.lastName[1].i
+	} else {
+		x.service = s.internField(1, r.Service)
+	}
+	if same&sameProvider != 0 {
+		x.provName = s.lastName[2].i
+	} else {
+		x.provName = s.internField(2, r.Provider)
+	}
 	var detail string
 	if r.Invalid != nil {
 		x.flags |= recInvalid

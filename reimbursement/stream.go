@@ -550,13 +550,13 @@ type spillPrev struct {
 func appendReport(b []byte, r *volume.Report, prev *spillPrev) []byte {
 	var flags byte
 	if r.Recipient == prev.names[0] {
-		flags |= 1
+		flags |= sameRecipient
 	}
 	if r.Provider == prev.names[1] {
-		flags |= 2
+		flags |= sameProvider
 	}
 	if r.Service == prev.names[2] {
-		flags |= 4
+		flags |= sameService
 	}
 	if r.Staff != 1 {
 		flags |= spillStaff
@@ -566,7 +566,7 @@ func appendReport(b []byte, r *volume.Report, prev *spillPrev) []byte {
 	}
 	b = append(b, flags, byte(r.Kind)|byte(r.Status)<<4)
 	b = appendString(b, r.ID)
-	if flags&7 != 7 {
+	if flags&(sameRecipient|sameProvider|sameService) != sameRecipient|sameProvider|sameService {
 		for i, n := range [3]string{r.Recipient, r.Provider, r.Service} {
 			if flags&(1<<i) == 0 {
 				b = appendString(b, n)
@@ -625,6 +625,7 @@ type spillReader struct {
 	pos  int
 	prev spillPrev // of the last report read
 	day  int64     // the date of the last timestamp read
+	read bool      // whether a report was read
 	err  error
 }
 
@@ -724,14 +725,20 @@ func (r *spillReader) timestamp(day int64) volume.Timestamp {
 	return volume.TimestampOf(time.Date(y, mo, dd, minute/60, minute%60, 0, 0, time.FixedZone("", int(off)*60)))
 }
 
-// report reads one report as appendReport wrote it.
-func (r *spillReader) report(x *volume.Report) {
+// report reads one report as appendReport wrote it, and returns which of
+// its names (sameRecipient, sameProvider, sameService) are those of the
+// report it read before.
+func (r *spillReader) report(x *volume.Report) (same uint8) {
 	head := r.bytes(2)
 	if len(head) < 2 {
 		*x = volume.Report{}
-		return
+		return 0
 	}
 	flags := head[0]
+	if r.read {
+		same = flags & (sameRecipient | sameProvider | sameService)
+	}
+	r.read = true
 	*x = volume.Report{ID: r.str(), Kind: volume.Kind(head[1] & 0xf), Status: volume.Status(head[1] >> 4), Staff: 1}
 	for i := range r.prev.names {
 		if flags&(1<<i) == 0 {
@@ -748,6 +755,7 @@ func (r *spillReader) report(x *volume.Report) {
 	if flags&spillInvalid != 0 {
 		x.Invalid = errors.New(r.str())
 	}
+	return same
 }
 
 // A partResult is a settled unit: its settlement written ahead to a file,
@@ -816,8 +824,7 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 		r := spillReader{s: data}
 		var rep volume.Report
 		for r.more() && r.err == nil {
-			r.report(&rep)
-			s.addReport(&rep)
+			s.addReport(&rep, r.report(&rep))
 		}
 		if r.err != nil {
 			res.err = r.err

@@ -33,12 +33,26 @@ func spillRoundTrip(t *testing.T, reports []volume.Report) {
 		b = appendReport(b, &reports[i], &prev)
 	}
 	r := spillReader{s: string(b)}
-	var got volume.Report // one for all: report must leave nothing of the one before
+	var got, last volume.Report // one for all: report must leave nothing of the one before
 	for i, want := range reports {
-		r.report(&got)
+		same := r.report(&got)
 		if r.err != nil {
 			t.Fatalf("report %d: %v", i, r.err)
 		}
+		// The names it says are the last report's are, and the first
+		// report has no last one (whatever its names).
+		if i == 0 && same != 0 {
+			t.Fatalf("report 0: same %b, want 0", same)
+		}
+		if same&sameRecipient != 0 && got.Recipient != last.Recipient || same&sameProvider != 0 && got.Provider != last.Provider ||
+			same&sameService != 0 && got.Service != last.Service {
+			t.Fatalf("report %d: same %b, but %+v after %+v", i, same, got, last)
+		}
+		if i > 0 && got.Recipient == last.Recipient && got.Provider == last.Provider && got.Service == last.Service &&
+			same != sameRecipient|sameProvider|sameService {
+			t.Fatalf("report %d: same %b, but its names are the last one's", i, same)
+		}
+		last = got
 		if (got.Invalid == nil) != (want.Invalid == nil) || (got.Invalid != nil && got.Invalid.Error() != want.Invalid.Error()) {
 			t.Fatalf("report %d: invalid %v, want %v", i, got.Invalid, want.Invalid)
 		}
@@ -57,6 +71,7 @@ func spillRoundTrip(t *testing.T, reports []volume.Report) {
 func TestSpillRoundTrip(t *testing.T) {
 	at := volume.MustParseTimestamp
 	spillRoundTrip(t, []volume.Report{
+		{ID: "T0", Staff: 1},
 		{ID: "T1", Recipient: "R1", Provider: "P1", Service: "HT", Start: at("2026-03-29T01:30"), End: at("2026-03-29T03:30"), Staff: 1},
 		{ID: "T2", Recipient: "R1", Provider: "P1", Service: "HT", Start: at("2026-10-25T02:30+02:00"), End: at("2026-10-25T02:30+01:00"), Staff: 2, Kind: volume.Declined},
 		{ID: "T3", Recipient: "R1", Provider: "P2", Service: "HT", Staff: 0, Status: volume.Pending, Invalid: errors.New(`reports.csv:3:5 (start): "x"`)},
