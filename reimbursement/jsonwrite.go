@@ -103,28 +103,38 @@ func writeStr[T string | []byte](j *jw, s T) {
 	j.w.Write(j.buf)
 }
 
-// appendStr appends s to b as a JSON string, escaped as encoding/json
-// does; most strings need no escaping and are appended at once.
-// jsonPlain holds the bytes a JSON string takes as they are: not control
-// bytes, quotes, backslashes or HTML's <, > and &, and ASCII (others are
-// checked for UTF-8). It is never written after it is made.
-var jsonPlain = func() (t [256]bool) {
+// jsonPlain is 1 for the bytes a JSON string takes as they are: not
+// control bytes, quotes, backslashes or HTML's <, > and &, and ASCII
+// (others are checked for UTF-8). It is never written after it is made.
+var jsonPlain = func() (t [256]uint8) {
 	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+		if c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			t[c] = 1
+		}
 	}
 	return t
 }()
 
+// appendStr appends s to b as a JSON string, escaped as encoding/json
+// does; most strings need no escaping and are appended at once.
 func appendStr[T string | []byte](b []byte, s T) []byte {
-	plain := true
-	for i := 0; i < len(s); i++ {
-		if !jsonPlain[s[i]] {
-			plain = false
-			break
-		}
+	plain := uint8(1)
+	i := 0
+	for ; i+8 <= len(s) && plain == 1; i += 8 {
+		w := s[i : i+8]
+		plain = jsonPlain[w[0]] & jsonPlain[w[1]] & jsonPlain[w[2]] & jsonPlain[w[3]] &
+			jsonPlain[w[4]] & jsonPlain[w[5]] & jsonPlain[w[6]] & jsonPlain[w[7]]
+	}
+	if i+4 <= len(s) && plain == 1 {
+		w := s[i : i+4]
+		plain = jsonPlain[w[0]] & jsonPlain[w[1]] & jsonPlain[w[2]] & jsonPlain[w[3]]
+		i += 4
+	}
+	for ; i < len(s) && plain == 1; i++ {
+		plain = jsonPlain[s[i]]
 	}
 	b = append(b, '"')
-	if plain {
+	if plain == 1 {
 		b = append(b, s...)
 		return append(b, '"')
 	}

@@ -109,6 +109,12 @@ func (p *partReader) fill(n int) bool {
 }
 
 func (p *partReader) uvarint() uint64 {
+	if p.pos < p.end { // most are one byte, read ahead
+		if c := p.buf[p.pos]; c < 0x80 {
+			p.pos++
+			return uint64(c)
+		}
+	}
 	var x uint64
 	for i := 0; i < binary.MaxVarintLen64; i++ {
 		if p.pos == p.end && !p.fill(1) {
