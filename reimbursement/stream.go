@@ -303,12 +303,19 @@ type spillFile struct {
 	n    int // records written
 }
 
+// spillBuffer is how many bytes a spillFile holds before it writes them.
+const spillBuffer = 1 << 18
+
 // wrote counts a record just appended to f.buf, and writes the buffer
-// out when it is full.
+// out when it is full. The buffer is made whole at the first record
+// (rather than grown to its size by appends).
 func (f *spillFile) wrote() error {
 	f.n++
-	if len(f.buf) >= 1<<18 {
+	if len(f.buf) >= spillBuffer {
 		return f.flush()
+	}
+	if f.n == 1 {
+		f.buf = append(make([]byte, 0, spillBuffer+64), f.buf...)
 	}
 	return nil
 }
