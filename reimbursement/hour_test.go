@@ -63,6 +63,21 @@ func TestHolidaysAndDateSets(t *testing.T) {
 	})
 }
 
+// TestOffsetChoosesThePeriod: a time written with an offset belongs to
+// the period of its local date, not of the date written.
+func TestOffsetChoosesThePeriod(t *testing.T) {
+	st := rt.Settle(t, testby(t), "2026-03", reimbursement.Input{Providers: testbyProviders,
+		Decisions: []reimbursement.Decision{rt.Decision("D1 R1 P1 LEDS 2026-01-01..")},
+		Reports: rt.Reports(
+			"T1 R1 P1 LEDS 2026-02-28T23:30Z 2026-03-01T00:30Z", // 00:30-01:30 on Sunday 1 March: natt 60
+			"T2 R1 P1 LEDS 2026-03-31T22:30Z 2026-03-31T23:00Z", // 00:30-01:00 on 1 April: another period
+		)})
+	diff(t, "lines", []L{
+		{"D1", "base", "natt", "60", "1", "500.00", "T1"}, // 60 × 500 / 60
+	}, linesOf(st, "P1"))
+	diff(t, "total", "500.00", st.Total.StringFixed(2))
+}
+
 func TestDaylightSaving(t *testing.T) {
 	dec := []reimbursement.Decision{rt.Decision("D1 R1 P1 LEDS 2026-01-01.."), rt.Decision("D2 R2 P1 LEDS 2026-01-01..")}
 	t.Run("autumn 25-hour day", func(t *testing.T) {

@@ -973,8 +973,10 @@ func (s *Settler) classify(x *rec, r *volume.Report) {
 	var startErr, endErr error
 	if !r.Start.IsZero() {
 		x.start, startErr = s.zone.Resolve(r.Start)
+		// A wall-clock time resolved is its own local time; one with an
+		// offset may be of another local date.
 		x.date = r.Start.Date()
-		if startErr == nil {
+		if _, off := r.Start.Offset(); off && startErr == nil {
 			x.date = s.zone.LocalDate(x.start)
 		}
 		if !s.period.Contains(x.date) {
