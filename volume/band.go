@@ -183,13 +183,11 @@ func (s *Splitter) DayLayout(d Date) []Segment {
 func (s *Splitter) Split(from, to int64, f func(band int, minutes int64)) {
 	run, runBand := int64(0), -2
 	for cur := from; cur < to; {
-		local := s.zone.Local(cur)
+		span := s.zone.span(cur)
+		local := cur + span.off
 		day := DateFromUnixDays(floorDiv(local, 1440))
-		tod := int(floorMod(local, 1440))
-		next := to
-		if c := s.zone.NextChange(cur); c < next {
-			next = c
-		}
+		tod := int(local - floorDiv(local, 1440)*1440)
+		next := min(to, span.hi)
 		band := -1
 		for _, seg := range s.DayLayout(day) {
 			if tod >= seg.From && tod < seg.To {
