@@ -263,9 +263,9 @@ func (r *recStore) add(x rec) {
 // millions of them cost the garbage collector nothing.
 type rec struct {
 	start, end   int64       // Unix minutes when timeOK, else as written (see rawMinutes)
+	key          uint64      // the id's first eight bytes, as idBytes gives them
 	date         volume.Date // local date of the start
 	idOff, idLen uint32      // the id, in Settler.ids
-	key          uint64      // its first eight bytes, as idBytes gives them
 	recipient    int32       // interned names
 	service      int32
 	provName     int32

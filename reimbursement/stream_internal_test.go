@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
@@ -63,6 +64,14 @@ func spillRoundTrip(t *testing.T, reports []volume.Report) {
 	}
 	if r.more() {
 		t.Fatalf("%d bytes left over", len(r.s)-r.pos)
+	}
+}
+
+// TestRecSize: a rec, one per report of a part, stays at 64 bytes (its
+// fields ordered so that none is padded).
+func TestRecSize(t *testing.T) {
+	if n := unsafe.Sizeof(rec{}); n > 64 {
+		t.Errorf("a rec is %d bytes, want 64", n)
 	}
 }
 
