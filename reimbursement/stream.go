@@ -147,7 +147,7 @@ func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 	}
 	defer os.RemoveAll(tmp)
 
-	sp := newSplit(kept, size, perPart, tmp)
+	sp := newSplit(newDecisionStore(kept), size, perPart, tmp)
 	// First pass: reports to the files of their parts.
 	err = streamFiles(fsys, FileReports, func(f io.Reader, file string) error {
 		return decodeReports(f, file, true, func(batch []volume.Report) {
@@ -281,10 +281,10 @@ type split struct {
 	seed      maphash.Seed
 	last      string // the last recipient and its part
 	lastP     int
-	decisions []Decision // the month's, those that can be settled
-	decs      [][]int32  // per part: its decisions
-	copies    []bool     // per part: whether an id of its reports may be used twice
-	absPart   []int      // the part of each absence, of each presence day
+	decisions *decisionStore // the month's, those that can be settled
+	decs      [][]int32      // per part: its decisions
+	copies    []bool         // per part: whether an id of its reports may be used twice
+	absPart   []int          // the part of each absence, of each presence day
 	presPart  []int
 	err       error // the first write that failed
 }
@@ -371,10 +371,10 @@ func (f *spillFile) read() (string, error) {
 	return b.String(), nil
 }
 
-func newSplit(decisions []Decision, size int64, perPart int, dir string) *split {
-	recipients := make([]string, 0, len(decisions))
-	for i := range decisions {
-		recipients = append(recipients, decisions[i].Recipient)
+func newSplit(decisions *decisionStore, size int64, perPart int, dir string) *split {
+	recipients := make([]string, 0, decisions.len())
+	for i := range decisions.len() {
+		recipients = append(recipients, decisions.recipient(i))
 	}
 	slices.Sort(recipients)
 	recipients = slices.Compact(recipients)
@@ -395,8 +395,8 @@ func newSplit(decisions []Decision, size int64, perPart int, dir string) *split 
 		sp.hashes[k].path = filepath.Join(dir, fmt.Sprintf("ids-%d", k))
 	}
 	sp.decs = make([][]int32, len(sp.parts))
-	for i := range decisions {
-		p := sp.partOf(decisions[i].Recipient)
+	for i := range decisions.len() {
+		p := sp.partOf(decisions.recipient(i))
 		sp.decs[p] = append(sp.decs[p], int32(i))
 	}
 	return sp
@@ -793,11 +793,17 @@ type partProvider struct {
 func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split, u unit,
 	absences []volume.Absence, presence []volume.Presence, opt Options, format Format, file string, sc *partScratch) *partResult {
 	res := &partResult{file: file}
-	decs := make([]int32, 0, len(sp.decs[u.first])) // not nil: see newSettler
+	var decisions []Decision
 	for p := u.first; p <= u.last; p++ {
-		decs = append(decs, sp.decs[p]...)
+		for _, i := range sp.decs[p] {
+			decisions = append(decisions, sp.decisions.decision(int(i)))
+		}
 	}
-	s, err := newSettler(t, period, providers, sp.decisions, opt, decs) // checked with the month's
+	all := make([]int32, len(decisions)) // not nil: see newSettler
+	for i := range all {
+		all[i] = int32(i)
+	}
+	s, err := newSettler(t, period, providers, decisions, opt, all) // checked with the month's
 	if err != nil {
 		res.err = err
 		return res
