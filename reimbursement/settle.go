@@ -713,11 +713,16 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 // checkDecisions returns the decisions that can be settled: those that
 // were read, whose id is used once (copies with the same content are one),
 // with the no-choice provider filled in where they name none. The others
-// are issues; a no-choice provider that is not there is an error.
-func (s *Settler) checkDecisions(decisions []Decision) ([]Decision, error) {
+// are issues; a no-choice provider that is not there is an error. With
+// inPlace the decisions are the caller's to overwrite: those kept are
+// moved to the front of the slice rather than copied.
+func (s *Settler) checkDecisions(decisions []Decision, inPlace bool) ([]Decision, error) {
 	var errs []error
 	byID := make(map[string]int, len(decisions))
-	kept := make([]Decision, 0, len(decisions))
+	kept := decisions[:0] // each written at or before the one read
+	if !inPlace {
+		kept = make([]Decision, 0, len(decisions))
+	}
 	bad := map[string]bool{}
 	for _, d := range decisions {
 		if d.Invalid == nil && (d.GrantedHours.Sign() < 0 || d.GrantedHours.GreaterThan(maxGrantedHours) ||
@@ -770,7 +775,7 @@ func (s *Settler) addDecisions(decisions []Decision, part []int32) error {
 	kept, err := decisions, error(nil)
 	var order []int32
 	if part == nil {
-		kept, err = s.checkDecisions(decisions)
+		kept, err = s.checkDecisions(decisions, false) // the caller's
 		order = make([]int32, len(kept))
 		for i := range order {
 			order[i] = int32(i)

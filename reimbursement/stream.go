@@ -136,7 +136,7 @@ func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 	if err != nil {
 		return sum, problems, err
 	}
-	kept, err := global.checkDecisions(decisions)
+	kept, err := global.checkDecisions(decisions, true)
 	if err != nil {
 		return sum, problems, err
 	}
