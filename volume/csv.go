@@ -632,8 +632,12 @@ func (c *CSVReader) Errorf(name string, err error, format string, args ...any) *
 
 // Decimal returns the value of column name as a decimal string: with ";" as
 // delimiter a decimal comma becomes a point.
-func (c *CSVReader) Decimal(name string) string {
-	s := c.Field(name)
+func (c *CSVReader) Decimal(name string) string { return c.decimal(c.Field(name)) }
+
+// DecimalAt is Decimal for column i.
+func (c *CSVReader) DecimalAt(i int) string { return c.decimal(c.At(i)) }
+
+func (c *CSVReader) decimal(s string) string {
 	if c.Comma == ';' {
 		s = strings.Replace(s, ",", ".", 1)
 	}
@@ -727,11 +731,18 @@ func (r *Row) Fail(name string, err error, format string, args ...any) {
 }
 
 // Date reads a date field; empty gives the zero Date unless required.
-func (r *Row) Date(name string, required bool) Date {
-	s := r.c.Field(name)
+func (r *Row) Date(name string, required bool) Date { return r.date(r.c.Field(name), name, required) }
+
+// DateAt is Date for column i, named name.
+func (r *Row) DateAt(i int, name string, required bool) Date {
+	return r.date(r.c.At(i), name, required)
+}
+
+// date is Date for the field s.
+func (r *Row) date(s, name string, required bool) Date {
 	if s == "" {
 		if required {
-			r.Required(name)
+			r.required(s, name)
 		}
 		return Date{}
 	}
@@ -756,8 +767,13 @@ func (r *Row) Timestamp(name string) Timestamp {
 }
 
 // Count reads a positive whole number; empty gives def.
-func (r *Row) Count(name string, def int) int {
-	s := r.c.Field(name)
+func (r *Row) Count(name string, def int) int { return r.count(r.c.Field(name), name, def) }
+
+// CountAt is Count for column i, named name.
+func (r *Row) CountAt(i int, name string, def int) int { return r.count(r.c.At(i), name, def) }
+
+// count is Count for the field s.
+func (r *Row) count(s, name string, def int) int {
 	if s == "" {
 		return def
 	}
