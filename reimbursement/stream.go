@@ -793,7 +793,11 @@ type partProvider struct {
 func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split, u unit,
 	absences []volume.Absence, presence []volume.Presence, opt Options, format Format, file string, sc *partScratch) *partResult {
 	res := &partResult{file: file}
-	var decisions []Decision
+	n := 0
+	for p := u.first; p <= u.last; p++ {
+		n += len(sp.decs[p])
+	}
+	decisions := make([]Decision, 0, n)
 	for p := u.first; p <= u.last; p++ {
 		for _, i := range sp.decs[p] {
 			decisions = append(decisions, sp.decisions.decision(int(i)))
