@@ -23,7 +23,7 @@ type decisionStore struct {
 // lengths in n, in the order of decisionStrings.
 type storedDecision struct {
 	off      int
-	n        [decisionStrings]uint32
+	n        [decisionStrings]int
 	from, to volume.Date
 	coef     int64 // GrantedHours is coef × 10^exp
 	exp      int32
@@ -55,7 +55,7 @@ func newDecisionStore(decisions []Decision) *decisionStore {
 		r := &st.recs[i]
 		r.off = text.Len()
 		for k, s := range decisionStringsOf(d) {
-			r.n[k] = uint32(len(*s)) // the lines of a file of less than 4 GiB
+			r.n[k] = len(*s)
 			text.WriteString(*s)
 		}
 		r.from, r.to, r.per, r.staff = d.From, d.To, d.GrantedPer, d.Staff
@@ -79,8 +79,8 @@ func (st *decisionStore) len() int { return len(st.recs) }
 // recipient returns the recipient of decision i.
 func (st *decisionStore) recipient(i int) string {
 	r := &st.recs[i]
-	from := r.off + int(r.n[0])
-	return st.text[from : from+int(r.n[1])]
+	from := r.off + r.n[0]
+	return st.text[from : from+r.n[1]]
 }
 
 // decision returns decision i as it was stored.
@@ -89,8 +89,8 @@ func (st *decisionStore) decision(i int) Decision {
 	d := Decision{From: r.from, To: r.to, GrantedPer: r.per, Staff: r.staff}
 	at := r.off
 	for k, s := range decisionStringsOf(&d) {
-		*s = st.text[at : at+int(r.n[k])]
-		at += int(r.n[k])
+		*s = st.text[at : at+r.n[k]]
+		at += r.n[k]
 	}
 	if g, ok := st.granted[int32(i)]; ok {
 		d.GrantedHours = g
