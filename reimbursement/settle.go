@@ -814,8 +814,14 @@ func (s *Settler) addDecisions(decisions []Decision, part []int32) error {
 		}
 		ds.profile = p
 		ds.slice, days = days[:s.period.Days():s.period.Days()], days[s.period.Days():]
+		// d.Contains(first + j days), as day numbers.
+		first := s.period.First().UnixDays()
+		lo, hi := d.From.UnixDays()-first, int64(len(ds.slice)-1)
+		if !d.To.IsZero() {
+			hi = min(hi, d.To.UnixDays()-first)
+		}
 		for j := range ds.slice {
-			ds.slice[j] = d.Contains(s.period.First().AddDays(j))
+			ds.slice[j] = int64(j) >= lo && int64(j) <= hi
 		}
 		s.intern(d.Recipient)
 		s.intern(d.Service)
