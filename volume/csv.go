@@ -703,10 +703,18 @@ func (r *Row) RequiredAt(i int, name string) string { return r.required(r.c.At(i
 // required returns s, the field name, and records ErrMissingField when
 // it is empty.
 func (r *Row) required(s, name string) string {
-	if s == "" && r.c.hasRow() {
-		r.errs = append(r.errs, r.c.Errorf(name, ErrMissingField, ""))
+	if s == "" {
+		r.missing(name)
 	}
 	return s
+}
+
+// missing records ErrMissingField for field name of a row that could be
+// read.
+func (r *Row) missing(name string) {
+	if r.c.hasRow() {
+		r.errs = append(r.errs, r.c.Errorf(name, ErrMissingField, ""))
+	}
 }
 
 // TimestampAt is Timestamp for column i, named name.
