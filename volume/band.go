@@ -186,7 +186,7 @@ func (s *Splitter) Split(from, to int64, f func(band int, minutes int64)) {
 		span := s.zone.span(cur)
 		local := cur + span.off
 		day := DateFromUnixDays(floorDiv(local, 1440))
-		tod := int(local - floorDiv(local, 1440)*1440)
+		tod := int(floorMod(local, 1440))
 		next := min(to, span.hi)
 		band := -1
 		for _, seg := range s.DayLayout(day) {
