@@ -596,7 +596,7 @@ func appendReport(b []byte, r *volume.Report, prev *spillPrev) []byte {
 // appendTimestamp appends a timestamp in a few bytes: its date as the
 // days from day (mostly 0), its minute of the day and whether it has an
 // offset (two bytes, little-endian), and the offset if it has one. A
-// visit's start and end take 6 or 7 bytes.
+// visit's start and end take 6 bytes, and one or two more for each offset.
 func appendTimestamp(b []byte, t volume.Timestamp, day int64) []byte {
 	b = binary.AppendVarint(b, t.Date().UnixDays()-day)
 	h, m := t.Clock()
