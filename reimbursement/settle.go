@@ -628,14 +628,13 @@ type rateCacheKey struct {
 // decisions given. Decisions without a provider go to the tariff's
 // no-choice provider.
 func NewSettler(t *Tariff, period volume.Period, providers []Provider, decisions []Decision, opt Options) (*Settler, error) {
-	return newSettler(t, period, providers, decisions, opt, nil)
+	return newSettler(t, period, providers, decisions, opt, false)
 }
 
-// newSettler is NewSettler; part, when not nil, says that decisions are
-// those that checkDecisions kept (the month's, in WriteSettlementFS), to
-// be taken as they are, and that the settler's are decisions[part[k]]
-// (a part's): they are not copied to be given.
-func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions []Decision, opt Options, part []int32) (*Settler, error) {
+// newSettler is NewSettler; checked says that the decisions were kept by
+// checkDecisions already (a part's of WriteSettlementFS, checked with the
+// month's), to be taken as they are.
+func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions []Decision, opt Options, checked bool) (*Settler, error) {
 	if opt.Location == nil {
 		return nil, errorf("Options.Location is nil: give the zone of wall-clock times, e.g. Europe/Stockholm")
 	}
@@ -675,13 +674,8 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 	}
 	if opt.Audit {
 		s.ledger, _ = NewLedger(period, opt)
-		if part == nil {
-			for _, d := range decisions {
-				s.ledger.AddDecision(d)
-			}
-		}
-		for _, i := range part {
-			s.ledger.AddDecision(decisions[i])
+		for _, d := range decisions {
+			s.ledger.AddDecision(d)
 		}
 	}
 	s.workers = opt.Workers
@@ -701,7 +695,7 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 		s.provIdx[p.ID] = i
 		s.provOf[s.intern(p.ID)] = int32(i)
 	}
-	if err := s.addDecisions(decisions, part); err != nil {
+	if err := s.addDecisions(decisions, checked); err != nil {
 		errs = append(errs, err)
 	}
 	if len(errs) > 0 {
@@ -769,19 +763,16 @@ func (s *Settler) checkDecisions(decisions []Decision, inPlace bool) ([]Decision
 	return out, errors.Join(errs...)
 }
 
-// addDecisions adds the decisions, checked first, or when part is not
-// nil decisions[part[k]] as they are (see newSettler).
-func (s *Settler) addDecisions(decisions []Decision, part []int32) error {
+// addDecisions adds the decisions, checked first unless checked (see
+// newSettler).
+func (s *Settler) addDecisions(decisions []Decision, checked bool) error {
 	kept, err := decisions, error(nil)
-	var order []int32
-	if part == nil {
+	if !checked {
 		kept, err = s.checkDecisions(decisions, false) // the caller's
-		order = make([]int32, len(kept))
-		for i := range order {
-			order[i] = int32(i)
-		}
-	} else {
-		order = slices.Clone(part)
+	}
+	order := make([]int32, len(kept))
+	for i := range order {
+		order[i] = int32(i)
 	}
 	// In the order of the lines (recipient, then decision id: ids are
 	// unique here), so that decisions settled in turn give their lines

@@ -803,11 +803,7 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 			decisions = append(decisions, sp.decisions.decision(int(i)))
 		}
 	}
-	all := make([]int32, len(decisions)) // not nil: see newSettler
-	for i := range all {
-		all[i] = int32(i)
-	}
-	s, err := newSettler(t, period, providers, decisions, opt, all) // checked with the month's
+	s, err := newSettler(t, period, providers, decisions, opt, true) // checked with the month's
 	if err != nil {
 		res.err = err
 		return res
