@@ -689,13 +689,7 @@ func (c *CSVReader) Row(err error) *Row {
 }
 
 // Required returns the field name and records ErrMissingField when empty.
-func (r *Row) Required(name string) string {
-	s := r.c.Field(name)
-	if s == "" && r.c.hasRow() {
-		r.errs = append(r.errs, r.c.Errorf(name, ErrMissingField, ""))
-	}
-	return s
-}
+func (r *Row) Required(name string) string { return r.required(r.c.Field(name), name) }
 
 // RequiredAt is Required for column i, named name.
 func (r *Row) RequiredAt(i int, name string) string { return r.required(r.c.At(i), name) }
@@ -794,12 +788,15 @@ func (r *Row) count(s, name string, def int) int {
 }
 
 // Status reads a status field.
-func (r *Row) Status(name string) Status {
-	s, err := ParseStatus(r.c.Field(name))
+func (r *Row) Status(name string) Status { return r.status(r.c.Field(name), name) }
+
+// status is Status for the field s.
+func (r *Row) status(s, name string) Status {
+	st, err := ParseStatus(s)
 	if err != nil {
-		r.Fail(name, ErrValue, "%q is not approved, pending or rejected", r.c.Field(name))
+		r.Fail(name, ErrValue, "%q is not approved, pending or rejected", s)
 	}
-	return s
+	return st
 }
 
 // Err returns the problems of the row, joined, or nil.

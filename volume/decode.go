@@ -119,7 +119,7 @@ func (r *ReportReader) parse(err error) Report {
 	switch s := f[6]; s {
 	case "", "1":
 	default:
-		rep.Staff = row.Count("staff", 1)
+		rep.Staff = row.count(s, "staff", 1)
 	}
 	switch s := f[7]; s {
 	case "", "visit":
@@ -131,7 +131,7 @@ func (r *ReportReader) parse(err error) Report {
 	switch s := f[8]; s {
 	case "", "approved":
 	default:
-		rep.Status = row.Status("status")
+		rep.Status = row.status(s, "status")
 	}
 	if len(row.errs) > 0 {
 		rep.Invalid = row.Err()
