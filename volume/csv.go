@@ -289,11 +289,8 @@ func (c *CSVReader) readRaw(b *RawBatch, max int) error {
 		} else {
 			l, c.valid = start, utf8.Valid(line)
 			rec := string(line)
-			from := 0
-			for _, end := range splitFields(rec, 0, byte(c.Comma), nil) {
-				q.fields = append(q.fields, rec[from:end])
-				from = end + 1
-			}
+			c.bounds = splitFields(rec, 0, byte(c.Comma), c.bounds[:0])
+			q.fields = appendFields(nil, rec, c.bounds)
 		}
 		b.quoted = append(b.quoted, q)
 		b.rows = append(b.rows, batchRow{line: l, quoted: len(b.quoted), valid: c.valid})
@@ -371,6 +368,17 @@ func splitFields(rec string, from int, comma byte, ends []int) []int {
 		}
 	}
 	return append(ends, len(rec))
+}
+
+// appendFields appends to dst the fields of rec that end at ends (as
+// splitFields gives them).
+func appendFields(dst []string, rec string, ends []int) []string {
+	from := 0
+	for _, end := range ends {
+		dst = append(dst, rec[from:end])
+		from = end + 1
+	}
+	return dst
 }
 
 // useBatch makes the rows of b the ones useRow takes.
@@ -459,13 +467,8 @@ func (c *CSVReader) readRecord() ([]string, int, error) {
 		}
 		rec := string(line)
 		c.bounds = splitFields(rec, 0, comma, c.bounds[:0])
-		f, from := c.fields[:0], 0
-		for _, end := range c.bounds {
-			f = append(f, rec[from:end])
-			from = end + 1
-		}
-		c.fields = f
-		return f, start, nil
+		c.fields = appendFields(c.fields[:0], rec, c.bounds)
+		return c.fields, start, nil
 	}
 }
 
