@@ -498,7 +498,8 @@ func radixSort(a []uint64) { radixSortWith(a, nil, nil) }
 
 // radixSortWith sorts keys, and idx (when not nil) along with them, a
 // byte at a time from the last, skipping bytes that all keys share;
-// scratch, when big enough, is used for the passes.
+// scratch, when big enough, is used for the passes. The counts of all
+// eight bytes are made in one reading of the keys.
 func radixSortWith(keys []uint64, idx []int32, scratch *radixScratch) {
 	n := len(keys)
 	if n < 2 {
@@ -513,31 +514,47 @@ func radixSortWith(keys []uint64, idx []int32, scratch *radixScratch) {
 	if idx != nil && cap(scratch.idx) < n {
 		scratch.idx = make([]int32, n)
 	}
+	count := &scratch.count
+	*count = [8][256]int{}
+	for _, v := range keys {
+		count[0][uint8(v)]++
+		count[1][uint8(v>>8)]++
+		count[2][uint8(v>>16)]++
+		count[3][uint8(v>>24)]++
+		count[4][uint8(v>>32)]++
+		count[5][uint8(v>>40)]++
+		count[6][uint8(v>>48)]++
+		count[7][uint8(v>>56)]++
+	}
 	src, dst := keys, scratch.keys[:n]
 	var isrc, idst []int32
 	if idx != nil {
 		isrc, idst = idx, scratch.idx[:n]
 	}
-	for shift := 0; shift < 64; shift += 8 {
-		var count [256]int
-		for _, v := range src {
-			count[(v>>shift)&0xff]++
-		}
-		if count[(src[0]>>shift)&0xff] == n {
-			continue
+	for b := range 8 {
+		shift := 8 * b
+		c := &count[b]
+		if c[uint8(keys[0]>>shift)] == n {
+			continue // a byte all keys share
 		}
 		pos := 0
-		for d, c := range count {
-			count[d] = pos
-			pos += c
+		for d, k := range c {
+			c[d] = pos
+			pos += k
 		}
-		for j, v := range src {
-			d := (v >> shift) & 0xff
-			dst[count[d]] = v
-			if idx != nil {
-				idst[count[d]] = isrc[j]
+		if idx == nil {
+			for _, v := range src {
+				d := uint8(v >> shift)
+				dst[c[d]] = v
+				c[d]++
 			}
-			count[d]++
+		} else {
+			for j, v := range src {
+				d := uint8(v >> shift)
+				dst[c[d]] = v
+				idst[c[d]] = isrc[j]
+				c[d]++
+			}
 		}
 		src, dst, isrc, idst = dst, src, idst, isrc
 	}
@@ -550,8 +567,9 @@ func radixSortWith(keys []uint64, idx []int32, scratch *radixScratch) {
 // radixScratch is the space radixSortWith sorts through, kept for the
 // next sort.
 type radixScratch struct {
-	keys []uint64
-	idx  []int32
+	keys  []uint64
+	idx   []int32
+	count [8][256]int // of each byte
 }
 
 type hashIndex struct {
