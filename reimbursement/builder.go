@@ -749,7 +749,8 @@ func (b *builder) finish() *Settlement {
 }
 
 // orderUnpaid returns unpaid entries others and reports in order, each
-// once.
+// once. The reports, most of them, are put in order by their own keys
+// and fields; the others as sortUnpaid does; then the two are merged.
 func (b *builder) orderUnpaid(others []Unpaid, list *chunks[reportUnpaid]) unpaidList {
 	s := b.s
 	reports := list.appendTo(nil)
@@ -765,21 +766,99 @@ func (b *builder) orderUnpaid(others []Unpaid, list *chunks[reportUnpaid]) unpai
 		}
 		return u
 	}
-	order := uniqueUnpaid(len(others)+len(reports),
-		func(i int) uint64 {
-			if i < len(others) {
-				return idBytes(others[i].ID, 0)
+	byReports := b.orderReports(reports)
+	if len(others) == 0 {
+		return unpaidList{order: byReports, entry: entry}
+	}
+	byOthers := uniqueUnpaid(len(others), nil, func(i int) string { return others[i].ID }, entry)
+	// Merged, dropping an entry of the reports that is one of the others.
+	order := make([]int32, 0, len(byOthers)+len(byReports))
+	j := 0
+	for _, i := range byOthers {
+		u := others[i]
+		for ; j < len(byReports); j++ {
+			c := compareUnpaid(entry(len(others)+int(byReports[j])), u)
+			if c > 0 {
+				break
 			}
-			return reports[i-len(others)].key
-		},
-		func(i int) string {
-			if i < len(others) {
-				return others[i].ID
+			if c < 0 {
+				order = append(order, int32(len(others))+byReports[j])
 			}
-			return reportID(&reports[i-len(others)])
-		},
-		entry)
+		}
+		order = append(order, i)
+	}
+	for _, r := range byReports[j:] {
+		order = append(order, int32(len(others))+r)
+	}
 	return unpaidList{order: order, entry: entry}
+}
+
+// orderReports returns the indices of the unpaid reports in the order of
+// their entries, each entry once: by the ids' first eight bytes (a radix
+// sort), the rest of them, the reason, the decision and the quantity, as
+// compareUnpaid orders the entries they make (whose Detail is empty).
+func (b *builder) orderReports(reports []reportUnpaid) []int32 {
+	s := b.s
+	n := len(reports)
+	if n == 0 {
+		return nil
+	}
+	keys := make([]uint64, n)
+	idx := make([]int32, n)
+	for i := range reports {
+		keys[i], idx[i] = reports[i].key, int32(i)
+	}
+	var scratch radixScratch
+	radixSortWith(keys, idx, &scratch)
+	id := func(r *reportUnpaid) string { return s.idStr[r.idOff : r.idOff+r.idLen] }
+	decision := func(r *reportUnpaid) string {
+		if r.dec < 0 {
+			return ""
+		}
+		return s.decisions[r.dec].d.ID
+	}
+	compare := func(i, j int32) int {
+		x, y := &reports[i], &reports[j]
+		if x.idOff != y.idOff || x.idLen != y.idLen {
+			if c := strings.Compare(id(x), id(y)); c != 0 {
+				return c
+			}
+		}
+		if x.reason != y.reason {
+			if c := strings.Compare(string(x.reason.reason()), string(y.reason.reason())); c != 0 {
+				return c
+			}
+		}
+		if x.dec != y.dec {
+			if c := strings.Compare(decision(x), decision(y)); c != 0 {
+				return c
+			}
+		}
+		return cmp.Compare(x.qty, y.qty)
+	}
+	// Runs of one key are ordered by the rest: long runs (ids alike in
+	// their first bytes) by the next bytes first, as orderByID does.
+	o := idOrder{scratch: scratch}
+	for from := 0; from < n; {
+		to := from + 1
+		for to < n && keys[to] == keys[from] {
+			to++
+		}
+		switch {
+		case to-from > smallRun:
+			o.sort(idx[from:to], 8, func(i int) string { return id(&reports[i]) }, compare)
+		case to-from > 1:
+			slices.SortFunc(idx[from:to], compare)
+		}
+		from = to
+	}
+	out := idx[:1]
+	for k := 1; k < n; k++ {
+		if keys[k] != keys[k-1] || compare(idx[k-1], idx[k]) != 0 {
+			out = append(out, idx[k])
+		}
+	}
+	return out
 }
 
 // sortIssues sorts issues by kind, ids and message, and drops repeats.

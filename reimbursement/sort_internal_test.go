@@ -51,17 +51,18 @@ func TestRadixSort(t *testing.T) {
 	}
 }
 
-// TestSortUnpaid: sortUnpaid is a plain sort with repeats dropped, for ids
-// of every shape the radix sort of orderByID treats apart: short and
-// long, alike in their first 8, 16 or over 64 bytes, with NUL and
-// non-ASCII bytes, repeated.
-func TestSortUnpaid(t *testing.T) {
-	rng := rand.New(rand.NewSource(2))
+// idShape is a kind of record id, made at random.
+type idShape struct {
+	name string
+	id   func() string
+}
+
+// idShapes are ids of every shape the radix sort of orderByID treats
+// apart: short and long, alike in their first 8, 16 or over 64 bytes,
+// with NUL and non-ASCII bytes.
+func idShapes(rng *rand.Rand) []idShape {
 	long := strings.Repeat("x", 70)
-	shapes := []struct {
-		name string
-		id   func() string
-	}{
+	return []idShape{
 		{"numbered", func() string { return fmt.Sprintf("T%d", rng.Intn(60000)) }},
 		{"alike in 8 bytes", func() string { return fmt.Sprintf("BESÖK-%d", rng.Intn(5000)) }},
 		{"alike in 16 bytes", func() string { return fmt.Sprintf("2026-03-kommun-%d", rng.Intn(500)) }},
@@ -77,6 +78,71 @@ func TestSortUnpaid(t *testing.T) {
 			return []string{"", "a", "a\x00", "ab", "abcdefgh", "abcdefgh\x00", "abcdefghi", long, long + "\x00"}[rng.Intn(9)]
 		}},
 	}
+}
+
+// TestOrderUnpaid: the unpaid entries of reports (kept without strings)
+// and the other entries of a provider come out as a plain sort of all of
+// them with repeats dropped, for ids of every shape: repeats within the
+// reports, within the others, and between the two; one id with other
+// reasons, decisions (two of one id) and quantities.
+func TestOrderUnpaid(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	for _, shape := range idShapes(rng) {
+		for _, n := range []int{0, 1, smallRun, smallRun + 1, 3000, 50000} {
+			s := &Settler{decisions: []decState{{d: Decision{ID: "D2"}}, {d: Decision{ID: "D1"}}, {d: Decision{ID: "D1"}}}}
+			b := newBuilder(s)
+			var ids strings.Builder
+			var reports chunks[reportUnpaid]
+			var others, all []Unpaid
+			reasons := []Reason{ReasonOverGranted, ReasonOverlap, ReasonZeroLength}
+			for range n {
+				id := shape.id()
+				if len(all) > 0 && rng.Intn(5) == 0 {
+					id = all[rng.Intn(len(all))].ID
+				}
+				u := Unpaid{ID: id, Quantity: int64(rng.Intn(3)), Unit: Minute, Reason: reasons[rng.Intn(len(reasons))]}
+				dec := int32(rng.Intn(4)) - 1
+				if dec >= 0 {
+					u.Decision = s.decisions[dec].d.ID
+				}
+				if rng.Intn(10) == 0 {
+					others = append(others, u)
+				} else {
+					reports.add(reportUnpaid{qty: u.Quantity, key: idBytes(id, 0), idOff: uint32(ids.Len()), idLen: uint32(len(id)),
+						dec: dec, unit: u.Unit, reason: codeOfUnpaid(u.Reason)})
+					ids.WriteString(id)
+				}
+				all = append(all, u)
+				if rng.Intn(8) == 0 { // the same entry again, as a report or not
+					all = append(all, u)
+					if rng.Intn(2) == 0 {
+						others = append(others, u)
+					} else {
+						reports.add(reportUnpaid{qty: u.Quantity, key: idBytes(id, 0), idOff: uint32(ids.Len()), idLen: uint32(len(id)),
+							dec: dec, unit: u.Unit, reason: codeOfUnpaid(u.Reason)})
+						ids.WriteString(id)
+					}
+				}
+			}
+			s.idStr = ids.String()
+			want := slices.Clone(all)
+			slices.SortFunc(want, compareUnpaid)
+			want = slices.CompactFunc(want, func(a, b Unpaid) bool { return compareUnpaid(a, b) == 0 })
+			got := b.orderUnpaid(others, &reports).list()
+			if !slices.Equal(want, got) {
+				t.Fatalf("%s, %d entries: orderUnpaid differs from a plain sort: %d entries, want %d", shape.name, n, len(got), len(want))
+			}
+		}
+	}
+}
+
+// TestSortUnpaid: sortUnpaid is a plain sort with repeats dropped, for ids
+// of every shape the radix sort of orderByID treats apart: short and
+// long, alike in their first 8, 16 or over 64 bytes, with NUL and
+// non-ASCII bytes, repeated.
+func TestSortUnpaid(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	shapes := idShapes(rng)
 	for _, shape := range shapes {
 		for _, n := range []int{0, 1, smallRun, smallRun + 1, 3000, 80000} {
 			list := make([]Unpaid, n)
