@@ -624,11 +624,30 @@ func sortLines(lines []Line) []Line {
 	} else {
 		mergeRuns(idx, append(runs, len(lines)), less)
 	}
-	out := make([]Line, len(lines))
-	for i, j := range idx {
-		out[i] = lines[j]
+	permute(lines, idx)
+	return lines
+}
+
+// permute puts lines in the order idx gives (lines[idx[0]] first) in
+// place, a cycle of the permutation at a time; it changes idx.
+func permute(lines []Line, idx []int32) {
+	for i := range idx {
+		if idx[i] == int32(i) {
+			continue
+		}
+		tmp := lines[i]
+		j := i
+		for {
+			k := int(idx[j])
+			idx[j] = int32(j)
+			if k == i {
+				lines[j] = tmp
+				break
+			}
+			lines[j] = lines[k]
+			j = k
+		}
 	}
-	return out
 }
 
 // maxRuns is the most sorted runs sortLines merges rather than sorts.
@@ -699,7 +718,12 @@ func (b *builder) finishProvider(i int) *ProviderSettlement {
 	}
 	part := out.part
 	out.part = partProv{}
-	ps := &ProviderSettlement{Provider: p.ID, Regime: p.Regime, Lines: out.lines.appendTo(nil), Total: zeroMoney}
+	// Room for the markup lines: at most one a markup and service.
+	room := out.lines.n
+	if !s.partial {
+		room += len(s.t.Markups) * len(s.t.Services)
+	}
+	ps := &ProviderSettlement{Provider: p.ID, Regime: p.Regime, Lines: out.lines.appendTo(make([]Line, 0, room)), Total: zeroMoney}
 	out.lines = chunks[Line]{}
 	if !s.partial {
 		ps.Lines = append(ps.Lines, s.markups(p, ps.Lines)...)
