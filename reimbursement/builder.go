@@ -579,7 +579,7 @@ func (o *idOrder) sort(idx []int32, off int, id func(i int) string, byID func(a,
 // idBytes returns the eight bytes of s from off as a big-endian number,
 // with zeros past its end: numbers order as the strings do, and equal
 // numbers are strings alike in those bytes.
-func idBytes(s string, off int) uint64 {
+func idBytes[T ~string | ~[]byte](s T, off int) uint64 {
 	if off+8 <= len(s) {
 		x := s[off : off+8]
 		return uint64(x[7]) | uint64(x[6])<<8 | uint64(x[5])<<16 | uint64(x[4])<<24 |

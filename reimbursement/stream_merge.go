@@ -56,6 +56,7 @@ type entry struct {
 	buf    []byte
 	off    [13]int // ends of the fields in buf
 	n      int
+	key    uint64 // of an unpaid entry or pending id: idBytes of its id
 	qty    int64
 	unit   Unit
 	source int // the stream it came from, for a stable merge
@@ -245,6 +246,7 @@ func (p *partReader) writeLine(e *entry, j *jw, format Format) {
 func (p *partReader) readUnpaid(e *entry) {
 	e.buf, e.n = e.buf[:0], 0
 	p.readField(e)
+	e.key = idBytes(e.field(0), 0)
 	p.readReason(e)
 	p.readField(e)
 	e.qty = p.varint()
@@ -270,9 +272,15 @@ func writeUnpaid(j *jw, e *entry) {
 func (p *partReader) readPending(e *entry) {
 	e.buf, e.n = e.buf[:0], 0
 	p.readField(e)
+	e.key = idBytes(e.field(0), 0)
 }
 
+// compareUnpaidEntries orders unpaid entries as compareUnpaid does: by
+// their ids' first eight bytes, and by the fields only on a tie.
 func compareUnpaidEntries(a, b *entry) int {
+	if a.key != b.key {
+		return cmp.Compare(a.key, b.key)
+	}
 	for i := range 3 {
 		if c := bytes.Compare(a.field(i), b.field(i)); c != 0 {
 			return c
@@ -284,7 +292,12 @@ func compareUnpaidEntries(a, b *entry) int {
 	return bytes.Compare(a.field(3), b.field(3))
 }
 
-func comparePendingEntries(a, b *entry) int { return bytes.Compare(a.field(0), b.field(0)) }
+func comparePendingEntries(a, b *entry) int {
+	if a.key != b.key {
+		return cmp.Compare(a.key, b.key)
+	}
+	return bytes.Compare(a.field(0), b.field(0))
+}
 
 // A stream is count records of one reader still to merge.
 type stream struct {
@@ -339,7 +352,7 @@ func mergeStreams(streams []*stream, compare func(a, b *entry) int, emit func(e 
 			emit(&s.e)
 			n++
 			last.buf = append(last.buf[:0], s.e.buf...)
-			last.off, last.n, last.qty, last.unit = s.e.off, s.e.n, s.e.qty, s.e.unit
+			last.off, last.n, last.key, last.qty, last.unit = s.e.off, s.e.n, s.e.key, s.e.qty, s.e.unit
 		}
 		if s.left > 0 && s.p.err == nil {
 			k := s.e.source
