@@ -624,6 +624,26 @@ func (c *CSVReader) fieldsAt(cols []int, out []string) {
 	}
 }
 
+// fieldsInOrder sets out[k] to At(k) for each k, as fieldsAt with the
+// columns 0, 1, 2 … does, and reports true; or does nothing and reports
+// false when the row is quoted or has fewer fields than out (fieldsAt
+// then gives them).
+func (c *CSVReader) fieldsInOrder(out []string) bool {
+	if !c.plain || c.nf < len(out) {
+		return false
+	}
+	from, all, ends := c.from, c.all, c.ends[:len(out)]
+	for k, end := range ends {
+		f := all[from:end]
+		if len(f) > 0 && (f[0] <= ' ' || f[len(f)-1] <= ' ') {
+			f = trimField(f)
+		}
+		out[k] = f
+		from = end + 1
+	}
+	return true
+}
+
 // Errorf returns a *ParseError at the current row's field name, wrapping err.
 func (c *CSVReader) Errorf(name string, err error, format string, args ...any) *ParseError {
 	col := 0

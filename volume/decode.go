@@ -10,6 +10,8 @@ type ReportReader struct {
 	c      *CSVReader
 	header bool
 	col    [9]int // id, recipient, provider, service, start, end, staff, kind, status
+	// inOrder: the columns are the file's first, in the order of col.
+	inOrder bool
 }
 
 // NewReportReader returns a reader of the time reports in r, naming file in
@@ -29,8 +31,10 @@ func (r *ReportReader) ReadHeader() error {
 	if err := r.c.ReadHeader("id", "recipient", "provider", "service", "start", "end"); err != nil {
 		return err
 	}
+	r.inOrder = true
 	for i, name := range ReportColumns {
 		r.col[i] = r.c.Index(name)
+		r.inOrder = r.inOrder && r.col[i] == i
 	}
 	r.header = true
 	return nil
@@ -87,7 +91,7 @@ type ReportParser struct {
 // ReadRaw, when the header is known.
 func (r *ReportReader) NewParser() *ReportParser {
 	c := &CSVReader{File: r.c.File, Comma: r.c.Comma, header: r.c.header, cols: r.c.cols}
-	return &ReportParser{r: ReportReader{c: c, header: true, col: r.col}}
+	return &ReportParser{r: ReportReader{c: c, header: true, col: r.col, inOrder: r.inOrder}}
 }
 
 // Parse appends the reports of b to dst, as Read would have read them.
@@ -106,7 +110,9 @@ func (r *ReportReader) parse(err error) Report {
 		row.errs = append(row.errs, err)
 	}
 	var f [len(r.col)]string
-	r.c.fieldsAt(r.col[:], f[:])
+	if !r.inOrder || !r.c.fieldsInOrder(f[:]) {
+		r.c.fieldsAt(r.col[:], f[:])
+	}
 	rep := Report{
 		ID:        row.required(f[0], "id"),
 		Recipient: row.required(f[1], "recipient"),

@@ -206,7 +206,9 @@ func FuzzTimestampBinary(f *testing.F) {
 
 // FuzzFieldsAt: the fields of a row in one call are those At gives one at
 // a time, for rows read raw (as the report decoder reads them) and rows
-// read one at a time, columns out of range included.
+// read one at a time, columns out of range included; and so are the first
+// fields in order (fieldsInOrder), which are declined only for quoted or
+// short rows.
 func FuzzFieldsAt(f *testing.F) {
 	f.Add("a,b,c\n 1,\t2 ,3\n4,,\n\"x, y\",z\n5\n")
 	f.Add("a;b\n;\n x ; y \n")
@@ -220,6 +222,16 @@ func FuzzFieldsAt(f *testing.F) {
 				if want := c.At(i); got[k] != want {
 					t.Fatalf("%s, line %d: fieldsAt column %d = %q, At = %q", how, c.Line(), i, got[k], want)
 				}
+			}
+			inOrder := make([]string, 4)
+			if c.fieldsInOrder(inOrder) {
+				for k := range inOrder {
+					if want := c.At(k); inOrder[k] != want {
+						t.Fatalf("%s, line %d: fieldsInOrder column %d = %q, At = %q", how, c.Line(), k, inOrder[k], want)
+					}
+				}
+			} else if c.plain && c.nf >= len(inOrder) {
+				t.Fatalf("%s, line %d: fieldsInOrder declines a plain row of %d fields", how, c.Line(), c.nf)
 			}
 		}
 		r := NewReportReader(strings.NewReader(src), "r.csv")
