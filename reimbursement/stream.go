@@ -862,6 +862,17 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 		}
 	}
 	res.issues, res.gaps, res.gapDates = st.Issues, s.gaps, s.gapDates
+	if s.writeLines {
+		// Only decisions make a part's lines, and they are all written
+		// as made: a line kept besides them would have no place in their
+		// order.
+		for _, ps := range st.Providers {
+			if len(ps.Lines) > 0 {
+				res.err = errorf("provider %s: a part has lines both written and kept (a bug of the settler)", ps.Provider)
+				return res
+			}
+		}
+	}
 	f, err := os.Create(file)
 	if err != nil {
 		res.err = errorf("%w", err)
