@@ -122,8 +122,15 @@ func (s *Settler) settleHours(b *builder, di int) {
 		// Every band of the visit needs a rate row of its start date.
 		s.splitBands(x.start, x.start+l)
 		missing := false
+		row := s.rateRow(ds, componentBase, x.date) // the date's rates, found once
 		for _, band := range s.touched {
-			r := s.rateAt(ds, componentBase, band, x.date)
+			r := -2
+			if uint(band+1) < uint(len(row)) {
+				r = int(row[band+1])
+			}
+			if r == -2 {
+				r = s.rateAt(ds, componentBase, band, x.date)
+			}
 			s.bandRate[band] = int32(r)
 			if r < 0 {
 				s.gapAt(id, x.date, s.describeRate(ds, componentBase, band))

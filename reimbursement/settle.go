@@ -1404,15 +1404,32 @@ func countedLength(svc *Service, raw int64) int64 {
 func (s *Settler) rateAt(ds *decState, component string, band int, date volume.Date) int {
 	// The hot path: a date of the period, a component of the tariff, looked
 	// up once per profile in a table without hashing.
-	di := s.dayIndex(date)
-	if di < 0 || di >= s.period.Days() || band < -1 || band >= s.t.bands.Len() {
+	if band < -1 || band >= s.t.bands.Len() {
 		return s.rateSlow(ds, component, band, date)
+	}
+	row := s.rateRow(ds, component, date)
+	if row == nil {
+		return s.rateSlow(ds, component, band, date)
+	}
+	if row[band+1] == -2 {
+		row[band+1] = int32(s.rateSlow(ds, component, band, date))
+	}
+	return int(row[band+1])
+}
+
+// rateRow returns the rate rows rateAt has found for ds, component and
+// date, by band + 1 (0: no band), -2 where not yet looked up; or nil when
+// the date is not of the period or the component not of the tariff.
+func (s *Settler) rateRow(ds *decState, component string, date volume.Date) []int32 {
+	di := s.dayIndex(date)
+	if di < 0 || di >= s.period.Days() {
+		return nil
 	}
 	slot := int32(0)
 	if component != componentBase {
 		var ok bool
 		if slot, ok = s.compSlot[component]; !ok {
-			return s.rateSlow(ds, component, band, date)
+			return nil
 		}
 	}
 	k := int(ds.profile)*len(s.compSlot) + int(slot)
@@ -1428,11 +1445,7 @@ func (s *Settler) rateAt(ds *decState, component string, band int, date volume.D
 		}
 		s.dense[k] = dense
 	}
-	i := di*width + band + 1
-	if dense[i] == -2 {
-		dense[i] = int32(s.rateSlow(ds, component, band, date))
-	}
-	return int(dense[i])
+	return dense[di*width : (di+1)*width]
 }
 
 func (s *Settler) rateSlow(ds *decState, component string, band int, date volume.Date) int {
