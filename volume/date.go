@@ -114,22 +114,28 @@ func parseDate(s string) (Date, bool) {
 	return NewDate(y, time.Month(m), d), true
 }
 
-// A dateMemo remembers the last date parsed: the timestamps of a file
-// come a few to a date, so most are parsed by comparing ten bytes. The
-// nil memo remembers nothing.
+// A dateMemo remembers the month of the last date parsed: the timestamps
+// of a file come many to a month, so most are parsed by comparing eight
+// bytes and reading two digits. The nil memo remembers nothing.
 type dateMemo struct {
-	text string
-	date Date
+	month string // "YYYY-MM-" of the last date parsed, "" before the first
+	first Date   // the first of that month
+	days  int    // the days of that month
 }
 
 // parse parses s as parseDate does.
 func (m *dateMemo) parse(s string) (Date, bool) {
-	if m != nil && m.text != "" && s == m.text {
-		return m.date, true
+	if m != nil && len(s) == 10 && m.month != "" && s[:8] == m.month {
+		d1, d2 := s[8]-'0', s[9]-'0' // above 9 unless digits
+		if d := int(d1)*10 + int(d2); d1 <= 9 && d2 <= 9 && d >= 1 && d <= m.days {
+			return m.first.AddDays(d - 1), true
+		}
+		return Date{}, false
 	}
 	d, ok := parseDate(s)
 	if ok && m != nil {
-		m.text, m.date = s, d
+		y, mo, _ := d.Civil()
+		*m = dateMemo{month: s[:8], first: NewDate(y, mo, 1), days: daysIn(y, mo)}
 	}
 	return d, ok
 }

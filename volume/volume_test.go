@@ -367,6 +367,12 @@ func TestDateMemo(t *testing.T) {
 		{"bad clock first", "2026-03-01T25:00", "2026-03-01T10:00"},
 		{"offset then", "2026-03-01T10:00", "2026-03-01T10:00+01:00"},
 		{"short then", "2026-03-01T10:00", "2026-03-01"},
+		{"other day of the month", "2026-03-01T10:00", "2026-03-31T10:00"},
+		{"day past the month", "2026-04-01T10:00", "2026-04-31T10:00"},
+		{"day 00", "2026-04-01T10:00", "2026-04-00T10:00"},
+		{"day not digits", "2026-04-01T10:00", "2026-04-1xT10:00"},
+		{"leap day", "2028-02-01T10:00", "2028-02-29T10:00"},
+		{"next month", "2026-03-31T10:00", "2026-04-01T00:10"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var memo dateMemo
