@@ -469,22 +469,14 @@ func compareUnpaid(a, b Unpaid) int {
 
 // sortUnpaid sorts unpaid entries by id, then reason, and drops repeats.
 func sortUnpaid(list []Unpaid) []Unpaid {
-	return sortUnpaidOf(len(list), nil, func(i int) string { return list[i].ID }, func(i int) Unpaid { return list[i] })
-}
-
-// sortUnpaidOf sorts n entries, read through id and entry, so that the
-// unpaid reports of a big month are made into entries only once, already
-// in order; key, when not nil, gives the first eight bytes of the ids as
-// idBytes does.
-func sortUnpaidOf(n int, key func(i int) uint64, id func(i int) string, entry func(i int) Unpaid) []Unpaid {
-	return unpaidList{order: uniqueUnpaid(n, key, id, entry), entry: entry}.list()
+	entry := func(i int) Unpaid { return list[i] }
+	return unpaidList{order: uniqueUnpaid(len(list), func(i int) string { return list[i].ID }, entry), entry: entry}.list()
 }
 
 // uniqueUnpaid returns the indices of n entries, read through id and
-// entry (key as sortUnpaidOf has it), in the order of the entries, each
-// entry once.
-func uniqueUnpaid(n int, key func(i int) uint64, id func(i int) string, entry func(i int) Unpaid) []int32 {
-	order := orderByID(n, key, id, func(a, b int) int { return compareUnpaid(entry(a), entry(b)) })
+// entry, in the order of the entries, each entry once.
+func uniqueUnpaid(n int, id func(i int) string, entry func(i int) Unpaid) []int32 {
+	order := orderByID(n, id, func(a, b int) int { return compareUnpaid(entry(a), entry(b)) })
 	out := order[:0]
 	for _, i := range order {
 		// In order by id: only entries of one id can be the same, and
@@ -519,9 +511,8 @@ func (l unpaidList) list() []Unpaid {
 // orderByID returns the indices 0 … n-1 in the order of id(i), then of
 // tie(a, b) between equal ids. It sorts by eight bytes of the ids at a
 // time, by their digits (radix), and compares ids only within runs that
-// are alike in their first bytes: ids are many and mostly short. key,
-// when not nil, gives idBytes(id(i), 0) without reading the id.
-func orderByID(n int, key func(i int) uint64, id func(i int) string, tie func(a, b int) int) []int32 {
+// are alike in their first bytes: ids are many and mostly short.
+func orderByID(n int, id func(i int) string, tie func(a, b int) int) []int32 {
 	idx := make([]int32, n)
 	for i := range idx {
 		idx[i] = int32(i)
@@ -532,14 +523,13 @@ func orderByID(n int, key func(i int) uint64, id func(i int) string, tie func(a,
 		}
 		return tie(int(a), int(b))
 	}
-	o := idOrder{key: key}
+	var o idOrder
 	o.sort(idx, 0, id, byID)
 	return idx
 }
 
 // idOrder holds the scratch space of orderByID's radix sorts.
 type idOrder struct {
-	key     func(i int) uint64 // the first eight bytes, or nil
 	scratch radixScratch
 }
 
@@ -553,14 +543,8 @@ func (o *idOrder) sort(idx []int32, off int, id func(i int) string, byID func(a,
 		return
 	}
 	keys := make([]uint64, len(idx))
-	if off == 0 && o.key != nil {
-		for k, i := range idx {
-			keys[k] = o.key(int(i))
-		}
-	} else {
-		for k, i := range idx {
-			keys[k] = idBytes(id(int(i)), off)
-		}
+	for k, i := range idx {
+		keys[k] = idBytes(id(int(i)), off)
 	}
 	radixSortWith(keys, idx, &o.scratch)
 	// Runs of equal keys: their ids are alike in eight more bytes.
@@ -794,7 +778,7 @@ func (b *builder) orderUnpaid(others []Unpaid, list *chunks[reportUnpaid]) unpai
 	if len(others) == 0 {
 		return unpaidList{order: byReports, entry: entry}
 	}
-	byOthers := uniqueUnpaid(len(others), nil, func(i int) string { return others[i].ID }, entry)
+	byOthers := uniqueUnpaid(len(others), func(i int) string { return others[i].ID }, entry)
 	// Merged, dropping an entry of the reports that is one of the others.
 	order := make([]int32, 0, len(byOthers)+len(byReports))
 	j := 0
@@ -832,8 +816,8 @@ func (b *builder) orderReports(reports []reportUnpaid) []int32 {
 	for i := range reports {
 		keys[i], idx[i] = reports[i].key, int32(i)
 	}
-	var scratch radixScratch
-	radixSortWith(keys, idx, &scratch)
+	var o idOrder
+	radixSortWith(keys, idx, &o.scratch)
 	id := func(r *reportUnpaid) string { return s.idStr[r.idOff : r.idOff+r.idLen] }
 	decision := func(r *reportUnpaid) string {
 		if r.dec < 0 {
@@ -862,7 +846,6 @@ func (b *builder) orderReports(reports []reportUnpaid) []int32 {
 	}
 	// Runs of one key are ordered by the rest: long runs (ids alike in
 	// their first bytes) by the next bytes first, as orderByID does.
-	o := idOrder{scratch: scratch}
 	for from := 0; from < n; {
 		to := from + 1
 		for to < n && keys[to] == keys[from] {
