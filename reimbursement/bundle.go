@@ -91,6 +91,36 @@ func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st 
 	return st, problems, nil
 }
 
+// ReadInputFS reads the records of the bundle in fsys (formats.md) into an
+// Input, in the order of their files and rows, as SettleFS reads them: a
+// row that cannot be read is there all the same (a report, absence … with
+// Invalid set) and its problems are returned in problems, in the order
+// SettleFS returns them; err is for a file that cannot be read at all or a
+// bad provider list. Settle of the Input gives the settlement SettleFS
+// gives: reading first suits a program that looks at the records or
+// settles them more than once, SettleFS one that settles a big month once.
+func ReadInputFS(fsys fs.FS) (in Input, problems []error, err error) {
+	in.Providers, in.Decisions, problems, err = readParties(fsys)
+	if err != nil {
+		return Input{}, problems, err
+	}
+	err = streamFiles(fsys, FileReports, func(f io.Reader, file string) error {
+		return drain(volume.NewReportReader(f, file).Read, func(r volume.Report) { in.Reports = append(in.Reports, r) },
+			func(r volume.Report) error { return r.Invalid }, &problems)
+	})
+	slices.SortStableFunc(problems, compareProblems)
+	if err == nil {
+		err = readOthers(fsys, &problems,
+			func(a volume.Absence) { in.Absences = append(in.Absences, a) },
+			func(p volume.Presence) { in.Presence = append(in.Presence, p) },
+			func(a Adjustment) { in.Adjustments = append(in.Adjustments, a) })
+	}
+	if err != nil {
+		return Input{}, problems, err
+	}
+	return in, problems, nil
+}
+
 // readParties reads the providers and decisions of a bundle. Decisions
 // that cannot be read are returned too (the settler lists them as issues),
 // with their problems.

@@ -240,3 +240,53 @@ func ExampleWriteSettlementFS() {
 	// P2: 1 lines, 254.33
 	// total 1214.69
 }
+
+// Read a bundle into an Input first, to look at its records before they
+// are settled (or to settle them more than once). One row cannot be read
+// (T9's end); it is in the Input all the same, and settles as not paid.
+// T1 is an hour of day and an hour of evening; T2's 31 minutes are
+// rounded up to 35 of day: 95 × 436.00 / 60 = 690.33, 60 × 470.00 / 60 =
+// 470.00, and P1 is private: 6 % of 1160.33 is 69.62.
+func ExampleReadInputFS() {
+	bundle := fstest.MapFS{
+		"providers.csv": {Data: []byte("id,name,regime\nP1,Omsorgsbolaget AB,private\n")},
+		"decisions.csv": {Data: []byte("id,recipient,provider,service,from,to,granted_hours,granted_per\n" +
+			"D1,R1,P1,HT,2026-01-01,,4,month\n")},
+		"reports.csv": {Data: []byte("id,recipient,provider,service,start,end\n" +
+			"T1,R1,P1,HT,2026-03-03T18:00,2026-03-03T20:00\n" +
+			"T2,R1,P1,HT,2026-03-10T08:00,2026-03-10T08:31\n" +
+			"T9,R1,P1,HT,2026-03-11T08:00,2026-03-11T25:00\n")},
+	}
+	in, problems, err := reimbursement.ReadInputFS(bundle)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(len(in.Reports), "reports; problems:", problems)
+	tariff, err := reimbursement.ParseTariff([]byte(exampleTariff), "tariff.json")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	st, err := reimbursement.Settle(tariff, volume.MustParsePeriod("2026-03"), in, reimbursement.Options{Location: stockholm()})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, p := range st.Providers {
+		for _, l := range p.Lines {
+			fmt.Println(p.Provider, l.Component, l.Band, l.Quantity, l.Amount.StringFixed(2), l.Reports)
+		}
+		for _, u := range p.Unpaid {
+			fmt.Println(p.Provider, "not paid:", u.ID, u.Reason)
+		}
+	}
+	fmt.Println("total", st.Total.StringFixed(2))
+	// Output:
+	// 3 reports; problems: [reports.csv:4:6 (end): invalid value: "2026-03-11T25:00" is not a timestamp YYYY-MM-DDTHH:MM]
+	// P1 markup:momskompensation  1160.33 69.62 []
+	// P1 base dag 95 690.33 [T1 T2]
+	// P1 base kvall 60 470.00 [T1]
+	// P1 not paid: T9 invalid-input
+	// total 1229.95
+}

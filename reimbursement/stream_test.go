@@ -142,6 +142,69 @@ func TestStreamCases(t *testing.T) {
 	}
 }
 
+// TestReadInputFS: a bundle read into an Input and settled is what SettleFS
+// makes of it, problems and all, for the shared cases, the sample and a
+// bundle of rows that cannot be read; the reports are in the file's order.
+func TestReadInputFS(t *testing.T) {
+	hostile := hostileBundle(t)
+	hostile["reports.csv"].Data = append(hostile["reports.csv"].Data,
+		"T2,R1,P1,LEDS,2026-03-03T25:00,2026-03-03T11:00,1,visit,approved\n"+
+			"T3,R2,P1,LEDS,2026-03-03T10:00,,x,visit,approved\n"+
+			"T6\xff,R1,PX,LEDS,2026-03-04T10:00,2026-03-04T11:00,1,visit,approved\n"...)
+	// Columns in another order: a row's problems come in the file's order
+	// of its columns, not in the order they are parsed.
+	hostile["reports-2.csv"] = &fstest.MapFile{Data: []byte("start,end,id,recipient,provider,service\n" +
+		"2026-03-05T25:00,,,R1,P1,LEDS\n2026-03-05T10:00,2026-03-05T11:00,T7,R1,P1,LEDS\n")}
+	bundles := map[string]fs.FS{"hostile": hostile}
+	periods := map[string]string{"hostile": "2026-03"}
+	for _, dir := range []string{"testdata/cases/ledsagning-2024-03", "testdata/cases/sabo-2024-03", "../examples/settle/sample"} {
+		bundles[dir] = os.DirFS(dir)
+		periods[dir] = "2026-10"
+		if b, err := os.ReadFile(filepath.Join(dir, "period")); err == nil {
+			periods[dir] = string(bytes.TrimSpace(b))
+		}
+	}
+	for name, fsys := range bundles {
+		t.Run(name, func(t *testing.T) {
+			period := volume.MustParsePeriod(periods[name])
+			want, wantProblems := inMemory(t, fsys, period)
+			in, problems, err := reimbursement.ReadInputFS(fsys)
+			require.NoError(t, err)
+			tariff, err := reimbursement.LoadTariffFS(fsys)
+			require.NoError(t, err)
+			st, err := reimbursement.Settle(tariff, period, in, reimbursement.Options{Location: rt.Stockholm(), Audit: true})
+			require.NoError(t, err)
+			var b bytes.Buffer
+			require.NoError(t, st.WriteJSON(&b))
+			if diff := cmp.Diff(string(want[reimbursement.FormatJSON]), b.String()); diff != "" {
+				t.Errorf("settled from ReadInputFS (-SettleFS +ReadInputFS):\n%s", diff)
+			}
+			if diff := cmp.Diff(fmt.Sprint(wantProblems), fmt.Sprint(problems)); diff != "" {
+				t.Errorf("problems (-SettleFS +ReadInputFS):\n%s", diff)
+			}
+			if files, _ := fs.Glob(fsys, "reports*.csv"); len(files) != 1 {
+				return // the order of one file is checked
+			}
+			data, err := fs.ReadFile(fsys, reimbursement.FileReports)
+			if err != nil {
+				require.Empty(t, in.Reports, "reports without a reports.csv")
+				return
+			}
+			var ids []string
+			for _, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n"))[1:] {
+				ids = append(ids, string(bytes.Trim(bytes.SplitN(line, []byte(","), 2)[0], "\"")))
+			}
+			var got []string
+			for _, r := range in.Reports {
+				got = append(got, r.ID)
+			}
+			if len(got) != len(ids) || (len(ids) > 0 && got[0] != ids[0]) || (len(ids) > 1 && got[len(got)-1] != ids[len(ids)-1]) {
+				t.Errorf("reports %q, want them in the file's order %q", got, ids)
+			}
+		})
+	}
+}
+
 // TestStreamHostile: a bundle whose rows cannot be read streams as it
 // settles, problems and all.
 func TestStreamHostile(t *testing.T) {
