@@ -1,6 +1,9 @@
 package reimbursementtest
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	_ "time/tzdata"
@@ -70,5 +73,57 @@ func TestCompareFindsDifferences(t *testing.T) {
 		if !strings.Contains(problems, w) {
 			t.Errorf("Compare did not report %q:\n%s", w, problems)
 		}
+	}
+}
+
+// TestWriteSyntheticBundle: a seed gives the same bytes each time and
+// another seed others; the bundle reads without problems, with a home-care
+// decision per recipient and two to four visits a day for each (besides
+// ledsagning, nursing homes and trygghetslarm), and settles.
+func TestWriteSyntheticBundle(t *testing.T) {
+	dirs := []string{t.TempDir(), t.TempDir(), t.TempDir()}
+	period := volume.MustParsePeriod("2026-03")
+	for i, dir := range dirs {
+		if err := WriteSyntheticBundle(dir, 40, int64(1+i/2), period); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{reimbursement.FileDecisions, reimbursement.FileReports} {
+		a, _ := os.ReadFile(filepath.Join(dirs[0], f))
+		b, _ := os.ReadFile(filepath.Join(dirs[1], f))
+		c, _ := os.ReadFile(filepath.Join(dirs[2], f))
+		if len(a) == 0 || !bytes.Equal(a, b) || bytes.Equal(a, c) {
+			t.Errorf("%s: one seed gives other bytes, or another seed the same", f)
+		}
+	}
+	fsys := os.DirFS(dirs[0])
+	in, problems, err := reimbursement.ReadInputFS(fsys)
+	if err != nil || len(problems) > 0 {
+		t.Fatalf("ReadInputFS: %v %v", err, problems)
+	}
+	homeCare, visits := 0, 0
+	for _, d := range in.Decisions {
+		if d.Service == "HT" {
+			homeCare++
+		}
+	}
+	for _, r := range in.Reports {
+		if r.Service == "HT" {
+			visits++
+		}
+	}
+	if homeCare != 40 || visits < 40*2*20 || visits > 40*4*31 {
+		t.Errorf("%d home-care decisions with %d visits, want 40 with 2-4 visits a day", homeCare, visits)
+	}
+	tariff, err := reimbursement.LoadTariffFS(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := reimbursement.Settle(tariff, period, in, reimbursement.Options{Location: Stockholm(), Audit: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.Total.IsPositive() {
+		t.Errorf("total %s", st.Total)
 	}
 }
