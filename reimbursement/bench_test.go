@@ -67,6 +67,34 @@ func BenchmarkSettle(b *testing.B) {
 	b.ReportMetric(float64(len(in.Reports))*float64(b.N)/b.Elapsed().Seconds(), "visits/s")
 }
 
+// BenchmarkSettleBundle settles in memory the realistic synthetic
+// municipality examples/bench writes (reimbursementtest.WriteSyntheticBundle,
+// 3 000 home-care recipients, 277 000 visits): read once with ReadInputFS,
+// settled each time. Run with -cpu 1 for the per-core figure.
+func BenchmarkSettleBundle(b *testing.B) {
+	dir := b.TempDir()
+	period := volume.MustParsePeriod("2026-03")
+	if err := rt.WriteSyntheticBundle(dir, 3000, 1, period); err != nil {
+		b.Fatal(err)
+	}
+	fsys := os.DirFS(dir)
+	tariff, err := reimbursement.LoadTariffFS(fsys)
+	if err != nil {
+		b.Fatal(err)
+	}
+	in, problems, err := reimbursement.ReadInputFS(fsys)
+	if err != nil || len(problems) > 0 {
+		b.Fatal(err, problems)
+	}
+	opt := reimbursement.Options{Location: rt.Stockholm()}
+	for b.Loop() {
+		if _, err := reimbursement.Settle(tariff, period, in, opt); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(in.Reports))*float64(b.N)/b.Elapsed().Seconds(), "visits/s")
+}
+
 // BenchmarkNaive is the baseline the engine is measured against: the same
 // visits priced one decimal operation each, with time.Time arithmetic for
 // the bands, and no cap, overlap or accounting at all.
