@@ -105,23 +105,21 @@ func TestOrderUnpaid(t *testing.T) {
 				if dec >= 0 {
 					u.Decision = s.decisions[dec].d.ID
 				}
-				if rng.Intn(10) == 0 {
-					others = append(others, u)
-				} else {
+				// The entry as another entry or as a report's, once or
+				// twice.
+				add := func(asReport bool) {
+					all = append(all, u)
+					if !asReport {
+						others = append(others, u)
+						return
+					}
 					reports.add(reportUnpaid{qty: u.Quantity, key: idBytes(id, 0), idOff: uint32(ids.Len()), idLen: uint32(len(id)),
 						dec: dec, unit: u.Unit, reason: codeOfUnpaid(u.Reason)})
 					ids.WriteString(id)
 				}
-				all = append(all, u)
-				if rng.Intn(8) == 0 { // the same entry again, as a report or not
-					all = append(all, u)
-					if rng.Intn(2) == 0 {
-						others = append(others, u)
-					} else {
-						reports.add(reportUnpaid{qty: u.Quantity, key: idBytes(id, 0), idOff: uint32(ids.Len()), idLen: uint32(len(id)),
-							dec: dec, unit: u.Unit, reason: codeOfUnpaid(u.Reason)})
-						ids.WriteString(id)
-					}
+				add(rng.Intn(10) != 0)
+				if rng.Intn(8) == 0 {
+					add(rng.Intn(2) != 0)
 				}
 			}
 			s.idStr = ids.String()
