@@ -811,13 +811,6 @@ func (b *builder) orderReports(reports []reportUnpaid) []int32 {
 	if n == 0 {
 		return nil
 	}
-	keys := make([]uint64, n)
-	idx := make([]int32, n)
-	for i := range reports {
-		keys[i], idx[i] = reports[i].key, int32(i)
-	}
-	var o idOrder
-	radixSortWith(keys, idx, &o.scratch)
 	id := func(r *reportUnpaid) string { return s.idStr[r.idOff : r.idOff+r.idLen] }
 	decision := func(r *reportUnpaid) string {
 		if r.dec < 0 {
@@ -825,6 +818,7 @@ func (b *builder) orderReports(reports []reportUnpaid) []int32 {
 		}
 		return s.decisions[r.dec].d.ID
 	}
+	// compare orders two of one key.
 	compare := func(i, j int32) int {
 		x, y := &reports[i], &reports[j]
 		if x.idOff != y.idOff || x.idLen != y.idLen {
@@ -844,24 +838,44 @@ func (b *builder) orderReports(reports []reportUnpaid) []int32 {
 		}
 		return cmp.Compare(x.qty, y.qty)
 	}
-	// Runs of one key are ordered by the rest: long runs (ids alike in
-	// their first bytes) by the next bytes first, as orderByID does.
-	for from := 0; from < n; {
-		to := from + 1
-		for to < n && keys[to] == keys[from] {
-			to++
+	idx := make([]int32, n)
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	if n <= smallRun {
+		slices.SortFunc(idx, func(i, j int32) int {
+			if c := cmp.Compare(reports[i].key, reports[j].key); c != 0 {
+				return c
+			}
+			return compare(i, j)
+		})
+	} else {
+		keys := make([]uint64, n)
+		for i := range reports {
+			keys[i] = reports[i].key
 		}
-		switch {
-		case to-from > smallRun:
-			o.sort(idx[from:to], 8, func(i int) string { return id(&reports[i]) }, compare)
-		case to-from > 1:
-			slices.SortFunc(idx[from:to], compare)
+		var o idOrder
+		radixSortWith(keys, idx, &o.scratch)
+		// Runs of one key are ordered by the rest: long runs (ids alike
+		// in their first bytes) by the next bytes first, as orderByID
+		// does.
+		for from := 0; from < n; {
+			to := from + 1
+			for to < n && keys[to] == keys[from] {
+				to++
+			}
+			switch {
+			case to-from > smallRun:
+				o.sort(idx[from:to], 8, func(i int) string { return id(&reports[i]) }, compare)
+			case to-from > 1:
+				slices.SortFunc(idx[from:to], compare)
+			}
+			from = to
 		}
-		from = to
 	}
 	out := idx[:1]
 	for k := 1; k < n; k++ {
-		if keys[k] != keys[k-1] || compare(idx[k-1], idx[k]) != 0 {
+		if reports[idx[k]].key != reports[idx[k-1]].key || compare(idx[k-1], idx[k]) != 0 {
 			out = append(out, idx[k])
 		}
 	}
