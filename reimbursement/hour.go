@@ -126,10 +126,10 @@ func (s *Settler) settleHours(b *builder, di int) {
 		for _, band := range s.touched {
 			r := -2
 			if uint(band+1) < uint(len(row)) {
-				r = int(row[band+1])
+				r = int(row[band+1]) // found before, unless -2 (rateIn is not inlined)
 			}
 			if r == -2 {
-				r = s.rateAt(ds, componentBase, band, x.date)
+				r = s.rateIn(row, ds, componentBase, band, x.date)
 			}
 			s.bandRate[band] = int32(r)
 			if r < 0 {

@@ -351,16 +351,16 @@ func (s *Settler) id(i int32) string {
 
 // markCopies finds reports with the same id (rules §2): copies with the
 // same content count once (all but the first are dropped), copies with
-// different content are all marked recDup. Sorting hashes keeps this off
-// the path of every report.
+// different content are all marked recDup. Hashing the ids at the end
+// keeps this off the path of every report.
 func (s *Settler) markCopies() {
 	if s.noCopies {
 		return
 	}
 	// The ids' hashes, made on all cores in pieces of the reports, then
 	// put in 256 buckets by their top byte (each piece's hashes in its own
-	// place of each bucket), and each bucket sorted and searched for
-	// repeats on its own: all on all cores.
+	// place of each bucket), and each bucket searched for repeats on its
+	// own (findRepeats): all on all cores.
 	hashes := make([]uint64, s.recs.n)
 	n := min(runtime.GOMAXPROCS(0), 8)
 	if s.workers > 0 {
@@ -788,6 +788,7 @@ func (s *Settler) addDecisions(decisions []Decision, checked bool) error {
 	if !checked {
 		kept, err = s.checkDecisions(decisions, false) // the caller's
 	}
+	first := s.period.First().UnixDays()
 	order := make([]int32, len(kept))
 	for i := range order {
 		order[i] = int32(i)
@@ -824,7 +825,6 @@ func (s *Settler) addDecisions(decisions []Decision, checked bool) error {
 		ds.profile = p
 		ds.slice, days = days[:s.period.Days():s.period.Days()], days[s.period.Days():]
 		// d.Contains(first + j days), as day numbers.
-		first := s.period.First().UnixDays()
 		lo, hi := d.From.UnixDays()-first, int64(len(ds.slice)-1)
 		if !d.To.IsZero() {
 			hi = min(hi, d.To.UnixDays()-first)
@@ -1404,11 +1404,12 @@ func countedLength(svc *Service, raw int64) int64 {
 func (s *Settler) rateAt(ds *decState, component string, band int, date volume.Date) int {
 	// The hot path: a date of the period, a component of the tariff, looked
 	// up once per profile in a table without hashing.
-	if band < -1 || band >= s.t.bands.Len() {
-		return s.rateSlow(ds, component, band, date)
-	}
-	row := s.rateRow(ds, component, date)
-	if row == nil {
+	return s.rateIn(s.rateRow(ds, component, date), ds, component, band, date)
+}
+
+// rateIn is rateAt with the date's rate rows row (rateRow's) at hand.
+func (s *Settler) rateIn(row []int32, ds *decState, component string, band int, date volume.Date) int {
+	if uint(band+1) >= uint(len(row)) { // no row, or no such band
 		return s.rateSlow(ds, component, band, date)
 	}
 	if row[band+1] == -2 {
