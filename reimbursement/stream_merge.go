@@ -351,8 +351,9 @@ func mergeStreams(streams []*stream, compare func(a, b *entry) int, emit func(e 
 		if n == 0 || compare(&last, &s.e) != 0 {
 			emit(&s.e)
 			n++
-			last.buf = append(last.buf[:0], s.e.buf...)
-			last.off, last.n, last.key, last.qty, last.unit = s.e.off, s.e.n, s.e.key, s.e.qty, s.e.unit
+			buf := append(last.buf[:0], s.e.buf...)
+			last = s.e
+			last.buf = buf // its own, as s.e's is read into again
 		}
 		if s.left > 0 && s.p.err == nil {
 			k := s.e.source

@@ -125,7 +125,7 @@ type dateMemo struct {
 
 // parse parses s as parseDate does.
 func (m *dateMemo) parse(s string) (Date, bool) {
-	if m != nil && len(s) == 10 && m.month != "" && s[:8] == m.month {
+	if m != nil && len(s) == 10 && s[:8] == m.month { // "" before the first
 		d1, d2 := s[8]-'0', s[9]-'0' // above 9 unless digits
 		if d := int(d1)*10 + int(d2); d1 <= 9 && d2 <= 9 && d >= 1 && d <= m.days {
 			return m.first.AddDays(d - 1), true
