@@ -2,6 +2,7 @@ package reimbursement
 
 import (
 	"cmp"
+	"encoding/binary"
 	"runtime"
 	"slices"
 	"strings"
@@ -569,14 +570,11 @@ func idBytes[T ~string | ~[]byte](s T, off int) uint64 {
 		return uint64(x[7]) | uint64(x[6])<<8 | uint64(x[5])<<16 | uint64(x[4])<<24 |
 			uint64(x[3])<<32 | uint64(x[2])<<40 | uint64(x[1])<<48 | uint64(x[0])<<56
 	}
-	var v uint64
-	for k := 0; k < 8; k++ {
-		v <<= 8
-		if off+k < len(s) {
-			v |= uint64(s[off+k])
-		}
+	var b [8]byte
+	if off < len(s) {
+		copy(b[:], s[off:])
 	}
-	return v
+	return binary.BigEndian.Uint64(b[:])
 }
 
 // sortLines sorts lines by compareLines, moving indices rather than the

@@ -287,3 +287,36 @@ func TestFindRepeats(t *testing.T) {
 		}
 	}
 }
+
+// TestIDBytes: eight bytes of an id from an offset, big-endian, zeros
+// past the end, the same for a string and its bytes.
+func TestIDBytes(t *testing.T) {
+	tests := []struct {
+		name string
+		id   string
+		off  int
+		want uint64
+	}{
+		{"empty", "", 0, 0},
+		{"one byte", "V", 0, 0x56 << 56},
+		{"short", "V12", 0, 0x56313200_00000000},
+		{"seven bytes", "ABCDEFG", 0, 0x41424344_45464700},
+		{"eight bytes", "ABCDEFGH", 0, 0x41424344_45464748},
+		{"longer", "ABCDEFGHIJ", 0, 0x41424344_45464748},
+		{"second eight, short", "ABCDEFGHIJ", 8, 0x494a0000_00000000},
+		{"second eight, whole", "ABCDEFGHIJKLMNOP", 8, 0x494a4b4c_4d4e4f50},
+		{"offset at the end", "ABCDEFGH", 8, 0},
+		{"offset past the end", "AB", 16, 0},
+		{"high bytes", "\xff\x80", 0, 0xff800000_00000000},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := idBytes(tt.id, tt.off); got != tt.want {
+				t.Errorf("idBytes(%q, %d) = %#x, want %#x", tt.id, tt.off, got, tt.want)
+			}
+			if got := idBytes([]byte(tt.id), tt.off); got != tt.want {
+				t.Errorf("idBytes([]byte(%q), %d) = %#x, want %#x", tt.id, tt.off, got, tt.want)
+			}
+		})
+	}
+}
