@@ -59,7 +59,11 @@ func Settle(t *Tariff, period volume.Period, in Input, opt Options) (*Settlement
 	}
 	s.reserveIDs(idLen)
 	for i := range in.Reports {
-		s.addReport(&in.Reports[i], 0)
+		var same uint8
+		if i > 0 {
+			same = sameNames(&in.Reports[i], &in.Reports[i-1])
+		}
+		s.addReport(&in.Reports[i], same)
 	}
 	for _, a := range in.Absences {
 		s.AddAbsence(a)
@@ -938,6 +942,22 @@ const (
 	sameProvider
 	sameService
 )
+
+// sameNames returns the bits of addReport's same for report r added after
+// prev.
+func sameNames(r, prev *volume.Report) uint8 {
+	var same uint8
+	if r.Recipient == prev.Recipient {
+		same |= sameRecipient
+	}
+	if r.Provider == prev.Provider {
+		same |= sameProvider
+	}
+	if r.Service == prev.Service {
+		same |= sameService
+	}
+	return same
+}
 
 // addReport is AddReport without copying the report (which it does not
 // change). same tells which of its names are known to be those of the
