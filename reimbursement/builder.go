@@ -216,12 +216,9 @@ func (b *builder) add(component string, band, rate int, percent decimal.Decimal,
 	b.addKeyed(component, band, rate, percent, percentKey(percent), unit, divisor, qty, id)
 }
 
-// addReport is addKeyed for report v: the hot path.
-func (b *builder) addReport(component string, band, rate int, percent decimal.Decimal, pkey string, unit Unit, divisor int64, qty int64, v *rec) {
-	if qty == 0 {
-		return
-	}
-	line := b.line(lineKey{component: component, band: int16(band), rate: int32(rate), percent: pkey, unit: unit, divisor: divisor}, percent)
+// addReport counts qty of report v in the current decision's line
+// acc[line]: the hot path.
+func (b *builder) addReport(line int, qty int64, v *rec) {
 	a := &b.acc[line].acc
 	a.qty += qty
 	if a.nrecs == 0 || a.last != v.idOff {

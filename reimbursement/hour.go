@@ -96,6 +96,10 @@ func (s *Settler) settleHours(b *builder, di int) {
 		declinedKey = percentKey(svc.DeclinedPercent.Decimal)
 	}
 	keptEnd := int64(math.MinInt64)
+	for i := range s.lineHint {
+		s.lineHint[i] = lineHint{rate: -3} // no line yet
+	}
+	nb := len(s.bandMin)
 	for _, ri := range s.sortedVisits(ds) {
 		x := s.recs.at(ri)
 		id := s.id(ri)
@@ -111,13 +115,13 @@ func (s *Settler) settleHours(b *builder, di int) {
 			continue
 		}
 		keptEnd = max(keptEnd, x.end)
-		component, percent, pkey := componentBase, full, "100"
+		component, percent, pkey, hints := componentBase, full, "100", s.lineHint[:nb]
 		if x.kind == volume.Declined {
 			if !svc.DeclinedPercent.Valid {
 				b.unpaidReport(ds.prov, di, x, l*rs, Minute, ReasonDeclinedNotPaid)
 				continue
 			}
-			component, percent, pkey = "declined", svc.DeclinedPercent.Decimal, declinedKey
+			component, percent, pkey, hints = "declined", svc.DeclinedPercent.Decimal, declinedKey, s.lineHint[nb:]
 		}
 		// Every band of the visit needs a rate row of its start date.
 		s.splitBands(x.start, x.start+l)
@@ -145,7 +149,7 @@ func (s *Settler) settleHours(b *builder, di int) {
 			b.unpaidReport(ds.prov, di, x, l*(rs-k), Minute, ReasonStaffNotGranted)
 		}
 		paid := l
-		if component == componentBase && svc.Basis == Capped {
+		if x.kind != volume.Declined && svc.Basis == Capped {
 			q := l * k
 			if q > capLeft {
 				paid = capLeft / k
@@ -161,9 +165,25 @@ func (s *Settler) settleHours(b *builder, di int) {
 		}
 		// The bands of the part paid are among those whose rates were found.
 		for _, band := range s.touched {
-			b.addReport(component, band, int(s.bandRate[band]), percent, pkey, Minute, 60, s.bandMin[band]*k, x)
+			qty := s.bandMin[band] * k
+			if qty == 0 {
+				continue
+			}
+			h := &hints[band]
+			if r := s.bandRate[band]; h.rate != r {
+				*h = lineHint{rate: r, line: int32(b.line(lineKey{component: component, band: int16(band), rate: r,
+					percent: pkey, unit: Minute, divisor: 60}, percent))}
+			}
+			b.addReport(int(h.line), qty, x)
 		}
 	}
+}
+
+// A lineHint is the line of the current decision that a band of visits
+// at a rate row goes to, found once.
+type lineHint struct {
+	rate int32 // the rate row; -3 when none is known
+	line int32 // in builder.acc
 }
 
 // settleGranted pays granted_minutes(S) in the default band, per part of S

@@ -135,6 +135,7 @@ type Settler struct {
 	bandMin  []int64
 	bandRate []int32 // the rate row of each band in touched, for the visit being settled
 	touched  []int
+	lineHint []lineHint // settleHours': by component (base, declined) and band
 
 	ledger  *Ledger // when Options.Audit
 	workers int
@@ -686,6 +687,7 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 		profiles:  map[rateQuery]int32{},
 		bandMin:   make([]int64, t.bands.Len()),
 		bandRate:  make([]int32, t.bands.Len()),
+		lineHint:  make([]lineHint, 2*t.bands.Len()),
 	}
 	for _, svc := range t.Services {
 		for _, c := range svc.Components {
@@ -1232,6 +1234,7 @@ func (s *Settler) forWorker() *Settler {
 	w.split = volume.NewSplitter(s.t.bands, s.t.cal, w.zone)
 	w.bandMin = make([]int64, len(s.bandMin))
 	w.bandRate = make([]int32, len(s.bandRate))
+	w.lineHint = make([]lineHint, len(s.lineHint))
 	w.touched = nil
 	w.visitKeys, w.visitTmp = nil, nil
 	w.rateCache = map[rateCacheKey]int32{}
