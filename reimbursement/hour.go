@@ -100,6 +100,7 @@ func (s *Settler) settleHours(b *builder, di int) {
 		s.lineHint[i] = lineHint{rate: -3} // no line yet
 	}
 	nb := len(s.bandMin)
+	rates, width := s.rateRows(ds, componentBase)
 	for _, ri := range s.sortedVisits(ds) {
 		x := s.recs.at(ri)
 		id := s.id(ri)
@@ -126,7 +127,7 @@ func (s *Settler) settleHours(b *builder, di int) {
 		// Every band of the visit needs a rate row of its start date.
 		s.splitBands(x.start, x.start+l)
 		missing := false
-		row := s.rateRow(ds, componentBase, x.date) // the date's rates, found once
+		row := dayRow(rates, width, s.dayIndex(x.date)) // the date's rates, found once
 		for _, band := range s.touched {
 			r := -2
 			if uint(band+1) < uint(len(row)) {

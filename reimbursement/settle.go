@@ -1445,31 +1445,44 @@ func (s *Settler) rateIn(row []int32, ds *decState, component string, band int, 
 // date, by band + 1 (0: no band), -2 where not yet looked up; or nil when
 // the date is not of the period or the component not of the tariff.
 func (s *Settler) rateRow(ds *decState, component string, date volume.Date) []int32 {
-	di := s.dayIndex(date)
-	if di < 0 || di >= s.period.Days() {
-		return nil
-	}
+	rows, width := s.rateRows(ds, component)
+	return dayRow(rows, width, s.dayIndex(date))
+}
+
+// rateRows returns rateRow's rows of every day of the period, one after
+// the other, width to a day; or nil when the component is not of the
+// tariff.
+func (s *Settler) rateRows(ds *decState, component string) (rows []int32, width int) {
 	slot := int32(0)
 	if component != componentBase {
 		var ok bool
 		if slot, ok = s.compSlot[component]; !ok {
-			return nil
+			return nil, 0
 		}
 	}
 	k := int(ds.profile)*len(s.compSlot) + int(slot)
 	if k >= len(s.dense) {
 		s.dense = append(s.dense, make([][]int32, k+1-len(s.dense))...)
 	}
-	width := s.t.bands.Len() + 1
-	dense := s.dense[k]
-	if dense == nil {
-		dense = make([]int32, s.period.Days()*width)
-		for i := range dense {
-			dense[i] = -2
+	width = s.t.bands.Len() + 1
+	rows = s.dense[k]
+	if rows == nil {
+		rows = make([]int32, s.period.Days()*width)
+		for i := range rows {
+			rows[i] = -2
 		}
-		s.dense[k] = dense
+		s.dense[k] = rows
 	}
-	return dense[di*width : (di+1)*width]
+	return rows, width
+}
+
+// dayRow returns the row of day di (of the period) of rateRows' rows, or
+// nil when there is no such day.
+func dayRow(rows []int32, width, di int) []int32 {
+	if di < 0 || width == 0 || di >= len(rows)/width {
+		return nil
+	}
+	return rows[di*width : (di+1)*width]
 }
 
 func (s *Settler) rateSlow(ds *decState, component string, band int, date volume.Date) int {
