@@ -252,7 +252,8 @@ func (r *recStore) all(yield func(int32, *rec) bool) {
 
 func (r *recStore) at(i int32) *rec { return &r.chunks[uint32(i)/recChunk][uint32(i)%recChunk] }
 
-func (r *recStore) add(x rec) {
+// add returns the place of a new rec at the end, to be filled in.
+func (r *recStore) add() *rec {
 	if r.n%recChunk == 0 {
 		if k := len(r.spare); k > 0 {
 			r.chunks, r.spare = append(r.chunks, r.spare[k-1]), r.spare[:k-1]
@@ -260,8 +261,9 @@ func (r *recStore) add(x rec) {
 			r.chunks = append(r.chunks, new(recChunkArray))
 		}
 	}
-	r.chunks[len(r.chunks)-1][r.n%recChunk] = x
+	x := &r.chunks[len(r.chunks)-1][r.n%recChunk]
 	r.n++
+	return x
 }
 
 // rec is a time report as the settler keeps it: no pointers, so that
@@ -969,7 +971,9 @@ func (s *Settler) addReport(r *volume.Report, same uint8) {
 		s.ledger.AddReport(*r)
 	}
 	staff := max(r.Staff, 1)
-	x := rec{prov: -1, dec: -1, staff: int32(min(staff, maxStaff+1)), kind: r.Kind, status: r.Status}
+	i := int32(s.recs.n)
+	x := s.recs.add()
+	*x = rec{prov: -1, dec: -1, staff: int32(min(staff, maxStaff+1)), kind: r.Kind, status: r.Status}
 	if same&sameRecipient != 0 {
 		x.recipient = s.lastName[0].i
 	} else {
@@ -993,17 +997,15 @@ func (s *Settler) addReport(r *volume.Report, same uint8) {
 		x.flags |= recInvalid
 		detail = fmt.Sprintf("staff %d, start %q, end %q: out of range or missing", staff, r.Start, r.End)
 	}
-	s.classify(&x, r)
+	s.classify(x, r)
 	if x.flags&recTimeOK == 0 {
 		x.start, x.end = rawMinutes(r.Start), rawMinutes(r.End)
 	}
-	i := int32(s.recs.n)
 	x.idOff, x.idLen, x.key = uint32(s.ids.Len()), uint32(len(r.ID)), idBytes(r.ID, 0)
 	s.ids.WriteString(r.ID)
 	if detail != "" {
 		s.details[i] = detail
 	}
-	s.recs.add(x)
 }
 
 // classify decides where a report goes, except for duplicate ids, which
