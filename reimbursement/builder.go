@@ -166,7 +166,14 @@ type builder struct {
 	// percent key: most lines share a few, and a decimal made once is one
 	// allocation fewer for every line.
 	divisors map[int64]decimal.Decimal
-	factors  map[string]decimal.Decimal
+	factors  map[string]factor
+	prices   []coefficient // of the tariff's rate rows, for oreOf
+}
+
+// A factor is a line's percent as its factor and as oreOf takes it.
+type factor struct {
+	factor  decimal.Decimal
+	percent coefficient
 }
 
 // lineRec says that a report feeds the current decision's line acc[line]:
@@ -184,7 +191,18 @@ type accEntry struct {
 
 func newBuilder(s *Settler) *builder {
 	return &builder{s: s, prov: make([]provOut, len(s.providers)),
-		divisors: map[int64]decimal.Decimal{}, factors: map[string]decimal.Decimal{}}
+		divisors: map[int64]decimal.Decimal{}, factors: map[string]factor{}}
+}
+
+// price returns the price of rate row r as oreOf takes it.
+func (b *builder) price(r int) coefficient {
+	if b.prices == nil {
+		b.prices = make([]coefficient, len(b.s.t.Rates))
+		for i := range b.s.t.Rates {
+			b.prices[i] = coefficientOf(b.s.t.Rates[i].Price)
+		}
+	}
+	return b.prices[r]
 }
 
 // percentKey returns the key of a percent, without allocating for the
@@ -294,16 +312,16 @@ func (b *builder) flush(dec int) {
 			divisor = decimal.NewFromInt(k.divisor)
 			b.divisors[k.divisor] = divisor
 		}
-		factor, ok := b.factors[k.percent]
+		f, ok := b.factors[k.percent]
 		if !ok {
-			factor = a.percent.Shift(-2)
-			b.factors[k.percent] = factor
+			f = factor{factor: a.percent.Shift(-2), percent: coefficientOf(a.percent)}
+			b.factors[k.percent] = f
 		}
 		l := Line{
 			Recipient: ds.d.Recipient, Decision: ds.d.ID, Service: ds.d.Service,
 			Component: k.component, Unit: k.unit,
 			Quantity: decimal.NewFromInt(a.qty), Divisor: divisor,
-			Factor: factor,
+			Factor: f.factor,
 		}
 		if b.s.writeLines {
 			// Its reports are written from order when the line is.
@@ -317,7 +335,11 @@ func (b *builder) flush(dec int) {
 		}
 		r := &b.s.t.Rates[k.rate]
 		l.Price, l.RateFrom, l.RateTo = r.Price, r.From, r.To
-		l.Amount = amountOf(l.Quantity, l.Price, a.percent, k.divisor)
+		if ore, ok := oreOf(wholeCoefficient(a.qty), b.price(int(k.rate)), f.percent, k.divisor); ok {
+			l.Amount = decimal.New(ore, -2)
+		} else {
+			l.Amount = amountOf(l.Quantity, l.Price, a.percent, k.divisor)
+		}
 		b.lines = append(b.lines, l)
 	}
 	if b.s.writeLines {

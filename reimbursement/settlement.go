@@ -118,26 +118,57 @@ func amountOf(q, price, percent decimal.Decimal, divisor int64) decimal.Decimal 
 // it says ok: the numbers of a settlement (minutes, prices in öre,
 // percents) are small enough nearly always; others go the decimal way.
 func amountOre(q, price, percent decimal.Decimal, divisor int64) (int64, bool) {
+	return oreOf(coefficientOf(q), coefficientOf(price), coefficientOf(percent), divisor)
+}
+
+// A coefficient is a decimal as oreOf takes it: c × 10^exp, c of digits
+// digits. ok is false for one it cannot take: a positive exponent or more
+// than 18 digits.
+type coefficient struct {
+	c      int64
+	exp    int
+	digits int
+	ok     bool
+}
+
+func coefficientOf(d decimal.Decimal) coefficient {
+	e, digits := int(d.Exponent()), d.NumDigits()
+	if e > 0 || digits > 18 {
+		return coefficient{}
+	}
+	return coefficient{c: d.CoefficientInt64(), exp: e, digits: digits, ok: true}
+}
+
+// wholeCoefficient is coefficientOf(decimal.NewFromInt(n)), without the
+// decimal.
+func wholeCoefficient(n int64) coefficient {
+	a := n
+	if a < 0 {
+		a = -a
+	}
+	if a < 0 || a >= 1e18 { // math.MinInt64, or 19 digits
+		return coefficient{}
+	}
+	digits := 1
+	for ; a >= 10; a /= 10 {
+		digits++
+	}
+	return coefficient{c: n, digits: digits, ok: true}
+}
+
+// oreOf is amountOre of decimals already split.
+func oreOf(q, price, percent coefficient, divisor int64) (int64, bool) {
 	// öre = q × price × percent / divisor, with each value c × 10^e.
 	// With n, the product of the c, below 10^18 and divisor × 10^-exp
 	// too, 2n + den stays below 2^63.
-	if divisor <= 0 || divisor >= 1e6 {
+	if divisor <= 0 || divisor >= 1e6 || !q.ok || !price.ok || !percent.ok {
 		return 0, false
 	}
-	digits, exp := 0, 0
-	n := int64(1)
-	for _, d := range [...]decimal.Decimal{q, price, percent} {
-		e := int(d.Exponent())
-		if e > 0 {
-			return 0, false
-		}
-		digits += d.NumDigits()
-		exp += e
-		if digits > 18 || 6-exp > 18 {
-			return 0, false
-		}
-		n *= d.CoefficientInt64()
+	digits, exp := q.digits+price.digits+percent.digits, q.exp+price.exp+percent.exp
+	if digits > 18 || 6-exp > 18 {
+		return 0, false
 	}
+	n := q.c * price.c * percent.c
 	// n × 10^exp / divisor, exp <= 0: divide n by divisor × 10^-exp.
 	den := divisor * int64(pow10[-exp])
 	neg := n < 0

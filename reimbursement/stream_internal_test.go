@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"math"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -382,6 +383,20 @@ func TestAmountOre(t *testing.T) {
 	}
 	if fast < 100000 {
 		t.Fatalf("only %d of 200000 amounts took the fast way", fast)
+	}
+}
+
+// TestWholeCoefficient: an integer split without a decimal is split as
+// its decimal is, digits counted from 0 to the 18 oreOf takes.
+func TestWholeCoefficient(t *testing.T) {
+	for _, n := range []int64{0, 1, -1, 9, -9, 10, -10, 99, 100, 12345, -12345, 1e17 - 1, 1e17, 1e18 - 1, -(1e18 - 1),
+		1e18, -1e18, math.MaxInt64, math.MinInt64, math.MinInt64 + 1} {
+		if got, want := wholeCoefficient(n), coefficientOf(decimal.NewFromInt(n)); got != want {
+			t.Errorf("wholeCoefficient(%d) = %+v, want %+v", n, got, want)
+		}
+	}
+	if c := wholeCoefficient(1e18 - 1); !c.ok || c.digits != 18 {
+		t.Errorf("wholeCoefficient(1e18 - 1) = %+v, want 18 digits", c)
 	}
 }
 
