@@ -380,7 +380,12 @@ func (s *Settler) markCopies() {
 		from, to := piece(k)
 		for i := from; i < to; i++ {
 			if x := s.recs.at(int32(i)); x.idLen > 0 {
-				h := maphash.String(s.seed, s.idStr[x.idOff:x.idOff+x.idLen])
+				var h uint64
+				if x.idLen <= 8 {
+					h = shortIDHash(x.key, x.idLen)
+				} else {
+					h = maphash.String(s.seed, s.idStr[x.idOff:x.idOff+x.idLen])
+				}
 				hashes[i] = h
 				counts[k][h>>56]++
 			}
@@ -436,6 +441,22 @@ func (s *Settler) markCopies() {
 	for _, h := range hs {
 		s.markGroup(repeated[h])
 	}
+}
+
+// shortIDHash is the hash markCopies gives an id of at most eight bytes,
+// from its key (idBytes) and length, without reading it again. The two
+// are the id; key ^ length is mixed by a bijection (murmur3's
+// finalizer), so ids of one length never share a hash, and ids of
+// different lengths only when one has eight bytes, at most eight ids a
+// hash. A repeated hash is a candidate only: markGroup compares the ids.
+func shortIDHash(key uint64, n uint32) uint64 {
+	x := key ^ uint64(n)
+	x ^= x >> 33
+	x *= 0xff51afd7ed558ccd
+	x ^= x >> 33
+	x *= 0xc4ceb9fe1a85ec53
+	x ^= x >> 33
+	return x
 }
 
 // findRepeats calls found(first, i) for every i whose key is one before

@@ -320,3 +320,23 @@ func TestIDBytes(t *testing.T) {
 		})
 	}
 }
+
+// TestShortIDHash: ids of at most eight bytes that differ, if only by a
+// trailing zero byte, hash apart; the same id hashes the same. (Ids of
+// eight bytes and of fewer may share a hash: "ABCDEFG\x0f" and "ABCDEFG"
+// do. markGroup compares the ids of a hash.)
+func TestShortIDHash(t *testing.T) {
+	ids := []string{"", "A", "A\x00", "A\x00\x00", "B", "V1", "V10", "V100", "V1000000", "V1000001",
+		"\x00", "\x00\x00", "ABCDEFG", "ABCDEFG\x00", "ABCDEFG\x07", "\xff\xff\xff\xff\xff\xff\xff\xff"}
+	seen := map[uint64]string{}
+	for _, id := range ids {
+		h := shortIDHash(idBytes(id, 0), uint32(len(id)))
+		if other, ok := seen[h]; ok {
+			t.Errorf("%q and %q hash alike", id, other)
+		}
+		seen[h] = id
+		if again := shortIDHash(idBytes(strings.Clone(id), 0), uint32(len(id))); again != h {
+			t.Errorf("%q hashes two ways", id)
+		}
+	}
+}
