@@ -113,6 +113,7 @@ type Settler struct {
 	provOf    []int32 // per interned name: its provider index, or -1
 	lastName  [3]nameCache
 	seed      maphash.Seed
+	shortSeed uint64           // shortIDHash's, made from seed
 	noCopies  bool             // no two reports share an id: known before (see WriteSettlementFS)
 	details   map[int32]string // why a report could not be read
 
@@ -382,7 +383,7 @@ func (s *Settler) markCopies() {
 			if x := s.recs.at(int32(i)); x.idLen > 0 {
 				var h uint64
 				if x.idLen <= 8 {
-					h = shortIDHash(x.key, x.idLen)
+					h = shortIDHash(x.key, x.idLen, s.shortSeed)
 				} else {
 					h = maphash.String(s.seed, s.idStr[x.idOff:x.idOff+x.idLen])
 				}
@@ -445,12 +446,13 @@ func (s *Settler) markCopies() {
 
 // shortIDHash is the hash markCopies gives an id of at most eight bytes,
 // from its key (idBytes) and length, without reading it again. The two
-// are the id; key ^ length is mixed by a bijection (murmur3's
+// are the id; key ^ length ^ seed is mixed by a bijection (murmur3's
 // finalizer), so ids of one length never share a hash, and ids of
 // different lengths only when one has eight bytes, at most eight ids a
 // hash. A repeated hash is a candidate only: markGroup compares the ids.
-func shortIDHash(key uint64, n uint32) uint64 {
-	x := key ^ uint64(n)
+// The seed, random, keeps ids chosen to crowd its table from doing so.
+func shortIDHash(key uint64, n uint32, seed uint64) uint64 {
+	x := key ^ uint64(n) ^ seed
 	x ^= x >> 33
 	x *= 0xff51afd7ed558ccd
 	x ^= x >> 33
@@ -691,6 +693,7 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 		return nil, errorf("no period")
 	}
 	zone := volume.NewZone(opt.Location)
+	seed := maphash.MakeSeed()
 	s := &Settler{
 		t: t, period: period, zone: zone,
 		split:     volume.NewSplitter(t.bands, t.cal, zone),
@@ -700,7 +703,8 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 		gapDates:  map[string][2]volume.Date{},
 		names:     map[string]int32{},
 		ids:       &strings.Builder{},
-		seed:      maphash.MakeSeed(),
+		seed:      seed,
+		shortSeed: maphash.String(seed, "short ids"),
 		details:   map[int32]string{},
 		absSeen:   map[string]int{},
 		presSeen:  map[string]int{},

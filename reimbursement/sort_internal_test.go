@@ -328,15 +328,17 @@ func TestIDBytes(t *testing.T) {
 func TestShortIDHash(t *testing.T) {
 	ids := []string{"", "A", "A\x00", "A\x00\x00", "B", "V1", "V10", "V100", "V1000000", "V1000001",
 		"\x00", "\x00\x00", "ABCDEFG", "ABCDEFG\x00", "ABCDEFG\x07", "\xff\xff\xff\xff\xff\xff\xff\xff"}
-	seen := map[uint64]string{}
-	for _, id := range ids {
-		h := shortIDHash(idBytes(id, 0), uint32(len(id)))
-		if other, ok := seen[h]; ok {
-			t.Errorf("%q and %q hash alike", id, other)
-		}
-		seen[h] = id
-		if again := shortIDHash(idBytes(strings.Clone(id), 0), uint32(len(id))); again != h {
-			t.Errorf("%q hashes two ways", id)
+	for _, seed := range []uint64{0, 0x9e3779b97f4a7c15, 1 << 63} {
+		seen := map[uint64]string{}
+		for _, id := range ids {
+			h := shortIDHash(idBytes(id, 0), uint32(len(id)), seed)
+			if other, ok := seen[h]; ok {
+				t.Errorf("seed %#x: %q and %q hash alike", seed, id, other)
+			}
+			seen[h] = id
+			if again := shortIDHash(idBytes(strings.Clone(id), 0), uint32(len(id)), seed); again != h {
+				t.Errorf("seed %#x: %q hashes two ways", seed, id)
+			}
 		}
 	}
 }
