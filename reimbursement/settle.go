@@ -359,11 +359,12 @@ func (s *Settler) id(i int32) string {
 
 // markCopies finds reports with the same id (rules §2): copies with the
 // same content count once (all but the first are dropped), copies with
-// different content are all marked recDup. Hashing the ids at the end
-// keeps this off the path of every report.
-func (s *Settler) markCopies() {
+// different content are all marked recDup; it reports whether it marked
+// any so. Hashing the ids at the end keeps this off the path of every
+// report.
+func (s *Settler) markCopies() (dups bool) {
 	if s.noCopies {
-		return
+		return false
 	}
 	// The ids' hashes, made on all cores in pieces of the reports, then
 	// put in 256 buckets by their top byte (each piece's hashes in its own
@@ -387,6 +388,7 @@ func (s *Settler) markCopies() {
 				} else {
 					h = maphash.String(s.seed, s.idStr[x.idOff:x.idOff+x.idLen])
 				}
+				h = max(h, 1) // 0 is no id
 				hashes[i] = h
 				counts[k][h>>56]++
 			}
@@ -407,8 +409,7 @@ func (s *Settler) markCopies() {
 	forEach(n, n, func(_, k int) {
 		from, to := piece(k)
 		for i := from; i < to; i++ {
-			if s.recs.at(int32(i)).idLen > 0 {
-				h := hashes[i]
+			if h := hashes[i]; h != 0 {
 				byBucket[at[k][h>>56]] = h
 				at[k][h>>56]++
 			}
@@ -427,10 +428,10 @@ func (s *Settler) markCopies() {
 		}
 	}
 	if len(repeated) == 0 {
-		return
+		return false
 	}
 	for i, h := range hashes {
-		if g, ok := repeated[h]; ok && s.recs.at(int32(i)).idLen > 0 {
+		if g, ok := repeated[h]; ok {
 			repeated[h] = append(g, hashIndex{h, int32(i)})
 		}
 	}
@@ -440,8 +441,9 @@ func (s *Settler) markCopies() {
 	}
 	slices.Sort(hs)
 	for _, h := range hs {
-		s.markGroup(repeated[h])
+		dups = s.markGroup(repeated[h]) || dups
 	}
+	return dups
 }
 
 // shortIDHash is the hash markCopies gives an id of at most eight bytes,
@@ -607,7 +609,7 @@ type hashIndex struct {
 	i int32
 }
 
-func (s *Settler) markGroup(group []hashIndex) {
+func (s *Settler) markGroup(group []hashIndex) (dups bool) {
 	// One hash may stand for several ids; take them one id at a time.
 	done := make([]bool, len(group))
 	for a := range group {
@@ -639,11 +641,13 @@ func (s *Settler) markGroup(group []hashIndex) {
 			switch {
 			case !same:
 				s.recs.at(i).flags |= recDup
+				dups = true
 			case i != keep:
 				s.recs.at(i).flags |= recDropped
 			}
 		}
 	}
+	return dups
 }
 
 type absRec struct {
@@ -1143,18 +1147,15 @@ func (s *Settler) AddAdjustment(a Adjustment) {
 	s.adjs = append(s.adjs, a)
 }
 
+// ownVisit reports whether x is settled in its decision's pipeline.
+func ownVisit(x *rec) bool {
+	return x.flags&recInPeriod != 0 && x.flags&(recDropped|recDup) == 0 && x.idLen > 0 && x.reason == 0 && x.dec >= 0
+}
+
 // gatherVisits gives each decision the reports its pipeline settles, all
-// in one array: counted first, then filled.
-func (s *Settler) gatherVisits() {
-	count := make([]int32, len(s.decisions)+1)
-	own := func(x *rec) bool {
-		return x.flags&recInPeriod != 0 && x.flags&(recDropped|recDup) == 0 && x.idLen > 0 && x.reason == 0 && x.dec >= 0
-	}
-	for _, x := range s.recs.all {
-		if own(x) {
-			count[x.dec+1]++
-		}
-	}
+// in one array, given how many of them (ownVisit) each has: count[d+1]
+// for decision d.
+func (s *Settler) gatherVisits(count []int32) {
 	for d := 1; d < len(count); d++ {
 		count[d] += count[d-1]
 	}
@@ -1165,7 +1166,7 @@ func (s *Settler) gatherVisits() {
 	all := s.visitBuf[:n] // every visit is written below
 	next := slices.Clone(count[:len(count)-1])
 	for i, x := range s.recs.all {
-		if own(x) {
+		if ownVisit(x) {
 			all[next[x.dec]] = i
 			next[x.dec]++
 		}
@@ -1304,20 +1305,22 @@ func (s *Settler) Settlement() *Settlement {
 	b := newBuilder(s)
 	// The copies of a duplicate id are one record not paid: listed under
 	// their provider when they all name the same one, else as unmatched.
-	s.markCopies()
 	dupOwner := map[string]int{}
-	for i, x := range s.recs.all {
-		if x.flags&recInPeriod == 0 || x.flags&recDup == 0 {
-			continue
-		}
-		id := s.id(i)
-		if o, ok := dupOwner[id]; ok && o != int(x.prov) {
-			dupOwner[id] = -1
-		} else if !ok {
-			dupOwner[id] = int(x.prov)
+	if s.markCopies() {
+		for i, x := range s.recs.all {
+			if x.flags&recInPeriod == 0 || x.flags&recDup == 0 {
+				continue
+			}
+			id := s.id(i)
+			if o, ok := dupOwner[id]; ok && o != int(x.prov) {
+				dupOwner[id] = -1
+			} else if !ok {
+				dupOwner[id] = int(x.prov)
+			}
 		}
 	}
-	// Reports: where they go.
+	// Reports: where they go; those of the pipelines counted by decision.
+	count := make([]int32, len(s.decisions)+1)
 	for i, x := range s.recs.all {
 		id := s.id(i)
 		if x.flags&recInPeriod == 0 || x.flags&recDropped != 0 || id == "" {
@@ -1357,9 +1360,12 @@ func (s *Settler) Settlement() *Settlement {
 			b.unpaid(owner, -1, u)
 		default:
 			// Settled in its decision's pipeline; see gatherVisits.
+			if ownVisit(x) {
+				count[x.dec+1]++
+			}
 		}
 	}
-	s.gatherVisits()
+	s.gatherVisits(count)
 	s.assignAbsences(b)
 	s.assignPresence(b)
 	s.settleAll(b)
