@@ -272,6 +272,31 @@ func TestAccounting(t *testing.T) {
 	}
 }
 
+// TestDuplicateIDOwner: the copies of an id with different content are
+// one entry not paid, under their provider when all name the same one
+// (here not the first provider), else unmatched; the other reports are
+// paid as usual.
+func TestDuplicateIDOwner(t *testing.T) {
+	st := rt.Settle(t, testby(t), "2026-03", reimbursement.Input{Providers: testbyProviders,
+		Decisions: []reimbursement.Decision{
+			rt.Decision("D1 R1 P1 LEDS 2026-01-01.."),
+			rt.Decision("D2 R2 P2 LEDS 2026-01-01.."),
+		},
+		Reports: rt.Reports(
+			"X1 R2 P2 LEDS 2026-03-03T10:00 11:00",
+			"X1 R2 P2 LEDS 2026-03-03T10:00 11:30", // other content, same provider
+			"X2 R1 P1 LEDS 2026-03-04T10:00 11:00",
+			"X2 R2 P2 LEDS 2026-03-04T10:00 11:00", // other content, other provider
+			"X3 R2 P2 LEDS 2026-03-05T10:00 11:00",
+		)})
+	diff(t, "P2 lines", []L{{"D2", "base", "dag", "60", "1", "450.00", "X3"}}, linesOf(st, "P2"))
+	diff(t, "P2 unpaid", []U{{"X1", "duplicate-id", ""}}, providerUnpaid(st, "P2"))
+	diff(t, "unmatched", []U{{"X2", "duplicate-id", ""}}, unpaidOf(st.Unmatched))
+	if _, ok := st.Provider("P1"); ok {
+		t.Errorf("P1 is in the settlement with nothing of its own")
+	}
+}
+
 func TestDecisionConflict(t *testing.T) {
 	st := rt.Settle(t, testby(t), "2026-03", reimbursement.Input{Providers: testbyProviders,
 		Decisions: []reimbursement.Decision{
