@@ -102,7 +102,10 @@ type Settler struct {
 	// Reports are kept compact, without pointers: names interned, ids in
 	// an arena of bytes.
 	recs     recStore
-	visitBuf []int32 // the decisions' visits, all in one (gatherVisits)
+	visitBuf []int32 // the decisions' visits, all in one (visitPlaces)
+	// By decision: the reports added that may be settled in its pipeline
+	// (no reason against them so far), at least as many as it gets.
+	visitCount []int32
 	// Scratch of sortedVisits.
 	visitKeys []uint64
 	visitTmp  []int32
@@ -753,6 +756,7 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 	if err := s.addDecisions(decisions, checked); err != nil {
 		errs = append(errs, err)
 	}
+	s.visitCount = make([]int32, len(s.decisions))
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -1035,6 +1039,9 @@ func (s *Settler) addReport(r *volume.Report, same uint8) {
 	if detail != "" {
 		s.details[i] = detail
 	}
+	if x.reason == 0 && x.dec >= 0 {
+		s.visitCount[x.dec]++
+	}
 }
 
 // classify decides where a report goes, except for duplicate ids, which
@@ -1152,27 +1159,40 @@ func ownVisit(x *rec) bool {
 	return x.flags&recInPeriod != 0 && x.flags&(recDropped|recDup) == 0 && x.idLen > 0 && x.reason == 0 && x.dec >= 0
 }
 
-// gatherVisits gives each decision the reports its pipeline settles, all
-// in one array, given how many of them (ownVisit) each has: count[d+1]
-// for decision d.
-func (s *Settler) gatherVisits(count []int32) {
-	for d := 1; d < len(count); d++ {
-		count[d] += count[d-1]
+// visitPlaces returns the places of the decisions' visits, all in one
+// array: each decision has room for visitCount of them, at least as many
+// as it gets.
+func (s *Settler) visitPlaces() visitPlaces {
+	next := make([]int32, len(s.visitCount)+1)
+	for d, c := range s.visitCount {
+		next[d+1] = next[d] + c
 	}
-	n := int(count[len(count)-1])
+	n := int(next[len(next)-1])
 	if cap(s.visitBuf) < n {
 		s.visitBuf = make([]int32, n)
 	}
-	all := s.visitBuf[:n] // every visit is written below
-	next := slices.Clone(count[:len(count)-1])
-	for i, x := range s.recs.all {
-		if ownVisit(x) {
-			all[next[x.dec]] = i
-			next[x.dec]++
-		}
-	}
-	for d := range s.decisions {
-		s.decisions[d].visits = all[count[d]:count[d+1]:count[d+1]]
+	return visitPlaces{all: s.visitBuf[:n], next: next, room: s.visitCount}
+}
+
+// visitPlaces holds the visits of the decisions as they are placed: those
+// of decision d from the start of its room (room[d] places) to next[d],
+// in the order they were added.
+type visitPlaces struct {
+	all, next, room []int32
+}
+
+// add places report i, settled in decision d's pipeline (ownVisit).
+func (p *visitPlaces) add(d, i int32) {
+	p.all[p.next[d]] = i
+	p.next[d]++
+}
+
+// give gives each decision its visits.
+func (p *visitPlaces) give(decisions []decState) {
+	start := int32(0)
+	for d := range decisions {
+		decisions[d].visits = p.all[start:p.next[d]:p.next[d]]
+		start += p.room[d]
 	}
 }
 
@@ -1319,8 +1339,8 @@ func (s *Settler) Settlement() *Settlement {
 			}
 		}
 	}
-	// Reports: where they go; those of the pipelines counted by decision.
-	count := make([]int32, len(s.decisions)+1)
+	// Reports: where they go.
+	places := s.visitPlaces()
 	for i, x := range s.recs.all {
 		id := s.id(i)
 		if x.flags&recInPeriod == 0 || x.flags&recDropped != 0 || id == "" {
@@ -1359,13 +1379,13 @@ func (s *Settler) Settlement() *Settlement {
 			}
 			b.unpaid(owner, -1, u)
 		default:
-			// Settled in its decision's pipeline; see gatherVisits.
+			// Settled in its decision's pipeline.
 			if ownVisit(x) {
-				count[x.dec+1]++
+				places.add(x.dec, i)
 			}
 		}
 	}
-	s.gatherVisits(count)
+	places.give(s.decisions)
 	s.assignAbsences(b)
 	s.assignPresence(b)
 	s.settleAll(b)
