@@ -167,7 +167,7 @@ type builder struct {
 	// allocation fewer for every line.
 	divisors map[int64]decimal.Decimal
 	factors  map[string]factor
-	prices   []coefficient // of the tariff's rate rows, for oreOf
+	prices   []coefficient // of the tariff's rate rows, for oreOf; made by price when first asked
 }
 
 // A factor is a line's percent as its factor and as oreOf takes it.

@@ -71,7 +71,11 @@ func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st 
 				if r.Invalid != nil {
 					problems = append(problems, unjoin(r.Invalid)...)
 				}
-				s.addReport(r, 0)
+				var same uint8
+				if i > 0 {
+					same = sameNames(r, &batch[i-1])
+				}
+				s.addReport(r, same)
 			}
 		})
 	})
