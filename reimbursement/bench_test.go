@@ -69,7 +69,7 @@ func BenchmarkSettle(b *testing.B) {
 
 // BenchmarkSettleBundle settles in memory the realistic synthetic
 // municipality examples/bench writes (reimbursementtest.WriteSyntheticBundle,
-// 3 000 home-care recipients, 277 000 visits): read once with ReadInputFS,
+// 3 000 home-care recipients, 185 000 visits): read once with ReadInputFS,
 // settled each time. Run with -cpu 1 for the per-core figure.
 func BenchmarkSettleBundle(b *testing.B) {
 	dir := b.TempDir()

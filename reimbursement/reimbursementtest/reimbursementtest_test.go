@@ -78,8 +78,9 @@ func TestCompareFindsDifferences(t *testing.T) {
 
 // TestWriteSyntheticBundle: a seed gives the same bytes each time and
 // another seed others; the bundle reads without problems, with a home-care
-// decision per recipient and two to four visits a day for each (besides
-// ledsagning, nursing homes and trygghetslarm), and settles.
+// decision per recipient and two to four visits on each day with visits
+// (besides ledsagning, nursing homes and trygghetslarm), and settles with
+// a few visits over their grant, not a third of them.
 func TestWriteSyntheticBundle(t *testing.T) {
 	dirs := []string{t.TempDir(), t.TempDir(), t.TempDir()}
 	period := volume.MustParsePeriod("2026-03")
@@ -107,13 +108,24 @@ func TestWriteSyntheticBundle(t *testing.T) {
 			homeCare++
 		}
 	}
+	type recipientDay struct {
+		recipient string
+		date      volume.Date
+	}
+	perDay := map[recipientDay]int{}
 	for _, r := range in.Reports {
 		if r.Service == "HT" {
 			visits++
+			perDay[recipientDay{r.Recipient, r.Start.Date()}]++
 		}
 	}
-	if homeCare != 40 || visits < 40*2*20 || visits > 40*4*31 {
-		t.Errorf("%d home-care decisions with %d visits, want 40 with 2-4 visits a day", homeCare, visits)
+	if homeCare != 40 || visits < 40*4 || visits > 40*4*31 {
+		t.Errorf("%d home-care decisions with %d visits, want 40 with 2-4 visits on some days", homeCare, visits)
+	}
+	for d, k := range perDay {
+		if k < 2 || k > 4 {
+			t.Errorf("%s has %d visits on %s, want 2-4", d.recipient, k, d.date)
+		}
 	}
 	tariff, err := reimbursement.LoadTariffFS(fsys)
 	if err != nil {
@@ -125,5 +137,16 @@ func TestWriteSyntheticBundle(t *testing.T) {
 	}
 	if !st.Total.IsPositive() {
 		t.Errorf("total %s", st.Total)
+	}
+	over := 0
+	for _, p := range st.Providers {
+		for _, u := range p.Unpaid {
+			if u.Reason == reimbursement.ReasonOverGranted {
+				over++
+			}
+		}
+	}
+	if over == 0 || over > visits/10 {
+		t.Errorf("%d of %d visits over their grant, want some, at most a tenth", over, visits)
 	}
 }

@@ -64,10 +64,12 @@ const syntheticTariff = `{
 // synthetic municipality with n home-care recipients, for benchmarks and
 // tests of scale: a tariff with five time bands and holidays, about 30 %
 // private providers, home care with granted hours drawn from a realistic
-// spread and two to four visits a day (some over their grant, some
-// declined, a few pending or rejected, some in hospital), ledsagning,
-// nursing homes and trygghetslarm, for period. The same seed gives the
-// same bundle.
+// spread and two to four visits a day (every few days on small grants;
+// some recipients over their grant at the end of the month, some visits
+// declined, a few pending or rejected, some recipients in hospital),
+// ledsagning, nursing homes and trygghetslarm, for period. The same seed
+// gives the same bundle. 250 000 recipients make about 15 million visits,
+// a national month.
 func WriteSyntheticBundle(dir string, n int, seed int64, period volume.Period) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -158,8 +160,18 @@ func WriteSyntheticBundle(dir string, n int, seed int64, period volume.Period) e
 			fmt.Fprintf(w, "V%d,%s,%s,%s,%s,%s,%d,%s,%s\n", id, rec, prov, svc, s.Format("2006-01-02T15:04"), e.Format("2006-01-02T15:04"), staff, kind, status)
 		}
 		for i, h := range homecare {
-			// Visits sized to use 70-110 % of the grant: some go over the cap.
-			avg := float64(h.granted) * (0.7 + 0.4*rng.Float64()) / float64(days*h.perDay)
+			// Visits use 70-110 % of the grant, so some recipients go
+			// over their cap at the end of the month. They come every
+			// day, or every few days when a small grant would make daily
+			// visits shorter than 12 minutes on average (which makes a
+			// national month of 250 000 recipients about 15 million
+			// visits).
+			use := float64(h.granted) * (0.7 + 0.4*rng.Float64())
+			every := 1
+			for use/float64((days+every-1)/every*h.perDay) < 12 && every < days {
+				every++
+			}
+			avg := use / float64((days+every-1)/every*h.perDay)
 			hospital := -1
 			if rng.Intn(50) == 0 {
 				hospital = rng.Intn(days - 5)
@@ -168,7 +180,7 @@ func WriteSyntheticBundle(dir string, n int, seed int64, period volume.Period) e
 			}
 			y, m, _ := first.Civil()
 			for day := 0; day < days; day++ {
-				if hospital >= 0 && day >= hospital && day <= hospital+5 {
+				if day%every != 0 || hospital >= 0 && day >= hospital && day <= hospital+5 {
 					continue
 				}
 				for v := 0; v < h.perDay; v++ {
@@ -176,7 +188,7 @@ func WriteSyntheticBundle(dir string, n int, seed int64, period volume.Period) e
 					if rng.Intn(30) == 0 {
 						hour = 22 + rng.Intn(2) // a night visit
 					}
-					length := int(avg*(0.5+rng.Float64())) + 5
+					length := max(int(avg*(0.5+rng.Float64())+0.5), 5)
 					if length > 150 {
 						length = 150
 					}
