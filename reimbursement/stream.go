@@ -41,7 +41,7 @@ type StreamOptions struct {
 	// TempDir is where the reports are kept between the two passes, in a
 	// directory of their own that is removed at the end; "" means
 	// os.TempDir(). It needs room for about 25 bytes a report (a national
-	// month of 23.7 million: 600 MB at the most).
+	// month of 15 million: under 400 MB).
 	TempDir string
 	// PartReports is about how many reports one part of the month holds:
 	// the reports in memory at once are this many per worker (Workers, or
