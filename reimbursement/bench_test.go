@@ -179,3 +179,38 @@ func BenchmarkWriteSettlementFS(b *testing.B) {
 	b.ReportMetric(float64(len(in.Reports))*float64(b.N)/b.Elapsed().Seconds(), "visits/s")
 	b.ReportMetric(float64(parts), "parts")
 }
+
+// decisionHistory is March 2026 of one recipient whose home care was
+// decided anew for each day from 1960 on (n decisions before the month, at
+// most 24 000) and once for the month, with a visit a day.
+func decisionHistory(n int) reimbursement.Input {
+	in := reimbursement.Input{Providers: testbyProviders}
+	day := volume.MustParseDate("1960-01-01")
+	for i := 0; i < n; i++ {
+		in.Decisions = append(in.Decisions, reimbursement.Decision{ID: fmt.Sprintf("H%d", i), Recipient: "R1", Provider: "P1",
+			Service: "HT", From: day, To: day, Staff: 1, GrantedHours: decimal.NewFromInt(1), GrantedPer: reimbursement.PerDay})
+		day = day.AddDays(1)
+	}
+	in.Decisions = append(in.Decisions, rt.Decision("D1 R1 P1 HT 2026-03-01.. 10/week"))
+	for d := 1; d <= 31; d++ {
+		start := volume.LocalTimestamp(volume.NewDate(2026, 3, d), 9, 0)
+		in.Reports = append(in.Reports, volume.Report{ID: fmt.Sprintf("T%d", d), Recipient: "R1", Provider: "P1", Service: "HT",
+			Start: start, End: volume.LocalTimestamp(volume.NewDate(2026, 3, d), 9, 30)})
+	}
+	return in
+}
+
+// BenchmarkDecisionHistory settles a month of a recipient with 20 000
+// decisions of earlier years: decisions of other periods cost little,
+// and matching and the check for conflicts do not grow with them.
+func BenchmarkDecisionHistory(b *testing.B) {
+	tariff := testby(b)
+	in := decisionHistory(20000)
+	period := volume.MustParsePeriod("2026-03")
+	opt := reimbursement.Options{Location: rt.Stockholm()}
+	for b.Loop() {
+		if _, err := reimbursement.Settle(tariff, period, in, opt); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

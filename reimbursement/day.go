@@ -163,6 +163,20 @@ func (s *Settler) absenceDecisions(a *volume.Absence) []int {
 	if !ok {
 		return nil
 	}
+	if days := s.byDay[k]; days != nil {
+		// A date of a slice is its decision's alone, and a decision's
+		// dates come before those of the decisions that start later.
+		lo, hi := max(a.From.DaysSince(s.period.First()), 0), len(days)-1
+		if !a.To.IsZero() {
+			hi = min(hi, a.To.DaysSince(s.period.First()))
+		}
+		for j := lo; j <= hi; j++ {
+			if i := int(days[j]); i >= 0 && (len(out) == 0 || out[len(out)-1] != i) {
+				out = append(out, i)
+			}
+		}
+		return out
+	}
 	for _, i := range s.byKey[k] {
 		ds := &s.decisions[i]
 		for j, in := range ds.slice {

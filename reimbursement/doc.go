@@ -108,8 +108,11 @@
 //     in another month with other content makes the id a duplicate here too.
 //   - Records whose date cannot be read cannot be placed in a period and are
 //     listed, as invalid-input, in every settlement of their bundle.
-//   - A decision-conflict issue is listed when the overlap of the two
-//     decisions touches the period. A decision row that cannot be read, that
+//   - A decision-conflict issue is listed when the overlap of two decisions
+//     touches the period. Decisions that overlap one another there, two or
+//     a chain of more, are one issue naming them all in order of their
+//     start, so that a thousand decisions that all overlap make one issue,
+//     not half a million. A decision row that cannot be read, that
 //     reuses an id with other content, or that names a provider not in the
 //     provider list is listed as an invalid-decision issue; records against
 //     it are then settled as if it did not exist.

@@ -196,6 +196,25 @@ func TestHourAbsence(t *testing.T) {
 	}, linesOf(st, "P1"))
 }
 
+// TestAbsenceAcrossDecisions: an absence over the change from one decision
+// to the next pays each date by the decision of that date, counting its
+// days from the absence's first.
+func TestAbsenceAcrossDecisions(t *testing.T) {
+	st := rt.Settle(t, testby(t), "2026-03", reimbursement.Input{Providers: testbyProviders,
+		Decisions: []reimbursement.Decision{
+			rt.Decision("D6 R5 P1 HT 2026-03-11.. 62/month"),           // 120 minutes a day
+			rt.Decision("D5 R5 P1 HT 2026-03-01..2026-03-10 31/month"), // 60 minutes a day
+		},
+		Absences: []volume.Absence{rt.Absence("A1 R5 HT 2026-03-09..2026-03-12 hospital")}, // day 1 75 %, days 2-5 25 %
+	})
+	diff(t, "lines", []L{
+		{"", "markup:momskompensation", "", "1200", "0.06", "72.00", ""},
+		{"D5", "absence", "dag", "60", "0.25", "150.00", "A1"},  // 10 March: 60 × 600 × 0.25 / 60
+		{"D5", "absence", "dag", "60", "0.75", "450.00", "A1"},  // 9 March: 60 × 600 × 0.75 / 60
+		{"D6", "absence", "dag", "240", "0.25", "600.00", "A1"}, // 11-12 March: 2 × 120 × 600 × 0.25 / 60
+	}, linesOf(st, "P1"))
+}
+
 func TestGrantedBasis(t *testing.T) {
 	st := rt.Settle(t, testby(t), "2026-03", reimbursement.Input{Providers: testbyProviders,
 		Decisions: []reimbursement.Decision{rt.Decision("D7 R7 P1 BOST 2026-03-01.. 3/week")},
@@ -316,6 +335,63 @@ func TestDecisionConflict(t *testing.T) {
 	if len(st.Issues) != 1 || st.Issues[0].Kind != "decision-conflict" || len(st.Issues[0].IDs) != 2 ||
 		st.Issues[0].IDs[0] != "D10" || st.Issues[0].IDs[1] != "D11" {
 		t.Errorf("issues = %+v, want one decision-conflict naming D10 and D11", st.Issues)
+	}
+}
+
+// TestDecisionConflictGroups: decisions that overlap one another in a
+// chain are one issue, and their shared dates pay nothing; decisions that
+// follow one another, or overlap only in another period, are no conflict.
+func TestDecisionConflictGroups(t *testing.T) {
+	st := rt.Settle(t, testby(t), "2026-03", reimbursement.Input{Providers: testbyProviders,
+		Decisions: []reimbursement.Decision{
+			rt.Decision("D12 R10 P1 LEDS 2026-03-18.."),
+			rt.Decision("D10 R10 P1 LEDS 2026-03-01..2026-03-10"),
+			rt.Decision("D11 R10 P1 LEDS 2026-03-08..2026-03-20"),
+			rt.Decision("D20 R11 P1 LEDS 2026-02-01..2026-03-05"),
+			rt.Decision("D21 R11 P1 LEDS 2026-03-06.."),
+			rt.Decision("H1 R12 P1 LEDS 2020-01-01..2021-06-30"),
+			rt.Decision("H2 R12 P1 LEDS 2021-01-01..2021-12-31"),
+			rt.Decision("D30 R12 P1 LEDS 2026-01-01.."),
+		},
+		Reports: rt.Reports(
+			"T1 R10 P1 LEDS 2026-03-05T10:00 11:00", // D10
+			"T2 R10 P1 LEDS 2026-03-09T10:00 11:00", // D10 and D11
+			"T3 R10 P1 LEDS 2026-03-16T10:00 11:00", // D11
+			"T4 R10 P1 LEDS 2026-03-19T10:00 11:00", // D11 and D12
+			"T5 R10 P1 LEDS 2026-03-25T10:00 11:00", // D12
+			"T6 R11 P1 LEDS 2026-03-05T10:00 11:00", // D20
+			"T7 R11 P1 LEDS 2026-03-06T10:00 11:00", // D21
+			"T8 R12 P1 LEDS 2026-03-06T10:00 11:00", // D30
+		)})
+	diff(t, "lines", []L{
+		{"D10", "base", "dag", "60", "1", "450.00", "T1"},
+		{"D11", "base", "dag", "60", "1", "450.00", "T3"},
+		{"D12", "base", "dag", "60", "1", "450.00", "T5"},
+		{"D20", "base", "dag", "60", "1", "450.00", "T6"},
+		{"D21", "base", "dag", "60", "1", "450.00", "T7"},
+		{"D30", "base", "dag", "60", "1", "450.00", "T8"},
+	}, linesOf(st, "P1"))
+	diff(t, "unpaid", []U{{"T2", "decision-conflict", "60"}, {"T4", "decision-conflict", "60"}}, providerUnpaid(st, "P1"))
+	diff(t, "issues", []reimbursement.Issue{{Kind: "decision-conflict", IDs: []string{"D10", "D11", "D12"},
+		Message: "decisions D10, D11 and D12 of recipient R10, service LEDS overlap"}}, st.Issues)
+}
+
+// TestDecisionConflictMany: a recipient with two thousand decisions for
+// all of the month (an export that lost its recipients, say) gets one
+// issue naming them all, not one for each of their two million pairs, and
+// its reports are not paid.
+func TestDecisionConflictMany(t *testing.T) {
+	in := reimbursement.Input{Providers: testbyProviders,
+		Reports: rt.Reports("T1 R1 P1 LEDS 2026-03-10T10:00 11:00")}
+	for i := range 2000 {
+		in.Decisions = append(in.Decisions, rt.Decision(fmt.Sprintf("D%04d R1 P1 LEDS 2026-03-01..", i)))
+	}
+	st := rt.Settle(t, testby(t), "2026-03", in)
+	diff(t, "lines", []L(nil), linesOf(st, "P1"))
+	diff(t, "unpaid", []U{{"T1", "decision-conflict", "60"}}, providerUnpaid(st, "P1"))
+	if len(st.Issues) != 1 || len(st.Issues[0].IDs) != 2000 || st.Issues[0].IDs[1999] != "D1999" ||
+		st.Issues[0].Message != "decisions D0000, D0001, D0002 and 1997 more of recipient R1, service LEDS overlap" {
+		t.Errorf("%d issues, the first %q naming %d decisions; want one naming all 2000", len(st.Issues), st.Issues[0].Message, len(st.Issues[0].IDs))
 	}
 }
 

@@ -94,10 +94,15 @@ type Settler struct {
 	provIdx   map[string]int
 
 	decisions []decState
-	byKey     map[uint64][]int // decisions of a recipient and service (interned)
-	issues    []Issue
-	gaps      map[string][]string       // tariff-gap message → record ids
-	gapDates  map[string][2]volume.Date // tariff-gap message → first and last date
+	// byKey holds the decisions of a recipient and service (interned)
+	// that touch the period: only those match its records or conflict on
+	// its dates. byDay holds, for the keys with more than one, what each
+	// date of the period matches: a decision, -1 none, -2 a conflict.
+	byKey    map[uint64][]int
+	byDay    map[uint64][]int32
+	issues   []Issue
+	gaps     map[string][]string       // tariff-gap message → record ids
+	gapDates map[string][2]volume.Date // tariff-gap message → first and last date
 
 	// Reports are kept compact, without pointers: names interned, ids in
 	// an arena of bytes.
@@ -125,7 +130,6 @@ type Settler struct {
 	pres     []presRec
 	presSeen map[string]int
 	adjs     []Adjustment
-	adjSeen  map[string]int
 
 	rateCache map[rateCacheKey]int32
 	profiles  map[rateQuery]int32
@@ -161,6 +165,7 @@ type Settler struct {
 	lastKey   uint64 // the decisions of the last recipient and service matched
 	lastKeyOK bool
 	lastDecs  []int
+	lastDays  []int32
 }
 
 type recKey struct{ recipient, service string }
@@ -706,6 +711,7 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 		split:     volume.NewSplitter(t.bands, t.cal, zone),
 		provIdx:   map[string]int{},
 		byKey:     map[uint64][]int{},
+		byDay:     map[uint64][]int32{},
 		gaps:      map[string][]string{},
 		gapDates:  map[string][2]volume.Date{},
 		names:     map[string]int32{},
@@ -715,7 +721,6 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 		details:   map[int32]string{},
 		absSeen:   map[string]int{},
 		presSeen:  map[string]int{},
-		adjSeen:   map[string]int{},
 		rateCache: map[rateCacheKey]int32{},
 		compSlot:  map[string]int32{componentBase: 0},
 		profiles:  map[rateQuery]int32{},
@@ -875,14 +880,18 @@ func (s *Settler) addDecisions(decisions []Decision, checked bool) error {
 		}
 		s.intern(d.Recipient)
 		s.intern(d.Service)
-		k, _ := s.key(d.Recipient, d.Service)
-		s.byKey[k] = append(s.byKey[k], len(s.decisions))
+		if max(lo, 0) <= hi { // it touches the period
+			k, _ := s.key(d.Recipient, d.Service)
+			s.byKey[k] = append(s.byKey[k], len(s.decisions))
+		}
 		s.decisions = append(s.decisions, ds)
 	}
 	// Conflicts: decisions of one recipient and service that overlap.
 	keys := make([]uint64, 0, len(s.byKey))
-	for k := range s.byKey {
-		keys = append(keys, k)
+	for k, list := range s.byKey {
+		if len(list) > 1 {
+			keys = append(keys, k)
+		}
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
@@ -891,22 +900,7 @@ func (s *Settler) addDecisions(decisions []Decision, checked bool) error {
 			da, db := &s.decisions[a].d, &s.decisions[b].d
 			return cmp.Or(da.From.Compare(db.From), cmp.Compare(da.ID, db.ID))
 		})
-		for x := 0; x < len(list); x++ {
-			for y := x + 1; y < len(list); y++ {
-				a, b := &s.decisions[list[x]], &s.decisions[list[y]]
-				hit := false
-				for i := range a.slice {
-					d := s.period.First().AddDays(i)
-					if a.d.Contains(d) && b.d.Contains(d) {
-						a.slice[i], b.slice[i], hit = false, false, true
-					}
-				}
-				if hit {
-					s.issue(IssueDecisionConflict, []string{a.d.ID, b.d.ID},
-						"decisions %s and %s of recipient %s, service %s overlap", a.d.ID, b.d.ID, a.d.Recipient, a.d.Service)
-				}
-			}
-		}
+		s.byDay[k] = s.conflicts(list)
 	}
 	for i := range s.decisions {
 		ds := &s.decisions[i]
@@ -915,6 +909,86 @@ func (s *Settler) addDecisions(decisions []Decision, checked bool) error {
 		}
 	}
 	return err
+}
+
+// daySpan returns the days of the period from its first (0) that a
+// decision touching it holds, lo through hi.
+func (s *Settler) daySpan(d *Decision) (lo, hi int) {
+	lo, hi = max(d.From.DaysSince(s.period.First()), 0), s.period.Days()-1
+	if !d.To.IsZero() {
+		hi = min(hi, d.To.DaysSince(s.period.First()))
+	}
+	return lo, hi
+}
+
+// conflicts takes the decisions of one recipient and service that touch
+// the period, in order of their start, and returns what each date of the
+// period matches (see Settler.byDay). The dates that two or more of them
+// hold are taken out of their slices, and each group of decisions that
+// overlap one another is listed as one issue. It takes time in proportion
+// to the decisions and the days, however many of them overlap.
+func (s *Settler) conflicts(list []int) []int32 {
+	days := make([]int32, s.period.Days())
+	for j := range days {
+		days[j] = -1
+	}
+	for _, i := range list {
+		lo, hi := s.daySpan(&s.decisions[i].d)
+		for j := lo; j <= hi; j++ {
+			if days[j] == -1 {
+				days[j] = int32(i)
+			} else {
+				days[j] = -2
+			}
+		}
+	}
+	for from := 0; from < len(list); {
+		// A group: the decisions from list[from] on that start before all
+		// of the group before them have ended.
+		_, end := s.daySpan(&s.decisions[list[from]].d)
+		to := from + 1
+		for ; to < len(list); to++ {
+			lo, hi := s.daySpan(&s.decisions[list[to]].d)
+			if lo > end {
+				break
+			}
+			end = max(end, hi)
+		}
+		if to-from > 1 {
+			group := list[from:to]
+			for _, i := range group {
+				ds := &s.decisions[i]
+				lo, hi := s.daySpan(&ds.d)
+				for j := lo; j <= hi; j++ {
+					if days[j] == -2 {
+						ds.slice[j] = false
+					}
+				}
+			}
+			s.conflictIssue(group)
+		}
+		from = to
+	}
+	return days
+}
+
+// conflictIssue lists the issue of a group of decisions that overlap.
+func (s *Settler) conflictIssue(group []int) {
+	ids := make([]string, len(group))
+	for n, i := range group {
+		ids[n] = s.decisions[i].d.ID
+	}
+	d := &s.decisions[group[0]].d
+	named := ids[0]
+	switch {
+	case len(ids) == 2:
+		named += " and " + ids[1]
+	case len(ids) <= 5:
+		named = strings.Join(ids[:len(ids)-1], ", ") + " and " + ids[len(ids)-1]
+	default:
+		named = fmt.Sprintf("%s and %d more", strings.Join(ids[:3], ", "), len(ids)-3)
+	}
+	s.issue(IssueDecisionConflict, ids, "decisions %s of recipient %s, service %s overlap", named, d.Recipient, d.Service)
 }
 
 func (s *Settler) inPeriod(ds *decState) bool {
@@ -952,7 +1026,19 @@ func (s *Settler) match(recipient, service string, date volume.Date) (int, Reaso
 func (s *Settler) matchKey(k uint64, date volume.Date) (int, Reason) {
 	found, n := -1, 0
 	if k != s.lastKey || !s.lastKeyOK {
-		s.lastKey, s.lastKeyOK, s.lastDecs = k, true, s.byKey[k]
+		s.lastKey, s.lastKeyOK, s.lastDecs, s.lastDays = k, true, s.byKey[k], s.byDay[k]
+	}
+	if s.lastDays != nil {
+		if j := date.DaysSince(s.period.First()); uint(j) < uint(len(s.lastDays)) {
+			switch i := s.lastDays[j]; i {
+			case -1:
+				return -1, ReasonNoDecision
+			case -2:
+				return -1, ReasonDecisionConfl
+			default:
+				return int(i), ""
+			}
+		}
 	}
 	for _, i := range s.lastDecs {
 		if s.decisions[i].d.Contains(date) {
