@@ -204,12 +204,9 @@ func (s *Settler) AddPresence(p volume.Presence) {
 		if s.pres[i].p == x.p && s.pres[i].invalid == x.invalid {
 			return
 		}
-		for j := range s.pres {
-			if s.pres[j].p.ID == p.ID {
-				s.pres[j].dup = true
-			}
-		}
-		x.dup = true
+		// The copies kept are the first and those that differ from it,
+		// each marked when it came: only the first is left to mark.
+		s.pres[i].dup, x.dup = true, true
 	} else {
 		s.presSeen[p.ID] = len(s.pres)
 	}

@@ -196,6 +196,45 @@ func TestHourAbsence(t *testing.T) {
 	}, linesOf(st, "P1"))
 }
 
+// TestDuplicateCopies: an absence or presence id given five times, with
+// three contents among them, is one entry not paid (duplicate-id),
+// whatever copy came first; the other records are paid.
+func TestDuplicateCopies(t *testing.T) {
+	st := rt.Settle(t, testby(t), "2026-03", reimbursement.Input{Providers: testbyProviders,
+		Decisions: []reimbursement.Decision{rt.Decision("D5 R5 P1 HT 2026-03-01.. 31/month")}, // 60 minutes a day
+		Absences: []volume.Absence{
+			rt.Absence("A1 R5 HT 2026-03-10..2026-03-11 hospital"),
+			rt.Absence("A1 R5 HT 2026-03-10..2026-03-12 hospital"),
+			rt.Absence("A1 R5 HT 2026-03-10..2026-03-13 hospital"),
+			rt.Absence("A1 R5 HT 2026-03-10..2026-03-11 hospital"),
+			rt.Absence("A1 R5 HT 2026-03-10..2026-03-12 hospital"),
+			rt.Absence("A2 R5 HT 2026-03-05..2026-03-05 hospital"),
+		}})
+	diff(t, "absence lines", []L{
+		{"", "markup:momskompensation", "", "450", "0.06", "27.00", ""},
+		{"D5", "absence", "dag", "60", "0.75", "450.00", "A2"}, // 60 × 600 (to 2026-03-15) × 0.75 / 60
+	}, linesOf(st, "P1"))
+	diff(t, "absences unpaid", []U{{"A1", "duplicate-id", ""}}, providerUnpaid(st, "P1"))
+
+	st = rt.Settle(t, dagby(t), "2026-03", reimbursement.Input{
+		Providers: rt.Providers("P1 private"),
+		Decisions: []reimbursement.Decision{rt.Decision("D1 R1 P1 DV 2026-03-01.. extent=heltid")},
+		Presence: []volume.Presence{
+			rt.Presence("N1 R1 P1 DV 2026-03-02"),
+			rt.Presence("N1 R1 P1 DV 2026-03-03"),
+			rt.Presence("N1 R1 P1 DV 2026-03-04"),
+			rt.Presence("N1 R1 P1 DV 2026-03-02"),
+			rt.Presence("N1 R1 P1 DV 2026-03-03"),
+			rt.Presence("N2 R1 P1 DV 2026-03-05"),
+		},
+	})
+	diff(t, "presence lines", []L{
+		{"", "markup:momskompensation", "", "420", "0.06", "25.20", ""},
+		{"D1", "base", "", "1", "1", "420.00", "N2"},
+	}, linesOf(st, "P1"))
+	diff(t, "presence unpaid", []U{{"N1", "duplicate-id", ""}}, providerUnpaid(st, "P1"))
+}
+
 // TestAbsenceAcrossDecisions: an absence over the change from one decision
 // to the next pays each date by the decision of that date, counting its
 // days from the absence's first.

@@ -1220,12 +1220,9 @@ func (s *Settler) AddAbsence(a volume.Absence) {
 		if s.abs[i].a == x.a && s.abs[i].invalid == x.invalid {
 			return
 		}
-		for j := range s.abs {
-			if s.abs[j].a.ID == a.ID {
-				s.abs[j].dup = true
-			}
-		}
-		x.dup = true
+		// The copies kept are the first and those that differ from it,
+		// each marked when it came: only the first is left to mark.
+		s.abs[i].dup, x.dup = true, true
 	} else {
 		s.absSeen[a.ID] = len(s.abs)
 	}
