@@ -131,10 +131,14 @@ func (s *Settler) assignAbsences(b *builder) {
 			b.unpaid(owner, dec, Unpaid{ID: a.ID, Reason: ReasonNotApproved})
 			continue
 		}
+		// The absences kept of a key do not overlap and come in order of
+		// their start, so only the last can overlap this one, which
+		// starts no earlier.
 		k := recKey{a.Recipient, a.Service}
 		clash := false
-		for _, u := range kept[k] {
-			clash = clash || ((u.to.IsZero() || !a.From.After(u.to)) && (a.To.IsZero() || !a.To.Before(u.from)))
+		if list := kept[k]; len(list) > 0 {
+			u := list[len(list)-1]
+			clash = (u.to.IsZero() || !a.From.After(u.to)) && (a.To.IsZero() || !a.To.Before(u.from))
 		}
 		if clash {
 			x.unused = true
