@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"cmp"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -38,9 +40,11 @@ func LoadTariffFS(fsys fs.FS) (*Tariff, error) {
 // the record files into a Settler. Records of one kind may be split over
 // several files whose names start alike (reports.csv, reports-2.csv). A file that cannot be read at all, a
 // tariff that does not validate or a bad provider list stops the run with
-// err. Rows that cannot be read do not: each one's problems are returned in
-// problems (as *volume.ParseError, file, line and column), and the record,
-// when it has an id, is in the settlement as not paid, reason invalid-input.
+// err. Rows that cannot be read do not: their problems are returned in
+// problems (as *volume.ParseError, file, line and column, in that order; at
+// most MaxFileProblems of a file, then a *MoreProblems counting the rest),
+// and the record, when it has an id, is in the settlement as not paid,
+// reason invalid-input, with its problem as the detail.
 func SettleFS(fsys fs.FS, period volume.Period, opt Options) (st *Settlement, problems []error, err error) {
 	t, err := LoadTariffFS(fsys)
 	if err != nil {
@@ -51,9 +55,11 @@ func SettleFS(fsys fs.FS, period volume.Period, opt Options) (st *Settlement, pr
 
 // SettleFSWith is SettleFS with a tariff already loaded.
 func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st *Settlement, problems []error, err error) {
-	providers, decisions, problems, err := readParties(fsys)
+	var pl problemList
+	defer func() { problems = pl.errors() }()
+	providers, decisions, err := readParties(fsys, &pl)
 	if err != nil {
-		return nil, problems, err
+		return nil, nil, err
 	}
 	s, err := NewSettler(t, period, providers, decisions, opt)
 	if err != nil {
@@ -69,7 +75,7 @@ func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st 
 			for i := range batch {
 				r := &batch[i]
 				if r.Invalid != nil {
-					problems = append(problems, unjoin(r.Invalid)...)
+					pl.add(r.Invalid)
 				}
 				var same uint8
 				if i > 0 {
@@ -79,20 +85,19 @@ func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st 
 			}
 		})
 	})
-	slices.SortStableFunc(problems, compareProblems)
 	if err == nil {
-		err = readOthers(fsys, &problems, s.AddAbsence, s.AddPresence, s.AddAdjustment)
+		err = readOthers(fsys, &pl, s.AddAbsence, s.AddPresence, s.AddAdjustment)
 	}
 	if err != nil {
-		return nil, problems, err
+		return nil, nil, err
 	}
 	st = s.Settlement()
 	if opt.Audit {
 		if err := s.Audit(st); err != nil {
-			return nil, problems, err
+			return nil, nil, err
 		}
 	}
-	return st, problems, nil
+	return st, nil, nil
 }
 
 // ReadInputFS reads the records of the bundle in fsys (formats.md) into an
@@ -104,62 +109,63 @@ func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st 
 // gives: reading first suits a program that looks at the records or
 // settles them more than once, SettleFS one that settles a big month once.
 func ReadInputFS(fsys fs.FS) (in Input, problems []error, err error) {
-	in.Providers, in.Decisions, problems, err = readParties(fsys)
+	var pl problemList
+	defer func() { problems = pl.errors() }()
+	in.Providers, in.Decisions, err = readParties(fsys, &pl)
 	if err != nil {
-		return Input{}, problems, err
+		return Input{}, nil, err
 	}
 	err = streamFiles(fsys, FileReports, func(f io.Reader, file string) error {
 		return drain(volume.NewReportReader(f, file).Read, func(r volume.Report) { in.Reports = append(in.Reports, r) },
-			func(r volume.Report) error { return r.Invalid }, &problems)
+			func(r volume.Report) error { return r.Invalid }, &pl)
 	})
-	slices.SortStableFunc(problems, compareProblems)
 	if err == nil {
-		err = readOthers(fsys, &problems,
+		err = readOthers(fsys, &pl,
 			func(a volume.Absence) { in.Absences = append(in.Absences, a) },
 			func(p volume.Presence) { in.Presence = append(in.Presence, p) },
 			func(a Adjustment) { in.Adjustments = append(in.Adjustments, a) })
 	}
 	if err != nil {
-		return Input{}, problems, err
+		return Input{}, nil, err
 	}
-	return in, problems, nil
+	return in, nil, nil
 }
 
 // readParties reads the providers and decisions of a bundle. Decisions
 // that cannot be read are returned too (the settler lists them as issues),
-// with their problems.
-func readParties(fsys fs.FS) (providers []Provider, decisions []Decision, problems []error, err error) {
+// their problems added to pl.
+func readParties(fsys fs.FS, pl *problemList) (providers []Provider, decisions []Decision, err error) {
 	pf, err := fsys.Open(FileProviders)
 	if err != nil {
-		return nil, nil, nil, errorf("%w", err)
+		return nil, nil, errorf("%w", err)
 	}
 	providers, err = ReadProviders(pf, FileProviders)
 	pf.Close()
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	// The rows are counted first, so that the decisions are made in place
 	// (a national month has half a million: growing the slice would copy
 	// them again and again).
 	n, err := countLines(fsys, FileDecisions)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	df, err := fsys.Open(FileDecisions)
 	if err != nil {
-		return nil, nil, nil, errorf("%w", err)
+		return nil, nil, errorf("%w", err)
 	}
 	decisions, err = readDecisions(df, FileDecisions, n)
 	df.Close()
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	for _, d := range decisions {
 		if d.Invalid != nil {
-			problems = append(problems, unjoin(d.Invalid)...)
+			pl.add(d.Invalid)
 		}
 	}
-	return providers, decisions, problems, nil
+	return providers, decisions, nil
 }
 
 // countLines returns the number of lines of a file (line ends, and a last
@@ -193,7 +199,7 @@ func countLines(fsys fs.FS, name string) (int, error) {
 
 // readOthers reads the absences, presence and adjustments of a bundle,
 // after its reports, noting the problems of rows that cannot be read.
-func readOthers(fsys fs.FS, problems *[]error, absence func(volume.Absence), presence func(volume.Presence), adjustment func(Adjustment)) error {
+func readOthers(fsys fs.FS, problems *problemList, absence func(volume.Absence), presence func(volume.Presence), adjustment func(Adjustment)) error {
 	err := streamFiles(fsys, FileAbsences, func(f io.Reader, file string) error {
 		return drain(volume.NewAbsenceReader(f, file).Read, absence,
 			func(a volume.Absence) error { return a.Invalid }, problems)
@@ -332,7 +338,7 @@ func decodeReports(f io.Reader, file string, lightTake bool, take func([]volume.
 
 // drain reads records until io.EOF, giving each to add and noting the
 // problems of those that could not be read.
-func drain[T any](read func() (T, error), add func(T), invalid func(T) error, problems *[]error) error {
+func drain[T any](read func() (T, error), add func(T), invalid func(T) error, problems *problemList) error {
 	for {
 		v, err := read()
 		if err == io.EOF {
@@ -342,23 +348,128 @@ func drain[T any](read func() (T, error), add func(T), invalid func(T) error, pr
 			return err
 		}
 		if e := invalid(v); e != nil {
-			*problems = append(*problems, unjoin(e)...)
+			problems.add(e)
 		}
 		add(v)
 	}
 }
 
+// MaxFileProblems is how many problems of one file SettleFS, ReadInputFS
+// and WriteSettlementFS list: those of its first rows. A file with more
+// (a month whose timestamps all came in another format, say) has a
+// *MoreProblems after them that counts the rest, so that its problems take
+// little memory however many rows it has.
+const MaxFileProblems = 1000
+
+// A MoreProblems error ends the problems listed of a file that has more
+// than MaxFileProblems: N more, on later rows. Each row of them that has
+// an id is in the settlement all the same, not paid (invalid-input), with
+// its problem as the detail.
+type MoreProblems struct {
+	File string
+	N    int
+}
+
+func (e *MoreProblems) Error() string {
+	return fmt.Sprintf("%s: %d more problems on later rows", e.File, e.N)
+}
+
+// CountProblems returns the number of problems in a list that SettleFS,
+// ReadInputFS or WriteSettlementFS returned: those listed, and the N of
+// each *MoreProblems.
+func CountProblems(problems []error) int {
+	n := 0
+	for _, p := range problems {
+		if m, ok := p.(*MoreProblems); ok {
+			n += m.N
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// A problemList keeps the problems of rows that cannot be read: at most
+// MaxFileProblems of each file, the first by line and column, whatever
+// order the rows are decoded in; the others it counts.
+type problemList struct {
+	list []error
+	more map[string]int
+	next int // the length at which to trim again
+}
+
+func (l *problemList) add(err error) {
+	l.list = append(l.list, unjoin(err)...)
+	if len(l.list) >= max(l.next, 4*MaxFileProblems) {
+		l.trim()
+		l.next = 2 * len(l.list)
+	}
+}
+
+// trim sorts the problems and leaves at most MaxFileProblems of a file.
+func (l *problemList) trim() {
+	slices.SortStableFunc(l.list, compareProblems)
+	kept, run := l.list[:0], 0
+	for i, p := range l.list {
+		file, _, _ := problemAt(p)
+		if i > 0 {
+			if prev, _, _ := problemAt(l.list[i-1]); prev != file {
+				run = 0
+			}
+		}
+		run++
+		if file != "" && run > MaxFileProblems {
+			if l.more == nil {
+				l.more = map[string]int{}
+			}
+			l.more[file]++
+			continue
+		}
+		kept = append(kept, p)
+	}
+	clear(l.list[len(kept):])
+	l.list = kept
+}
+
+// errors returns the problems in order, each file's counted rest after
+// those listed.
+func (l *problemList) errors() []error {
+	l.trim()
+	for file, n := range l.more {
+		l.list = append(l.list, &MoreProblems{File: file, N: n})
+	}
+	slices.SortStableFunc(l.list, compareProblems)
+	if len(l.list) == 0 {
+		return nil
+	}
+	return l.list
+}
+
+// problemAt returns where a problem is: its file, line and column, the
+// line of a *MoreProblems after all of its file's; "" when not known.
+func problemAt(err error) (file string, line, column int) {
+	if m, ok := err.(*MoreProblems); ok {
+		return m.File, math.MaxInt, 0
+	}
+	var p *volume.ParseError
+	if errors.As(err, &p) {
+		return p.File, p.Line, p.Column
+	}
+	return "", 0, 0
+}
+
 // compareProblems orders input problems by file, line and column, so that
-// they read the same whatever order the files were decoded in.
+// they read the same whatever order the files were decoded in; problems
+// without a place come last.
 func compareProblems(a, b error) int {
-	var pa, pb *volume.ParseError
-	okA, okB := errors.As(a, &pa), errors.As(b, &pb)
+	fa, la, ca := problemAt(a)
+	fb, lb, cb := problemAt(b)
 	switch {
-	case okA && okB:
-		return cmp.Or(cmp.Compare(pa.File, pb.File), cmp.Compare(pa.Line, pb.Line), cmp.Compare(pa.Column, pb.Column))
-	case okA:
+	case fa != "" && fb != "":
+		return cmp.Or(cmp.Compare(fa, fb), cmp.Compare(la, lb), cmp.Compare(ca, cb))
+	case fa != "":
 		return -1
-	case okB:
+	case fb != "":
 		return 1
 	}
 	return 0

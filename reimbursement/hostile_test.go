@@ -1,7 +1,9 @@
 package reimbursement_test
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -133,5 +135,101 @@ func TestHostileValues(t *testing.T) {
 	diff(t, "lines", []L{{"D2", "base", "dag", "60", "1", "450.00", "T3"}}, linesOf(st, "P1"))
 	if len(st.Issues) != 1 || st.Issues[0].Kind != reimbursement.IssueInvalidDecision {
 		t.Errorf("issues = %+v, want the huge decision listed", st.Issues)
+	}
+}
+
+// TestProblemLimit: a file with more than MaxFileProblems rows that cannot
+// be read lists the problems of its first rows and counts the rest in one
+// *MoreProblems, in memory, in parts and read into an Input alike; the
+// files' problems come in order of file, line and column, and every row
+// is in the settlement all the same.
+func TestProblemLimit(t *testing.T) {
+	fsys := hostileBundle(t)
+	var reports strings.Builder
+	reports.WriteString("id,recipient,provider,service,start,end,staff,kind,status\n")
+	for k := range 10000 {
+		start := "2026-03-03T10:00"
+		if k%2 == 1 {
+			start = "03/03/2026 10:00" // line k+2, column 5
+		}
+		fmt.Fprintf(&reports, "T%d,R%d,P1,LEDS,%s,2026-03-03T11:00,1,visit,approved\n", k, 1+k%50, start)
+	}
+	fsys["reports.csv"] = &fstest.MapFile{Data: []byte(reports.String())}
+	fsys["decisions.csv"].Data = append(fsys["decisions.csv"].Data, "D2,R2,P1,LEDS,2026-02-30,,,,,,,,\n"...)
+	for r := 2; r <= 50; r++ { // recipients for the parts to be made of
+		fsys["decisions.csv"].Data = fmt.Appendf(fsys["decisions.csv"].Data, "E%d,R%d,P1,LEDS,2026-01-01,,,,,,,,\n", r, r)
+	}
+	fsys["absences.csv"] = &fstest.MapFile{Data: []byte("id,recipient,service,from,to,reason,status\n" +
+		"A1,R1,LEDS,2026-03-40,2026-03-05,hospital,approved\nA2,R1,LEDS,2026-03-04,2026-03-41,hospital,approved\n")}
+
+	type at struct {
+		File         string
+		Line, Column int
+	}
+	want := []at{{"absences.csv", 2, 4}, {"absences.csv", 3, 5}, {"decisions.csv", 3, 5}}
+	for k := 1; len(want) < 3+reimbursement.MaxFileProblems; k += 2 {
+		want = append(want, at{"reports.csv", k + 2, 5})
+	}
+	check := func(how string, problems []error) {
+		t.Helper()
+		var got []at
+		for _, p := range problems[:len(problems)-1] {
+			var pe *volume.ParseError
+			if !errors.As(p, &pe) {
+				t.Fatalf("%s: problem %v is no *volume.ParseError", how, p)
+			}
+			got = append(got, at{pe.File, pe.Line, pe.Column})
+		}
+		diff(t, how+" problems", want, got)
+		var more *reimbursement.MoreProblems
+		if !errors.As(problems[len(problems)-1], &more) || *more != (reimbursement.MoreProblems{File: "reports.csv", N: 4000}) {
+			t.Errorf("%s: last problem %v, want 4000 more of reports.csv", how, problems[len(problems)-1])
+		}
+		if n := reimbursement.CountProblems(problems); n != 5003 {
+			t.Errorf("%s: CountProblems = %d, want 5003", how, n)
+		}
+	}
+
+	period := volume.MustParsePeriod("2026-03")
+	opt := reimbursement.Options{Location: rt.Stockholm(), Audit: true}
+	st, problems, err := reimbursement.SettleFS(fsys, period, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("SettleFS", problems)
+	invalid := 0
+	for _, p := range st.Providers {
+		for _, u := range p.Unpaid {
+			if u.Reason == reimbursement.ReasonInvalidInput && strings.HasPrefix(u.ID, "T") {
+				invalid++
+			}
+		}
+	}
+	if invalid != 5000 {
+		t.Errorf("%d reports not paid as invalid-input, want 5000", invalid)
+	}
+	_, problems, err = reimbursement.ReadInputFS(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("ReadInputFS", problems)
+	tariff, err := reimbursement.LoadTariffFS(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parts bytes.Buffer
+	sum, problems, err := reimbursement.WriteSettlementFS(&parts, fsys, tariff, period,
+		reimbursement.StreamOptions{Options: opt, TempDir: t.TempDir(), PartReports: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Parts < 2 {
+		t.Errorf("WriteSettlementFS settled %d parts, want some", sum.Parts)
+	}
+	check("WriteSettlementFS", problems)
+	var whole bytes.Buffer
+	st.WriteJSON(&whole)
+	if !bytes.Equal(whole.Bytes(), parts.Bytes()) {
+		t.Error("WriteSettlementFS wrote another settlement than SettleFS")
 	}
 }

@@ -87,18 +87,18 @@ type ProviderSummary struct {
 // audited against the records it was given, and the adjustments against
 // theirs. Nothing is written to w unless every part was settled.
 //
-// The bound on memory holds for real months. Input made to defeat it
-// still settles exactly, but may need more: a month of one recipient is
-// one part, copies of ids across all recipients join all parts into one,
-// and the problems of unreadable rows are returned, one per row.
+// The bound on memory holds for real months, and for months whose rows
+// cannot be read (their problems are listed up to MaxFileProblems a
+// file). Input made to defeat it still settles exactly, but may need
+// more: a month of one recipient is one part, and copies of ids across
+// all recipients join all parts into one.
 func WriteSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period, opt StreamOptions) (StreamSummary, []error, error) {
 	return writeSettlementFS(w, fsys, t, period, opt, mergeTuning{chunk: mergeChunk, ahead: mergeAhead})
 }
 
 // writeSettlementFS is WriteSettlementFS with the merge's chunks as tune
 // has them (tests make them small).
-func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period, opt StreamOptions, tune mergeTuning) (StreamSummary, []error, error) {
-	var sum StreamSummary
+func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period, opt StreamOptions, tune mergeTuning) (sum StreamSummary, problems []error, err error) {
 	if opt.Format > FormatSwedishCSV {
 		return sum, nil, errorf("StreamOptions.Format %d: want FormatJSON, FormatCSV or FormatSwedishCSV", opt.Format)
 	}
@@ -125,9 +125,11 @@ func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 		// month is settled whole.
 		return writeWhole(w, fsys, t, period, opt)
 	}
-	providers, decisions, problems, err := readParties(fsys)
+	var pl problemList
+	defer func() { problems = pl.errors() }()
+	providers, decisions, err := readParties(fsys, &pl)
 	if err != nil {
-		return sum, problems, err
+		return sum, nil, err
 	}
 	// The whole month's decisions, checked once: the parts get those that
 	// can be settled, and the issues of the rest are this settler's, with
@@ -154,17 +156,16 @@ func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 			for i := range batch {
 				r := &batch[i]
 				if r.Invalid != nil {
-					problems = append(problems, unjoin(r.Invalid)...)
+					pl.add(r.Invalid)
 				}
 				sp.add(r)
 			}
 		})
 	})
-	slices.SortStableFunc(problems, compareProblems)
 	var absences []volume.Absence
 	var presence []volume.Presence
 	if err == nil {
-		err = readOthers(fsys, &problems,
+		err = readOthers(fsys, &pl,
 			func(a volume.Absence) { absences = append(absences, a) },
 			func(p volume.Presence) { presence = append(presence, p) },
 			global.AddAdjustment)

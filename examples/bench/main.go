@@ -194,7 +194,7 @@ func settle(dir string, period volume.Period, out string, inMemory bool, perPart
 	fmt.Fprintf(stdout, "peak heap MiB     %.0f\n", float64(heap)/(1<<20))
 	fmt.Fprintf(stdout, "lines written     %d\n", sum.Lines)
 	fmt.Fprintf(stdout, "parts             %d\n", sum.Parts)
-	fmt.Fprintf(stdout, "input problems    %d\n", len(problems))
+	fmt.Fprintf(stdout, "input problems    %d\n", reimbursement.CountProblems(problems))
 	fmt.Fprintf(stdout, "total             %s\n", sum.Total.StringFixed(2))
 	return nil
 }

@@ -137,7 +137,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if len(problems) > 0 {
-		fmt.Fprintf(stderr, "settle: %d input problems; the records they belong to are listed as not paid (invalid-input)\n", len(problems))
+		fmt.Fprintf(stderr, "settle: %d input problems; the records they belong to are listed as not paid (invalid-input)\n", reimbursement.CountProblems(problems))
 	}
 	if prev != nil {
 		if st, err = reimbursement.Correct(prev, st); err != nil {
@@ -218,7 +218,7 @@ func stream(fsys fs.FS, period volume.Period, opt reimbursement.Options, format,
 		return 1
 	}
 	if len(problems) > 0 {
-		fmt.Fprintf(stderr, "settle: %d input problems; the records they belong to are listed as not paid (invalid-input)\n", len(problems))
+		fmt.Fprintf(stderr, "settle: %d input problems; the records they belong to are listed as not paid (invalid-input)\n", reimbursement.CountProblems(problems))
 	}
 	return 0
 }
