@@ -85,7 +85,9 @@
 //     not paid at all.
 //   - A visit with a band that has no rate row on its start date is not paid
 //     at all (no-rate) and does not use up the cap; the settlement lists a
-//     tariff-gap issue naming the missing rate and the visits.
+//     tariff-gap issue naming the missing rate and the visits (the first
+//     MaxIssueIDs of them by id: a month whose rates were not entered
+//     would name every visit).
 //   - Stay days, after_end days and alarm months without a rate row are
 //     listed as one unpaid entry under the decision's id (reason no-rate,
 //     quantity the days), an absence day's granted minutes under the

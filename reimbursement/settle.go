@@ -101,8 +101,9 @@ type Settler struct {
 	byKey    map[uint64][]int
 	byDay    map[uint64][]int32
 	issues   []Issue
-	gaps     map[string][]string       // tariff-gap message → record ids
+	gaps     map[string]*idSample      // tariff-gap message → record ids
 	gapDates map[string][2]volume.Date // tariff-gap message → first and last date
+	gapText  map[gapKey]string         // describeRate's messages, made once
 
 	// Reports are kept compact, without pointers: names interned, ids in
 	// an arena of bytes.
@@ -712,7 +713,7 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 		provIdx:   map[string]int{},
 		byKey:     map[uint64][]int{},
 		byDay:     map[uint64][]int32{},
-		gaps:      map[string][]string{},
+		gaps:      map[string]*idSample{},
 		gapDates:  map[string][2]volume.Date{},
 		names:     map[string]int32{},
 		ids:       &strings.Builder{},
@@ -1347,8 +1348,8 @@ func (s *Settler) settleAll(b *builder) {
 		}
 		b.unmatched = append(b.unmatched, wb.unmatched...)
 		b.unmatchedReports.addAll(&wb.unmatchedReports)
-		for msg, ids := range workers[k].gaps {
-			s.gaps[msg] = append(s.gaps[msg], ids...)
+		for msg, g := range workers[k].gaps {
+			s.gapIDs(msg).merge(g)
 		}
 		for msg, r := range workers[k].gapDates {
 			s.noteGapDate(msg, r[0])
@@ -1370,7 +1371,7 @@ func (s *Settler) forWorker() *Settler {
 	w.visitKeys, w.visitTmp = nil, nil
 	w.rateCache = map[rateCacheKey]int32{}
 	w.dense = nil
-	w.gaps = map[string][]string{}
+	w.gaps = map[string]*idSample{}
 	w.gapDates = map[string][2]volume.Date{}
 	return &w
 }
@@ -1403,7 +1404,7 @@ func (s *Settler) Settlement() *Settlement {
 	// never changes bytes it has written, and more reports may follow.
 	s.idStr = s.ids.String()
 	// Each settlement finds its own tariff gaps.
-	s.gaps = map[string][]string{}
+	s.gaps = map[string]*idSample{}
 	s.gapDates = map[string][2]volume.Date{}
 	b := newBuilder(s)
 	// The copies of a duplicate id are one record not paid: listed under
@@ -1481,11 +1482,11 @@ func (s *Settler) Settlement() *Settlement {
 }
 
 // gapIssues makes one tariff-gap issue of each missing rate: the records
-// it left unpaid and the dates it was missing on.
-func gapIssues(gaps map[string][]string, dates map[string][2]volume.Date) []Issue {
+// it left unpaid (at most MaxIssueIDs) and the dates it was missing on.
+func gapIssues(gaps map[string]*idSample, dates map[string][2]volume.Date) []Issue {
 	var out []Issue
-	for msg, ids := range gaps {
-		slices.Sort(ids)
+	for msg, g := range gaps {
+		g.trim()
 		text := msg
 		if r, ok := dates[msg]; ok {
 			text += " on " + r[0].String()
@@ -1493,14 +1494,62 @@ func gapIssues(gaps map[string][]string, dates map[string][2]volume.Date) []Issu
 				text += ".." + r[1].String()
 			}
 		}
-		out = append(out, Issue{Kind: IssueTariffGap, IDs: slices.Compact(ids), Message: text})
+		if g.more {
+			text += fmt.Sprintf(" (more than %d records: the first %d by id are named)", MaxIssueIDs, MaxIssueIDs)
+		}
+		out = append(out, Issue{Kind: IssueTariffGap, IDs: g.ids, Message: text})
 	}
 	return out
 }
 
+// MaxIssueIDs is how many records a tariff-gap issue names: a month whose
+// rates were not entered would otherwise name every visit of it (each of
+// them is in the settlement all the same, not paid, reason no-rate).
+const MaxIssueIDs = 1000
+
+// An idSample holds the ids of a tariff gap: the first MaxIssueIDs of
+// them by id, and whether there were more.
+type idSample struct {
+	ids  []string
+	more bool
+}
+
+func (g *idSample) add(ids ...string) {
+	g.ids = append(g.ids, ids...)
+	if len(g.ids) >= 2*MaxIssueIDs {
+		g.trim()
+	}
+}
+
+// trim sorts the ids, each once, and leaves the first MaxIssueIDs.
+func (g *idSample) trim() {
+	slices.Sort(g.ids)
+	g.ids = slices.Compact(g.ids)
+	if len(g.ids) > MaxIssueIDs {
+		clear(g.ids[MaxIssueIDs:])
+		g.ids, g.more = g.ids[:MaxIssueIDs], true
+	}
+}
+
+// merge adds the ids of another sample of the same gap.
+func (g *idSample) merge(o *idSample) {
+	g.add(o.ids...)
+	g.more = g.more || o.more
+}
+
+// gapIDs returns the ids of the tariff gap msg, made when first asked.
+func (s *Settler) gapIDs(msg string) *idSample {
+	g := s.gaps[msg]
+	if g == nil {
+		g = &idSample{}
+		s.gaps[msg] = g
+	}
+	return g
+}
+
 // gapAt notes that record id found no rate row on date; msg says which.
 func (s *Settler) gapAt(id string, date volume.Date, msg string) {
-	s.gaps[msg] = append(s.gaps[msg], id)
+	s.gapIDs(msg).add(id)
 	s.noteGapDate(msg, date)
 }
 
@@ -1520,7 +1569,7 @@ func (s *Settler) noteGapDate(msg string, date volume.Date) {
 
 func (s *Settler) gap(id, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
-	s.gaps[msg] = append(s.gaps[msg], id)
+	s.gapIDs(msg).add(id)
 }
 
 // reportQuantity is what an unpaid report would have been: staff-minutes of
@@ -1636,7 +1685,30 @@ func (s *Settler) rateSlow(ds *decState, component string, band int, date volume
 	return r
 }
 
+// describeRate names the rate row that ds lacks for a component and band,
+// as its tariff-gap issue says.
 func (s *Settler) describeRate(ds *decState, component string, band int) string {
+	// The text depends on the decision's profile only (its service, level,
+	// extent, area and regime): a month whose rates were not entered makes
+	// it for every visit.
+	k := gapKey{profile: ds.profile, component: component, band: band}
+	if msg, ok := s.gapText[k]; ok {
+		return msg
+	}
+	if s.gapText == nil {
+		s.gapText = map[gapKey]string{}
+	}
+	s.gapText[k] = s.rateText(ds, component, band)
+	return s.gapText[k]
+}
+
+type gapKey struct {
+	profile   int32
+	component string
+	band      int
+}
+
+func (s *Settler) rateText(ds *decState, component string, band int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "no rate for service %s, component %s", ds.d.Service, component)
 	if band >= 0 {

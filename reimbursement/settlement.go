@@ -78,6 +78,9 @@ type Unpaid struct {
 }
 
 // An Issue is a problem with the data or the tariff that the run went past.
+// IDs names the records or decisions concerned: a tariff-gap issue at most
+// MaxIssueIDs of its records, the first by id, its message saying when
+// there are more.
 type Issue struct {
 	Kind    string
 	IDs     []string

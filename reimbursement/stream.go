@@ -773,7 +773,7 @@ type partResult struct {
 	provs     []partProvider // by provider index
 	unmatched int64          // where the unmatched entries start in file
 	issues    []Issue
-	gaps      map[string][]string
+	gaps      map[string]*idSample
 	gapDates  map[string][2]volume.Date
 	err       error
 }

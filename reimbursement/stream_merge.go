@@ -869,12 +869,15 @@ func compareStringBytes(a string, b []byte) int {
 // tariff gaps of all parts, each gap once with all its records and dates.
 func (m *merger) issues() []Issue {
 	list := slices.Clone(m.global.issues)
-	gaps := map[string][]string{}
+	gaps := map[string]*idSample{}
 	dates := map[string][2]volume.Date{}
 	for _, r := range m.results {
 		list = append(list, r.issues...)
-		for msg, ids := range r.gaps {
-			gaps[msg] = append(gaps[msg], ids...)
+		for msg, g := range r.gaps {
+			if gaps[msg] == nil {
+				gaps[msg] = &idSample{}
+			}
+			gaps[msg].merge(g)
 		}
 		for msg, d := range r.gapDates {
 			cur, ok := dates[msg]

@@ -11,6 +11,7 @@ import (
 	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
 	"github.com/exempelby/ersattning/reimbursement"
@@ -258,5 +259,48 @@ func TestStreamAdjustments(t *testing.T) {
 	got, sum, _ := streamed(t, fsys, volume.MustParsePeriod("2026-03"), reimbursement.FormatJSON, 1, true)
 	if sum.Parts < 2 || !bytes.Contains(got, []byte(`"provider": "P2"`)) {
 		t.Fatalf("%d parts; P2 (adjustments only) in the output: %v", sum.Parts, bytes.Contains(got, []byte(`"provider": "P2"`)))
+	}
+}
+
+// TestTariffGapIDs: a rate that ends in the middle of the month leaves
+// 1 500 visits of 50 recipients without a rate. They are not paid
+// (no-rate), and the tariff-gap issue names the first MaxIssueIDs of them
+// by id and says there are more, in memory and in parts alike.
+func TestTariffGapIDs(t *testing.T) {
+	tariff := []byte(`{"name": "Gapby", "bands": [{"code": "dag", "rules": [{"days": ["all"], "from": "00:00", "to": "24:00"}]}],
+		"default_band": "dag", "services": [{"code": "NATT", "unit": "visit"}],
+		"rates": [{"service": "NATT", "from": "2026-01-01", "to": "2026-03-15", "price": "245.00"}]}`)
+	in := reimbursement.Input{Providers: rt.Providers("P1 private")}
+	for r := range 50 {
+		in.Decisions = append(in.Decisions, rt.Decision(fmt.Sprintf("D%02d R%02d P1 NATT 2026-03-01..", r, r)))
+		in.Reports = append(in.Reports, rt.Reports(fmt.Sprintf("S%02d R%02d P1 NATT 2026-03-02T22:00 22:20", r, r))...)
+		for v := range 30 {
+			in.Reports = append(in.Reports, rt.Reports(fmt.Sprintf("T%04d R%02d P1 NATT 2026-03-%02dT22:00 22:20", v*50+r, r, 16+v/2))...)
+		}
+	}
+	dir := t.TempDir()
+	require.NoError(t, reimbursement.WriteBundle(dir, tariff, in))
+	period := volume.MustParsePeriod("2026-03")
+	if parts := checkStreamed(t, "gap", os.DirFS(dir), period); parts < 2 {
+		t.Errorf("settled in %d parts at most, want more", parts)
+	}
+	st, _, err := reimbursement.SettleFS(os.DirFS(dir), period, reimbursement.Options{Location: rt.Stockholm()})
+	require.NoError(t, err)
+	var ids []string
+	for k := range reimbursement.MaxIssueIDs {
+		ids = append(ids, fmt.Sprintf("T%04d", k))
+	}
+	diff(t, "issues", []reimbursement.Issue{{Kind: "tariff-gap", IDs: ids,
+		Message: "no rate for service NATT, component base, band dag, regime private on 2026-03-16..2026-03-30 (more than 1000 records: the first 1000 by id are named)"}},
+		st.Issues)
+	p, _ := st.Provider("P1")
+	noRate := 0
+	for _, u := range p.Unpaid {
+		if u.Reason == reimbursement.ReasonNoRate {
+			noRate++
+		}
+	}
+	if noRate != 1500 || len(p.Lines) != 50 || !p.Total.Equal(decimal.RequireFromString("12250.00")) { // 50 × 245
+		t.Errorf("%d visits not paid for no rate, %d lines paying %s; want 1 500, 50 paying 12 250.00", noRate, len(p.Lines), p.Total)
 	}
 }
