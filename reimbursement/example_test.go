@@ -290,3 +290,38 @@ func ExampleReadInputFS() {
 	// P1 not paid: T9 invalid-input
 	// total 1229.95
 }
+
+// A month whose time registration changed its timestamp format: every
+// report's start is unreadable. The problems of the first MaxFileProblems
+// rows are listed and a *MoreProblems counts the rest, so that a national
+// month of such rows does not fill memory with them; CountProblems adds
+// them up. Every report is in the settlement all the same, not paid.
+func ExampleMoreProblems() {
+	var reports strings.Builder
+	reports.WriteString("id,recipient,provider,service,start,end\n")
+	for i := range 2500 {
+		fmt.Fprintf(&reports, "T%d,R1,P1,HT,03/03/2026 08:00,2026-03-03T09:00\n", i)
+	}
+	bundle := fstest.MapFS{
+		"tariff.json":   {Data: []byte(exampleTariff)},
+		"providers.csv": {Data: []byte("id,name,regime\nP1,Omsorgsbolaget AB,private\n")},
+		"decisions.csv": {Data: []byte("id,recipient,provider,service,from,to,granted_hours,granted_per\n" +
+			"D1,R1,P1,HT,2026-01-01,,4,month\n")},
+		"reports.csv": {Data: []byte(reports.String())},
+	}
+	st, problems, err := reimbursement.SettleFS(bundle, volume.MustParsePeriod("2026-03"), reimbursement.Options{Location: stockholm()})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(len(problems), "problems listed of", reimbursement.CountProblems(problems))
+	fmt.Println(problems[0])
+	fmt.Println(problems[len(problems)-1])
+	p, _ := st.Provider("P1")
+	fmt.Println(len(p.Unpaid), "reports not paid:", p.Unpaid[0].Reason)
+	// Output:
+	// 1001 problems listed of 2500
+	// reports.csv:2:5 (start): invalid value: "03/03/2026 08:00" is not a timestamp YYYY-MM-DDTHH:MM
+	// reports.csv: 1500 more problems on later rows
+	// 2500 reports not paid: invalid-input
+}
