@@ -866,7 +866,8 @@ func compareStringBytes(a string, b []byte) int {
 }
 
 // issues returns the month's issues: the decisions', the parts' and the
-// tariff gaps of all parts, each gap once with all its records and dates.
+// tariff gaps of all parts, each gap once with its records (at most
+// MaxIssueIDs) and dates.
 func (m *merger) issues() []Issue {
 	list := slices.Clone(m.global.issues)
 	gaps := map[string]*idSample{}
