@@ -362,16 +362,16 @@ func drain[T any](read func() (T, error), add func(T), invalid func(T) error, pr
 const MaxFileProblems = 1000
 
 // A MoreProblems error ends the problems listed of a file that has more
-// than MaxFileProblems: N more, on later rows. Each row of them that has
-// an id is in the settlement all the same, not paid (invalid-input), with
-// its problem as the detail.
+// than MaxFileProblems: N more, after those listed by line and column.
+// Each row of them that has an id is in the settlement all the same, not
+// paid (invalid-input), with its problem as the detail.
 type MoreProblems struct {
 	File string
 	N    int
 }
 
 func (e *MoreProblems) Error() string {
-	return fmt.Sprintf("%s: %d more problems on later rows", e.File, e.N)
+	return fmt.Sprintf("%s: %d more problems", e.File, e.N)
 }
 
 // CountProblems returns the number of problems in a list that SettleFS,

@@ -322,6 +322,6 @@ func ExampleMoreProblems() {
 	// Output:
 	// 1001 problems listed of 2500
 	// reports.csv:2:5 (start): invalid value: "03/03/2026 08:00" is not a timestamp YYYY-MM-DDTHH:MM
-	// reports.csv: 1500 more problems on later rows
+	// reports.csv: 1500 more problems
 	// 2500 reports not paid: invalid-input
 }
