@@ -138,6 +138,15 @@ func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 	if err != nil {
 		return sum, problems, err
 	}
+	// The recipients of decision rows that cannot be read bound the parts
+	// too: a month whose decisions all came in a format that cannot be
+	// read is still settled in parts, not as one.
+	var unread []string
+	for i := range decisions {
+		if d := &decisions[i]; d.Invalid != nil && d.Recipient != "" {
+			unread = append(unread, d.Recipient)
+		}
+	}
 	kept, err := global.checkDecisions(decisions, true)
 	if err != nil {
 		return sum, problems, err
@@ -149,7 +158,7 @@ func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 	}
 	defer os.RemoveAll(tmp)
 
-	sp := newSplit(newDecisionStore(kept), size, perPart, tmp)
+	sp := newSplit(newDecisionStore(kept), unread, size, perPart, tmp)
 	// First pass: reports to the files of their parts.
 	err = streamFiles(fsys, FileReports, func(f io.Reader, file string) error {
 		return decodeReports(f, file, true, func(batch []volume.Report) {
@@ -372,8 +381,11 @@ func (f *spillFile) read() (string, error) {
 	return b.String(), nil
 }
 
-func newSplit(decisions *decisionStore, size int64, perPart int, dir string) *split {
-	recipients := make([]string, 0, decisions.len())
+// newSplit makes the parts of a month: ranges of the recipients of the
+// decisions and of more, about perPart reports each of the size bytes.
+func newSplit(decisions *decisionStore, more []string, size int64, perPart int, dir string) *split {
+	recipients := make([]string, 0, decisions.len()+len(more))
+	recipients = append(recipients, more...)
 	for i := range decisions.len() {
 		recipients = append(recipients, decisions.recipient(i))
 	}
