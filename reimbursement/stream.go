@@ -89,9 +89,13 @@ type ProviderSummary struct {
 //
 // The bound on memory holds for real months, and for months whose rows
 // cannot be read (their problems are listed up to MaxFileProblems a
-// file). Input made to defeat it still settles exactly, but may need
-// more: a month of one recipient is one part, and copies of ids across
-// all recipients join all parts into one.
+// file). Parts are ranges of the recipients the decisions name. Input
+// that defeats that still settles exactly, but may need more: a month of
+// one recipient is one part, copies of ids across all recipients join all
+// parts into one, and reports whose recipients no decision names go to
+// the part their names sort into (a month whose reports came with other
+// pseudonyms than its decisions, X1… for R1…, is one part: 2.3 million
+// such reports took 521 MiB of heap where a good month takes 172).
 func WriteSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period, opt StreamOptions) (StreamSummary, []error, error) {
 	return writeSettlementFS(w, fsys, t, period, opt, mergeTuning{chunk: mergeChunk, ahead: mergeAhead})
 }
