@@ -89,13 +89,15 @@ type ProviderSummary struct {
 //
 // The bound on memory holds for real months, and for months whose rows
 // cannot be read (their problems are listed up to MaxFileProblems a
-// file). Parts are ranges of the recipients the decisions name. Input
-// that defeats that still settles exactly, but may need more: a month of
-// one recipient is one part, copies of ids across all recipients join all
-// parts into one, and reports whose recipients no decision names go to
-// the part their names sort into (a month whose reports came with other
-// pseudonyms than its decisions, X1… for R1…, is one part: 2.3 million
-// such reports took 521 MiB of heap where a good month takes 172).
+// file). Parts are ranges of the recipients the decisions name, or of
+// recipients sampled from the report files when the reports would crowd
+// into a few of those ranges (reports that came with other pseudonyms
+// than the decisions, X1… for R1…); the sample needs files that can be
+// read at an offset (io.ReaderAt, as os.DirFS's can). Input that defeats
+// that still settles exactly, but may need more: a month of one recipient
+// is one part, copies of ids across all recipients join all parts into
+// one, and crowded reports in files that cannot be sampled go to the part
+// their names sort into.
 func WriteSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period, opt StreamOptions) (StreamSummary, []error, error) {
 	return writeSettlementFS(w, fsys, t, period, opt, mergeTuning{chunk: mergeChunk, ahead: mergeAhead})
 }
@@ -162,7 +164,8 @@ func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 	}
 	defer os.RemoveAll(tmp)
 
-	sp := newSplit(newDecisionStore(kept), unread, size, perPart, tmp)
+	sample := sampleRecipients(fsys, files, splitSample)
+	sp := newSplit(newDecisionStore(kept), unread, sample, size, perPart, tmp)
 	// First pass: reports to the files of their parts.
 	err = streamFiles(fsys, FileReports, func(f io.Reader, file string) error {
 		return decodeReports(f, file, true, func(batch []volume.Report) {
@@ -385,24 +388,24 @@ func (f *spillFile) read() (string, error) {
 	return b.String(), nil
 }
 
-// newSplit makes the parts of a month: ranges of the recipients of the
-// decisions and of more, about perPart reports each of the size bytes.
-func newSplit(decisions *decisionStore, more []string, size int64, perPart int, dir string) *split {
+// newSplit makes the parts of a month, about perPart reports each of the
+// size bytes: ranges of the recipients of the decisions and of more, or,
+// when there are none or the recipients sampled from the reports would
+// crowd into a few of those ranges, ranges of the sample.
+func newSplit(decisions *decisionStore, more, sample []string, size int64, perPart int, dir string) *split {
 	recipients := make([]string, 0, decisions.len()+len(more))
 	recipients = append(recipients, more...)
 	for i := range decisions.len() {
 		recipients = append(recipients, decisions.recipient(i))
 	}
 	slices.Sort(recipients)
-	recipients = slices.Compact(recipients)
 	n := int((size/reportRowBytes + int64(perPart) - 1) / int64(perPart))
-	n = max(1, min(n, maxParts, len(recipients)))
+	n = max(1, min(n, maxParts))
 	sp := &split{dir: dir, decisions: decisions, seed: maphash.MakeSeed(), lastP: -1}
-	for k := 1; k < n; k++ {
-		b := recipients[k*len(recipients)/n]
-		if len(sp.bounds) == 0 || sp.bounds[len(sp.bounds)-1] != b {
-			sp.bounds = append(sp.bounds, b)
-		}
+	sp.bounds = rangeBounds(slices.Compact(recipients), n)
+	if n > 1 && (len(sp.bounds) == 0 || crowded(sp.bounds, sample)) {
+		slices.Sort(sample) // copies stay: they weigh a recipient by its reports
+		sp.bounds = rangeBounds(sample, n)
 	}
 	sp.parts = make([]spillFile, len(sp.bounds)+1)
 	for k := range sp.parts {
@@ -420,6 +423,104 @@ func newSplit(decisions *decisionStore, more []string, size int64, perPart int, 
 }
 
 // partOf returns the part of a recipient.
+// rangeBounds returns the bounds of at most n ranges of about as many of
+// the sorted names each: a range holds the names from its bound (or the
+// first) up to the next bound.
+func rangeBounds(names []string, n int) []string {
+	var bounds []string
+	for k := 1; k < min(n, len(names)); k++ {
+		b := names[k*len(names)/min(n, len(names))]
+		if len(bounds) == 0 || bounds[len(bounds)-1] != b {
+			bounds = append(bounds, b)
+		}
+	}
+	return bounds
+}
+
+// splitSample is how many report rows sampleRecipients reads.
+const splitSample = 512
+
+// crowded reports whether the ranges of bounds would get the sampled
+// recipients so unevenly that one range holds more than three times its
+// share: the reports name recipients that the decisions do not (other
+// pseudonyms, say), so that ranges of the decisions' recipients would put
+// them all in one part.
+func crowded(bounds, sample []string) bool {
+	if len(bounds) == 0 || len(sample) < 4*(len(bounds)+1) {
+		return false
+	}
+	count := make([]int, len(bounds)+1)
+	for _, r := range sample {
+		count[sort.Search(len(bounds), func(i int) bool { return bounds[i] > r })]++
+	}
+	return slices.Max(count) > 3*len(sample)/len(count)+8
+}
+
+// sampleRecipients reads the recipients of about n report rows at even
+// offsets of the files that can be read at an offset (io.ReaderAt, as
+// os.DirFS's can), for newSplit to see how the reports spread over
+// recipients. A row that cannot be read is left out; rows in a quoted
+// field that holds line ends may be misread, which only makes the parts
+// less even.
+func sampleRecipients(fsys fs.FS, files []string, n int) []string {
+	type sized struct {
+		name string
+		size int64
+	}
+	var list []sized
+	var total int64
+	for _, f := range files {
+		if info, err := fs.Stat(fsys, f); err == nil && info.Size() > 0 {
+			list = append(list, sized{f, info.Size()})
+			total += info.Size()
+		}
+	}
+	var out []string
+	buf := make([]byte, 4096)
+	for _, f := range list {
+		k := int(int64(n) * f.size / max(total, 1))
+		if k == 0 {
+			continue
+		}
+		file, err := fsys.Open(f.name)
+		if err != nil {
+			continue
+		}
+		ra, ok := file.(io.ReaderAt)
+		if !ok {
+			file.Close()
+			continue
+		}
+		// The header, then a whole row after each offset, read as one file.
+		head, _, _ := bytes.Cut(buf[:readAt(ra, buf, 0)], []byte("\n"))
+		rows := append(append([]byte(nil), head...), '\n')
+		for j := 1; j <= k; j++ {
+			_, rest, ok := bytes.Cut(buf[:readAt(ra, buf, f.size*int64(j)/int64(k+1))], []byte("\n"))
+			if line, _, whole := bytes.Cut(rest, []byte("\n")); ok && whole && len(line) > 0 {
+				rows = append(append(rows, line...), '\n')
+			}
+		}
+		file.Close()
+		rr := volume.NewReportReader(bytes.NewReader(rows), f.name)
+		for {
+			r, err := rr.Read()
+			if err != nil {
+				break
+			}
+			if r.Recipient != "" {
+				out = append(out, r.Recipient)
+			}
+		}
+	}
+	return out
+}
+
+// readAt reads what it can of len(buf) bytes at off, and returns how many.
+func readAt(ra io.ReaderAt, buf []byte, off int64) int {
+	n, _ := ra.ReadAt(buf, off)
+	return n
+}
+
 func (sp *split) partOf(recipient string) int {
 	if recipient == sp.last && sp.lastP >= 0 {
 		return sp.lastP

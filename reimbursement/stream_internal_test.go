@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/fstest"
 	"time"
 	"unsafe"
 
@@ -588,5 +589,63 @@ func TestSharedIDs(t *testing.T) {
 		if !maps.Equal(gotCopies, wantCopies) {
 			t.Fatalf("round %d: copies in parts %v, want %v", round, gotCopies, wantCopies)
 		}
+	}
+}
+
+// TestSplitSample: the parts of a month are ranges of its decisions'
+// recipients, unless the recipients sampled from its reports would crowd
+// into one of those ranges (or there are none): then ranges of the sample.
+// The sample is read from the rows whatever their separator, line ends
+// or byte-order mark.
+func TestSplitSample(t *testing.T) {
+	var rows strings.Builder
+	rows.WriteString("\ufeffid;recipient;provider;service;start;end\r\n")
+	for r := range 40 {
+		for v := range 5 {
+			fmt.Fprintf(&rows, "T%d-%d;X%02d;P1;LEDS;2026-03-0%dT10:00;2026-03-0%dT11:00\r\n", r, v, r, 2+v, 2+v)
+		}
+	}
+	fsys := fstest.MapFS{"reports.csv": {Data: []byte(rows.String())}, "reports-2.csv": {Data: []byte("id,recipient\n")}}
+	sample := sampleRecipients(fsys, []string{"reports-2.csv", "reports.csv"}, 64)
+	if len(sample) < 50 {
+		t.Fatalf("%d recipients sampled of 64 rows asked for", len(sample))
+	}
+	for _, r := range sample {
+		if len(r) != 3 || r[0] != 'X' {
+			t.Fatalf("sampled recipient %q is not one of the file's", r)
+		}
+	}
+
+	var decisions []Decision
+	for r := range 40 {
+		decisions = append(decisions, Decision{ID: fmt.Sprintf("D%d", r), Recipient: fmt.Sprintf("R%02d", r)})
+	}
+	store := newDecisionStore(decisions)
+	dir := t.TempDir()
+	tests := []struct {
+		name   string
+		sample []string
+		first  byte // of every bound
+		bounds int
+	}{
+		{"sample of the decisions' recipients", []string{"R01", "R05", "R09", "R13", "R17", "R21", "R25", "R29", "R33", "R37", "R02", "R06", "R10", "R14", "R18", "R22", "R26", "R30", "R34", "R38"}, 'R', 3},
+		{"no sample", nil, 'R', 3},
+		{"sample of other names", sample, 'X', 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sp := newSplit(store, nil, slices.Clone(tt.sample), 4*75*100, 100, dir) // 4 parts wanted
+			if len(sp.bounds) != tt.bounds {
+				t.Fatalf("bounds %q, want %d", sp.bounds, tt.bounds)
+			}
+			for _, b := range sp.bounds {
+				if b[0] != tt.first {
+					t.Errorf("bounds %q, want ranges of %c…", sp.bounds, tt.first)
+				}
+			}
+		})
+	}
+	if sp := newSplit(newDecisionStore(nil), nil, slices.Clone(sample), 4*75*100, 100, dir); len(sp.bounds) != 3 {
+		t.Errorf("no decisions: bounds %q, want 3 of the sample", sp.bounds)
 	}
 }

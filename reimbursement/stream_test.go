@@ -331,3 +331,30 @@ func TestStreamUnreadableDecisions(t *testing.T) {
 		t.Errorf("settled in %d part at most, want more", parts)
 	}
 }
+
+// TestStreamOtherPseudonyms: a month whose reports name its recipients
+// otherwise than its decisions (X07 for R07) settles in parts of the
+// recipients its reports name (TestSplitSample checks the ranges) as in
+// memory: every report unmatched.
+func TestStreamOtherPseudonyms(t *testing.T) {
+	tariff, err := os.ReadFile("testdata/testby/tariff.json")
+	require.NoError(t, err)
+	var decisions, reports bytes.Buffer
+	decisions.WriteString("id,recipient,provider,service,from,to,granted_hours,granted_per,level,extent,area,staff,end_reason\n")
+	reports.WriteString("id,recipient,provider,service,start,end,staff,kind,status\n")
+	for r := range 40 {
+		fmt.Fprintf(&decisions, "D%d,R%02d,P1,LEDS,2026-01-01,,,,,,,,\n", r, r)
+		for v := range 5 {
+			fmt.Fprintf(&reports, "T%d-%d,X%02d,P1,LEDS,2026-03-%02dT10:00,2026-03-%02dT11:00,1,visit,approved\n", r, v, r, 2+v, 2+v)
+		}
+	}
+	fsys := fstest.MapFS{
+		"tariff.json":   {Data: tariff},
+		"providers.csv": {Data: []byte("id,name,regime\nP1,Omsorgsbolaget AB,private\n")},
+		"decisions.csv": {Data: decisions.Bytes()},
+		"reports.csv":   {Data: reports.Bytes()},
+	}
+	if parts := checkStreamed(t, "other pseudonyms", fsys, volume.MustParsePeriod("2026-03")); parts < 2 {
+		t.Errorf("settled in %d part at most, want more", parts)
+	}
+}

@@ -233,6 +233,16 @@ func (f *countingFile) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// ReadAt reads without counting: the settlement samples rows at offsets
+// (to split the month into parts) before it reads the file through.
+func (f *countingFile) ReadAt(p []byte, off int64) (int, error) {
+	ra, ok := f.File.(io.ReaderAt)
+	if !ok {
+		return 0, errors.ErrUnsupported
+	}
+	return ra.ReadAt(p, off)
+}
+
 func (f *countingFile) Close() error {
 	lines := f.lines
 	if f.last != '\n' && f.last != 0 {
