@@ -649,3 +649,17 @@ func TestSplitSample(t *testing.T) {
 		t.Errorf("no decisions: bounds %q, want 3 of the sample", sp.bounds)
 	}
 }
+
+// FuzzSampleRecipients: rows sampled from any file at any offsets give
+// at most a row's worth of names each and never a panic.
+func FuzzSampleRecipients(f *testing.F) {
+	f.Add([]byte("id,recipient,provider,service,start,end\nT1,R1,P1,HT,2026-03-02T10:00,2026-03-02T11:00\nT2,R2,P1,HT,2026-03-02T10:00,2026-03-02T11:00\n"), uint16(4))
+	f.Add([]byte("\ufeffid;recipient\r\n\"T1\";\"R\n1\"\r\nT2;R2\r\n"), uint16(64))
+	f.Fuzz(func(t *testing.T, data []byte, n uint16) {
+		fsys := fstest.MapFS{"reports.csv": {Data: data}}
+		sample := sampleRecipients(fsys, []string{"reports.csv", "missing.csv"}, int(n%1024))
+		if len(sample) > int(n%1024) {
+			t.Fatalf("%d recipients sampled, asked for %d", len(sample), n%1024)
+		}
+	})
+}
