@@ -593,8 +593,9 @@ func TestSharedIDs(t *testing.T) {
 }
 
 // TestSplitSample: the parts of a month are ranges of its decisions'
-// recipients, unless the recipients sampled from its reports would crowd
-// into one of those ranges (or there are none): then ranges of the sample.
+// recipients (or of those of decision rows that could not be read),
+// unless the recipients sampled from its reports would crowd into one of
+// those ranges (or there are none): then ranges of the sample.
 // The sample is read from the rows whatever their separator, line ends
 // or byte-order mark.
 func TestSplitSample(t *testing.T) {
@@ -647,6 +648,15 @@ func TestSplitSample(t *testing.T) {
 	}
 	if sp := newSplit(newDecisionStore(nil), nil, slices.Clone(sample), 4*75*100, 100, dir); len(sp.bounds) != 3 {
 		t.Errorf("no decisions: bounds %q, want 3 of the sample", sp.bounds)
+	}
+	// No decision could be read, and the reports cannot be sampled: the
+	// recipients of the rows that could not be read bound the parts.
+	var unread []string
+	for _, d := range decisions {
+		unread = append(unread, d.Recipient)
+	}
+	if sp := newSplit(newDecisionStore(nil), unread, nil, 4*75*100, 100, dir); len(sp.bounds) != 3 || sp.bounds[0][0] != 'R' {
+		t.Errorf("no decisions read: bounds %q, want 3 of the rows that could not be read", sp.bounds)
 	}
 }
 

@@ -305,28 +305,36 @@ func TestTariffGapIDs(t *testing.T) {
 	}
 }
 
-// TestStreamUnreadableDecisions: a month whose decision rows all have
-// dates in another format is still settled in parts (ranges of the
-// recipients those rows name), as in memory: every report unmatched, every
-// decision an invalid-decision issue.
-func TestStreamUnreadableDecisions(t *testing.T) {
+// fortyRecipients is a bundle of 40 recipients R00…R39 with a LEDS
+// decision each from decisionFrom (as written) and five visits each, the
+// reports naming the recipients with reportPrefix for R.
+func fortyRecipients(t *testing.T, decisionFrom, reportPrefix string) fstest.MapFS {
+	t.Helper()
 	tariff, err := os.ReadFile("testdata/testby/tariff.json")
 	require.NoError(t, err)
 	var decisions, reports bytes.Buffer
 	decisions.WriteString("id,recipient,provider,service,from,to,granted_hours,granted_per,level,extent,area,staff,end_reason\n")
 	reports.WriteString("id,recipient,provider,service,start,end,staff,kind,status\n")
 	for r := range 40 {
-		fmt.Fprintf(&decisions, "D%d,R%02d,P1,LEDS,01/01/2026,,,,,,,,\n", r, r)
+		fmt.Fprintf(&decisions, "D%d,R%02d,P1,LEDS,%s,,,,,,,,\n", r, r, decisionFrom)
 		for v := range 5 {
-			fmt.Fprintf(&reports, "T%d-%d,R%02d,P1,LEDS,2026-03-%02dT10:00,2026-03-%02dT11:00,1,visit,approved\n", r, v, r, 2+v, 2+v)
+			fmt.Fprintf(&reports, "T%d-%d,%s%02d,P1,LEDS,2026-03-%02dT10:00,2026-03-%02dT11:00,1,visit,approved\n", r, v, reportPrefix, r, 2+v, 2+v)
 		}
 	}
-	fsys := fstest.MapFS{
+	return fstest.MapFS{
 		"tariff.json":   {Data: tariff},
 		"providers.csv": {Data: []byte("id,name,regime\nP1,Omsorgsbolaget AB,private\n")},
 		"decisions.csv": {Data: decisions.Bytes()},
 		"reports.csv":   {Data: reports.Bytes()},
 	}
+}
+
+// TestStreamUnreadableDecisions: a month whose decision rows all have
+// dates in another format is still settled in parts (ranges of the
+// recipients those rows name), as in memory: every report unmatched, every
+// decision an invalid-decision issue.
+func TestStreamUnreadableDecisions(t *testing.T) {
+	fsys := fortyRecipients(t, "01/01/2026", "R")
 	if parts := checkStreamed(t, "unreadable decisions", fsys, volume.MustParsePeriod("2026-03")); parts < 2 {
 		t.Errorf("settled in %d part at most, want more", parts)
 	}
@@ -337,24 +345,6 @@ func TestStreamUnreadableDecisions(t *testing.T) {
 // recipients its reports name (TestSplitSample checks the ranges) as in
 // memory: every report unmatched.
 func TestStreamOtherPseudonyms(t *testing.T) {
-	tariff, err := os.ReadFile("testdata/testby/tariff.json")
-	require.NoError(t, err)
-	var decisions, reports bytes.Buffer
-	decisions.WriteString("id,recipient,provider,service,from,to,granted_hours,granted_per,level,extent,area,staff,end_reason\n")
-	reports.WriteString("id,recipient,provider,service,start,end,staff,kind,status\n")
-	for r := range 40 {
-		fmt.Fprintf(&decisions, "D%d,R%02d,P1,LEDS,2026-01-01,,,,,,,,\n", r, r)
-		for v := range 5 {
-			fmt.Fprintf(&reports, "T%d-%d,X%02d,P1,LEDS,2026-03-%02dT10:00,2026-03-%02dT11:00,1,visit,approved\n", r, v, r, 2+v, 2+v)
-		}
-	}
-	fsys := fstest.MapFS{
-		"tariff.json":   {Data: tariff},
-		"providers.csv": {Data: []byte("id,name,regime\nP1,Omsorgsbolaget AB,private\n")},
-		"decisions.csv": {Data: decisions.Bytes()},
-		"reports.csv":   {Data: reports.Bytes()},
-	}
-	if parts := checkStreamed(t, "other pseudonyms", fsys, volume.MustParsePeriod("2026-03")); parts < 2 {
-		t.Errorf("settled in %d part at most, want more", parts)
-	}
+	fsys := fortyRecipients(t, "2026-01-01", "X")
+	checkStreamed(t, "other pseudonyms", fsys, volume.MustParsePeriod("2026-03"))
 }
