@@ -167,7 +167,11 @@ func (s *Settler) absenceDecisions(a *volume.Absence) []int {
 	if !ok {
 		return nil
 	}
-	if days := s.byDay[k]; days != nil {
+	kd := s.byKey[k]
+	if kd == nil {
+		return nil
+	}
+	if days := kd.days; days != nil {
 		// A date of a slice is its decision's alone, and a decision's
 		// dates come before those of the decisions that start later.
 		lo, hi := max(a.From.DaysSince(s.period.First()), 0), len(days)-1
@@ -181,7 +185,7 @@ func (s *Settler) absenceDecisions(a *volume.Absence) []int {
 		}
 		return out
 	}
-	for _, i := range s.byKey[k] {
+	for _, i := range kd.list {
 		ds := &s.decisions[i]
 		for j, in := range ds.slice {
 			d := s.period.First().AddDays(j)

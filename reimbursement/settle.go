@@ -96,14 +96,16 @@ type Settler struct {
 	decisions []decState
 	// byKey holds the decisions of a recipient and service (interned)
 	// that touch the period: only those match its records or conflict on
-	// its dates. byDay holds, for the keys with more than one, what each
-	// date of the period matches: a decision, -1 none, -2 a conflict.
-	byKey    map[uint64][]int
-	byDay    map[uint64][]int32
-	issues   []Issue
-	gaps     map[string]*idSample      // tariff-gap message → record ids
-	gapDates map[string][2]volume.Date // tariff-gap message → first and last date
-	gapText  map[gapKey]string         // describeRate's messages, made once
+	// its dates.
+	byKey map[uint64]*keyDecisions
+	// byRecipient holds the same by the recipient's interned number, for
+	// matching without hashing: a month in order of time changes
+	// recipient at nearly every report.
+	byRecipient [][]serviceDecisions
+	issues      []Issue
+	gaps        map[string]*idSample      // tariff-gap message → record ids
+	gapDates    map[string][2]volume.Date // tariff-gap message → first and last date
+	gapText     map[gapKey]string         // describeRate's messages, made once
 
 	// Reports are kept compact, without pointers: names interned, ids in
 	// an arena of bytes.
@@ -165,8 +167,22 @@ type Settler struct {
 
 	lastKey   uint64 // the decisions of the last recipient and service matched
 	lastKeyOK bool
-	lastDecs  []int
-	lastDays  []int32
+	lastDecs  *keyDecisions
+}
+
+// serviceDecisions are the decisions of a recipient for one service.
+type serviceDecisions struct {
+	service int32
+	decs    *keyDecisions
+}
+
+// keyDecisions are the decisions of a recipient and service that touch
+// the period.
+type keyDecisions struct {
+	list []int // in order of their start, when more than one
+	// days holds, when there is more than one, what each date of the
+	// period matches: a decision, -1 none, -2 a conflict.
+	days []int32
 }
 
 type recKey struct{ recipient, service string }
@@ -711,8 +727,7 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 		t: t, period: period, zone: zone,
 		split:     volume.NewSplitter(t.bands, t.cal, zone),
 		provIdx:   map[string]int{},
-		byKey:     map[uint64][]int{},
-		byDay:     map[uint64][]int32{},
+		byKey:     map[uint64]*keyDecisions{},
 		gaps:      map[string]*idSample{},
 		gapDates:  map[string][2]volume.Date{},
 		names:     map[string]int32{},
@@ -883,25 +898,36 @@ func (s *Settler) addDecisions(decisions []Decision, checked bool) error {
 		s.intern(d.Service)
 		if max(lo, 0) <= hi { // it touches the period
 			k, _ := s.key(d.Recipient, d.Service)
-			s.byKey[k] = append(s.byKey[k], len(s.decisions))
+			kd := s.byKey[k]
+			if kd == nil {
+				kd = &keyDecisions{}
+				s.byKey[k] = kd
+			}
+			kd.list = append(kd.list, len(s.decisions))
 		}
 		s.decisions = append(s.decisions, ds)
 	}
 	// Conflicts: decisions of one recipient and service that overlap.
 	keys := make([]uint64, 0, len(s.byKey))
-	for k, list := range s.byKey {
-		if len(list) > 1 {
+	for k, kd := range s.byKey {
+		if len(kd.list) > 1 {
 			keys = append(keys, k)
 		}
 	}
 	slices.Sort(keys)
+	s.byRecipient = make([][]serviceDecisions, len(s.nameList))
+	for k, kd := range s.byKey {
+		r := k >> 32
+		s.byRecipient[r] = append(s.byRecipient[r], serviceDecisions{service: int32(uint32(k)), decs: kd})
+	}
 	for _, k := range keys {
-		list := s.byKey[k]
+		kd := s.byKey[k]
+		list := kd.list
 		slices.SortFunc(list, func(a, b int) int {
 			da, db := &s.decisions[a].d, &s.decisions[b].d
 			return cmp.Or(da.From.Compare(db.From), cmp.Compare(da.ID, db.ID))
 		})
-		s.byDay[k] = s.conflicts(list)
+		kd.days = s.conflicts(list)
 	}
 	for i := range s.decisions {
 		ds := &s.decisions[i]
@@ -924,7 +950,7 @@ func (s *Settler) daySpan(d *Decision) (lo, hi int) {
 
 // conflicts takes the decisions of one recipient and service that touch
 // the period, in order of their start, and returns what each date of the
-// period matches (see Settler.byDay). The dates that two or more of them
+// period matches (see keyDecisions.days). The dates that two or more of them
 // hold are taken out of their slices, and each group of decisions that
 // overlap one another is listed as one issue. It takes time in proportion
 // to the decisions and the days, however many of them overlap.
@@ -1027,11 +1053,22 @@ func (s *Settler) match(recipient, service string, date volume.Date) (int, Reaso
 func (s *Settler) matchKey(k uint64, date volume.Date) (int, Reason) {
 	found, n := -1, 0
 	if k != s.lastKey || !s.lastKeyOK {
-		s.lastKey, s.lastKeyOK, s.lastDecs, s.lastDays = k, true, s.byKey[k], s.byDay[k]
+		s.lastKey, s.lastKeyOK, s.lastDecs = k, true, nil
+		if r := k >> 32; r < uint64(len(s.byRecipient)) {
+			for _, e := range s.byRecipient[r] {
+				if e.service == int32(uint32(k)) {
+					s.lastDecs = e.decs
+				}
+			}
+		}
 	}
-	if s.lastDays != nil {
-		if j := date.DaysSince(s.period.First()); uint(j) < uint(len(s.lastDays)) {
-			switch i := s.lastDays[j]; i {
+	kd := s.lastDecs
+	if kd == nil {
+		return -1, ReasonNoDecision
+	}
+	if kd.days != nil {
+		if j := date.DaysSince(s.period.First()); uint(j) < uint(len(kd.days)) {
+			switch i := kd.days[j]; i {
 			case -1:
 				return -1, ReasonNoDecision
 			case -2:
@@ -1041,7 +1078,7 @@ func (s *Settler) matchKey(k uint64, date volume.Date) (int, Reason) {
 			}
 		}
 	}
-	for _, i := range s.lastDecs {
+	for _, i := range kd.list {
 		if s.decisions[i].d.Contains(date) {
 			found, n = i, n+1
 		}

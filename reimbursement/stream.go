@@ -293,6 +293,7 @@ const reportRowBytes = 75
 type split struct {
 	dir       string
 	bounds    []string // first recipient of each part but the first
+	boundKeys []uint64 // their first eight bytes (idBytes), to compare first
 	parts     []spillFile
 	hashes    [hashBuckets]spillFile // (id hash, part) of every report, by hash
 	seed      maphash.Seed
@@ -406,6 +407,9 @@ func newSplit(decisions *decisionStore, more, sample []string, size int64, perPa
 	if n > 1 && (len(sp.bounds) == 0 || crowded(sp.bounds, sample)) {
 		slices.Sort(sample) // copies stay: they weigh a recipient by its reports
 		sp.bounds = rangeBounds(sample, n)
+	}
+	for _, b := range sp.bounds {
+		sp.boundKeys = append(sp.boundKeys, idBytes(b, 0))
 	}
 	sp.parts = make([]spillFile, len(sp.bounds)+1)
 	for k := range sp.parts {
@@ -521,13 +525,26 @@ func readAt(ra io.ReaderAt, buf []byte, off int64) int {
 	return n
 }
 
+// partOf returns the part of a recipient: the number of bounds not
+// after it. Names are compared by their first eight bytes as numbers
+// (which order them as strings do, unless equal), and whole only on a tie:
+// a month in order of time changes recipient at nearly every report.
 func (sp *split) partOf(recipient string) int {
 	if recipient == sp.last && sp.lastP >= 0 {
 		return sp.lastP
 	}
-	p := sort.Search(len(sp.bounds), func(i int) bool { return sp.bounds[i] > recipient })
-	sp.last, sp.lastP = recipient, p
-	return p
+	k := idBytes(recipient, 0)
+	lo, hi := 0, len(sp.bounds)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if bk := sp.boundKeys[m]; bk > k || bk == k && sp.bounds[m] > recipient {
+			hi = m
+		} else {
+			lo = m + 1
+		}
+	}
+	sp.last, sp.lastP = recipient, lo
+	return lo
 }
 
 // add writes a report to its part's file, and its id's hash to the
@@ -661,10 +678,19 @@ func sharedIDs(data string, keys *[]uint64, table *[]repeatSlot) (pairs [][2]int
 }
 
 // spillPrev is what a spilled report is written against: the report
-// before it in its file.
+// before it in its file. Its names are copies in buffers of their own
+// (not retaining the reader's batch), made without allocating: a month
+// in order of time changes recipient at nearly every report.
 type spillPrev struct {
-	names [3]string // recipient, provider and service
+	names [3][]byte // recipient, provider and service
 	day   int64     // the start's date, in days since 1970-01-01
+}
+
+// spillRead is what spillReader.report reads a report against: the
+// report before it.
+type spillRead struct {
+	names [3]string // recipient, provider and service
+	day   int64
 }
 
 // appendReport appends r in the spill form spillReader.report reads:
@@ -674,13 +700,13 @@ type spillPrev struct {
 // unless 1, and the problems of a row that could not be read.
 func appendReport(b []byte, r *volume.Report, prev *spillPrev) []byte {
 	var flags byte
-	if r.Recipient == prev.names[0] {
+	if r.Recipient == string(prev.names[0]) {
 		flags |= sameRecipient
 	}
-	if r.Provider == prev.names[1] {
+	if r.Provider == string(prev.names[1]) {
 		flags |= sameProvider
 	}
-	if r.Service == prev.names[2] {
+	if r.Service == string(prev.names[2]) {
 		flags |= sameService
 	}
 	if r.Staff != 1 {
@@ -695,7 +721,7 @@ func appendReport(b []byte, r *volume.Report, prev *spillPrev) []byte {
 		for i, n := range [3]string{r.Recipient, r.Provider, r.Service} {
 			if flags&(1<<i) == 0 {
 				b = appendString(b, n)
-				prev.names[i] = strings.Clone(n)
+				prev.names[i] = append(prev.names[i][:0], n...)
 			}
 		}
 	}
@@ -748,7 +774,7 @@ func appendString(b []byte, s string) []byte {
 type spillReader struct {
 	s    string
 	pos  int
-	prev spillPrev // of the last report read
+	prev spillRead // of the last report read
 	day  int64     // the date of the last timestamp read
 	read bool      // whether a report was read
 	err  error

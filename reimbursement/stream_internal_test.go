@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -672,4 +673,35 @@ func FuzzSampleRecipients(f *testing.F) {
 			t.Fatalf("%d recipients sampled, asked for %d", len(sample), n%1024)
 		}
 	})
+}
+
+// TestPartOf: a recipient's part is the number of bounds not after it, as
+// a search of the bounds as strings finds it, for names that share
+// prefixes, differ past eight bytes, or hold NUL bytes.
+func TestPartOf(t *testing.T) {
+	rng := rand.New(rand.NewSource(9))
+	alphabet := []string{"R", "R1", "\x00", "1", "9", "X", "abcdefgh", "é"}
+	name := func() string {
+		var b strings.Builder
+		for range rng.Intn(5) {
+			b.WriteString(alphabet[rng.Intn(len(alphabet))])
+		}
+		return b.String()
+	}
+	for round := range 50 {
+		var names []string
+		for range 1 + rng.Intn(40) {
+			names = append(names, name())
+		}
+		slices.Sort(names)
+		sp := newSplit(newDecisionStore(nil), names, nil, int64(75*(1+rng.Intn(8))), 1, t.TempDir())
+		for range 200 {
+			r := name()
+			want := sort.Search(len(sp.bounds), func(i int) bool { return sp.bounds[i] > r })
+			sp.last, sp.lastP = "", -1
+			if got := sp.partOf(r); got != want {
+				t.Fatalf("round %d: partOf(%q) = %d with bounds %q, want %d", round, r, got, sp.bounds, want)
+			}
+		}
+	}
 }
