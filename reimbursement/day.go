@@ -167,7 +167,7 @@ func (s *Settler) absenceDecisions(a *volume.Absence) []int {
 	if !ok {
 		return nil
 	}
-	kd := s.byKey[k]
+	kd := s.decisionsOf(k)
 	if kd == nil {
 		return nil
 	}

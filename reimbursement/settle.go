@@ -94,13 +94,10 @@ type Settler struct {
 	provIdx   map[string]int
 
 	decisions []decState
-	// byKey holds the decisions of a recipient and service (interned)
-	// that touch the period: only those match its records or conflict on
-	// its dates.
-	byKey map[uint64]*keyDecisions
-	// byRecipient holds the same by the recipient's interned number, for
-	// matching without hashing: a month in order of time changes
-	// recipient at nearly every report.
+	// byRecipient holds, by the recipient's interned number, its
+	// decisions of each service that touch the period: only those match
+	// its records or conflict on its dates. An index, not a map: a month
+	// in order of time changes recipient at nearly every report.
 	byRecipient [][]serviceDecisions
 	issues      []Issue
 	gaps        map[string]*idSample      // tariff-gap message → record ids
@@ -727,7 +724,6 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 		t: t, period: period, zone: zone,
 		split:     volume.NewSplitter(t.bands, t.cal, zone),
 		provIdx:   map[string]int{},
-		byKey:     map[uint64]*keyDecisions{},
 		gaps:      map[string]*idSample{},
 		gapDates:  map[string][2]volume.Date{},
 		names:     map[string]int32{},
@@ -863,6 +859,7 @@ func (s *Settler) addDecisions(decisions []Decision, checked bool) error {
 		return cmp.Or(strings.Compare(kept[a].Recipient, kept[b].Recipient), strings.Compare(kept[a].ID, kept[b].ID))
 	})
 	s.decisions = make([]decState, 0, len(order))
+	byKey := map[uint64]*keyDecisions{}              // then s.byRecipient
 	days := make([]bool, len(order)*s.period.Days()) // the decisions' slices, one after the other
 	for _, i := range order {
 		d := &kept[i]
@@ -898,30 +895,30 @@ func (s *Settler) addDecisions(decisions []Decision, checked bool) error {
 		s.intern(d.Service)
 		if max(lo, 0) <= hi { // it touches the period
 			k, _ := s.key(d.Recipient, d.Service)
-			kd := s.byKey[k]
+			kd := byKey[k]
 			if kd == nil {
 				kd = &keyDecisions{}
-				s.byKey[k] = kd
+				byKey[k] = kd
 			}
 			kd.list = append(kd.list, len(s.decisions))
 		}
 		s.decisions = append(s.decisions, ds)
 	}
 	// Conflicts: decisions of one recipient and service that overlap.
-	keys := make([]uint64, 0, len(s.byKey))
-	for k, kd := range s.byKey {
+	keys := make([]uint64, 0, len(byKey))
+	for k, kd := range byKey {
 		if len(kd.list) > 1 {
 			keys = append(keys, k)
 		}
 	}
 	slices.Sort(keys)
 	s.byRecipient = make([][]serviceDecisions, len(s.nameList))
-	for k, kd := range s.byKey {
+	for k, kd := range byKey {
 		r := k >> 32
 		s.byRecipient[r] = append(s.byRecipient[r], serviceDecisions{service: int32(uint32(k)), decs: kd})
 	}
 	for _, k := range keys {
-		kd := s.byKey[k]
+		kd := byKey[k]
 		list := kd.list
 		slices.SortFunc(list, func(a, b int) int {
 			da, db := &s.decisions[a].d, &s.decisions[b].d
@@ -1049,18 +1046,24 @@ func (s *Settler) match(recipient, service string, date volume.Date) (int, Reaso
 	return s.matchKey(k, date)
 }
 
+// decisionsOf returns the decisions of an interned key (recipient and
+// service) that touch the period, nil when none.
+func (s *Settler) decisionsOf(k uint64) *keyDecisions {
+	if r := k >> 32; r < uint64(len(s.byRecipient)) {
+		for _, e := range s.byRecipient[r] {
+			if e.service == int32(uint32(k)) {
+				return e.decs
+			}
+		}
+	}
+	return nil
+}
+
 // matchKey is match by interned key.
 func (s *Settler) matchKey(k uint64, date volume.Date) (int, Reason) {
 	found, n := -1, 0
 	if k != s.lastKey || !s.lastKeyOK {
-		s.lastKey, s.lastKeyOK, s.lastDecs = k, true, nil
-		if r := k >> 32; r < uint64(len(s.byRecipient)) {
-			for _, e := range s.byRecipient[r] {
-				if e.service == int32(uint32(k)) {
-					s.lastDecs = e.decs
-				}
-			}
-		}
+		s.lastKey, s.lastKeyOK, s.lastDecs = k, true, s.decisionsOf(k)
 	}
 	kd := s.lastDecs
 	if kd == nil {
