@@ -87,8 +87,7 @@ func (s *Settler) settleHours(b *builder, di int) {
 				days++
 			}
 		}
-		gm := decimal.NewFromInt(s.grantedMinutes(&ds.d, days))
-		capLeft = gm.Mul(svc.CapPercent).DivRound(hundred, 8).Floor().IntPart()
+		capLeft = capMinutes(s.grantedMinutes(&ds.d, days), svc.CapPercent)
 	}
 	full := decimal.NewFromInt(100)
 	declinedKey := ""

@@ -1774,7 +1774,6 @@ func (s *Settler) grantedMinutes(d *Decision, days int) int64 {
 	if days == 0 || d.GrantedPer == NotGranted {
 		return 0
 	}
-	q := d.GrantedHours.Mul(decimal.NewFromInt(int64(60 * days)))
 	var div int64 = 1
 	switch d.GrantedPer {
 	case PerWeek:
@@ -1782,7 +1781,37 @@ func (s *Settler) grantedMinutes(d *Decision, days int) int64 {
 	case PerMonth:
 		div = int64(s.period.Days())
 	}
-	return q.DivRound(decimal.NewFromInt(div), 0).IntPart()
+	return grantedMinutesOf(d.GrantedHours, int64(days), div)
+}
+
+// grantedMinutesOf is hours × 60 × days / div rounded half away from
+// zero, hours not negative: in integers when hours is c × 10^exp with c
+// of at most 15 digits and exp at least -9 (every grant of whole, half or
+// quarter hours), else in decimals.
+func grantedMinutesOf(hours decimal.Decimal, days, div int64) int64 {
+	if h := coefficientOf(hours); h.ok && h.c >= 0 && h.digits <= 15 && h.exp >= -9 && days <= 31 {
+		// c × 60 × 31 < 2^63, and div × 10^9 too.
+		n, den := h.c*60*days, div*int64(pow10[-h.exp])
+		q, r := n/den, n%den
+		if 2*r >= den {
+			q++
+		}
+		return q
+	}
+	return hours.Mul(decimal.NewFromInt(60*days)).DivRound(decimal.NewFromInt(div), 0).IntPart()
+}
+
+// capMinutes is the cap of a capped service: floor(granted × percent /
+// 100) minutes, percent more than 0 (Tariff checks it). In integers when
+// percent has at most six decimals and nine digits, else in decimals.
+func capMinutes(granted int64, percent decimal.Decimal) int64 {
+	if p := coefficientOf(percent); p.ok && p.c > 0 && p.digits <= 9 && p.exp >= -6 && granted >= 0 && granted < 1e9 {
+		return granted * p.c / (100 * int64(pow10[-p.exp])) // both below 10^18
+	}
+	// QuoRem to 0 decimals: the quotient truncated, the floor of a
+	// quotient not negative.
+	q, _ := decimal.NewFromInt(granted).Mul(percent).QuoRem(hundred, 0)
+	return q.IntPart()
 }
 
 // splitBands splits [from, to) into bands: s.bandMin holds the minutes of

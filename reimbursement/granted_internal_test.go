@@ -1,0 +1,63 @@
+package reimbursement
+
+import (
+	"testing"
+
+	"github.com/shopspring/decimal"
+)
+
+func TestGrantedMinutesOf(t *testing.T) {
+	// hours × 60 × days / div, half away from zero, worked by hand.
+	for _, tc := range []struct {
+		name      string
+		hours     string
+		days, div int64
+		want      int64
+	}{
+		{"a month of March, whole", "16", 31, 31, 960},
+		{"ten days of March", "16", 10, 31, 310},          // 9600/31 = 309.68
+		{"ten days of a week's grant", "7.5", 10, 7, 643}, // 4500/7 = 642.86
+		{"half a minute rounds up", "0.25", 1, 30, 1},     // 15/30
+		{"under half a minute", "0.25", 1, 31, 0},         // 15/31
+		{"per day", "2", 1, 1, 120},
+		{"nothing granted", "0", 31, 31, 0},
+		{"the most granted", "100000", 31, 1, 186000000},
+		{"nine decimals", "12.345678901", 1, 1, 741},                         // 740.74073406
+		{"ten decimals, in decimals", "1.0000000001", 31, 31, 60},            // 60.000000006
+		{"sixteen digits, in decimals", "1234567.890123456", 1, 1, 74074073}, // 74074073.40740736
+		{"half a minute in decimals", "0.0010000000", 25, 3, 1},              // 0.5
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := grantedMinutesOf(decimal.RequireFromString(tc.hours), tc.days, tc.div); got != tc.want {
+				t.Errorf("grantedMinutesOf(%s, %d, %d) = %d, want %d", tc.hours, tc.days, tc.div, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestCapMinutes(t *testing.T) {
+	// floor(granted × percent / 100), worked by hand.
+	for _, tc := range []struct {
+		name    string
+		granted int64
+		percent string
+		want    int64
+	}{
+		{"the default", 960, "100", 960},
+		{"over the grant", 960, "110", 1056},
+		{"floored", 965, "87.5", 844},                // 844.375
+		{"six decimals", 7, "33.333333", 2},          // 2.33333331
+		{"just over a whole", 300, "33.333334", 100}, // 100.000002
+		{"under a minute", 999, "0.1", 0},            // 0.999
+		{"nothing granted", 0, "100", 0},
+		// 0.999999999999: rounded to eight decimals first it would be 1.
+		{"ten decimals, in decimals", 1, "99.9999999999", 0},
+		{"a grant too big for integers", 2e9, "50", 1e9},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := capMinutes(tc.granted, decimal.RequireFromString(tc.percent)); got != tc.want {
+				t.Errorf("capMinutes(%d, %s) = %d, want %d", tc.granted, tc.percent, got, tc.want)
+			}
+		})
+	}
+}
