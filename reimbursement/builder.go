@@ -161,6 +161,7 @@ type builder struct {
 	span    []lineSpan
 	lineIdx []int32
 	lineBuf partWriter // a decision's lines written, before they go to the settler's lineStore
+	idBlock []string   // lines' reports are cut from it (idSlice)
 
 	// The divisors and factors of lines made so far, by divisor and
 	// percent key: most lines share a few, and a decimal made once is one
@@ -362,18 +363,38 @@ func (b *builder) reports(recs []lineRec, ids []string) []string {
 	if len(recs) == 0 {
 		return sortIDs(ids)
 	}
-	out := make([]string, 0, len(recs)+len(ids))
 	if len(ids) > 0 {
+		out := make([]string, 0, len(recs)+len(ids))
 		for i := range recs {
 			out = append(out, b.recID(&recs[i]))
 		}
 		return sortIDs(append(out, ids...))
 	}
-	for _, r := range b.sortRecs(recs) {
-		out = append(out, b.recID(&r))
+	recs = b.sortRecs(recs)
+	out := b.idSlice(len(recs))
+	for i := range recs {
+		out[i] = b.recID(&recs[i])
 	}
 	return out
 }
+
+// idSlice returns a slice of n strings, its capacity n, cut from a block
+// the builder keeps: a line's reports are one allocation of a block's
+// thousands, not one of their own.
+func (b *builder) idSlice(n int) []string {
+	if len(b.idBlock)+n > cap(b.idBlock) {
+		if n > idBlockLen/4 {
+			return make([]string, n)
+		}
+		b.idBlock = make([]string, 0, idBlockLen)
+	}
+	k := len(b.idBlock)
+	b.idBlock = b.idBlock[:k+n]
+	return b.idBlock[k : k+n : k+n]
+}
+
+// idBlockLen is the length of builder.idBlock: 32 KiB of strings.
+const idBlockLen = 2048
 
 func (b *builder) recID(r *lineRec) string { return b.s.idStr[r.idOff : r.idOff+r.idLen] }
 
@@ -387,7 +408,14 @@ func (b *builder) sortRecs(recs []lineRec) []lineRec {
 		}
 		return strings.Compare(b.recID(&x), b.recID(&y))
 	})
-	return slices.CompactFunc(recs, func(x, y lineRec) bool { return x.key == y.key && b.recID(&x) == b.recID(&y) })
+	// A report feeds a line once, so that there is rarely anything to
+	// drop: only ids of one key are compared.
+	for i := 1; i < len(recs); i++ {
+		if recs[i].key == recs[i-1].key && b.recID(&recs[i]) == b.recID(&recs[i-1]) {
+			return slices.CompactFunc(recs, func(x, y lineRec) bool { return x.key == y.key && b.recID(&x) == b.recID(&y) })
+		}
+	}
+	return recs
 }
 
 // A lineSpan is where the reports of one of b.lines are in order (from,
