@@ -169,6 +169,8 @@ type builder struct {
 	divisors map[int64]decimal.Decimal
 	factors  map[string]factor
 	prices   []coefficient // of the tariff's rate rows, for oreOf; made by price when first asked
+	// Line quantities below quantityCache, made when first asked (quantity).
+	quantities []decimal.Decimal
 }
 
 // A factor is a line's percent as its factor and as oreOf takes it.
@@ -205,6 +207,26 @@ func (b *builder) price(r int) coefficient {
 	}
 	return b.prices[r]
 }
+
+// quantity returns qty as a decimal: those below quantityCache made
+// once each, since lines' quantities repeat (minutes of a month, days).
+func (b *builder) quantity(qty int64) decimal.Decimal {
+	if qty <= 0 || qty >= quantityCache {
+		return decimal.NewFromInt(qty)
+	}
+	if qty >= int64(len(b.quantities)) { // grown as needed: a Quote has few lines
+		b.quantities = slices.Grow(b.quantities, int(min(max(2*qty, 64), quantityCache))-len(b.quantities))
+		b.quantities = b.quantities[:cap(b.quantities)]
+	}
+	q := &b.quantities[qty]
+	if q.IsZero() { // not made yet
+		*q = decimal.NewFromInt(qty)
+	}
+	return *q
+}
+
+// quantityCache is the length of builder.quantities.
+const quantityCache = 1 << 12
 
 // percentKey returns the key of a percent, without allocating for the
 // common ones.
@@ -321,7 +343,7 @@ func (b *builder) flush(dec int) {
 		l := Line{
 			Recipient: ds.d.Recipient, Decision: ds.d.ID, Service: ds.d.Service,
 			Component: k.component, Unit: k.unit,
-			Quantity: decimal.NewFromInt(a.qty), Divisor: divisor,
+			Quantity: b.quantity(a.qty), Divisor: divisor,
 			Factor: f.factor,
 		}
 		if b.s.writeLines {

@@ -42,10 +42,14 @@ func (s *Settler) absenceMap(ds *decState) []absDay {
 
 // absenceDays pays an hour service's absence lines (rules §5 step 7): each
 // absence date of the slice pays the daily granted minutes in the default
-// band at the step's percent. It returns the dates an absence rule covers.
+// band at the step's percent. It returns the dates an absence rule covers,
+// nil when the decision has no absences.
 func (s *Settler) absenceDays(b *builder, di int) []bool {
 	ds := &s.decisions[di]
 	m := s.absenceMap(ds)
+	if m == nil {
+		return nil
+	}
 	covered := make([]bool, len(ds.slice))
 	def := s.t.defaultBand
 	for i, a := range m {

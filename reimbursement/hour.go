@@ -77,8 +77,7 @@ func (s *Settler) settleHours(b *builder, di int) {
 		s.settleGranted(b, di)
 		return
 	}
-	absent := s.absenceDays(b, di) // pays absence lines; visits are paid as usual
-	_ = absent
+	s.absenceDays(b, di) // pays absence lines; visits are paid as usual
 	capLeft := int64(math.MaxInt64)
 	if svc.Basis == Capped {
 		days := 0
@@ -202,7 +201,7 @@ func (s *Settler) settleGranted(b *builder, di int) {
 	rateOf := make([]int, len(ds.slice))
 	for i, in := range ds.slice {
 		rateOf[i] = -2
-		if !in || absent[i] {
+		if !in || (absent != nil && absent[i]) {
 			continue
 		}
 		d := s.period.First().AddDays(i)
