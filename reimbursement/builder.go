@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/shopspring/decimal"
 )
@@ -103,13 +104,16 @@ type chunks[T any] struct {
 	n int
 }
 
-// maxChunk is the length of the longest chunk; the first are shorter, so
-// that the lists of small providers stay small.
-const maxChunk = 1 << 12
+// maxChunkBytes is the size of the largest chunk: 32 KiB, the largest
+// the allocator hands out from its caches, so that a chunk is zeroed and
+// filled while it is in the core's cache (see recChunk). The first chunks
+// are shorter, so that the lists of small providers stay small.
+const maxChunkBytes = 32 << 10
 
 func (c *chunks[T]) add(x T) {
 	if k := len(c.c); k == 0 || len(c.c[k-1]) == cap(c.c[k-1]) {
-		c.c = append(c.c, make([]T, 0, min(max(16, c.n), maxChunk)))
+		var zero T
+		c.c = append(c.c, make([]T, 0, min(max(16, c.n), max(16, maxChunkBytes/int(unsafe.Sizeof(zero))))))
 	}
 	last := &c.c[len(c.c)-1]
 	*last = append(*last, x)
@@ -368,8 +372,8 @@ func (b *builder) flush(dec int) {
 	if b.s.writeLines {
 		b.writeLines(out, b.order)
 	} else {
-		slices.SortFunc(b.lines, compareLines)
-		for i := range b.lines {
+		// Sorted by index: a line is large to move.
+		for _, i := range b.sortedLines() {
 			out.lines.add(b.lines[i])
 		}
 	}
@@ -440,6 +444,17 @@ func (b *builder) sortRecs(recs []lineRec) []lineRec {
 	return recs
 }
 
+// sortedLines returns the indices of b.lines in order of compareLines.
+func (b *builder) sortedLines() []int32 {
+	idx := b.lineIdx[:0]
+	for i := range b.lines {
+		idx = append(idx, int32(i))
+	}
+	slices.SortFunc(idx, func(x, y int32) int { return compareLinesAt(&b.lines[x], &b.lines[y]) })
+	b.lineIdx = idx
+	return idx
+}
+
 // A lineSpan is where the reports of one of b.lines are in order (from,
 // to), and its other records' ids, when the line is written as made.
 type lineSpan struct {
@@ -452,12 +467,7 @@ type lineSpan struct {
 // partWriter.lines does for JSON. The decisions are settled in the order
 // of their lines, on one builder, so a provider's lines come in order.
 func (b *builder) writeLines(out *provOut, order []lineRec) {
-	idx := b.lineIdx[:0]
-	for i := range b.lines {
-		idx = append(idx, int32(i))
-	}
-	slices.SortFunc(idx, func(x, y int32) int { return compareLines(b.lines[x], b.lines[y]) })
-	b.lineIdx = idx
+	idx := b.sortedLines()
 	p := &out.part
 	if p.sums == nil {
 		p.sums = map[string]*moneySum{}
@@ -656,7 +666,7 @@ func sortLines(lines []Line) []Line {
 	}
 	runs := []int{0} // where each run starts
 	for i := 1; i < len(lines); i++ {
-		if compareLines(lines[i-1], lines[i]) > 0 {
+		if compareLinesAt(&lines[i-1], &lines[i]) > 0 {
 			if runs = append(runs, i); len(runs) > maxRuns {
 				break
 			}
@@ -669,7 +679,7 @@ func sortLines(lines []Line) []Line {
 	for i := range idx {
 		idx[i] = int32(i)
 	}
-	less := func(a, b int32) int { return compareLines(lines[a], lines[b]) }
+	less := func(a, b int32) int { return compareLinesAt(&lines[a], &lines[b]) }
 	if len(runs) > maxRuns {
 		slices.SortFunc(idx, less)
 	} else {
@@ -741,12 +751,24 @@ func mergeRuns(idx []int32, bounds []int, cmp func(a, b int32) int) {
 // compareLines orders lines as formats.md says: recipient, decision,
 // service, component, band, rate_from, factor (then price and divisor, so
 // that the order is total). Decimals are compared only on a tie.
-func compareLines(a, b Line) int {
-	for _, c := range [...][2]string{{a.Recipient, b.Recipient}, {a.Decision, b.Decision}, {a.Service, b.Service},
-		{a.Component, b.Component}, {a.Band, b.Band}} {
-		if r := strings.Compare(c[0], c[1]); r != 0 {
-			return r
-		}
+func compareLines(a, b Line) int { return compareLinesAt(&a, &b) }
+
+// compareLinesAt is compareLines without copying the lines.
+func compareLinesAt(a, b *Line) int {
+	if r := strings.Compare(a.Recipient, b.Recipient); r != 0 {
+		return r
+	}
+	if r := strings.Compare(a.Decision, b.Decision); r != 0 {
+		return r
+	}
+	if r := strings.Compare(a.Service, b.Service); r != 0 {
+		return r
+	}
+	if r := strings.Compare(a.Component, b.Component); r != 0 {
+		return r
+	}
+	if r := strings.Compare(a.Band, b.Band); r != 0 {
+		return r
 	}
 	if c := a.RateFrom.Compare(b.RateFrom); c != 0 {
 		return c
