@@ -731,7 +731,7 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 		provIdx:   map[string]int{},
 		gaps:      map[string]*idSample{},
 		gapDates:  map[string][2]volume.Date{},
-		names:     map[string]int32{},
+		names:     make(map[string]int32, len(providers)+len(decisions)), // at most; recipients mostly
 		ids:       &strings.Builder{},
 		seed:      seed,
 		shortSeed: maphash.String(seed, "short ids"),
@@ -853,14 +853,20 @@ func (s *Settler) addDecisions(decisions []Decision, checked bool) error {
 	}
 	first := s.period.First().UnixDays()
 	order := make([]int32, len(kept))
+	prefix := make([]uint64, len(kept)) // of the recipients, as idBytes gives them
 	for i := range order {
 		order[i] = int32(i)
+		prefix[i] = idBytes(kept[i].Recipient, 0)
 	}
 	// In the order of the lines (recipient, then decision id: ids are
 	// unique here), so that decisions settled in turn give their lines
 	// in order, and sorting them is a merge of a few runs.
-	// Indices are sorted, not the large decisions.
+	// Indices are sorted, not the large decisions; recipients by their
+	// first eight bytes first.
 	slices.SortFunc(order, func(a, b int32) int {
+		if prefix[a] != prefix[b] {
+			return cmp.Compare(prefix[a], prefix[b])
+		}
 		return cmp.Or(strings.Compare(kept[a].Recipient, kept[b].Recipient), strings.Compare(kept[a].ID, kept[b].ID))
 	})
 	s.decisions = make([]decState, 0, len(order))
