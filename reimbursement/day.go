@@ -305,9 +305,13 @@ func (s *Settler) assignPresence(b *builder) {
 func (s *Settler) settleDays(b *builder, di int) {
 	ds := &s.decisions[di]
 	svc := ds.svc
-	full := decimal.NewFromInt(100)
+	full := hundred
 	pay := func(d volume.Date, stay bool, percent decimal.Decimal, extent, id string) bool {
 		ok := true
+		pkey := "100" // the key of full, most days' percent
+		if percent != full {
+			pkey = percentKey(percent)
+		}
 		for _, c := range svc.Components {
 			if (stay && !c.Stay) || (!stay && !c.AfterEnd) {
 				continue
@@ -318,7 +322,7 @@ func (s *Settler) settleDays(b *builder, di int) {
 				ok = false
 				continue
 			}
-			b.add(c.Code, -1, rate, percent, Day, 1, 1, id)
+			b.addKeyed(c.Code, -1, rate, percent, pkey, Day, 1, 1, id)
 		}
 		return ok
 	}

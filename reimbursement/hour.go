@@ -282,7 +282,6 @@ func (s *Settler) settleVisits(b *builder, di int) {
 // days_in_month per rate row, or one month when not prorated.
 func (s *Settler) settleMonth(b *builder, di int) {
 	ds := &s.decisions[di]
-	full := decimal.NewFromInt(100)
 	dim := int64(s.period.Days())
 	first := true
 	noRate := 0
@@ -295,6 +294,8 @@ func (s *Settler) settleMonth(b *builder, di int) {
 			b.unpaid(ds.prov, di, u)
 		}
 	}()
+	// Prorated, the days of one rate row in a run are added at once.
+	run, runRate := int64(0), -1
 	for i, in := range ds.slice {
 		if !in {
 			continue
@@ -311,12 +312,19 @@ func (s *Settler) settleMonth(b *builder, di int) {
 		}
 		if !ds.svc.Prorate {
 			if first {
-				b.add(componentBase, -1, rate, full, Month, 1, 1, "")
+				b.addKeyed(componentBase, -1, rate, hundred, "100", Month, 1, 1, "")
 			}
 			first = false
 			continue
 		}
 		first = false
-		b.add(componentBase, -1, rate, full, Day, dim, 1, "")
+		if rate != runRate && run > 0 {
+			b.addKeyed(componentBase, -1, runRate, hundred, "100", Day, dim, run, "")
+			run = 0
+		}
+		run, runRate = run+1, rate
+	}
+	if run > 0 {
+		b.addKeyed(componentBase, -1, runRate, hundred, "100", Day, dim, run, "")
 	}
 }
