@@ -101,7 +101,6 @@ func (s *Settler) settleHours(b *builder, di int) {
 	rates, width := s.rateRows(ds, componentBase)
 	for _, ri := range s.sortedVisits(ds) {
 		x := s.recs.at(ri)
-		id := s.id(ri)
 		rs := int64(x.staff)
 		k := min(rs, int64(ds.d.Staff))
 		l := countedLength(svc, x.end-x.start)
@@ -136,7 +135,7 @@ func (s *Settler) settleHours(b *builder, di int) {
 			}
 			s.bandRate[band] = int32(r)
 			if r < 0 {
-				s.gapAt(id, x.date, s.describeRate(ds, componentBase, band))
+				s.gapAt(s.id(ri), x.date, s.describeRate(ds, componentBase, band))
 				missing = true
 			}
 		}

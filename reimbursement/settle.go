@@ -1827,6 +1827,11 @@ func (s *Settler) splitBands(from, to int64) {
 		s.bandMin[b] = 0
 	}
 	s.touched = s.touched[:0]
+	if band, ok := s.split.Within(from, to); ok { // most visits
+		s.touched = append(s.touched, band)
+		s.bandMin[band] = to - from
+		return
+	}
 	s.split.Split(from, to, func(band int, m int64) {
 		if s.bandMin[band] == 0 {
 			s.touched = append(s.touched, band)

@@ -174,6 +174,25 @@ func (s *Splitter) DayLayout(d Date) []Segment {
 	return l
 }
 
+// Within reports whether the real minutes [from, to) (Unix minutes, from
+// before to) all lie in one band, and which: Split would then call f once,
+// with that band and to - from. It is the short way for the many visits
+// that do not cross a band's edge, midnight or a change of UTC offset.
+func (s *Splitter) Within(from, to int64) (band int, ok bool) {
+	span := s.zone.span(from)
+	if to > span.hi || to <= from {
+		return -1, false
+	}
+	local := from + span.off
+	tod := int(floorMod(local, 1440))
+	for _, seg := range s.DayLayout(DateFromUnixDays(floorDiv(local, 1440))) {
+		if tod >= seg.From && tod < seg.To {
+			return seg.Band, to-from <= int64(seg.To-tod) && seg.Band >= 0
+		}
+	}
+	return -1, false
+}
+
 // Split calls f with each run of real minutes of [from, to) (Unix minutes)
 // that lies in one band, in order: band index and minutes; consecutive
 // runs are in different bands. Minutes are

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -307,6 +308,64 @@ func TestSplit(t *testing.T) {
 				t.Errorf("Split(%s, %s) (-want +got):\n%s", tt.from, tt.to, d)
 			}
 		})
+	}
+}
+
+func TestWithin(t *testing.T) {
+	loc := stockholm(t)
+	b := bandsOf(t)
+	cal, _ := NewCalendar(nil)
+	z := NewZone(loc)
+	s := NewSplitter(b, cal, z)
+	tests := []struct {
+		name     string
+		from, to string
+		want     string // the band, "" when not in one
+	}{
+		{"inside dag", "2026-03-03T09:00", "2026-03-03T09:45", "dag"},
+		{"to the end of dag", "2026-03-03T18:00", "2026-03-03T19:00", "dag"},
+		{"dag into kvall", "2026-03-03T18:00", "2026-03-03T19:01", ""},
+		{"natt over midnight", "2026-03-03T23:00", "2026-03-04T01:00", ""},
+		{"helg on a saturday", "2026-03-07T10:00", "2026-03-07T12:00", "helg"},
+		{"natt before the spring gap", "2026-03-29T00:30", "2026-03-29T01:45", "natt"},
+		{"over the spring gap", "2026-03-29T01:30", "2026-03-29T03:30", ""},
+		{"the first 02:30 of autumn", "2026-10-25T02:10+02:00", "2026-10-25T02:40+02:00", "natt"},
+		{"over the autumn change", "2026-10-25T02:30+02:00", "2026-10-25T02:30+01:00", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			from, err := z.Resolve(MustParseTimestamp(tt.from))
+			require.NoError(t, err)
+			to, err := z.Resolve(MustParseTimestamp(tt.to))
+			require.NoError(t, err)
+			band, ok := s.Within(from, to)
+			got := ""
+			if ok {
+				got = b.Code(band)
+			}
+			if got != tt.want {
+				t.Errorf("Within(%s, %s) = %q, %v; want %q", tt.from, tt.to, got, ok, tt.want)
+			}
+		})
+	}
+	// Where Within finds one band, Split gives that band all the minutes.
+	rng := rand.New(rand.NewSource(1))
+	for _, month := range []string{"2026-03-28T00:00", "2026-10-24T00:00"} {
+		base, err := z.Resolve(MustParseTimestamp(month))
+		require.NoError(t, err)
+		for range 20000 {
+			from := base + rng.Int63n(3*1440)
+			to := from + 1 + rng.Int63n(300)
+			band, ok := s.Within(from, to)
+			if !ok {
+				continue
+			}
+			var runs [][2]int64
+			s.Split(from, to, func(b int, m int64) { runs = append(runs, [2]int64{int64(b), m}) })
+			if want := [][2]int64{{int64(band), to - from}}; !slices.Equal(runs, want) {
+				t.Fatalf("Within(%d, %d) = %d, but Split gives %v", from, to, band, runs)
+			}
+		}
 	}
 }
 
