@@ -61,3 +61,21 @@ func TestCapMinutes(t *testing.T) {
 		})
 	}
 }
+
+// TestReasonCodes: the codes classify gives name the reasons they stand for.
+func TestReasonCodes(t *testing.T) {
+	for code, want := range map[reasonCode]Reason{
+		codePending: reasonPending, codeInvalidInput: ReasonInvalidInput, codeUnknownProvider: ReasonUnknownProvider,
+		codeNotApproved: ReasonNotApproved, codeAmbiguousTime: ReasonAmbiguousTime, codeInvalidTime: ReasonInvalidTime,
+		codeInvalidInterval: ReasonInvalidInterval, codeTooLong: ReasonTooLong, codeNoDecision: ReasonNoDecision,
+		codeDecisionConfl: ReasonDecisionConfl, codeWrongProvider: ReasonWrongProvider, codeNoRate: ReasonNoRate,
+		codeNotBillable: ReasonNotBillable,
+	} {
+		if got := code.reason(); got != want {
+			t.Errorf("code %d is %q, want %q", code, got, want)
+		}
+		if codeOf(want) != code {
+			t.Errorf("codeOf(%q) = %d, want %d", want, codeOf(want), code)
+		}
+	}
+}

@@ -378,6 +378,23 @@ func codeOf(r Reason) reasonCode {
 
 func (c reasonCode) reason() Reason { return reasonCodes[c] }
 
+// The codes classify gives, as reasonCodes numbers them.
+const (
+	codePending reasonCode = iota + 1
+	codeInvalidInput
+	codeUnknownProvider
+	codeNotApproved
+	codeAmbiguousTime
+	codeInvalidTime
+	codeInvalidInterval
+	codeTooLong
+	codeNoDecision
+	codeDecisionConfl
+	codeWrongProvider
+	codeNoRate
+	codeNotBillable
+)
+
 // id returns the id of report i; Settlement must have made idStr.
 func (s *Settler) id(i int32) string {
 	x := s.recs.at(i)
@@ -1204,57 +1221,61 @@ func (s *Settler) classify(x *rec, r *volume.Report) {
 	if !r.End.IsZero() {
 		x.end, endErr = s.zone.Resolve(r.End)
 	}
-	var reason Reason
+	var known reasonCode
 	switch {
 	case x.flags&recInvalid != 0:
-		x.reason = codeOf(ReasonInvalidInput)
+		x.reason = codeInvalidInput
 		return
 	case x.prov < 0:
-		reason = ReasonUnknownProvider
+		known = codeUnknownProvider
 	case r.Status == volume.Pending:
-		x.reason = codeOf(reasonPending)
+		x.reason = codePending
 		return
 	case r.Status == volume.Rejected:
-		reason = ReasonNotApproved
+		known = codeNotApproved
 	}
-	x.reason = codeOf(s.classifyTimed(x, reason, startErr, endErr))
+	x.reason = s.classifyTimed(x, known, startErr, endErr)
 }
 
 // classifyTimed is the rest of classify, for a report that is not
-// pending or unreadable: its times, then its decision. reason is what is
-// already known (a provider not known, a report not approved).
-func (s *Settler) classifyTimed(x *rec, reason Reason, startErr, endErr error) Reason {
+// pending or unreadable: its times, then its decision. known is what is
+// already known (a provider not known, a report not approved), 0 if
+// nothing.
+func (s *Settler) classifyTimed(x *rec, known reasonCode, startErr, endErr error) reasonCode {
 	if startErr != nil || endErr != nil {
-		if errors.Is(startErr, volume.ErrAmbiguousTime) || errors.Is(endErr, volume.ErrAmbiguousTime) {
-			return cmp.Or(reason, ReasonAmbiguousTime)
+		if known != 0 {
+			return known
 		}
-		return cmp.Or(reason, ReasonInvalidTime)
+		if errors.Is(startErr, volume.ErrAmbiguousTime) || errors.Is(endErr, volume.ErrAmbiguousTime) {
+			return codeAmbiguousTime
+		}
+		return codeInvalidTime
 	}
 	if x.end <= x.start {
-		return cmp.Or(reason, ReasonInvalidInterval)
+		return cmp.Or(known, codeInvalidInterval)
 	}
 	x.flags |= recTimeOK
-	if reason != "" {
-		return reason
+	if known != 0 {
+		return known
 	}
 	if x.end-x.start > 24*60 {
-		return ReasonTooLong
+		return codeTooLong
 	}
 	d, why := s.matchKey(uint64(uint32(x.recipient))<<32|uint64(uint32(x.service)), x.date)
 	if d < 0 {
-		return why
+		return codeOf(why)
 	}
 	x.dec = int32(d)
 	ds := &s.decisions[d]
 	switch {
 	case ds.prov < 0 || int32(ds.prov) != x.prov:
-		return ReasonWrongProvider
+		return codeWrongProvider
 	case ds.svc == nil:
-		return ReasonNoRate
+		return codeNoRate
 	case ds.svc.Unit == Day || ds.svc.Unit == Month:
-		return ReasonNotBillable
+		return codeNotBillable
 	}
-	return ""
+	return 0
 }
 
 // AddAbsence takes an absence. Absences of any period may be given: one
@@ -1289,11 +1310,6 @@ func (s *Settler) AddAdjustment(a Adjustment) {
 	s.adjs = append(s.adjs, a)
 }
 
-// ownVisit reports whether x is settled in its decision's pipeline.
-func ownVisit(x *rec) bool {
-	return x.flags&recInPeriod != 0 && x.flags&(recDropped|recDup) == 0 && x.idLen > 0 && x.reason == 0 && x.dec >= 0
-}
-
 // visitPlaces returns the places of the decisions' visits, all in one
 // array: each decision has room for visitCount of them, at least as many
 // as it gets.
@@ -1316,7 +1332,9 @@ type visitPlaces struct {
 	all, next, room []int32
 }
 
-// add places report i, settled in decision d's pipeline (ownVisit).
+// add places report i, settled in decision d's pipeline: in the period,
+// neither a copy nor of a copied id, with an id, no reason against it and
+// a decision.
 func (p *visitPlaces) add(d, i int32) {
 	p.all[p.next[d]] = i
 	p.next[d]++
@@ -1477,17 +1495,24 @@ func (s *Settler) Settlement() *Settlement {
 	// Reports: where they go.
 	places := s.visitPlaces()
 	for i, x := range s.recs.all {
-		id := s.id(i)
-		if x.flags&recInPeriod == 0 || x.flags&recDropped != 0 || id == "" {
+		if x.flags&recInPeriod == 0 || x.flags&recDropped != 0 || x.idLen == 0 {
 			continue // a row without an id cannot be listed; its decoder reported it
 		}
-		reason := x.reason.reason()
+		if x.reason == 0 && x.flags&recDup == 0 {
+			// Settled in its decision's pipeline.
+			if x.dec >= 0 {
+				places.add(x.dec, i)
+			}
+			continue
+		}
+		id := s.idStr[x.idOff : x.idOff+x.idLen]
 		switch {
 		case x.flags&recDup != 0:
 			b.unpaid(dupOwner[id], -1, Unpaid{ID: id, Reason: ReasonDuplicateID, Detail: "the id is used by reports with different content"})
-		case reason == reasonPending:
+		case x.reason == codePending:
 			b.pending(int(x.prov), id)
-		case reason != "":
+		default:
+			reason := x.reason.reason()
 			u := Unpaid{ID: id, Reason: reason, Detail: s.details[i]}
 			if x.flags&recTimeOK != 0 {
 				u.Quantity, u.Unit = s.reportQuantity(x)
@@ -1513,11 +1538,6 @@ func (s *Settler) Settlement() *Settlement {
 				u.Decision = s.decisions[x.dec].d.ID
 			}
 			b.unpaid(owner, -1, u)
-		default:
-			// Settled in its decision's pipeline.
-			if ownVisit(x) {
-				places.add(x.dec, i)
-			}
 		}
 	}
 	places.give(s.decisions)
