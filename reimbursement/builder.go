@@ -269,7 +269,7 @@ func (b *builder) addReport(line int, qty int64, v *rec) {
 	if a.nrecs == 0 || a.last != v.idOff {
 		a.last = v.idOff
 		a.nrecs++
-		b.recs = append(b.recs, lineRec{key: v.key, idOff: v.idOff, idLen: v.idLen, line: int32(line)})
+		b.recs = append(b.recs, lineRec{key: b.s.keyOf(v), idOff: v.idOff, idLen: v.idLen, line: int32(line)})
 	}
 }
 
@@ -506,7 +506,7 @@ func (b *builder) writeLines(out *provOut, order []lineRec) {
 
 // unpaidReport notes that qty of report ri, of decision dec, is not paid.
 func (b *builder) unpaidReport(prov, dec int, v *rec, qty int64, unit Unit, reason Reason) {
-	b.prov[prov].reports.add(reportUnpaid{qty: qty, key: v.key, idOff: v.idOff, idLen: v.idLen,
+	b.prov[prov].reports.add(reportUnpaid{qty: qty, key: b.s.keyOf(v), idOff: v.idOff, idLen: v.idLen,
 		dec: int32(dec), unit: unit, reason: codeOfUnpaid(reason)})
 }
 

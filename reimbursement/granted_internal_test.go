@@ -1,6 +1,7 @@
 package reimbursement
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -76,6 +77,25 @@ func TestReasonCodes(t *testing.T) {
 		}
 		if codeOf(want) != code {
 			t.Errorf("codeOf(%q) = %d, want %d", want, codeOf(want), code)
+		}
+	}
+}
+
+// TestKeyOf: a report's key is the first eight bytes of its id, those
+// past its end zero, whatever ids follow it in Settler.idStr.
+func TestKeyOf(t *testing.T) {
+	ids := []string{"", "V", "V1", "V12345", "V123456", "V1234567", "V12345678", "V123456789abc", "\x00", "a\x00b", "ÅÄÖ", "z"}
+	s := &Settler{ids: &strings.Builder{}}
+	var recs []rec
+	for _, id := range ids {
+		recs = append(recs, rec{idOff: uint32(s.ids.Len()), idLen: uint32(len(id))})
+		s.ids.WriteString(id)
+	}
+	s.ids.WriteString(idPadding)
+	s.idStr = s.ids.String()
+	for i, id := range ids {
+		if got, want := s.keyOf(&recs[i]), idBytes(id, 0); got != want {
+			t.Errorf("keyOf(%q) = %#x, want %#x", id, got, want)
 		}
 	}
 }

@@ -63,7 +63,7 @@ func (s *Settler) compareVisits(a, b int32) int {
 	if c := cmp.Compare(x.start, y.start); c != 0 {
 		return c
 	}
-	if c := cmp.Compare(x.key, y.key); c != 0 {
+	if c := cmp.Compare(s.keyOf(x), s.keyOf(y)); c != 0 {
 		return c
 	}
 	return strings.Compare(s.id(a), s.id(b))
@@ -103,7 +103,7 @@ func (s *Settler) settleHours(b *builder, di int) {
 		x := s.recs.at(ri)
 		rs := int64(x.staff)
 		k := min(rs, int64(ds.d.Staff))
-		l := countedLength(svc, x.end-x.start)
+		l := countedLength(svc, s.end(ri, x)-x.start)
 		if l == 0 {
 			b.unpaidReport(ds.prov, di, x, 0, Minute, ReasonZeroLength)
 			continue
@@ -112,7 +112,7 @@ func (s *Settler) settleHours(b *builder, di int) {
 			b.unpaidReport(ds.prov, di, x, l*rs, Minute, ReasonOverlap)
 			continue
 		}
-		keptEnd = max(keptEnd, x.end)
+		keptEnd = max(keptEnd, s.end(ri, x))
 		component, percent, pkey, hints := componentBase, full, "100", s.lineHint[:nb]
 		if x.kind == volume.Declined {
 			if !svc.DeclinedPercent.Valid {
@@ -237,7 +237,7 @@ func (s *Settler) settleGranted(b *builder, di int) {
 			attached = b.attach(componentBase, def, parts[j].rate, full, Minute, 60, id)
 		}
 		if !attached {
-			l := countedLength(ds.svc, x.end-x.start)
+			l := countedLength(ds.svc, s.end(ri, x)-x.start)
 			reason := ReasonOverGranted
 			if rateOf[i] == -1 {
 				reason = ReasonNoRate
