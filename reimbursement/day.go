@@ -57,7 +57,7 @@ func (s *Settler) absenceDays(b *builder, di int) []bool {
 			continue
 		}
 		covered[i] = true
-		minutes := s.grantedMinutes(&ds.d, 1)
+		minutes := s.grantedMinutes(ds.d, 1)
 		if a.percent.Sign() == 0 || minutes == 0 {
 			continue
 		}

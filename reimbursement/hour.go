@@ -86,7 +86,7 @@ func (s *Settler) settleHours(b *builder, di int) {
 				days++
 			}
 		}
-		capLeft = capMinutes(s.grantedMinutes(&ds.d, days), svc.CapPercent)
+		capLeft = capMinutes(s.grantedMinutes(ds.d, days), svc.CapPercent)
 	}
 	full := decimal.NewFromInt(100)
 	declinedKey := ""
@@ -223,7 +223,7 @@ func (s *Settler) settleGranted(b *builder, di int) {
 	}
 	full := decimal.NewFromInt(100)
 	for _, p := range parts {
-		b.add(componentBase, def, p.rate, full, Minute, 60, s.grantedMinutes(&ds.d, p.days), "")
+		b.add(componentBase, def, p.rate, full, Minute, 60, s.grantedMinutes(ds.d, p.days), "")
 	}
 	for _, ri := range s.sortedVisits(ds) {
 		x := s.recs.at(ri)

@@ -178,7 +178,8 @@ type serviceDecisions struct {
 // keyDecisions are the decisions of a recipient and service that touch
 // the period.
 type keyDecisions struct {
-	list []int // in order of their start, when more than one
+	list []int  // in order of their start, when more than one
+	one  [1]int // list's room for the first, most keys' only decision
 	// days holds, when there is more than one, what each date of the
 	// period matches: a decision, -1 none, -2 a conflict.
 	days []int32
@@ -226,8 +227,8 @@ func (s *Settler) internField(field int, name string) int32 {
 }
 
 type decState struct {
-	d        Decision
-	prov     int // index in providers, -1 when unknown
+	d        *Decision // the Settler's own copy
+	prov     int       // index in providers, -1 when unknown
 	svc      *Service
 	profile  int32
 	slice    []bool  // per day of the period: the date is in S
@@ -939,10 +940,11 @@ func (s *Settler) addDecisions(decisions []Decision, checked bool) error {
 	})
 	s.decisions = make([]decState, 0, len(order))
 	byKey := map[uint64]*keyDecisions{}              // then s.byRecipient
+	pool := make([]keyDecisions, 0, len(order))      // byKey's, made at once
 	days := make([]bool, len(order)*s.period.Days()) // the decisions' slices, one after the other
 	for _, i := range order {
 		d := &kept[i]
-		ds := decState{d: *d, prov: -1}
+		ds := decState{d: d, prov: -1}
 		if p, ok := s.provIdx[d.Provider]; ok {
 			ds.prov = p
 		}
@@ -976,7 +978,9 @@ func (s *Settler) addDecisions(decisions []Decision, checked bool) error {
 			k, _ := s.key(d.Recipient, d.Service)
 			kd := byKey[k]
 			if kd == nil {
-				kd = &keyDecisions{}
+				pool = append(pool, keyDecisions{})
+				kd = &pool[len(pool)-1] // pool does not grow past its room
+				kd.list = kd.one[:0]
 				byKey[k] = kd
 			}
 			kd.list = append(kd.list, len(s.decisions))
@@ -991,7 +995,16 @@ func (s *Settler) addDecisions(decisions []Decision, checked bool) error {
 		}
 	}
 	slices.Sort(keys)
+	// Each recipient's entries, cut from one array: counted, then placed.
 	s.byRecipient = make([][]serviceDecisions, len(s.nameList))
+	counts := make([]int32, len(s.nameList))
+	for k := range byKey {
+		counts[k>>32]++
+	}
+	entries := make([]serviceDecisions, len(byKey))
+	for r, n := range counts {
+		s.byRecipient[r], entries = entries[:0:n], entries[n:]
+	}
 	for k, kd := range byKey {
 		r := k >> 32
 		s.byRecipient[r] = append(s.byRecipient[r], serviceDecisions{service: int32(uint32(k)), decs: kd})
@@ -1000,7 +1013,7 @@ func (s *Settler) addDecisions(decisions []Decision, checked bool) error {
 		kd := byKey[k]
 		list := kd.list
 		slices.SortFunc(list, func(a, b int) int {
-			da, db := &s.decisions[a].d, &s.decisions[b].d
+			da, db := s.decisions[a].d, s.decisions[b].d
 			return cmp.Or(da.From.Compare(db.From), cmp.Compare(da.ID, db.ID))
 		})
 		kd.days = s.conflicts(list)
@@ -1036,7 +1049,7 @@ func (s *Settler) conflicts(list []int) []int32 {
 		days[j] = -1
 	}
 	for _, i := range list {
-		lo, hi := s.daySpan(&s.decisions[i].d)
+		lo, hi := s.daySpan(s.decisions[i].d)
 		for j := lo; j <= hi; j++ {
 			if days[j] == -1 {
 				days[j] = int32(i)
@@ -1048,10 +1061,10 @@ func (s *Settler) conflicts(list []int) []int32 {
 	for from := 0; from < len(list); {
 		// A group: the decisions from list[from] on that start before all
 		// of the group before them have ended.
-		_, end := s.daySpan(&s.decisions[list[from]].d)
+		_, end := s.daySpan(s.decisions[list[from]].d)
 		to := from + 1
 		for ; to < len(list); to++ {
-			lo, hi := s.daySpan(&s.decisions[list[to]].d)
+			lo, hi := s.daySpan(s.decisions[list[to]].d)
 			if lo > end {
 				break
 			}
@@ -1061,7 +1074,7 @@ func (s *Settler) conflicts(list []int) []int32 {
 			group := list[from:to]
 			for _, i := range group {
 				ds := &s.decisions[i]
-				lo, hi := s.daySpan(&ds.d)
+				lo, hi := s.daySpan(ds.d)
 				for j := lo; j <= hi; j++ {
 					if days[j] == -2 {
 						ds.slice[j] = false
@@ -1081,7 +1094,7 @@ func (s *Settler) conflictIssue(group []int) {
 	for n, i := range group {
 		ids[n] = s.decisions[i].d.ID
 	}
-	d := &s.decisions[group[0]].d
+	d := s.decisions[group[0]].d
 	named := ids[0]
 	switch {
 	case len(ids) == 2:

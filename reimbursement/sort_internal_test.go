@@ -89,7 +89,7 @@ func TestOrderUnpaid(t *testing.T) {
 	rng := rand.New(rand.NewSource(3))
 	for _, shape := range idShapes(rng) {
 		for _, n := range []int{0, 1, smallRun, smallRun + 1, 3000, 50000} {
-			s := &Settler{decisions: []decState{{d: Decision{ID: "D2"}}, {d: Decision{ID: "D1"}}, {d: Decision{ID: "D1"}}}}
+			s := &Settler{decisions: []decState{{d: &Decision{ID: "D2"}}, {d: &Decision{ID: "D1"}}, {d: &Decision{ID: "D1"}}}}
 			b := newBuilder(s)
 			var ids strings.Builder
 			var reports chunks[reportUnpaid]
