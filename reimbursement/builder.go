@@ -41,10 +41,43 @@ type lineAcc struct {
 
 type provOut struct {
 	lines   chunks[Line]
+	sums    lineSums // of lines
 	unpaid  []Unpaid
 	reports chunks[reportUnpaid] // unpaid reports, kept small while settling
 	pending []string
 	part    partProv // the lines written, when Settler.writeLines
+}
+
+// lineSums are the sums of a provider's lines as they are added: of all,
+// and of each service's but adjustments (what its markups are of), so
+// that finishing a provider does not read its lines again.
+type lineSums struct {
+	total    moneySum
+	services []serviceSum // few: a list
+}
+
+type serviceSum struct {
+	service string
+	sum     moneySum
+}
+
+// of returns the sum of service.
+func (l *lineSums) of(service string) *moneySum {
+	for i := range l.services {
+		if l.services[i].service == service {
+			return &l.services[i].sum
+		}
+	}
+	l.services = append(l.services, serviceSum{service: service})
+	return &l.services[len(l.services)-1].sum
+}
+
+// merge adds the sums o.
+func (l *lineSums) merge(o *lineSums) {
+	l.total.merge(&o.total)
+	for i := range o.services {
+		l.of(o.services[i].service).merge(&o.services[i].sum)
+	}
 }
 
 // A partProv is what a part's settler (Settler.unpaidLater) leaves of a
@@ -332,6 +365,10 @@ func (b *builder) flush(dec int) {
 	}
 	b.recs = b.recs[:0]
 	from := int32(0)
+	var serviceSum *moneySum // of the lines kept as values
+	if !b.s.writeLines {
+		serviceSum = out.sums.of(ds.d.Service)
+	}
 	for i := range b.acc {
 		k, a := b.acc[i].key, &b.acc[i].acc
 		divisor, ok := b.divisors[k.divisor]
@@ -364,8 +401,16 @@ func (b *builder) flush(dec int) {
 		l.Price, l.RateFrom, l.RateTo = r.Price, r.From, r.To
 		if ore, ok := oreOf(wholeCoefficient(a.qty), b.price(int(k.rate)), f.percent, k.divisor); ok {
 			l.Amount = decimal.New(ore, -2)
+			if serviceSum != nil {
+				serviceSum.addOre(ore)
+				out.sums.total.addOre(ore)
+			}
 		} else {
 			l.Amount = amountOf(l.Quantity, l.Price, a.percent, k.divisor)
+			if serviceSum != nil {
+				serviceSum.add(l.Amount)
+				out.sums.total.add(l.Amount)
+			}
 		}
 		b.lines = append(b.lines, l)
 	}
@@ -798,9 +843,21 @@ func (b *builder) finishProvider(i int) *ProviderSettlement {
 	}
 	ps := &ProviderSettlement{Provider: p.ID, Regime: p.Regime, Lines: out.lines.appendTo(make([]Line, 0, room)), Total: zeroMoney}
 	out.lines = chunks[Line]{}
+	sum := part.total // of the lines written, if any
+	sum.merge(&out.sums.total)
 	if !s.partial {
-		ps.Lines = append(ps.Lines, s.markups(p, ps.Lines)...)
+		// The markups, of each service's sum: as the merge of parts
+		// makes them (writeProvider).
+		synth := make([]Line, len(out.sums.services))
+		for i, v := range out.sums.services {
+			synth[i] = Line{Service: v.service, Amount: v.sum.total()}
+		}
+		for _, l := range s.markups(p, synth) {
+			ps.Lines = append(ps.Lines, l)
+			sum.add(l.Amount)
+		}
 	}
+	out.sums = lineSums{}
 	ps.Lines = sortLines(ps.Lines)
 	unpaid := b.orderUnpaid(out.unpaid, &out.reports)
 	if s.unpaidLater {
@@ -811,10 +868,6 @@ func (b *builder) finishProvider(i int) *ProviderSettlement {
 	}
 	out.unpaid, out.reports = nil, chunks[reportUnpaid]{}
 	ps.Pending = sortIDs(out.pending)
-	sum := part.total // of the lines written, if any
-	for _, l := range ps.Lines {
-		sum.add(l.Amount)
-	}
 	ps.Total = sum.total()
 	return ps
 }
@@ -1101,5 +1154,6 @@ func (s *Settler) settleAdjustments(b *builder) {
 		l.Amount = l.Quantity.Round(2)
 		l.Reports = sortIDs(l.Reports)
 		b.prov[k.prov].lines.add(*l)
+		b.prov[k.prov].sums.total.add(l.Amount) // not a base of markups
 	}
 }

@@ -1478,6 +1478,7 @@ func (s *Settler) settleAll(b *builder) {
 	for k, wb := range builders {
 		for p := range b.prov {
 			b.prov[p].lines.addAll(&wb.prov[p].lines)
+			b.prov[p].sums.merge(&wb.prov[p].sums)
 			b.prov[p].unpaid = append(b.prov[p].unpaid, wb.prov[p].unpaid...)
 			b.prov[p].reports.addAll(&wb.prov[p].reports)
 			b.prov[p].pending = append(b.prov[p].pending, wb.prov[p].pending...)

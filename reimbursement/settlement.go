@@ -102,6 +102,23 @@ func (m *moneySum) add(d decimal.Decimal) {
 	m.rest = m.rest.Add(d)
 }
 
+// addOre adds c öre.
+func (m *moneySum) addOre(c int64) {
+	if c < 1e17 && c > -1e17 && m.ore < 1<<61 && m.ore > -1<<61 {
+		m.ore += c
+		return
+	}
+	m.rest = m.rest.Add(decimal.New(c, -2))
+}
+
+// merge adds the sum o.
+func (m *moneySum) merge(o *moneySum) {
+	m.addOre(o.ore)
+	if !o.rest.IsZero() {
+		m.rest = m.rest.Add(o.rest)
+	}
+}
+
 func (m *moneySum) total() decimal.Decimal {
 	if m.rest.IsZero() {
 		return decimal.New(m.ore, -2)
