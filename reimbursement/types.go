@@ -164,7 +164,10 @@ type Decision struct {
 }
 
 // Contains reports whether d is valid on date.
-func (d Decision) Contains(date volume.Date) bool {
+func (d Decision) Contains(date volume.Date) bool { return d.contains(date) }
+
+// contains is Contains without copying the decision.
+func (d *Decision) contains(date volume.Date) bool {
 	return !date.Before(d.From) && (d.To.IsZero() || !date.After(d.To))
 }
 
