@@ -99,11 +99,16 @@ func (s *Settler) settleHours(b *builder, di int) {
 	}
 	nb := len(s.bandMin)
 	rates, width := s.rateRows(ds, componentBase)
+	granted := int64(ds.d.Staff)
+	capped := svc.Basis == Capped
 	for _, ri := range s.sortedVisits(ds) {
 		x := s.recs.at(ri)
+		// A visit settled here resolved and is at most a day long: its
+		// end is start + length (recEndApart is never set).
+		end := x.start + int64(x.length)
 		rs := int64(x.staff)
-		k := min(rs, int64(ds.d.Staff))
-		l := countedLength(svc, s.end(ri, x)-x.start)
+		k := min(rs, granted)
+		l := countedLength(svc, end-x.start)
 		if l == 0 {
 			b.unpaidReport(ds.prov, di, x, 0, Minute, ReasonZeroLength)
 			continue
@@ -112,7 +117,34 @@ func (s *Settler) settleHours(b *builder, di int) {
 			b.unpaidReport(ds.prov, di, x, l*rs, Minute, ReasonOverlap)
 			continue
 		}
-		keptEnd = max(keptEnd, s.end(ri, x))
+		keptEnd = max(keptEnd, end)
+		// Most visits: in one band, a rate row found, their staff
+		// granted, within the cap. Paid here at once; the others, and
+		// those that cross the cap, below.
+		if x.kind == volume.Visit && rs <= granted && (!capped || l*rs <= capLeft) {
+			if band, ok := s.split.Within(x.start, x.start+l); ok {
+				row := dayRow(rates, width, s.dayIndex(x.date))
+				r := -2
+				if uint(band+1) < uint(len(row)) {
+					r = int(row[band+1])
+				}
+				if r == -2 {
+					r = s.rateIn(row, ds, componentBase, band, x.date)
+				}
+				if r >= 0 {
+					if capped {
+						capLeft -= l * rs
+					}
+					h := &s.lineHint[band]
+					if h.rate != int32(r) {
+						*h = lineHint{rate: int32(r), line: int32(b.line(lineKey{component: componentBase, band: int16(band), rate: int32(r),
+							percent: "100", unit: Minute, divisor: 60}, full))}
+					}
+					b.addReport(int(h.line), l*rs, x)
+					continue
+				}
+			}
+		}
 		component, percent, pkey, hints := componentBase, full, "100", s.lineHint[:nb]
 		if x.kind == volume.Declined {
 			if !svc.DeclinedPercent.Valid {
@@ -147,7 +179,7 @@ func (s *Settler) settleHours(b *builder, di int) {
 			b.unpaidReport(ds.prov, di, x, l*(rs-k), Minute, ReasonStaffNotGranted)
 		}
 		paid := l
-		if x.kind != volume.Declined && svc.Basis == Capped {
+		if x.kind != volume.Declined && capped {
 			q := l * k
 			if q > capLeft {
 				paid = capLeft / k
