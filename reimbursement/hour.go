@@ -15,36 +15,35 @@ const componentBase = "base"
 
 // sortedVisits returns the decision's approved visits in order of
 // (start, id), rules §5. They are sorted as plain integers, the start
-// (from the first) above the visit's index, and then each run of one
-// start by id.
+// (from a day before the period's first) above the visit's index, and
+// then each run of one start, if any, by id.
 func (s *Settler) sortedVisits(ds *decState) []int32 {
 	v := ds.visits
 	if len(v) < 2 {
 		return v
 	}
-	keys := s.visitKeys[:0]
-	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
-	for _, ri := range v {
-		start := s.recs.at(ri).start
-		lo, hi = min(lo, start), max(hi, start)
-		keys = append(keys, uint64(start))
-	}
 	const idxBits = 24
-	if len(v) >= 1<<idxBits || hi-lo >= 1<<(63-idxBits) {
-		slices.SortFunc(v, s.compareVisits)
-		return v
-	}
-	for i := range keys {
-		keys[i] = uint64(int64(keys[i])-lo)<<idxBits | uint64(i)
+	base := (s.period.First().UnixDays() - 1) * 1440 // a visit of the period starts after it
+	keys := s.visitKeys[:0]
+	for i, ri := range v {
+		d := s.recs.at(ri).start - base
+		if uint64(d) >= 1<<(63-idxBits) || len(v) >= 1<<idxBits { // not so: a sort by comparison
+			slices.SortFunc(v, s.compareVisits)
+			return v
+		}
+		keys = append(keys, uint64(d)<<idxBits|uint64(i))
 	}
 	slices.Sort(keys)
 	tmp := slices.Grow(s.visitTmp[:0], len(v))
+	ties, prev := false, uint64(math.MaxUint64)
 	for _, k := range keys {
 		tmp = append(tmp, v[k&(1<<idxBits-1)])
+		ties = ties || k>>idxBits == prev
+		prev = k >> idxBits
 	}
 	copy(v, tmp)
 	s.visitKeys, s.visitTmp = keys, tmp
-	for i := 0; i < len(v); {
+	for i := 0; ties && i < len(v); {
 		j := i + 1
 		for j < len(v) && keys[j]>>idxBits == keys[i]>>idxBits {
 			j++
