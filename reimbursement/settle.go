@@ -955,8 +955,16 @@ func (s *Settler) addDecisions(decisions []Decision, checked bool) error {
 		return cmp.Or(strings.Compare(kept[a].Recipient, kept[b].Recipient), strings.Compare(kept[a].ID, kept[b].ID))
 	})
 	s.decisions = make([]decState, 0, len(order))
-	byKey := map[uint64]*keyDecisions{}              // then s.byRecipient
-	pool := make([]keyDecisions, 0, len(order))      // byKey's, made at once
+	// A recipient's decisions come one after the other: its entries of
+	// byRecipient, one for each service, are made as they come, in one
+	// array, and a run of them is the recipient's.
+	pool := make([]keyDecisions, 0, len(order)) // the entries' lists; it does not grow past its room
+	entries := make([]serviceDecisions, 0, len(order))
+	type run struct {
+		recipient int32
+		from, to  int // of entries
+	}
+	var runs []run
 	days := make([]bool, len(order)*s.period.Days()) // the decisions' slices, one after the other
 	for _, i := range order {
 		d := &kept[i]
@@ -988,51 +996,53 @@ func (s *Settler) addDecisions(decisions []Decision, checked bool) error {
 		for j := range ds.slice {
 			ds.slice[j] = int64(j) >= lo && int64(j) <= hi
 		}
-		s.intern(d.Recipient)
-		s.intern(d.Service)
+		if len(runs) == 0 || d.Recipient != s.nameList[runs[len(runs)-1].recipient] {
+			runs = append(runs, run{recipient: s.intern(d.Recipient), from: len(entries), to: len(entries)})
+		}
+		svc := s.intern(d.Service)
 		if max(lo, 0) <= hi { // it touches the period
-			k, _ := s.key(d.Recipient, d.Service)
-			kd := byKey[k]
+			r := &runs[len(runs)-1]
+			var kd *keyDecisions
+			for e := r.from; e < r.to; e++ {
+				if entries[e].service == svc {
+					kd = entries[e].decs
+					break
+				}
+			}
 			if kd == nil {
 				pool = append(pool, keyDecisions{})
-				kd = &pool[len(pool)-1] // pool does not grow past its room
+				kd = &pool[len(pool)-1]
 				kd.list = kd.one[:0]
-				byKey[k] = kd
+				entries = append(entries, serviceDecisions{service: svc, decs: kd})
+				r.to++
 			}
 			kd.list = append(kd.list, len(s.decisions))
 		}
 		s.decisions = append(s.decisions, ds)
 	}
-	// Conflicts: decisions of one recipient and service that overlap.
-	keys := make([]uint64, 0, len(byKey))
-	for k, kd := range byKey {
-		if len(kd.list) > 1 {
-			keys = append(keys, k)
+	s.byRecipient = make([][]serviceDecisions, len(s.nameList))
+	type conflict struct {
+		key uint64
+		kd  *keyDecisions
+	}
+	var conflicts []conflict // keys with more than one decision
+	for _, r := range runs {
+		s.byRecipient[r.recipient] = entries[r.from:r.to:r.to]
+		for _, e := range entries[r.from:r.to] {
+			if len(e.decs.list) > 1 {
+				conflicts = append(conflicts, conflict{uint64(uint32(r.recipient))<<32 | uint64(uint32(e.service)), e.decs})
+			}
 		}
 	}
-	slices.Sort(keys)
-	// Each recipient's entries, cut from one array: counted, then placed.
-	s.byRecipient = make([][]serviceDecisions, len(s.nameList))
-	counts := make([]int32, len(s.nameList))
-	for k := range byKey {
-		counts[k>>32]++
-	}
-	entries := make([]serviceDecisions, len(byKey))
-	for r, n := range counts {
-		s.byRecipient[r], entries = entries[:0:n], entries[n:]
-	}
-	for k, kd := range byKey {
-		r := k >> 32
-		s.byRecipient[r] = append(s.byRecipient[r], serviceDecisions{service: int32(uint32(k)), decs: kd})
-	}
-	for _, k := range keys {
-		kd := byKey[k]
-		list := kd.list
+	// Conflicts: decisions of one recipient and service that overlap.
+	slices.SortFunc(conflicts, func(a, b conflict) int { return cmp.Compare(a.key, b.key) })
+	for _, c := range conflicts {
+		list := c.kd.list
 		slices.SortFunc(list, func(a, b int) int {
 			da, db := s.decisions[a].d, s.decisions[b].d
 			return cmp.Or(da.From.Compare(db.From), cmp.Compare(da.ID, db.ID))
 		})
-		kd.days = s.conflicts(list)
+		c.kd.days = s.conflicts(list)
 	}
 	for i := range s.decisions {
 		ds := &s.decisions[i]
