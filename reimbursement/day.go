@@ -357,6 +357,26 @@ func (s *Settler) settleDays(b *builder, di int) {
 				Detail: "days of the decision without a rate row"})
 		}
 	}()
+	// The stay days: each component's rate rows found once, and its days
+	// of one rate row, percent and absence added in runs.
+	type dayRun struct {
+		rows     []int32 // the component's rate rows (rateRows)
+		rate     int
+		percent  decimal.Decimal
+		pkey, id string
+		days     int64
+	}
+	runs := make([]dayRun, len(svc.Components))
+	width := 0
+	for ci, c := range svc.Components {
+		runs[ci].rows, width = s.rateRows(ds, c.Code)
+	}
+	addRun := func(ci int) {
+		if r := &runs[ci]; r.days > 0 {
+			b.addKeyed(svc.Components[ci].Code, -1, r.rate, r.percent, r.pkey, Day, 1, r.days, r.id)
+			r.days = 0
+		}
+	}
 	absences := s.absenceMap(ds)
 	for i, in := range ds.slice {
 		if !in {
@@ -366,16 +386,37 @@ func (s *Settler) settleDays(b *builder, di int) {
 		if !svc.CountLastDay && d == ds.d.To {
 			continue
 		}
-		percent, id := full, ""
+		percent, pkey, id := full, "100", ""
 		if absences != nil && absences[i].rule && !absences[i].percent.Equal(full) {
 			percent, id = absences[i].percent, absences[i].id
+			pkey = percentKey(percent)
 		}
 		if percent.Sign() == 0 {
 			continue
 		}
-		if !pay(d, true, percent, ds.d.Extent, id) {
+		ok := true
+		for ci, c := range svc.Components {
+			if !c.Stay {
+				continue
+			}
+			rate := s.rateIn(dayRow(runs[ci].rows, width, i), ds, c.Code, -1, d)
+			if rate < 0 {
+				s.gapAt(cmp.Or(id, ds.d.ID), d, s.describeRate(ds, c.Code, -1))
+				ok = false
+				continue
+			}
+			if r := &runs[ci]; r.days == 0 || r.rate != rate || r.pkey != pkey || r.id != id {
+				addRun(ci)
+				r.rate, r.percent, r.pkey, r.id = rate, percent, pkey, id
+			}
+			runs[ci].days++
+		}
+		if !ok {
 			noRate++
 		}
+	}
+	for ci := range runs {
+		addRun(ci)
 	}
 	// After end: the days after the last stay day, in whatever month.
 	if ds.d.To.IsZero() || svc.AfterEnd.Days == 0 || !slices.Contains(svc.AfterEnd.Reasons, ds.d.EndReason) {
