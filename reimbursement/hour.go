@@ -326,12 +326,13 @@ func (s *Settler) settleMonth(b *builder, di int) {
 	}()
 	// Prorated, the days of one rate row in a run are added at once.
 	run, runRate := int64(0), -1
+	rows, width := s.rateRows(ds, componentBase)
 	for i, in := range ds.slice {
 		if !in {
 			continue
 		}
 		d := s.period.First().AddDays(i)
-		rate := s.rateAt(ds, componentBase, -1, d)
+		rate := s.rateIn(dayRow(rows, width, i), ds, componentBase, -1, d)
 		if rate < 0 {
 			s.gapAt(ds.d.ID, d, s.describeRate(ds, componentBase, -1))
 			noRate++
