@@ -257,6 +257,7 @@ type decState struct {
 // them.
 type recStore struct {
 	chunks []*recChunkArray
+	last   *recChunkArray // the last of chunks
 	n      int
 	spare  []*recChunkArray // chunks to use before making new ones
 }
@@ -301,16 +302,17 @@ func (r *recStore) at(i int32) *rec { return &r.chunks[uint32(i)/recChunk][uint3
 
 // add returns the place of a new rec at the end, to be filled in.
 func (r *recStore) add() *rec {
-	if r.n%recChunk == 0 {
+	j := uint(r.n) % recChunk
+	if j == 0 {
 		if k := len(r.spare); k > 0 {
-			r.chunks, r.spare = append(r.chunks, r.spare[k-1]), r.spare[:k-1]
+			r.last, r.spare = r.spare[k-1], r.spare[:k-1]
 		} else {
-			r.chunks = append(r.chunks, new(recChunkArray))
+			r.last = new(recChunkArray)
 		}
+		r.chunks = append(r.chunks, r.last)
 	}
-	x := &r.chunks[len(r.chunks)-1][r.n%recChunk]
 	r.n++
-	return x
+	return &r.last[j]
 }
 
 // rec is a time report as the settler keeps it: no pointers, so that
