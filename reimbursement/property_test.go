@@ -541,3 +541,57 @@ func TestSettleLeavesInputAlone(t *testing.T) {
 		}
 	}
 }
+
+// TestPropertyUsualReports: Settle takes most reports by a short way
+// (those with the names of the report before them); Settler.AddReport,
+// given one report at a time, never does. Both give the same settlement,
+// of random months and of the synthetic municipality.
+func TestPropertyUsualReports(t *testing.T) {
+	tariff := testby(t)
+	opt := reimbursement.Options{Location: rt.Stockholm()}
+	one := func(tariff *reimbursement.Tariff, period volume.Period, in reimbursement.Input) []byte {
+		s, err := reimbursement.NewSettler(tariff, period, in.Providers, in.Decisions, opt)
+		require.NoError(t, err)
+		for _, r := range in.Reports {
+			s.AddReport(r)
+		}
+		for _, a := range in.Absences {
+			s.AddAbsence(a)
+		}
+		for _, p := range in.Presence {
+			s.AddPresence(p)
+		}
+		for _, a := range in.Adjustments {
+			s.AddAdjustment(a)
+		}
+		var b bytes.Buffer
+		require.NoError(t, s.Settlement().WriteJSON(&b))
+		return b.Bytes()
+	}
+	all := func(tariff *reimbursement.Tariff, period volume.Period, in reimbursement.Input) []byte {
+		st, err := reimbursement.Settle(tariff, period, in, opt)
+		require.NoError(t, err)
+		var b bytes.Buffer
+		require.NoError(t, st.WriteJSON(&b))
+		return b.Bytes()
+	}
+	for seed := int64(0); seed < propertyRuns; seed++ {
+		period, in := randomMonth(rand.New(rand.NewSource(seed)))
+		p := volume.MustParsePeriod(period)
+		if !bytes.Equal(one(tariff, p, in), all(tariff, p, in)) {
+			t.Fatalf("seed %d: Settle and AddReport give other settlements", seed)
+		}
+	}
+	dir := t.TempDir()
+	period := volume.MustParsePeriod("2026-03")
+	require.NoError(t, rt.WriteSyntheticBundle(dir, 200, 3, period))
+	fsys := os.DirFS(dir)
+	synthetic, err := reimbursement.LoadTariffFS(fsys)
+	require.NoError(t, err)
+	in, problems, err := reimbursement.ReadInputFS(fsys)
+	require.NoError(t, err)
+	require.Empty(t, problems)
+	if !bytes.Equal(one(synthetic, period, in), all(synthetic, period, in)) {
+		t.Fatal("the synthetic municipality: Settle and AddReport give other settlements")
+	}
+}
