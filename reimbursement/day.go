@@ -40,6 +40,17 @@ func (s *Settler) absenceMap(ds *decState) []absDay {
 	return m
 }
 
+// A dayRun is a run of stay days of one component of a day service
+// (settleDays): its rate rows, and the days of one rate row, percent and
+// absence so far.
+type dayRun struct {
+	rows     []int32 // the component's rate rows (rateRows)
+	rate     int
+	percent  decimal.Decimal
+	pkey, id string
+	days     int64
+}
+
 // absenceDays pays an hour service's absence lines (rules §5 step 7): each
 // absence date of the slice pays the daily granted minutes in the default
 // band at the step's percent. It returns the dates an absence rule covers,
@@ -359,14 +370,9 @@ func (s *Settler) settleDays(b *builder, di int) {
 	}()
 	// The stay days: each component's rate rows found once, and its days
 	// of one rate row, percent and absence added in runs.
-	type dayRun struct {
-		rows     []int32 // the component's rate rows (rateRows)
-		rate     int
-		percent  decimal.Decimal
-		pkey, id string
-		days     int64
-	}
-	runs := make([]dayRun, len(svc.Components))
+	runs := slices.Grow(s.dayRuns[:0], len(svc.Components))[:len(svc.Components)]
+	clear(runs)
+	s.dayRuns = runs
 	width := 0
 	for ci, c := range svc.Components {
 		runs[ci].rows, width = s.rateRows(ds, c.Code)

@@ -162,6 +162,7 @@ type Settler struct {
 	bandRate []int32 // the rate row of each band in touched, for the visit being settled
 	touched  []int
 	lineHint []lineHint // settleHours': by component (base, declined) and band
+	dayRuns  []dayRun   // settleDays': by component
 
 	ledger  *Ledger // when Options.Audit
 	workers int
@@ -1587,6 +1588,7 @@ func (s *Settler) forWorker() *Settler {
 	w.bandMin = make([]int64, len(s.bandMin))
 	w.bandRate = make([]int32, len(s.bandRate))
 	w.lineHint = make([]lineHint, len(s.lineHint))
+	w.dayRuns = nil
 	w.touched = nil
 	w.visitKeys, w.visitTmp = nil, nil
 	w.rateCache = map[rateCacheKey]int32{}
