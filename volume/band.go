@@ -152,6 +152,13 @@ type Splitter struct {
 	days    map[Date][]Segment
 	lastDay Date // a one-date cache in front of days
 	last    []Segment
+
+	// Within's window: the instants [winLo, winHi) of one local date in
+	// one UTC offset's span, which ends at winSpanHi; winMidnight is the
+	// date's midnight at that offset and winSegs its layout. Empty at
+	// first (winLo = winHi).
+	winLo, winHi, winSpanHi, winMidnight int64
+	winSegs                              []Segment
 }
 
 // NewSplitter returns a Splitter for bands in zone, with the day types of cal.
@@ -179,18 +186,27 @@ func (s *Splitter) DayLayout(d Date) []Segment {
 // with that band and to - from. It is the short way for the many visits
 // that do not cross a band's edge, midnight or a change of UTC offset.
 func (s *Splitter) Within(from, to int64) (band int, ok bool) {
-	span := s.zone.span(from)
-	if to > span.hi || to <= from {
-		return -1, false
+	if from < s.winLo || from >= s.winHi {
+		s.window(from)
 	}
-	local := from + span.off
-	tod := int(floorMod(local, 1440))
-	for _, seg := range s.DayLayout(DateFromUnixDays(floorDiv(local, 1440))) {
-		if tod >= seg.From && tod < seg.To {
-			return seg.Band, to-from <= int64(seg.To-tod) && seg.Band >= 0
+	// The layout's segments follow one another from midnight to midnight.
+	tod := int(from - s.winMidnight)
+	for _, seg := range s.winSegs {
+		if tod < seg.To {
+			return seg.Band, to > from && to <= s.winSpanHi && to-from <= int64(seg.To-tod)
 		}
 	}
 	return -1, false
+}
+
+// window makes Within's window the one of instant u.
+func (s *Splitter) window(u int64) {
+	span := s.zone.span(u)
+	day := floorDiv(u+span.off, 1440)
+	s.winMidnight = day*1440 - span.off
+	s.winLo, s.winHi = max(s.winMidnight, span.lo), min(s.winMidnight+1440, span.hi)
+	s.winSpanHi = span.hi
+	s.winSegs = s.DayLayout(DateFromUnixDays(day))
 }
 
 // Split calls f with each run of real minutes of [from, to) (Unix minutes)
