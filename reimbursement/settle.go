@@ -319,7 +319,7 @@ func (r *recStore) add() *rec {
 // rec is a time report as the settler keeps it: no pointers, so that
 // millions of them cost the garbage collector nothing, and 48 bytes, since
 // every pass over them reads them from memory (64 bytes, with the end
-// whole, the provider's index and the id's first bytes, were 6 % slower).
+// whole, the provider's index and the id's first bytes, were 5 % slower).
 // Its provider's index is provOf[provName], and its id's first eight
 // bytes Settler.keyOf.
 type rec struct {
