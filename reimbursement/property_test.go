@@ -192,6 +192,24 @@ func TestPropertyShuffledInput(t *testing.T) {
 	}
 }
 
+// settlerOf returns a settler of in's providers and decisions, given its
+// absences, presence and adjustments: its reports are the caller's to add.
+func settlerOf(t *testing.T, tariff *reimbursement.Tariff, period volume.Period, in reimbursement.Input) *reimbursement.Settler {
+	t.Helper()
+	s, err := reimbursement.NewSettler(tariff, period, in.Providers, in.Decisions, reimbursement.Options{Location: rt.Stockholm()})
+	require.NoError(t, err)
+	for _, a := range in.Absences {
+		s.AddAbsence(a)
+	}
+	for _, p := range in.Presence {
+		s.AddPresence(p)
+	}
+	for _, a := range in.Adjustments {
+		s.AddAdjustment(a)
+	}
+	return s
+}
+
 // TestPropertySettleTwice: a Settler asked for its settlement half way
 // through the reports, and again at the end, gives at the end what it
 // gives when asked once (copies of ids across the halves included).
@@ -207,18 +225,7 @@ func TestPropertySettleTwice(t *testing.T) {
 			in.Reports = append(in.Reports, c) // a copy with other content
 		}
 		_, want := settleJSON(t, tariff, period, in)
-		s, err := reimbursement.NewSettler(tariff, volume.MustParsePeriod(period), in.Providers, in.Decisions,
-			reimbursement.Options{Location: rt.Stockholm()})
-		require.NoError(t, err)
-		for _, a := range in.Absences {
-			s.AddAbsence(a)
-		}
-		for _, p := range in.Presence {
-			s.AddPresence(p)
-		}
-		for _, a := range in.Adjustments {
-			s.AddAdjustment(a)
-		}
+		s := settlerOf(t, tariff, volume.MustParsePeriod(period), in)
 		half := len(in.Reports) / 2
 		for _, r := range in.Reports[:half] {
 			s.AddReport(r)
@@ -550,19 +557,9 @@ func TestPropertyUsualReports(t *testing.T) {
 	tariff := testby(t)
 	opt := reimbursement.Options{Location: rt.Stockholm()}
 	one := func(tariff *reimbursement.Tariff, period volume.Period, in reimbursement.Input) []byte {
-		s, err := reimbursement.NewSettler(tariff, period, in.Providers, in.Decisions, opt)
-		require.NoError(t, err)
+		s := settlerOf(t, tariff, period, in)
 		for _, r := range in.Reports {
 			s.AddReport(r)
-		}
-		for _, a := range in.Absences {
-			s.AddAbsence(a)
-		}
-		for _, p := range in.Presence {
-			s.AddPresence(p)
-		}
-		for _, a := range in.Adjustments {
-			s.AddAdjustment(a)
 		}
 		var b bytes.Buffer
 		require.NoError(t, s.Settlement().WriteJSON(&b))

@@ -271,12 +271,17 @@ func TestBandsCoverage(t *testing.T) {
 	}
 }
 
-func TestSplit(t *testing.T) {
-	loc := stockholm(t)
+// splitterOf returns the bands of bandsOf, a Stockholm zone and their
+// splitter, without holidays.
+func splitterOf(t *testing.T) (*Bands, *Zone, *Splitter) {
 	b := bandsOf(t)
 	cal, _ := NewCalendar(nil)
-	z := NewZone(loc)
-	s := NewSplitter(b, cal, z)
+	z := NewZone(stockholm(t))
+	return b, z, NewSplitter(b, cal, z)
+}
+
+func TestSplit(t *testing.T) {
+	b, z, s := splitterOf(t)
 	tests := []struct {
 		name     string
 		from, to string
@@ -291,10 +296,7 @@ func TestSplit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			from, err := z.Resolve(MustParseTimestamp(tt.from))
-			require.NoError(t, err)
-			to, err := z.Resolve(MustParseTimestamp(tt.to))
-			require.NoError(t, err)
+			from, to := instants(t, z, tt.from, tt.to)
 			got := map[string]int64{}
 			s.Split(from, to, func(band int, m int64) { got[b.Code(band)] += m })
 			var sum int64
@@ -311,12 +313,18 @@ func TestSplit(t *testing.T) {
 	}
 }
 
+// instants resolves two timestamps in z.
+func instants(t *testing.T, z *Zone, from, to string) (int64, int64) {
+	t.Helper()
+	f, err := z.Resolve(MustParseTimestamp(from))
+	require.NoError(t, err)
+	u, err := z.Resolve(MustParseTimestamp(to))
+	require.NoError(t, err)
+	return f, u
+}
+
 func TestWithin(t *testing.T) {
-	loc := stockholm(t)
-	b := bandsOf(t)
-	cal, _ := NewCalendar(nil)
-	z := NewZone(loc)
-	s := NewSplitter(b, cal, z)
+	b, z, s := splitterOf(t)
 	tests := []struct {
 		name     string
 		from, to string
@@ -334,10 +342,7 @@ func TestWithin(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			from, err := z.Resolve(MustParseTimestamp(tt.from))
-			require.NoError(t, err)
-			to, err := z.Resolve(MustParseTimestamp(tt.to))
-			require.NoError(t, err)
+			from, to := instants(t, z, tt.from, tt.to)
 			band, ok := s.Within(from, to)
 			got := ""
 			if ok {
