@@ -77,36 +77,31 @@ func (s *Settler) settleHours(b *builder, di int) {
 		return
 	}
 	s.absenceDays(b, di) // pays absence lines; visits are paid as usual
-	capLeft := int64(math.MaxInt64)
-	if svc.Basis == Capped {
+	h := hourDecision{ds: ds, di: di, capLeft: math.MaxInt64, capped: svc.Basis == Capped}
+	if h.capped {
 		days := 0
 		for _, in := range ds.slice {
 			if in {
 				days++
 			}
 		}
-		capLeft = capMinutes(s.grantedMinutes(ds.d, days), svc.CapPercent)
+		h.capLeft = capMinutes(s.grantedMinutes(ds.d, days), svc.CapPercent)
 	}
-	full := decimal.NewFromInt(100)
-	declinedKey := ""
 	if svc.DeclinedPercent.Valid {
-		declinedKey = percentKey(svc.DeclinedPercent.Decimal)
+		h.declinedKey = percentKey(svc.DeclinedPercent.Decimal)
 	}
 	keptEnd := int64(math.MinInt64)
 	for i := range s.lineHint {
 		s.lineHint[i] = lineHint{rate: -3} // no line yet
 	}
-	nb := len(s.bandMin)
-	rates, width := s.rateRows(ds, componentBase)
+	h.rates, h.width = s.rateRows(ds, componentBase)
 	granted := int64(ds.d.Staff)
-	capped := svc.Basis == Capped
 	for _, ri := range s.sortedVisits(ds) {
 		x := s.recs.at(ri)
 		// A visit settled here resolved and is at most a day long: its
 		// end is start + length (recEndApart is never set).
 		end := x.start + int64(x.length)
 		rs := int64(x.staff)
-		k := min(rs, granted)
 		l := countedLength(svc, end-x.start)
 		if l == 0 {
 			b.unpaidReport(ds.prov, di, x, 0, Minute, ReasonZeroLength)
@@ -119,10 +114,10 @@ func (s *Settler) settleHours(b *builder, di int) {
 		keptEnd = max(keptEnd, end)
 		// Most visits: in one band, a rate row found, their staff
 		// granted, within the cap. Paid here at once; the others, and
-		// those that cross the cap, below.
-		if x.kind == volume.Visit && rs <= granted && (!capped || l*rs <= capLeft) {
+		// those that cross the cap, by settleVisit.
+		if x.kind == volume.Visit && rs <= granted && (!h.capped || l*rs <= h.capLeft) {
 			if band, ok := s.split.Within(x.start, x.start+l); ok {
-				row := dayRow(rates, width, s.dayIndex(x.date))
+				row := dayRow(h.rates, h.width, s.dayIndex(x.date))
 				r := -2
 				if uint(band+1) < uint(len(row)) {
 					r = int(row[band+1])
@@ -131,80 +126,99 @@ func (s *Settler) settleHours(b *builder, di int) {
 					r = s.rateIn(row, ds, componentBase, band, x.date)
 				}
 				if r >= 0 {
-					if capped {
-						capLeft -= l * rs
+					if h.capped {
+						h.capLeft -= l * rs
 					}
-					h := &s.lineHint[band]
-					if h.rate != int32(r) {
-						*h = lineHint{rate: int32(r), line: int32(b.line(lineKey{component: componentBase, band: int16(band), rate: int32(r),
-							percent: "100", unit: Minute, divisor: 60}, full))}
+					hint := &s.lineHint[band]
+					if hint.rate != int32(r) {
+						*hint = lineHint{rate: int32(r), line: int32(b.line(lineKey{component: componentBase, band: int16(band), rate: int32(r),
+							percent: "100", unit: Minute, divisor: 60}, hundred))}
 					}
-					b.addReport(int(h.line), l*rs, x)
+					b.addReport(int(hint.line), l*rs, x)
 					continue
 				}
 			}
 		}
-		component, percent, pkey, hints := componentBase, full, "100", s.lineHint[:nb]
-		if x.kind == volume.Declined {
-			if !svc.DeclinedPercent.Valid {
-				b.unpaidReport(ds.prov, di, x, l*rs, Minute, ReasonDeclinedNotPaid)
-				continue
-			}
-			component, percent, pkey, hints = "declined", svc.DeclinedPercent.Decimal, declinedKey, s.lineHint[nb:]
+		s.settleVisit(b, &h, ri, x, l, rs, min(rs, granted))
+	}
+}
+
+// hourDecision is what settleHours keeps of the decision it settles.
+type hourDecision struct {
+	ds          *decState
+	di          int
+	rates       []int32 // the decision's rate rows and their width (rateRows)
+	width       int
+	capLeft     int64 // minutes of the cap not yet filled
+	capped      bool
+	declinedKey string
+}
+
+// settleVisit settles visit ri, x, of h's decision the whole way: l its
+// counted length, rs its staff and k the staff paid.
+func (s *Settler) settleVisit(b *builder, h *hourDecision, ri int32, x *rec, l, rs, k int64) {
+	ds, di, svc := h.ds, h.di, h.ds.svc
+	nb := len(s.bandMin)
+	component, percent, pkey, hints := componentBase, hundred, "100", s.lineHint[:nb]
+	if x.kind == volume.Declined {
+		if !svc.DeclinedPercent.Valid {
+			b.unpaidReport(ds.prov, di, x, l*rs, Minute, ReasonDeclinedNotPaid)
+			return
 		}
-		// Every band of the visit needs a rate row of its start date.
-		s.splitBands(x.start, x.start+l)
-		missing := false
-		row := dayRow(rates, width, s.dayIndex(x.date)) // the date's rates, found once
-		for _, band := range s.touched {
-			r := -2
-			if uint(band+1) < uint(len(row)) {
-				r = int(row[band+1]) // found before, unless -2 (rateIn is not inlined)
-			}
-			if r == -2 {
-				r = s.rateIn(row, ds, componentBase, band, x.date)
-			}
-			s.bandRate[band] = int32(r)
-			if r < 0 {
-				s.gapAt(s.id(ri), x.date, s.describeRate(ds, componentBase, band))
-				missing = true
-			}
+		component, percent, pkey, hints = "declined", svc.DeclinedPercent.Decimal, h.declinedKey, s.lineHint[nb:]
+	}
+	// Every band of the visit needs a rate row of its start date.
+	s.splitBands(x.start, x.start+l)
+	missing := false
+	row := dayRow(h.rates, h.width, s.dayIndex(x.date)) // the date's rates, found once
+	for _, band := range s.touched {
+		r := -2
+		if uint(band+1) < uint(len(row)) {
+			r = int(row[band+1]) // found before, unless -2 (rateIn is not inlined)
 		}
-		if missing {
-			b.unpaidReport(ds.prov, di, x, l*rs, Minute, ReasonNoRate)
+		if r == -2 {
+			r = s.rateIn(row, ds, componentBase, band, x.date)
+		}
+		s.bandRate[band] = int32(r)
+		if r < 0 {
+			s.gapAt(s.id(ri), x.date, s.describeRate(ds, componentBase, band))
+			missing = true
+		}
+	}
+	if missing {
+		b.unpaidReport(ds.prov, di, x, l*rs, Minute, ReasonNoRate)
+		return
+	}
+	if k < rs {
+		b.unpaidReport(ds.prov, di, x, l*(rs-k), Minute, ReasonStaffNotGranted)
+	}
+	paid := l
+	if x.kind != volume.Declined && h.capped {
+		q := l * k
+		if q > h.capLeft {
+			paid = h.capLeft / k
+			b.unpaidReport(ds.prov, di, x, q-paid*k, Minute, ReasonOverGranted)
+			h.capLeft = 0
+			if paid == 0 {
+				return
+			}
+			s.splitBands(x.start, x.start+paid)
+		} else {
+			h.capLeft -= q
+		}
+	}
+	// The bands of the part paid are among those whose rates were found.
+	for _, band := range s.touched {
+		qty := s.bandMin[band] * k
+		if qty == 0 {
 			continue
 		}
-		if k < rs {
-			b.unpaidReport(ds.prov, di, x, l*(rs-k), Minute, ReasonStaffNotGranted)
+		hint := &hints[band]
+		if r := s.bandRate[band]; hint.rate != r {
+			*hint = lineHint{rate: r, line: int32(b.line(lineKey{component: component, band: int16(band), rate: r,
+				percent: pkey, unit: Minute, divisor: 60}, percent))}
 		}
-		paid := l
-		if x.kind != volume.Declined && capped {
-			q := l * k
-			if q > capLeft {
-				paid = capLeft / k
-				b.unpaidReport(ds.prov, di, x, q-paid*k, Minute, ReasonOverGranted)
-				capLeft = 0
-				if paid == 0 {
-					continue
-				}
-				s.splitBands(x.start, x.start+paid)
-			} else {
-				capLeft -= q
-			}
-		}
-		// The bands of the part paid are among those whose rates were found.
-		for _, band := range s.touched {
-			qty := s.bandMin[band] * k
-			if qty == 0 {
-				continue
-			}
-			h := &hints[band]
-			if r := s.bandRate[band]; h.rate != r {
-				*h = lineHint{rate: r, line: int32(b.line(lineKey{component: component, band: int16(band), rate: r,
-					percent: pkey, unit: Minute, divisor: 60}, percent))}
-			}
-			b.addReport(int(h.line), qty, x)
-		}
+		b.addReport(int(hint.line), qty, x)
 	}
 }
 
