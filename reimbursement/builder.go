@@ -35,7 +35,7 @@ type lineAcc struct {
 	qty     int64
 	percent decimal.Decimal
 	ids     []string // ids of records that are not reports
-	nrecs   int32    // reports, in builder.recs: no strings while settling
+	nrecs   int32    // reports, in builder.lineRecs: no strings while settling
 	last    uint32   // the id offset of the last report added, when nrecs > 0
 }
 
@@ -187,14 +187,12 @@ type builder struct {
 	prov             []provOut
 	unmatched        []Unpaid
 	unmatchedReports chunks[reportUnpaid]
-	issues           []Issue    // the settlement's: the decisions' and its tariff gaps
-	acc              []accEntry // the current decision's lines; few, so a slice
-	recs             []lineRec  // the reports of the current decision's lines
+	issues           []Issue     // the settlement's: the decisions' and its tariff gaps
+	acc              []accEntry  // the current decision's lines; few, so a slice
+	lineRecs         [][]lineRec // the reports of each line of acc, lists kept for the next decision
 
 	// Scratch of flush, kept for the next decision.
-	lines   []Line    // the decision's lines, sorted before they are added
-	order   []lineRec // recs by line
-	start   []int32   // where each line's reports start in order
+	lines   []Line // the decision's lines, sorted before they are added
 	span    []lineSpan
 	lineIdx []int32
 	lineBuf partWriter // a decision's lines written, before they go to the settler's lineStore
@@ -216,12 +214,12 @@ type factor struct {
 	percent coefficient
 }
 
-// lineRec says that a report feeds the current decision's line acc[line]:
-// its id, in Settler.idStr, and the first eight bytes of it.
+// lineRec says that a report feeds a line of the current decision (it is
+// in that line's list of builder.lineRecs): its id, in Settler.idStr, and
+// the first eight bytes of it.
 type lineRec struct {
 	key          uint64
 	idOff, idLen uint32
-	line         int32
 }
 
 type accEntry struct {
@@ -302,7 +300,7 @@ func (b *builder) addReport(line int, qty int64, v *rec) {
 	if a.nrecs == 0 || a.last != v.idOff {
 		a.last = v.idOff
 		a.nrecs++
-		b.recs = append(b.recs, lineRec{key: b.s.keyOf(v), idOff: v.idOff, idLen: v.idLen, line: int32(line)})
+		b.lineRecs[line] = append(b.lineRecs[line], lineRec{key: b.s.keyOf(v), idOff: v.idOff, idLen: v.idLen})
 	}
 }
 
@@ -314,6 +312,10 @@ func (b *builder) line(k lineKey, percent decimal.Decimal) int {
 		}
 	}
 	b.acc = append(b.acc, accEntry{key: k, acc: lineAcc{percent: percent}})
+	if len(b.lineRecs) < len(b.acc) {
+		b.lineRecs = append(b.lineRecs, nil)
+	}
+	b.lineRecs[len(b.acc)-1] = b.lineRecs[len(b.acc)-1][:0]
 	return len(b.acc) - 1
 }
 
@@ -350,21 +352,6 @@ func (b *builder) flush(dec int) {
 	}
 	ds := &b.s.decisions[dec]
 	out := &b.prov[ds.prov]
-	// The lines' reports, each line's together: counted, then placed.
-	b.start = slices.Grow(b.start[:0], len(b.acc)+1)[:len(b.acc)+1]
-	pos := int32(0)
-	for i := range b.acc {
-		b.start[i] = pos
-		pos += b.acc[i].acc.nrecs
-	}
-	b.start[len(b.acc)] = pos
-	b.order = slices.Grow(b.order[:0], len(b.recs))[:len(b.recs)]
-	for _, r := range b.recs {
-		b.order[b.start[r.line]] = r
-		b.start[r.line]++
-	}
-	b.recs = b.recs[:0]
-	from := int32(0)
 	var serviceSum *moneySum // of the lines kept as values
 	if !b.s.writeLines {
 		serviceSum = out.sums.of(ds.d.Service)
@@ -388,12 +375,11 @@ func (b *builder) flush(dec int) {
 			Factor: f.factor,
 		}
 		if b.s.writeLines {
-			// Its reports are written from order when the line is.
-			b.span = append(b.span, lineSpan{from: from, to: from + a.nrecs, ids: a.ids})
+			// Its reports are written when the line is.
+			b.span = append(b.span, lineSpan{recs: b.lineRecs[i], ids: a.ids})
 		} else {
-			l.Reports = b.reports(b.order[from:from+a.nrecs], a.ids)
+			l.Reports = b.reports(b.lineRecs[i], a.ids)
 		}
-		from += a.nrecs
 		if k.band >= 0 {
 			l.Band = b.s.t.bands.Code(int(k.band))
 		}
@@ -415,7 +401,7 @@ func (b *builder) flush(dec int) {
 		b.lines = append(b.lines, l)
 	}
 	if b.s.writeLines {
-		b.writeLines(out, b.order)
+		b.writeLines(out)
 	} else {
 		// Sorted by index: a line is large to move.
 		for _, i := range b.sortedLines() {
@@ -503,15 +489,15 @@ func (b *builder) sortedLines() []int32 {
 // A lineSpan is where the reports of one of b.lines are in order (from,
 // to), and its other records' ids, when the line is written as made.
 type lineSpan struct {
-	from, to int32
-	ids      []string
+	recs []lineRec
+	ids  []string
 }
 
 // writeLines writes the current decision's lines (b.lines, their reports
-// in order by b.span) to the provider's part, in order, as
+// in b.span) to the provider's part, in order, as
 // partWriter.lines does for JSON. The decisions are settled in the order
 // of their lines, on one builder, so a provider's lines come in order.
-func (b *builder) writeLines(out *provOut, order []lineRec) {
+func (b *builder) writeLines(out *provOut) {
 	idx := b.sortedLines()
 	p := &out.part
 	if p.sums == nil {
@@ -522,7 +508,7 @@ func (b *builder) writeLines(out *provOut, order []lineRec) {
 	for _, i := range idx {
 		l, sp := &b.lines[i], b.span[i]
 		pw.lineFields(l)
-		if recs := order[sp.from:sp.to]; len(sp.ids) == 0 {
+		if recs := sp.recs; len(sp.ids) == 0 {
 			recs = b.sortRecs(recs)
 			pw.uvarint(uint64(len(recs)))
 			for k := range recs {
