@@ -60,6 +60,9 @@ func Settle(t *Tariff, period volume.Period, in Input, opt Options) (*Settlement
 		if i > 0 {
 			same = sameNames(&in.Reports[i], &in.Reports[i-1])
 		}
+		if same == sameAll && s.ledger == nil && s.addUsual(&in.Reports[i]) {
+			continue
+		}
 		s.addReport(&in.Reports[i], same)
 	}
 	for _, a := range in.Absences {
@@ -181,7 +184,8 @@ type Settler struct {
 	partOf         []partProv
 	unmatchedLater unpaidList
 
-	lastKey   uint64 // the decisions of the last recipient and service matched
+	lastUsual usualCache // addUsual's: the decision of the last usual report
+	lastKey   uint64     // the decisions of the last recipient and service matched
 	lastKeyOK bool
 	lastDecs  *keyDecisions
 }
@@ -1226,6 +1230,7 @@ const (
 	sameRecipient = 1 << iota
 	sameProvider
 	sameService
+	sameAll = sameRecipient | sameProvider | sameService
 )
 
 // sameNames returns the bits of addReport's same for report r added after
@@ -1248,9 +1253,10 @@ func sameNames(r, prev *volume.Report) uint8 {
 // change). same tells which of its names are known to be those of the
 // report added just before, which need not be compared.
 func (s *Settler) addReport(r *volume.Report, same uint8) {
-	if s.ledger == nil && same == sameRecipient|sameProvider|sameService && s.addUsual(r) {
+	if s.ledger == nil && same == sameAll && s.addUsual(r) {
 		return
 	}
+	s.lastUsual.ok = false // its names may not be those of the last usual report
 	if s.ledger != nil {
 		s.ledger.AddReport(*r)
 	}
@@ -1326,17 +1332,24 @@ func (s *Settler) addUsual(r *volume.Report) bool {
 		return false
 	}
 	recipient, service, provName := s.lastName[0].i, s.lastName[1].i, s.lastName[2].i
-	prov := s.provOf[provName]
-	if prov < 0 {
-		return false
-	}
-	d, why := s.matchKey(uint64(uint32(recipient))<<32|uint64(uint32(service)), date)
-	if why != "" {
-		return false
-	}
-	ds := &s.decisions[d]
-	if int32(ds.prov) != prov || ds.svc == nil || ds.svc.Unit == Day || ds.svc.Unit == Month {
-		return false
+	// The decision: that of the usual report before, when this one has its
+	// date (its names are that report's); else matched and tested.
+	d := s.lastUsual.dec
+	if !s.lastUsual.ok || date != s.lastUsual.date {
+		prov := s.provOf[provName]
+		if prov < 0 {
+			return false
+		}
+		var why Reason
+		d, why = s.matchKey(uint64(uint32(recipient))<<32|uint64(uint32(service)), date)
+		if why != "" {
+			return false
+		}
+		ds := &s.decisions[d]
+		if int32(ds.prov) != prov || ds.svc == nil || ds.svc.Unit == Day || ds.svc.Unit == Month {
+			return false
+		}
+		s.lastUsual = usualCache{date: date, dec: d, ok: true}
 	}
 	x := s.recs.add()
 	*x = rec{start: start, length: int32(end - start), date: date,
@@ -1346,6 +1359,14 @@ func (s *Settler) addUsual(r *volume.Report) bool {
 	s.ids.WriteString(r.ID)
 	s.visitCount[d]++
 	return true
+}
+
+// usualCache is the date and decision of the last report addUsual took,
+// when it is the last report added.
+type usualCache struct {
+	date volume.Date
+	dec  int
+	ok   bool
 }
 
 // classify decides where a report goes, except for duplicate ids, which
