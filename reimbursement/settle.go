@@ -1323,12 +1323,22 @@ func (s *Settler) addUsual(r *volume.Report) bool {
 	if !s.period.Contains(date) {
 		return false
 	}
-	start, err := s.zone.Resolve(r.Start)
-	if err != nil {
-		return false
+	// Both times by the zone's cached offset, or the whole way.
+	start, ok := s.zone.ResolveCached(r.Start)
+	if !ok {
+		var err error
+		if start, err = s.zone.Resolve(r.Start); err != nil {
+			return false
+		}
 	}
-	end, err := s.zone.Resolve(r.End)
-	if err != nil || end <= start || end-start > 24*60 {
+	end, ok := s.zone.ResolveCached(r.End)
+	if !ok {
+		var err error
+		if end, err = s.zone.Resolve(r.End); err != nil {
+			return false
+		}
+	}
+	if end <= start || end-start > 24*60 {
 		return false
 	}
 	recipient, service, provName := s.lastName[0].i, s.lastName[1].i, s.lastName[2].i

@@ -271,6 +271,16 @@ func (z *Zone) LocalDate(u int64) Date {
 	return DateFromUnixDays(floorDiv(z.Local(u), 1440))
 }
 
+// ResolveCached is Resolve's fast path alone, small enough to be inlined:
+// for a wall-clock time a day or more inside the span of the offset the
+// zone last used, its instant and true; for any other, false, and Resolve
+// is to be asked.
+func (z *Zone) ResolveCached(t Timestamp) (int64, bool) {
+	s := &z.spans[0]
+	u := t.wall() - s.off
+	return u, z.n > 0 && !t.hasOff && u > s.lo+1440 && u < s.hi-1440
+}
+
 // Resolve returns the instant of t in Unix minutes. A timestamp without an
 // offset is local wall-clock time: one the zone repeats (the autumn hour)
 // gives ErrAmbiguousTime, one it skips (the spring gap) ErrNonexistentTime.

@@ -478,3 +478,31 @@ func TestTimestampBinary(t *testing.T) {
 		}
 	}
 }
+
+// TestResolveCached: where the cached offset answers, it answers as
+// Resolve does, and it answers for ordinary times once the zone has used
+// their offset; never for the DST nights or for times with an offset.
+func TestResolveCached(t *testing.T) {
+	z := NewZone(stockholm(t))
+	if _, ok := z.ResolveCached(MustParseTimestamp("2026-03-10T10:00")); ok {
+		t.Fatal("a zone that has used no offset answers")
+	}
+	_, _ = z.Resolve(MustParseTimestamp("2026-03-10T10:00"))
+	if u, ok := z.ResolveCached(MustParseTimestamp("2026-03-11T10:00")); !ok || u != 29553660 {
+		t.Errorf("2026-03-11T10:00 = %d, %v; want 29553660 (09:00Z), true", u, ok)
+	}
+	for _, s := range []string{"2026-03-29T02:30", "2026-03-28T23:00", "2026-10-25T02:30", "2026-03-11T10:00+01:00"} {
+		if _, ok := z.ResolveCached(MustParseTimestamp(s)); ok {
+			t.Errorf("ResolveCached(%s) answers", s)
+		}
+	}
+	rng := rand.New(rand.NewSource(2))
+	base := NewDate(2026, time.January, 1)
+	for range 50000 {
+		ts := LocalTimestamp(base.AddDays(rng.Intn(365)), rng.Intn(24), rng.Intn(60))
+		want, err := z.Resolve(ts)
+		if got, ok := z.ResolveCached(ts); ok && (err != nil || got != want) {
+			t.Fatalf("ResolveCached(%s) = %d, Resolve = %d, %v", ts, got, want, err)
+		}
+	}
+}
