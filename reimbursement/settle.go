@@ -60,9 +60,6 @@ func Settle(t *Tariff, period volume.Period, in Input, opt Options) (*Settlement
 		if i > 0 {
 			same = sameNames(&in.Reports[i], &in.Reports[i-1])
 		}
-		if same == sameAll && s.ledger == nil && s.addUsual(&in.Reports[i]) {
-			continue
-		}
 		s.addReport(&in.Reports[i], same)
 	}
 	for _, a := range in.Absences {
