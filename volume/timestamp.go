@@ -285,17 +285,14 @@ func (z *Zone) ResolveCached(t Timestamp) (int64, bool) {
 // offset is local wall-clock time: one the zone repeats (the autumn hour)
 // gives ErrAmbiguousTime, one it skips (the spring gap) ErrNonexistentTime.
 func (z *Zone) Resolve(t Timestamp) (int64, error) {
+	// The fast path: inside the cached offset's span and more than a day
+	// from either end of it, no other offset can reach this wall time.
+	if u, ok := z.ResolveCached(t); ok {
+		return u, nil
+	}
 	w := t.wall()
 	if t.hasOff {
 		return w - int64(t.offset), nil
-	}
-	// The fast path: inside the cached offset's span and more than a day
-	// from either end of it, no other offset can reach this wall time.
-	if z.n > 0 {
-		s := &z.spans[0]
-		if u := w - s.off; u > s.lo+1440 && u < s.hi-1440 {
-			return u, nil
-		}
 	}
 	// Candidate offsets: those in force a day either side and at w itself.
 	var found [3]int64
