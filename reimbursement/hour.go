@@ -118,10 +118,7 @@ func (s *Settler) settleHours(b *builder, di int) {
 		if x.kind == volume.Visit && rs <= granted && (!h.capped || l*rs <= h.capLeft) {
 			if band, ok := s.split.Within(x.start, x.start+l); ok {
 				row := dayRow(h.rates, h.width, s.dayIndex(x.date))
-				r := -2
-				if uint(band+1) < uint(len(row)) {
-					r = int(row[band+1])
-				}
+				r := cachedRate(row, band)
 				if r == -2 {
 					r = s.rateIn(row, ds, componentBase, band, x.date)
 				}
@@ -141,6 +138,16 @@ func (s *Settler) settleHours(b *builder, di int) {
 		}
 		s.settleVisit(b, &h, ri, x, l, rs, min(rs, granted))
 	}
+}
+
+// cachedRate returns the rate row of band that row holds, found before, or
+// -2 when it is not there yet: rateIn's first look, inlined where rateIn
+// is not.
+func cachedRate(row []int32, band int) int {
+	if uint(band+1) < uint(len(row)) {
+		return int(row[band+1])
+	}
+	return -2
 }
 
 // hourDecision is what settleHours keeps of the decision it settles.
@@ -172,10 +179,7 @@ func (s *Settler) settleVisit(b *builder, h *hourDecision, ri int32, x *rec, l, 
 	missing := false
 	row := dayRow(h.rates, h.width, s.dayIndex(x.date)) // the date's rates, found once
 	for _, band := range s.touched {
-		r := -2
-		if uint(band+1) < uint(len(row)) {
-			r = int(row[band+1]) // found before, unless -2 (rateIn is not inlined)
-		}
+		r := cachedRate(row, band)
 		if r == -2 {
 			r = s.rateIn(row, ds, componentBase, band, x.date)
 		}
