@@ -342,3 +342,50 @@ func TestShortIDHash(t *testing.T) {
 		}
 	}
 }
+
+// TestSortRecs: sortRecs sorts a line's reports by id and drops repeats,
+// as a plain sort does, whether they come in order, nearly in order (the
+// insertion sort), or in none (the insertion sort gives up), for ids of
+// every shape.
+func TestSortRecs(t *testing.T) {
+	rng := rand.New(rand.NewSource(4))
+	orders := map[string]func([]string){
+		"in order": func(ids []string) { slices.Sort(ids) },
+		"reversed": func(ids []string) { slices.Sort(ids); slices.Reverse(ids) },
+		"shuffled": func(ids []string) { rng.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] }) },
+		"few swaps": func(ids []string) {
+			slices.Sort(ids)
+			for range len(ids)/10 + 1 {
+				if i := rng.Intn(len(ids)); i+1 < len(ids) {
+					ids[i], ids[i+1] = ids[i+1], ids[i]
+				}
+			}
+		},
+	}
+	for _, shape := range idShapes(rng) {
+		for name, order := range orders {
+			for _, n := range []int{1, 2, 17, 300} {
+				ids := make([]string, n)
+				for i := range ids {
+					ids[i] = shape.id()
+				}
+				order(ids)
+				var all strings.Builder
+				recs := make([]lineRec, n)
+				for i, id := range ids {
+					recs[i] = lineRec{key: idBytes(id, 0), idOff: uint32(all.Len()), idLen: uint32(len(id))}
+					all.WriteString(id)
+				}
+				b := newBuilder(&Settler{idStr: all.String()})
+				var got []string
+				for _, r := range b.sortRecs(recs) {
+					got = append(got, b.recID(&r))
+				}
+				want := slices.Compact(slices.Sorted(slices.Values(ids)))
+				if !slices.Equal(got, want) {
+					t.Fatalf("%s, %s, %d ids: sortRecs gives %q, want %q", shape.name, name, n, got, want)
+				}
+			}
+		}
+	}
+}
