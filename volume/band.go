@@ -146,12 +146,13 @@ func (b *Bands) Layout(today, yesterday DayTypes) []Segment {
 // zone and calendar. It caches the layout of each date it has seen, so it is
 // not safe for concurrent use; give each goroutine its own.
 type Splitter struct {
-	bands   *Bands
-	cal     *Calendar
-	zone    *Zone
-	days    map[Date][]Segment
-	lastDay Date // a one-date cache in front of days
-	last    []Segment
+	bands *Bands
+	cal   *Calendar
+	zone  *Zone
+	days  map[Date][]Segment
+	// In front of days, the layouts of the dates last asked for, by the
+	// date's number modulo its length: a month's dates never collide.
+	recent [64]dayLayout
 
 	// Within's window: the instants [winLo, winHi) of one local date in
 	// one UTC offset's span, which ends at winSpanHi; winMidnight is the
@@ -168,17 +169,23 @@ func NewSplitter(bands *Bands, cal *Calendar, zone *Zone) *Splitter {
 
 // DayLayout returns the band segments of local date d.
 func (s *Splitter) DayLayout(d Date) []Segment {
-	if d == s.lastDay && s.last != nil {
-		return s.last
+	r := &s.recent[uint32(d.n)%uint32(len(s.recent))]
+	if r.date == d && r.segs != nil {
+		return r.segs
 	}
-	if l, ok := s.days[d]; ok {
-		s.lastDay, s.last = d, l
-		return l
+	l, ok := s.days[d]
+	if !ok {
+		l = s.bands.Layout(s.cal.Types(d), s.cal.Types(d.AddDays(-1)))
+		s.days[d] = l
 	}
-	l := s.bands.Layout(s.cal.Types(d), s.cal.Types(d.AddDays(-1)))
-	s.days[d] = l
-	s.lastDay, s.last = d, l
+	*r = dayLayout{date: d, segs: l}
 	return l
+}
+
+// dayLayout is a date's layout, in Splitter.recent.
+type dayLayout struct {
+	date Date
+	segs []Segment
 }
 
 // Within reports whether the real minutes [from, to) (Unix minutes, from
