@@ -208,6 +208,9 @@ type Zone struct {
 type zoneSpan struct {
 	lo, hi int64
 	off    int64 // minutes, rounded down
+	// A wall-clock time whose instant at off is margin or more inside
+	// the span has no other instant (see ResolveCached).
+	margin int64
 }
 
 // zoneSpans is how many offsets a Zone keeps: a month that crosses a
@@ -244,14 +247,39 @@ func (z *Zone) span(u int64) *zoneSpan {
 	s := zoneSpan{lo: math.MinInt64, hi: math.MaxInt64, off: floorDiv(int64(off), 60)}
 	if !start.IsZero() {
 		s.lo = floorDiv(start.Unix()+59, 60)
+		s.margin = max(s.margin, z.neighbourMargin(start.Add(-time.Second), s.off))
 	}
 	if !end.IsZero() {
 		s.hi = floorDiv(end.Unix()+59, 60)
+		s.margin = max(s.margin, z.neighbourMargin(end, s.off))
 	}
 	z.n = min(z.n+1, zoneSpans)
 	copy(z.spans[1:z.n], z.spans[:z.n-1])
 	z.spans[0] = s
 	return &z.spans[0]
+}
+
+// neighbourMargin returns how far inside a span of offset off an instant
+// must be for a wall-clock time at off to have no instant in the span next
+// to it, the one of instant t: the two offsets apart, plus a minute for
+// offsets of seconds, when that span is two days long or more (no two
+// offsets are as far apart, so the spans past it are out of reach);
+// else a day and a minute, to be sure.
+func (z *Zone) neighbourMargin(t time.Time, off int64) int64 {
+	t = t.In(z.loc)
+	_, o := t.Zone()
+	start, end := t.ZoneBounds()
+	if start.IsZero() || end.IsZero() || end.Sub(start) >= 48*time.Hour {
+		return abs(off-floorDiv(int64(o), 60)) + 1
+	}
+	return 1441
+}
+
+func abs(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // OffsetMinutes returns the UTC offset in whole minutes in force at the
@@ -278,7 +306,7 @@ func (z *Zone) LocalDate(u int64) Date {
 func (z *Zone) ResolveCached(t Timestamp) (int64, bool) {
 	s := &z.spans[0]
 	u := t.wall() - s.off
-	return u, z.n > 0 && !t.hasOff && u > s.lo+1440 && u < s.hi-1440
+	return u, z.n > 0 && !t.hasOff && u >= s.lo+s.margin && u < s.hi-s.margin
 }
 
 // Resolve returns the instant of t in Unix minutes. A timestamp without an
@@ -293,6 +321,15 @@ func (z *Zone) Resolve(t Timestamp) (int64, error) {
 	w := t.wall()
 	if t.hasOff {
 		return w - int64(t.offset), nil
+	}
+	// The same inside another offset kept: a month that crosses a change
+	// asks for the two in turn.
+	for i := 1; i < z.n; i++ {
+		if s := z.spans[i]; w-s.off >= s.lo+s.margin && w-s.off < s.hi-s.margin {
+			copy(z.spans[1:i+1], z.spans[:i])
+			z.spans[0] = s
+			return w - s.off, nil
+		}
 	}
 	// Candidate offsets: those in force a day either side and at w itself.
 	var found [3]int64
