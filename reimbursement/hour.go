@@ -95,6 +95,10 @@ func (s *Settler) settleHours(b *builder, di int) {
 		s.lineHint[i] = lineHint{rate: -3} // no line yet
 	}
 	h.rates, h.width = s.rateRows(ds, componentBase)
+	if h.width > 0 {
+		h.days = len(h.rates) / h.width
+	}
+	h.lengths = s.countedLengths(svc)
 	granted := int64(ds.d.Staff)
 	for _, ri := range s.sortedVisits(ds) {
 		x := s.recs.at(ri)
@@ -102,7 +106,7 @@ func (s *Settler) settleHours(b *builder, di int) {
 		// end is start + length (recEndApart is never set).
 		end := x.start + int64(x.length)
 		rs := int64(x.staff)
-		l := countedLength(svc, end-x.start)
+		l := h.counted(end - x.start)
 		if l == 0 {
 			b.unpaidReport(ds.prov, di, x, 0, Minute, ReasonZeroLength)
 			continue
@@ -117,7 +121,7 @@ func (s *Settler) settleHours(b *builder, di int) {
 		// those that cross the cap, by settleVisit.
 		if x.kind == volume.Visit && rs <= granted && (!h.capped || l*rs <= h.capLeft) {
 			if band, ok := s.split.Within(x.start, x.start+l); ok {
-				row := dayRow(h.rates, h.width, s.dayIndex(x.date))
+				row := h.row(s.dayIndex(x.date))
 				r := cachedRate(row, band)
 				if r == -2 {
 					r = s.rateIn(row, ds, componentBase, band, x.date)
@@ -156,9 +160,29 @@ type hourDecision struct {
 	di          int
 	rates       []int32 // the decision's rate rows and their width (rateRows)
 	width       int
-	capLeft     int64 // minutes of the cap not yet filled
+	days        int     // of rates
+	lengths     []int64 // the counted length of each raw length up to a day (countedLengths)
+	capLeft     int64   // minutes of the cap not yet filled
 	capped      bool
 	declinedKey string
+}
+
+// row returns the rates of day di, as dayRow does but without dividing:
+// a division takes as long as a dozen other instructions, and this is
+// asked for every visit.
+func (h *hourDecision) row(di int) []int32 {
+	if uint(di) >= uint(h.days) {
+		return nil
+	}
+	return h.rates[di*h.width : (di+1)*h.width]
+}
+
+// counted returns countedLength of a visit of raw minutes.
+func (h *hourDecision) counted(raw int64) int64 {
+	if uint64(raw) < uint64(len(h.lengths)) {
+		return h.lengths[raw]
+	}
+	return countedLength(h.ds.svc, raw)
 }
 
 // settleVisit settles visit ri, x, of h's decision the whole way: l its
@@ -177,7 +201,7 @@ func (s *Settler) settleVisit(b *builder, h *hourDecision, ri int32, x *rec, l, 
 	// Every band of the visit needs a rate row of its start date.
 	s.splitBands(x.start, x.start+l)
 	missing := false
-	row := dayRow(h.rates, h.width, s.dayIndex(x.date)) // the date's rates, found once
+	row := h.row(s.dayIndex(x.date)) // the date's rates, found once
 	for _, band := range s.touched {
 		r := cachedRate(row, band)
 		if r == -2 {

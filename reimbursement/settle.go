@@ -161,8 +161,9 @@ type Settler struct {
 	bandMin  []int64
 	bandRate []int32 // the rate row of each band in touched, for the visit being settled
 	touched  []int
-	lineHint []lineHint // settleHours': by component (base, declined) and band
-	dayRuns  []dayRun   // settleDays': by component
+	lineHint []lineHint           // settleHours': by component (base, declined) and band
+	lengths  map[*Service][]int64 // countedLengths'
+	dayRuns  []dayRun             // settleDays': by component
 
 	ledger  *Ledger // when Options.Audit
 	workers int
@@ -1621,6 +1622,7 @@ func (s *Settler) forWorker() *Settler {
 	w.visitKeys, w.visitTmp = nil, nil
 	w.rateCache = map[rateCacheKey]int32{}
 	w.dense = nil
+	w.lengths = nil
 	w.gaps = map[string]*idSample{}
 	w.gapDates = map[string][2]volume.Date{}
 	return &w
@@ -1833,6 +1835,24 @@ func (s *Settler) reportQuantity(i int32, x *rec) (int64, Unit) {
 		return 1, Visit
 	}
 	return countedLength(svc, s.end(i, x)-x.start) * int64(x.staff), Minute
+}
+
+// countedLengths returns countedLength of svc for each raw length of a
+// day or less, made once a settler: looked up, a visit's length needs no
+// division.
+func (s *Settler) countedLengths(svc *Service) []int64 {
+	if t, ok := s.lengths[svc]; ok {
+		return t
+	}
+	t := make([]int64, 24*60+1)
+	for raw := range t {
+		t[raw] = countedLength(svc, int64(raw))
+	}
+	if s.lengths == nil {
+		s.lengths = map[*Service][]int64{}
+	}
+	s.lengths[svc] = t
+	return t
 }
 
 // countedLength applies step 1 of rules §5 to a visit of raw minutes.
