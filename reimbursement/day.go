@@ -45,6 +45,7 @@ func (s *Settler) absenceMap(ds *decState) []absDay {
 // absence so far.
 type dayRun struct {
 	rows     []int32 // the component's rate rows (rateRows)
+	ndays    int     // of rows
 	rate     int
 	percent  decimal.Decimal
 	pkey, id string
@@ -376,6 +377,9 @@ func (s *Settler) settleDays(b *builder, di int) {
 	width := 0
 	for ci, c := range svc.Components {
 		runs[ci].rows, width = s.rateRows(ds, c.Code)
+		if width > 0 {
+			runs[ci].ndays = len(runs[ci].rows) / width
+		}
 	}
 	addRun := func(ci int) {
 		if r := &runs[ci]; r.days > 0 {
@@ -397,7 +401,7 @@ func (s *Settler) settleDays(b *builder, di int) {
 			percent, id = absences[i].percent, absences[i].id
 			pkey = percentKey(percent)
 		}
-		if percent.Sign() == 0 {
+		if percent != full && percent.Sign() == 0 {
 			continue
 		}
 		ok := true
@@ -405,7 +409,13 @@ func (s *Settler) settleDays(b *builder, di int) {
 			if !c.Stay {
 				continue
 			}
-			rate := s.rateIn(dayRow(runs[ci].rows, width, i), ds, c.Code, -1, d)
+			rate := -2 // the day's rate row, found before (rateIn's first look, without a division)
+			if r := &runs[ci]; i < r.ndays {
+				rate = int(r.rows[i*width])
+			}
+			if rate == -2 {
+				rate = s.rateIn(dayRow(runs[ci].rows, width, i), ds, c.Code, -1, d)
+			}
 			if rate < 0 {
 				s.gapAt(cmp.Or(id, ds.d.ID), d, s.describeRate(ds, c.Code, -1))
 				ok = false
