@@ -149,7 +149,9 @@ func (c *chunks[T]) add(x T) {
 		c.c = append(c.c, make([]T, 0, min(max(16, c.n), max(16, maxChunkBytes/int(unsafe.Sizeof(zero))))))
 	}
 	last := &c.c[len(c.c)-1]
-	*last = append(*last, x)
+	n := len(*last)
+	*last = (*last)[:n+1] // in its room (a chunk never grows): no write barrier
+	(*last)[n] = x
 	c.n++
 }
 
@@ -300,7 +302,17 @@ func (b *builder) addReport(line int, qty int64, v *rec) {
 	if a.nrecs == 0 || a.last != v.idOff {
 		a.last = v.idOff
 		a.nrecs++
-		b.lineRecs[line] = append(b.lineRecs[line], lineRec{key: b.s.keyOf(v), idOff: v.idOff, idLen: v.idLen})
+		r := lineRec{key: b.s.keyOf(v), idOff: v.idOff, idLen: v.idLen}
+		recs := &b.lineRecs[line]
+		if n := len(*recs); n < cap(*recs) {
+			// In its room, without storing the slice's pointer again:
+			// while the collector marks, that store costs a write
+			// barrier, and this is done for every report.
+			*recs = (*recs)[:n+1]
+			(*recs)[n] = r
+		} else {
+			*recs = append(*recs, r)
+		}
 	}
 }
 

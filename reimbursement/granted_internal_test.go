@@ -85,17 +85,41 @@ func TestReasonCodes(t *testing.T) {
 // past its end zero, whatever ids follow it in Settler.idStr.
 func TestKeyOf(t *testing.T) {
 	ids := []string{"", "V", "V1", "V12345", "V123456", "V1234567", "V12345678", "V123456789abc", "\x00", "a\x00b", "ÅÄÖ", "z"}
-	s := &Settler{ids: &strings.Builder{}}
+	s := &Settler{}
 	var recs []rec
 	for _, id := range ids {
-		recs = append(recs, rec{idOff: uint32(s.ids.Len()), idLen: uint32(len(id))})
-		s.ids.WriteString(id)
+		recs = append(recs, rec{idOff: s.ids.add(id), idLen: uint32(len(id))})
 	}
-	s.ids.WriteString(idPadding)
+	s.ids.add(idPadding)
 	s.idStr = s.ids.String()
 	for i, id := range ids {
 		if got, want := s.keyOf(&recs[i]), idBytes(id, 0); got != want {
 			t.Errorf("keyOf(%q) = %#x, want %#x", id, got, want)
 		}
+	}
+}
+
+// TestIDText: the strings idText gives keep their bytes as more ids are
+// added, whether the ids fit in its room or make it move.
+func TestIDText(t *testing.T) {
+	var text idText
+	text.grow(4)
+	var want strings.Builder
+	var made []string
+	for i := range 200 {
+		id := strings.Repeat(string(rune('a'+i%26)), i%9)
+		if off := text.add(id); int(off) != want.Len() {
+			t.Fatalf("id %d starts at %d, want %d", i, off, want.Len())
+		}
+		want.WriteString(id)
+		made = append(made, text.String())
+	}
+	for i, s := range made {
+		if !strings.HasPrefix(want.String(), s) {
+			t.Fatalf("string %d changed: %q", i, s)
+		}
+	}
+	if text.String() != want.String() {
+		t.Fatalf("idText holds %q, want %q", text.String(), want.String())
 	}
 }

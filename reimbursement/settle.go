@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/shopspring/decimal"
 
@@ -132,7 +133,7 @@ type Settler struct {
 	// Scratch of sortedVisits.
 	visitKeys []uint64
 	visitTmp  []int32
-	ids       *strings.Builder // the report ids, end to end
+	ids       idText           // the report ids, end to end
 	idStr     string           // ids.String(), made by Settlement: the ids as they were then
 	names     map[string]int32 // interned recipients, providers and services
 	nameList  []string
@@ -388,6 +389,33 @@ func (s *Settler) keyOf(x *rec) uint64 {
 // keyMask[n] keeps the first n of eight bytes.
 var keyMask = [9]uint64{0, 0xff << 56, 0xffff << 48, 0xffffff << 40, 0xffffffff << 32,
 	0xffffffffff << 24, 0xffffffffffff << 16, 0xffffffffffffff << 8, 0xffffffffffffffff}
+
+// idText holds the report ids end to end, as a strings.Builder would, and
+// like it never changes a byte it has written: String shares them. Unlike
+// it, it takes an id without storing its slice's pointer again while it
+// has room: while the collector marks, that store costs a write barrier,
+// and a month has millions of ids.
+type idText struct{ buf []byte }
+
+// add appends id and returns where it starts.
+func (t *idText) add(id string) uint32 {
+	n := len(t.buf)
+	if len(id) > cap(t.buf)-n {
+		t.grow(len(id))
+	}
+	t.buf = t.buf[:n+len(id)] // the same pointer: no write barrier
+	copy(t.buf[n:], id)
+	return uint32(n)
+}
+
+// grow makes room for n more bytes: new room, when it must move, so that
+// the bytes of strings made before stay as they were.
+//
+//go:noinline
+func (t *idText) grow(n int) { t.buf = slices.Grow(t.buf, n) }
+
+// String returns the ids written so far, without copying them.
+func (t *idText) String() string { return unsafe.String(unsafe.SliceData(t.buf), len(t.buf)) }
 
 // idPadding ends Settler.idStr (see keyOf).
 const idPadding = "\x00\x00\x00\x00\x00\x00\x00\x00"
@@ -822,7 +850,6 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 		gaps:      map[string]*idSample{},
 		gapDates:  map[string][2]volume.Date{},
 		names:     make(map[string]int32, len(providers)+len(decisions)), // at most; recipients mostly
-		ids:       &strings.Builder{},
 		seed:      seed,
 		shortSeed: maphash.String(seed, "short ids"),
 		details:   map[int32]string{},
@@ -1290,8 +1317,7 @@ func (s *Settler) addReport(r *volume.Report, same uint8) {
 		x.start, end = rawMinutes(r.Start), rawMinutes(r.End)
 	}
 	s.setEnd(i, x, end)
-	x.idOff, x.idLen = uint32(s.ids.Len()), uint32(len(r.ID))
-	s.ids.WriteString(r.ID)
+	x.idOff, x.idLen = s.ids.add(r.ID), uint32(len(r.ID))
 	if detail != "" {
 		s.details[i] = detail
 	}
@@ -1361,10 +1387,9 @@ func (s *Settler) addUsual(r *volume.Report) bool {
 	}
 	x := s.recs.add()
 	*x = rec{start: start, length: int32(end - start), date: date,
-		idOff: uint32(s.ids.Len()), idLen: uint32(len(r.ID)),
+		idOff: s.ids.add(r.ID), idLen: uint32(len(r.ID)),
 		recipient: recipient, service: service, provName: provName, dec: int32(d),
 		staff: uint16(max(r.Staff, 1)), kind: r.Kind, flags: recInPeriod | recTimeOK}
-	s.ids.WriteString(r.ID)
 	s.visitCount[d]++
 	return true
 }
@@ -1634,7 +1659,7 @@ func (s *Settler) reserve(n int) { s.reserveIDs(8 * n) }
 // reserveIDs makes room for ids of n more bytes.
 func (s *Settler) reserveIDs(n int) {
 	if n > 0 {
-		s.ids.Grow(n + len(idPadding))
+		s.ids.grow(n + len(idPadding))
 	}
 }
 
@@ -1652,9 +1677,9 @@ func (s *Settler) Audit(st *Settlement) error {
 // asked again after more records are added: each settlement is of all the
 // records taken until it was asked for.
 func (s *Settler) Settlement() *Settlement {
-	// The ids as one string, without copying them: a strings.Builder
-	// never changes bytes it has written, and more reports may follow.
-	s.ids.WriteString(idPadding) // for keyOf; more ids may follow it
+	// The ids as one string, without copying them: more reports may
+	// follow, but idText never changes bytes it has written.
+	s.ids.add(idPadding) // for keyOf; more ids may follow it
 	s.idStr = s.ids.String()
 	// Each settlement finds its own tariff gaps.
 	s.gaps = map[string]*idSample{}
