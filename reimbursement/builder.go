@@ -364,66 +364,111 @@ func (b *builder) flush(dec int) {
 	}
 	ds := &b.s.decisions[dec]
 	out := &b.prov[ds.prov]
-	var serviceSum *moneySum // of the lines kept as values
-	if !b.s.writeLines {
-		serviceSum = out.sums.of(ds.d.Service)
-	}
-	for i := range b.acc {
-		k, a := b.acc[i].key, &b.acc[i].acc
-		divisor, ok := b.divisors[k.divisor]
-		if !ok {
-			divisor = decimal.NewFromInt(k.divisor)
-			b.divisors[k.divisor] = divisor
-		}
-		f, ok := b.factors[k.percent]
-		if !ok {
-			f = factor{factor: a.percent.Shift(-2), percent: coefficientOf(a.percent)}
-			b.factors[k.percent] = f
-		}
-		l := Line{
-			Recipient: ds.d.Recipient, Decision: ds.d.ID, Service: ds.d.Service,
-			Component: k.component, Unit: k.unit,
-			Quantity: b.quantity(a.qty), Divisor: divisor,
-			Factor: f.factor,
-		}
-		if b.s.writeLines {
+	if b.s.writeLines {
+		for i := range b.acc {
 			// Its reports are written when the line is.
-			b.span = append(b.span, lineSpan{recs: b.lineRecs[i], ids: a.ids})
-		} else {
-			l.Reports = b.reports(b.lineRecs[i], a.ids)
+			b.span = append(b.span, lineSpan{recs: b.lineRecs[i], ids: b.acc[i].acc.ids})
+			l, _, _ := b.makeLine(ds, i, false)
+			b.lines = append(b.lines, l)
 		}
-		if k.band >= 0 {
-			l.Band = b.s.t.bands.Code(int(k.band))
-		}
-		r := &b.s.t.Rates[k.rate]
-		l.Price, l.RateFrom, l.RateTo = r.Price, r.From, r.To
-		if ore, ok := oreOf(wholeCoefficient(a.qty), b.price(int(k.rate)), f.percent, k.divisor); ok {
-			l.Amount = decimal.New(ore, -2)
-			if serviceSum != nil {
+		b.writeLines(out)
+		clear(b.lines)
+		b.lines = b.lines[:0]
+	} else {
+		// In order, each made where it is kept: a line is large to move,
+		// and while the collector marks, each of its pointers moved costs
+		// a write barrier.
+		serviceSum := out.sums.of(ds.d.Service)
+		for _, i := range b.sortedAcc() {
+			l, ore, ok := b.makeLine(ds, int(i), true)
+			if ok {
 				serviceSum.addOre(ore)
 				out.sums.total.addOre(ore)
-			}
-		} else {
-			l.Amount = amountOf(l.Quantity, l.Price, a.percent, k.divisor)
-			if serviceSum != nil {
+			} else {
 				serviceSum.add(l.Amount)
 				out.sums.total.add(l.Amount)
 			}
-		}
-		b.lines = append(b.lines, l)
-	}
-	if b.s.writeLines {
-		b.writeLines(out)
-	} else {
-		// Sorted by index: a line is large to move.
-		for _, i := range b.sortedLines() {
-			out.lines.add(b.lines[i])
+			out.lines.add(l)
 		}
 	}
-	clear(b.lines)
-	b.lines = b.lines[:0]
 	clear(b.acc)
 	b.acc = b.acc[:0]
+}
+
+// makeLine makes the line of acc[i], of decision ds, with its reports when
+// withReports; ore is its amount in öre when ok.
+func (b *builder) makeLine(ds *decState, i int, withReports bool) (l Line, ore int64, ok bool) {
+	k, a := b.acc[i].key, &b.acc[i].acc
+	divisor, found := b.divisors[k.divisor]
+	if !found {
+		divisor = decimal.NewFromInt(k.divisor)
+		b.divisors[k.divisor] = divisor
+	}
+	f, found := b.factors[k.percent]
+	if !found {
+		f = factor{factor: a.percent.Shift(-2), percent: coefficientOf(a.percent)}
+		b.factors[k.percent] = f
+	}
+	r := &b.s.t.Rates[k.rate]
+	l = Line{
+		Recipient: ds.d.Recipient, Decision: ds.d.ID, Service: ds.d.Service,
+		Component: k.component, Band: b.bandCode(k.band), Unit: k.unit,
+		Quantity: b.quantity(a.qty), Price: r.Price, Factor: f.factor, Divisor: divisor,
+		RateFrom: r.From, RateTo: r.To,
+	}
+	if withReports {
+		l.Reports = b.reports(b.lineRecs[i], a.ids)
+	}
+	if ore, ok = oreOf(wholeCoefficient(a.qty), b.price(int(k.rate)), f.percent, k.divisor); ok {
+		l.Amount = decimal.New(ore, -2)
+	} else {
+		l.Amount = amountOf(l.Quantity, l.Price, a.percent, k.divisor)
+	}
+	return l, ore, ok
+}
+
+// bandCode returns the code of band, or "" for none (-1).
+func (b *builder) bandCode(band int16) string {
+	if band < 0 {
+		return ""
+	}
+	return b.s.t.bands.Code(int(band))
+}
+
+// sortedAcc returns the indices of acc in the order of their lines
+// (compareLines), compared without making them: the lines of one
+// decision share its recipient, id and service.
+func (b *builder) sortedAcc() []int32 {
+	idx := b.lineIdx[:0]
+	for i := range b.acc {
+		idx = append(idx, int32(i))
+	}
+	b.lineIdx = idx
+	if len(idx) < 2 {
+		return idx
+	}
+	slices.SortFunc(idx, func(x, y int32) int {
+		kx, ky := &b.acc[x].key, &b.acc[y].key
+		if c := strings.Compare(kx.component, ky.component); c != 0 {
+			return c
+		}
+		if c := strings.Compare(b.bandCode(kx.band), b.bandCode(ky.band)); c != 0 {
+			return c
+		}
+		rx, ry := &b.s.t.Rates[kx.rate], &b.s.t.Rates[ky.rate]
+		if c := rx.From.Compare(ry.From); c != 0 {
+			return c
+		}
+		// The factor is the percent over 100.
+		if c := b.acc[x].acc.percent.Cmp(b.acc[y].acc.percent); c != 0 {
+			return c
+		}
+		if c := rx.Price.Cmp(ry.Price); c != 0 {
+			return c
+		}
+		return cmp.Compare(kx.divisor, ky.divisor)
+	})
+	return idx
 }
 
 // reports returns the sorted ids of the records that fed a line: the
@@ -792,6 +837,16 @@ func permute(lines []Line, idx []int32) {
 	}
 }
 
+// linesBefore reports whether lines are in order and all before l.
+func linesBefore(lines []Line, l *Line) bool {
+	for i := range lines {
+		if compareLinesAt(&lines[i], l) >= 0 || i > 0 && compareLinesAt(&lines[i-1], &lines[i]) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // maxRuns is the most sorted runs sortLines merges rather than sorts.
 const maxRuns = 64
 
@@ -877,10 +932,9 @@ func (b *builder) finishProvider(i int) *ProviderSettlement {
 	if !s.partial {
 		room += len(s.t.Markups) * len(s.t.Services)
 	}
-	ps := &ProviderSettlement{Provider: p.ID, Regime: p.Regime, Lines: out.lines.appendTo(make([]Line, 0, room)), Total: zeroMoney}
-	out.lines = chunks[Line]{}
 	sum := part.total // of the lines written, if any
 	sum.merge(&out.sums.total)
+	var markups []Line
 	if !s.partial {
 		// The markups, of each service's sum: as the merge of parts
 		// makes them (writeProvider).
@@ -888,13 +942,26 @@ func (b *builder) finishProvider(i int) *ProviderSettlement {
 		for i, v := range out.sums.services {
 			synth[i] = Line{Service: v.service, Amount: v.sum.total()}
 		}
-		for _, l := range s.markups(p, synth) {
-			ps.Lines = append(ps.Lines, l)
+		markups = s.markups(p, synth)
+		for _, l := range markups {
 			sum.add(l.Amount)
 		}
 	}
 	out.sums = lineSums{}
-	ps.Lines = sortLines(ps.Lines)
+	// The markups where they sort, most often before all the others
+	// (they name no recipient): the lines, in order as the decisions were
+	// settled one after another, are then not moved again by sortLines.
+	lines := make([]Line, 0, room)
+	front := out.lines.n == 0 || linesBefore(markups, &out.lines.c[0][0])
+	if front {
+		lines = append(lines, markups...)
+	}
+	lines = out.lines.appendTo(lines)
+	if !front {
+		lines = append(lines, markups...)
+	}
+	out.lines = chunks[Line]{}
+	ps := &ProviderSettlement{Provider: p.ID, Regime: p.Regime, Lines: sortLines(lines), Total: zeroMoney}
 	unpaid := b.orderUnpaid(out.unpaid, &out.reports)
 	if s.unpaidLater {
 		part.unpaid = unpaid
