@@ -40,12 +40,15 @@ type lineAcc struct {
 }
 
 type provOut struct {
-	lines   chunks[Line]
-	sums    lineSums // of lines
-	unpaid  []Unpaid
-	reports chunks[reportUnpaid] // unpaid reports, kept small while settling
-	pending []string
-	part    partProv // the lines written, when Settler.writeLines
+	lines chunks[Line]
+	// unordered: the lines may not be in order (compareLines), as they
+	// are when decisions are settled in order, one after another.
+	unordered bool
+	sums      lineSums // of lines
+	unpaid    []Unpaid
+	reports   chunks[reportUnpaid] // unpaid reports, kept small while settling
+	pending   []string
+	part      partProv // the lines written, when Settler.writeLines
 }
 
 // lineSums are the sums of a provider's lines as they are added: of all,
@@ -153,6 +156,12 @@ func (c *chunks[T]) add(x T) {
 	*last = (*last)[:n+1] // in its room (a chunk never grows): no write barrier
 	(*last)[n] = x
 	c.n++
+}
+
+// last returns the last item; there must be one.
+func (c *chunks[T]) last() *T {
+	ch := c.c[len(c.c)-1]
+	return &ch[len(ch)-1]
 }
 
 // addAll appends the items of o, taking its chunks as they are.
@@ -379,8 +388,11 @@ func (b *builder) flush(dec int) {
 		// and while the collector marks, each of its pointers moved costs
 		// a write barrier.
 		serviceSum := out.sums.of(ds.d.Service)
-		for _, i := range b.sortedAcc() {
+		for n, i := range b.sortedAcc() {
 			l, ore, ok := b.makeLine(ds, int(i), true)
+			if n == 0 && out.lines.n > 0 && !out.unordered {
+				out.unordered = compareLinesAt(out.lines.last(), &l) > 0
+			}
 			if ok {
 				serviceSum.addOre(ore)
 				out.sums.total.addOre(ore)
@@ -960,8 +972,11 @@ func (b *builder) finishProvider(i int) *ProviderSettlement {
 	if !front {
 		lines = append(lines, markups...)
 	}
-	out.lines = chunks[Line]{}
-	ps := &ProviderSettlement{Provider: p.ID, Regime: p.Regime, Lines: sortLines(lines), Total: zeroMoney}
+	if !front || out.unordered || out.lines.n == 0 {
+		lines = sortLines(lines)
+	}
+	out.lines, out.unordered = chunks[Line]{}, false
+	ps := &ProviderSettlement{Provider: p.ID, Regime: p.Regime, Lines: lines, Total: zeroMoney}
 	unpaid := b.orderUnpaid(out.unpaid, &out.reports)
 	if s.unpaidLater {
 		part.unpaid = unpaid
@@ -1257,6 +1272,7 @@ func (s *Settler) settleAdjustments(b *builder) {
 		l.Amount = l.Quantity.Round(2)
 		l.Reports = sortIDs(l.Reports)
 		b.prov[k.prov].lines.add(*l)
+		b.prov[k.prov].unordered = true
 		b.prov[k.prov].sums.total.add(l.Amount) // not a base of markups
 	}
 }

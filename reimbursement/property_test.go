@@ -2,6 +2,7 @@ package reimbursement_test
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math/rand"
@@ -165,13 +166,24 @@ func requireOrdered(t *testing.T, st *reimbursement.Settlement) {
 		}
 	}
 	for _, p := range st.Providers {
-		for _, l := range p.Lines {
+		for i, l := range p.Lines {
 			increasing("provider "+p.Provider+", line of "+l.Decision, l.Reports)
+			if i > 0 && lineOrder(&p.Lines[i-1], &l) > 0 {
+				t.Fatalf("provider %s: line %+v before %+v", p.Provider, p.Lines[i-1], l)
+			}
 		}
 		increasing("provider "+p.Provider+", pending", p.Pending)
 		unpaid("provider "+p.Provider+", unpaid", p.Unpaid)
 	}
 	unpaid("unmatched", st.Unmatched)
+}
+
+// lineOrder compares lines in the order of formats.md: by recipient,
+// decision, service, component, band, rate_from and factor.
+func lineOrder(a, b *reimbursement.Line) int {
+	return cmp.Or(strings.Compare(a.Recipient, b.Recipient), strings.Compare(a.Decision, b.Decision),
+		strings.Compare(a.Service, b.Service), strings.Compare(a.Component, b.Component),
+		strings.Compare(a.Band, b.Band), a.RateFrom.Compare(b.RateFrom), a.Factor.Cmp(b.Factor))
 }
 
 const propertyRuns = 60

@@ -1616,6 +1616,7 @@ func (s *Settler) settleAll(b *builder) {
 	for k, wb := range builders {
 		for p := range b.prov {
 			b.prov[p].lines.addAll(&wb.prov[p].lines)
+			b.prov[p].unordered = true // the workers' runs, one after another
 			b.prov[p].sums.merge(&wb.prov[p].sums)
 			b.prov[p].unpaid = append(b.prov[p].unpaid, wb.prov[p].unpaid...)
 			b.prov[p].reports.addAll(&wb.prov[p].reports)
