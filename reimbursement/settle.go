@@ -152,6 +152,9 @@ type Settler struct {
 
 	rateCache map[rateCacheKey]int32
 	profiles  map[rateQuery]int32
+	// plainProfiles are the profiles of no level, extent or area, by
+	// interned service and regime (profile).
+	plainProfiles map[uint64]int32
 	// dense holds the rate rows found, per profile and component slot
 	// (compSlot): by day of the period and band + 1 (0: no band), -2
 	// where not yet looked up.
@@ -902,6 +905,33 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 	return s, nil
 }
 
+// profile returns the number of the rate profile of decision d, whose
+// service is interned as svc, with a provider of regime: most decisions
+// name no level, extent or area, and theirs are looked up by number, not
+// by hashing their strings.
+func (s *Settler) profile(d *Decision, svc int32, regime Regime) int32 {
+	plain := d.Level == "" && d.Extent == "" && d.Area == ""
+	key := uint64(uint32(svc))<<8 | uint64(regime)
+	if plain {
+		if p, ok := s.plainProfiles[key]; ok {
+			return p
+		}
+	}
+	q := rateQuery{service: d.Service, level: d.Level, extent: d.Extent, area: d.Area, regime: regime}
+	p, ok := s.profiles[q]
+	if !ok {
+		p = int32(len(s.profiles))
+		s.profiles[q] = p
+	}
+	if plain {
+		if s.plainProfiles == nil {
+			s.plainProfiles = map[uint64]int32{}
+		}
+		s.plainProfiles[key] = p
+	}
+	return p
+}
+
 // checkDecisions returns the decisions that can be settled: those that
 // were read, whose id is used once (copies with the same content are one),
 // with the no-choice provider filled in where they name none. The others
@@ -910,13 +940,15 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 // moved to the front of the slice rather than copied.
 func (s *Settler) checkDecisions(decisions []Decision, inPlace bool) ([]Decision, error) {
 	var errs []error
-	byID := make(map[string]int, len(decisions))
-	kept := decisions[:0] // each written at or before the one read
+	kept := decisions
 	if !inPlace {
-		kept = make([]Decision, 0, len(decisions))
+		kept = slices.Clone(decisions) // at once, then kept in place
 	}
+	byID := make(map[string]int, len(kept))
 	bad := map[string]bool{}
-	for _, d := range decisions {
+	n := 0 // kept[:n] are kept, each written at or before the one read
+	for i := range kept {
+		d := &kept[i]
 		if d.Invalid == nil && (d.GrantedHours.Sign() < 0 || d.GrantedHours.GreaterThan(maxGrantedHours) ||
 			d.Staff > maxStaff || d.From.IsZero() || (!d.To.IsZero() && d.To.Before(d.From))) {
 			d.Invalid = fmt.Errorf("granted hours %s, staff %d, dates %s..%s out of range", d.GrantedHours, d.Staff, d.From, d.To)
@@ -930,18 +962,22 @@ func (s *Settler) checkDecisions(decisions []Decision, inPlace bool) ([]Decision
 			bad[d.ID] = true
 			continue
 		}
-		if i, ok := byID[d.ID]; ok {
-			if !sameDecision(kept[i], d) {
+		if k, ok := byID[d.ID]; ok {
+			if !sameDecision(kept[k], *d) {
 				bad[d.ID] = true
 				s.issue(IssueInvalidDecision, []string{d.ID}, "decision id %s is used twice with different content", d.ID)
 			}
 			continue
 		}
-		byID[d.ID] = len(kept)
-		kept = append(kept, d)
+		byID[d.ID] = n
+		if n != i {
+			kept[n] = *d
+		}
+		n++
 	}
-	out := kept[:0]
-	for _, d := range kept {
+	kept, n = kept[:n], 0
+	for i := range kept {
+		d := &kept[i]
 		if len(bad) > 0 && bad[d.ID] {
 			continue
 		}
@@ -956,9 +992,12 @@ func (s *Settler) checkDecisions(decisions []Decision, inPlace bool) ([]Decision
 				continue
 			}
 		}
-		out = append(out, d)
+		if n != i {
+			kept[n] = *d
+		}
+		n++
 	}
-	return out, errors.Join(errs...)
+	return kept[:n], errors.Join(errs...)
 }
 
 // addDecisions adds the decisions, checked first unless checked (see
@@ -980,12 +1019,19 @@ func (s *Settler) addDecisions(decisions []Decision, checked bool) error {
 	// in order, and sorting them is a merge of a few runs.
 	// Indices are sorted, not the large decisions; recipients by their
 	// first eight bytes first.
-	slices.SortFunc(order, func(a, b int32) int {
-		if prefix[a] != prefix[b] {
-			return cmp.Compare(prefix[a], prefix[b])
+	radixSortWith(prefix, order, nil) // prefix, sorted, is then order's
+	for a := 0; a < len(order); {
+		z := a + 1
+		for z < len(order) && prefix[z] == prefix[a] {
+			z++
 		}
-		return cmp.Or(strings.Compare(kept[a].Recipient, kept[b].Recipient), strings.Compare(kept[a].ID, kept[b].ID))
-	})
+		if z-a > 1 {
+			slices.SortFunc(order[a:z], func(a, b int32) int {
+				return cmp.Or(strings.Compare(kept[a].Recipient, kept[b].Recipient), strings.Compare(kept[a].ID, kept[b].ID))
+			})
+		}
+		a = z
+	}
 	s.decisions = make([]decState, 0, len(order))
 	// A recipient's decisions come one after the other: its entries of
 	// byRecipient, one for each service, are made as they come, in one
@@ -1012,13 +1058,8 @@ func (s *Settler) addDecisions(decisions []Decision, checked bool) error {
 		if ds.prov >= 0 {
 			regime = s.providers[ds.prov].Regime
 		}
-		q := rateQuery{service: d.Service, level: d.Level, extent: d.Extent, area: d.Area, regime: regime}
-		p, ok := s.profiles[q]
-		if !ok {
-			p = int32(len(s.profiles))
-			s.profiles[q] = p
-		}
-		ds.profile = p
+		svc := s.intern(d.Service)
+		ds.profile = s.profile(d, svc, regime)
 		ds.slice, days = days[:s.period.Days():s.period.Days()], days[s.period.Days():]
 		// d.Contains(first + j days), as day numbers.
 		lo, hi := d.From.UnixDays()-first, int64(len(ds.slice)-1)
@@ -1031,7 +1072,6 @@ func (s *Settler) addDecisions(decisions []Decision, checked bool) error {
 		if len(runs) == 0 || d.Recipient != s.nameList[runs[len(runs)-1].recipient] {
 			runs = append(runs, run{recipient: s.intern(d.Recipient), from: len(entries), to: len(entries)})
 		}
-		svc := s.intern(d.Service)
 		if max(lo, 0) <= hi { // it touches the period
 			r := &runs[len(runs)-1]
 			var kd *keyDecisions
