@@ -265,7 +265,7 @@ func (b *builder) quantity(qty int64) decimal.Decimal {
 		b.quantities = b.quantities[:cap(b.quantities)]
 	}
 	q := &b.quantities[qty]
-	if q.IsZero() { // not made yet
+	if *q == (decimal.Decimal{}) { // not made yet (a test of the value would read its big.Int)
 		*q = decimal.NewFromInt(qty)
 	}
 	return *q
