@@ -139,6 +139,9 @@ type Settler struct {
 	nameList  []string
 	provOf    []int32 // per interned name: its provider index, or -1
 	lastName  [3]nameCache
+	recNames  []recNames // the reports' names, by rec.names (namesOf)
+	namesIdx  map[recNames]int32
+	lastNames namesCache
 	seed      maphash.Seed
 	shortSeed uint64           // shortIDHash's, made from seed
 	noCopies  bool             // no two reports share an id: known before (see WriteSettlementFS)
@@ -323,21 +326,20 @@ func (r *recStore) add() *rec {
 }
 
 // rec is a time report as the settler keeps it: no pointers, so that
-// millions of them cost the garbage collector nothing, and 48 bytes, since
+// millions of them cost the garbage collector nothing, and 40 bytes, since
 // every pass over them reads them from memory (64 bytes, with the end
 // whole, the provider's index and the id's first bytes, were 5 % slower).
-// Its provider's index is provOf[provName], and its id's first eight
-// bytes Settler.keyOf.
+// Its names are kept once for all reports that share them (recNames), its
+// provider's index is provOfRec, and its id's first eight bytes
+// Settler.keyOf.
 type rec struct {
 	start        int64       // Unix minutes when timeOK, else as written (see rawMinutes)
 	length       int32       // end - start, unless recEndApart (see Settler.end)
 	date         volume.Date // local date of the start
 	idOff, idLen uint32      // the id, in Settler.ids
-	recipient    int32       // interned names
-	service      int32
-	provName     int32
-	dec          int32  // decision index, -1 when none
-	staff        uint16 // at most maxStaff + 1
+	names        int32       // its recipient, service and provider, in Settler.recNames
+	dec          int32       // decision index, -1 when none
+	staff        uint16      // at most maxStaff + 1
 	kind         volume.Kind
 	status       volume.Status
 	reason       reasonCode // set when the report is settled without its decision's pipeline
@@ -424,15 +426,46 @@ func (t *idText) String() string { return unsafe.String(unsafe.SliceData(t.buf),
 const idPadding = "\x00\x00\x00\x00\x00\x00\x00\x00"
 
 // provOfRec returns the provider index of x, -1 when unknown.
-func (s *Settler) provOfRec(x *rec) int32 { return s.provOf[x.provName] }
+func (s *Settler) provOfRec(x *rec) int32 { return s.provOf[s.recNames[x.names].provider] }
+
+// recNames are the interned recipient, service and provider of reports,
+// kept once for all the reports that share them (Settler.recNames).
+type recNames struct{ recipient, service, provider int32 }
+
+// namesOf returns the number of names n in Settler.recNames, kept there
+// once when new: as many as a month has recipients with their services and
+// providers, however many reports, and a number names one set of names.
+// The reports of a month in order come in long runs of the same names.
+func (s *Settler) namesOf(n recNames) int32 {
+	if s.lastNames.ok && s.lastNames.n == n {
+		return s.lastNames.i
+	}
+	i, ok := s.namesIdx[n]
+	if !ok {
+		i = int32(len(s.recNames))
+		s.recNames = append(s.recNames, n)
+		if s.namesIdx == nil {
+			s.namesIdx = map[recNames]int32{}
+		}
+		s.namesIdx[n] = i
+	}
+	s.lastNames = namesCache{n: n, i: i, ok: true}
+	return i
+}
+
+// namesCache is the last names namesOf was asked for.
+type namesCache struct {
+	n  recNames
+	i  int32
+	ok bool
+}
 
 // same reports whether reports i and j have the same content.
 // Two copies with the same instants are the same, however their offsets
 // were written.
 func (s *Settler) same(i, j int32) bool {
 	x, y := s.recs.at(i), s.recs.at(j)
-	return x.start == y.start && s.end(i, x) == s.end(j, y) && x.recipient == y.recipient && x.service == y.service &&
-		x.provName == y.provName && x.staff == y.staff && x.kind == y.kind && x.status == y.status &&
+	return x.start == y.start && s.end(i, x) == s.end(j, y) && x.names == y.names && x.staff == y.staff && x.kind == y.kind && x.status == y.status &&
 		x.flags&(recInvalid|recTimeOK) == y.flags&(recInvalid|recTimeOK)
 }
 
@@ -1329,21 +1362,23 @@ func (s *Settler) addReport(r *volume.Report, same uint8) {
 	i := int32(s.recs.n)
 	x := s.recs.add()
 	*x = rec{dec: -1, staff: uint16(min(staff, maxStaff+1)), kind: r.Kind, status: r.Status}
+	var n recNames
 	if same&sameRecipient != 0 {
-		x.recipient = s.lastName[0].i
+		n.recipient = s.lastName[0].i
 	} else {
-		x.recipient = s.internField(0, r.Recipient)
+		n.recipient = s.internField(0, r.Recipient)
 	}
 	if same&sameService != 0 {
-		x.service = s.lastName[1].i
+		n.service = s.lastName[1].i
 	} else {
-		x.service = s.internField(1, r.Service)
+		n.service = s.internField(1, r.Service)
 	}
 	if same&sameProvider != 0 {
-		x.provName = s.lastName[2].i
+		n.provider = s.lastName[2].i
 	} else {
-		x.provName = s.internField(2, r.Provider)
+		n.provider = s.internField(2, r.Provider)
 	}
+	x.names = s.namesOf(n)
 	var detail string
 	if r.Invalid != nil {
 		x.flags |= recInvalid
@@ -1405,17 +1440,18 @@ func (s *Settler) addUsual(r *volume.Report) bool {
 	if end <= start || end-start > 24*60 {
 		return false
 	}
-	recipient, service, provName := s.lastName[0].i, s.lastName[1].i, s.lastName[2].i
-	// The decision: that of the usual report before, when this one has its
-	// date (its names are that report's); else matched and tested.
-	d := s.lastUsual.dec
+	// The decision and names: those of the usual report before, when this
+	// one has its date (its names are that report's); else matched and
+	// tested.
+	d, names := s.lastUsual.dec, s.lastUsual.names
 	if !s.lastUsual.ok || date != s.lastUsual.date {
-		prov := s.provOf[provName]
+		n := recNames{s.lastName[0].i, s.lastName[1].i, s.lastName[2].i}
+		prov := s.provOf[n.provider]
 		if prov < 0 {
 			return false
 		}
 		var why Reason
-		d, why = s.matchKey(uint64(uint32(recipient))<<32|uint64(uint32(service)), date)
+		d, why = s.matchKey(uint64(uint32(n.recipient))<<32|uint64(uint32(n.service)), date)
 		if why != "" {
 			return false
 		}
@@ -1423,12 +1459,13 @@ func (s *Settler) addUsual(r *volume.Report) bool {
 		if int32(ds.prov) != prov || ds.svc == nil || ds.svc.Unit == Day || ds.svc.Unit == Month {
 			return false
 		}
-		s.lastUsual = usualCache{date: date, dec: d, ok: true}
+		names = s.namesOf(n)
+		s.lastUsual = usualCache{date: date, dec: d, names: names, ok: true}
 	}
 	x := s.recs.add()
 	*x = rec{start: start, length: int32(end - start), date: date,
 		idOff: s.ids.add(r.ID), idLen: uint32(len(r.ID)),
-		recipient: recipient, service: service, provName: provName, dec: int32(d),
+		names: names, dec: int32(d),
 		staff: uint16(max(r.Staff, 1)), kind: r.Kind, flags: recInPeriod | recTimeOK}
 	s.visitCount[d]++
 	return true
@@ -1437,16 +1474,17 @@ func (s *Settler) addUsual(r *volume.Report) bool {
 // usualCache is the date and decision of the last report addUsual took,
 // when it is the last report added.
 type usualCache struct {
-	date volume.Date
-	dec  int
-	ok   bool
+	date  volume.Date
+	dec   int
+	names int32
+	ok    bool
 }
 
 // classify decides where a report goes, except for duplicate ids, which
 // are known only when all reports are in; it sets x's start and returns
 // its end, when they resolve.
 func (s *Settler) classify(x *rec, r *volume.Report) (end int64) {
-	prov := s.provOf[x.provName]
+	prov := s.provOfRec(x)
 	// The period: the local date of the start.
 	x.flags |= recInPeriod
 	var startErr, endErr error
@@ -1506,7 +1544,8 @@ func (s *Settler) classifyTimed(x *rec, end int64, prov int32, known reasonCode,
 	if end-x.start > 24*60 {
 		return codeTooLong
 	}
-	d, why := s.matchKey(uint64(uint32(x.recipient))<<32|uint64(uint32(x.service)), x.date)
+	n := s.recNames[x.names]
+	d, why := s.matchKey(uint64(uint32(n.recipient))<<32|uint64(uint32(n.service)), x.date)
 	if d < 0 {
 		return codeOf(why)
 	}
@@ -1768,7 +1807,7 @@ func (s *Settler) Settlement() *Settlement {
 				u.Quantity, u.Unit = s.reportQuantity(i, x)
 			}
 			if reason == ReasonNoRate {
-				s.gap(id, "service %s is not in the tariff", s.nameList[x.service])
+				s.gap(id, "service %s is not in the tariff", s.nameList[s.recNames[x.names].service])
 			}
 			owner := int(s.provOfRec(x))
 			if reason == ReasonNoDecision {
@@ -1896,7 +1935,7 @@ func (s *Settler) gap(id, format string, args ...any) {
 // reportQuantity is what an unpaid report would have been: staff-minutes of
 // its counted length, or one visit.
 func (s *Settler) reportQuantity(i int32, x *rec) (int64, Unit) {
-	svc, _ := s.t.Service(s.nameList[x.service])
+	svc, _ := s.t.Service(s.nameList[s.recNames[x.names].service])
 	if svc != nil && svc.Unit == Visit {
 		return 1, Visit
 	}
