@@ -74,16 +74,17 @@ func checkArithmetic(st *Settlement, a *auditProblems) {
 		sum := decimal.Zero
 		for i := range p.Lines {
 			l := &p.Lines[i]
+			c, small := smallOre(l.Amount)
 			if st.CorrectionOf == nil {
 				if l.Divisor.Sign() <= 0 {
 					a.fail("provider %s, %s: divisor %s", p.Provider, describeLine(*l), l.Divisor)
-				} else if !roundsTo(l) {
+				} else if !small || !roundsToOre(l, c) {
 					if want := l.Quantity.Mul(l.Price).Mul(l.Factor).DivRound(l.Divisor, 2); !want.Equal(l.Amount) {
 						a.fail("provider %s, %s: amount %s, want %s", p.Provider, describeLine(*l), l.Amount.StringFixed(2), want.StringFixed(2))
 					}
 				}
 			}
-			if c, ok := smallOre(l.Amount); ok && ore < 1<<61 && ore > -1<<61 {
+			if small && ore < 1<<61 && ore > -1<<61 {
 				ore += c
 			} else {
 				sum = sum.Add(l.Amount)
@@ -117,7 +118,12 @@ func smallOre(d decimal.Decimal) (int64, bool) {
 // decimals.
 func roundsTo(l *Line) bool {
 	amount, ok := smallOre(l.Amount)
-	if !ok || l.Divisor.Exponent() != 0 || l.Divisor.NumDigits() > 9 {
+	return ok && roundsToOre(l, amount)
+}
+
+// roundsToOre is roundsTo of a line whose amount is amount öre.
+func roundsToOre(l *Line, amount int64) bool {
+	if l.Divisor.Exponent() != 0 || l.Divisor.NumDigits() > 9 {
 		return false
 	}
 	// N = the product of the coefficients, times 10^exp, in öre.
