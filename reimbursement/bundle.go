@@ -61,7 +61,7 @@ func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st 
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := NewSettler(t, period, providers, decisions, opt)
+	s, err := newSettler(t, period, providers, decisions, opt, decisionsOwned) // read here: ours to change
 	if err != nil {
 		return nil, problems, err
 	}

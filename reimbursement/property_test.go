@@ -604,3 +604,45 @@ func TestPropertyUsualReports(t *testing.T) {
 		t.Fatal("the synthetic municipality: Settle and AddReport give other settlements")
 	}
 }
+
+// TestSettleLeavesDecisionsAlone: Settle, which takes its caller's
+// decisions as they are when none must change, changes none of them when
+// some must (no staff, no provider, an id used twice, one that cannot be
+// settled), and settles as a settler given a copy of them does.
+func TestSettleLeavesDecisionsAlone(t *testing.T) {
+	tariff := testby(t)
+	for seed := int64(0); seed < 20; seed++ {
+		period, in := randomMonth(rand.New(rand.NewSource(seed)))
+		for i := range in.Decisions {
+			switch i % 7 {
+			case 1:
+				in.Decisions[i].Staff = 0
+			case 2:
+				in.Decisions[i].Provider = ""
+			}
+		}
+		if seed%2 == 0 && len(in.Decisions) > 1 {
+			twice := in.Decisions[0]
+			twice.GrantedHours = twice.GrantedHours.Add(decimal.NewFromInt(1))
+			bad := in.Decisions[1]
+			bad.ID, bad.To = bad.ID+"-bad", bad.From.AddDays(-1)
+			in.Decisions = append(in.Decisions, twice, bad)
+		}
+		before := slices.Clone(in.Decisions)
+		_, got := settleJSON(t, tariff, period, in)
+		for i := range before {
+			if !reflect.DeepEqual(before[i], in.Decisions[i]) {
+				t.Fatalf("seed %d: decision %d was %+v, is %+v", seed, i, before[i], in.Decisions[i])
+			}
+		}
+		s := settlerOf(t, tariff, volume.MustParsePeriod(period), in)
+		for _, r := range in.Reports {
+			s.AddReport(r)
+		}
+		var want bytes.Buffer
+		require.NoError(t, s.Settlement().WriteJSON(&want))
+		if !bytes.Equal(want.Bytes(), got) {
+			t.Fatalf("seed %d: Settle and a settler of copied decisions settle differently", seed)
+		}
+	}
+}

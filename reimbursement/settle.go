@@ -51,7 +51,9 @@ type Input struct {
 // provider that does not exist, providers listed twice); problems with
 // records are accounted for in the settlement.
 func Settle(t *Tariff, period volume.Period, in Input, opt Options) (*Settlement, error) {
-	s, err := NewSettler(t, period, in.Providers, in.Decisions, opt)
+	// The decisions lent, not copied: Settle's caller cannot change them
+	// while it runs, and they are copied if one must change.
+	s, err := newSettler(t, period, in.Providers, in.Decisions, opt, decisionsLent)
 	if err != nil {
 		return nil, err
 	}
@@ -861,13 +863,11 @@ type rateCacheKey struct {
 // decisions given. Decisions without a provider go to the tariff's
 // no-choice provider.
 func NewSettler(t *Tariff, period volume.Period, providers []Provider, decisions []Decision, opt Options) (*Settler, error) {
-	return newSettler(t, period, providers, decisions, opt, false)
+	return newSettler(t, period, providers, decisions, opt, decisionsCopied)
 }
 
-// newSettler is NewSettler; checked says that the decisions were kept by
-// checkDecisions already (a part's of WriteSettlementFS, checked with the
-// month's), to be taken as they are.
-func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions []Decision, opt Options, checked bool) (*Settler, error) {
+// newSettler is NewSettler of decisions given as mode says.
+func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions []Decision, opt Options, mode decisionsMode) (*Settler, error) {
 	if opt.Location == nil {
 		return nil, errorf("Options.Location is nil: give the zone of wall-clock times, e.g. Europe/Stockholm")
 	}
@@ -928,7 +928,7 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 		s.provIdx[p.ID] = i
 		s.provOf[s.intern(p.ID)] = int32(i)
 	}
-	if err := s.addDecisions(decisions, checked); err != nil {
+	if err := s.addDecisions(decisions, mode); err != nil {
 		errs = append(errs, err)
 	}
 	s.visitCount = make([]int32, len(s.decisions))
@@ -971,27 +971,33 @@ func (s *Settler) profile(d *Decision, svc int32, regime Regime) int32 {
 // are issues; a no-choice provider that is not there is an error. With
 // inPlace the decisions are the caller's to overwrite: those kept are
 // moved to the front of the slice rather than copied.
-func (s *Settler) checkDecisions(decisions []Decision, inPlace bool) ([]Decision, error) {
+func (s *Settler) checkDecisions(decisions []Decision, mode decisionsMode) ([]Decision, error) {
 	var errs []error
-	kept := decisions
-	if !inPlace {
-		kept = slices.Clone(decisions) // at once, then kept in place
+	kept, owned := decisions, mode == decisionsOwned
+	if mode == decisionsCopied {
+		kept, owned = slices.Clone(decisions), true // at once, then kept in place
+	}
+	own := func() { // before the first change
+		if !owned {
+			kept, owned = slices.Clone(kept), true
+		}
 	}
 	byID := make(map[string]int, len(kept))
 	bad := map[string]bool{}
 	n := 0 // kept[:n] are kept, each written at or before the one read
 	for i := range kept {
 		d := &kept[i]
-		if d.Invalid == nil && (d.GrantedHours.Sign() < 0 || d.GrantedHours.GreaterThan(maxGrantedHours) ||
+		invalid := d.Invalid
+		if invalid == nil && (d.GrantedHours.Sign() < 0 || d.GrantedHours.GreaterThan(maxGrantedHours) ||
 			d.Staff > maxStaff || d.From.IsZero() || (!d.To.IsZero() && d.To.Before(d.From))) {
-			d.Invalid = fmt.Errorf("granted hours %s, staff %d, dates %s..%s out of range", d.GrantedHours, d.Staff, d.From, d.To)
+			invalid = fmt.Errorf("granted hours %s, staff %d, dates %s..%s out of range", d.GrantedHours, d.Staff, d.From, d.To)
 		}
-		if d.Invalid != nil || d.ID == "" {
+		if invalid != nil || d.ID == "" {
 			id := d.ID
 			if id == "" {
 				id = "(no id)"
 			}
-			s.issue(IssueInvalidDecision, []string{id}, "decision cannot be read: %v", d.Invalid)
+			s.issue(IssueInvalidDecision, []string{id}, "decision cannot be read: %v", invalid)
 			bad[d.ID] = true
 			continue
 		}
@@ -1004,7 +1010,8 @@ func (s *Settler) checkDecisions(decisions []Decision, inPlace bool) ([]Decision
 		}
 		byID[d.ID] = n
 		if n != i {
-			kept[n] = *d
+			own()
+			kept[n] = kept[i]
 		}
 		n++
 	}
@@ -1013,6 +1020,11 @@ func (s *Settler) checkDecisions(decisions []Decision, inPlace bool) ([]Decision
 		d := &kept[i]
 		if len(bad) > 0 && bad[d.ID] {
 			continue
+		}
+		if d.Provider == "" || d.Staff < 1 {
+			own()
+			d = &kept[i]
+			d.Staff = max(d.Staff, 1)
 		}
 		if d.Provider == "" {
 			d.Provider = s.t.NoChoice.For(d.Area)
@@ -1026,19 +1038,37 @@ func (s *Settler) checkDecisions(decisions []Decision, inPlace bool) ([]Decision
 			}
 		}
 		if n != i {
-			kept[n] = *d
+			own()
+			kept[n] = kept[i]
 		}
 		n++
 	}
 	return kept[:n], errors.Join(errs...)
 }
 
+// decisionsMode is whose decisions checkDecisions is given, and so whether
+// it may change them.
+type decisionsMode uint8
+
+const (
+	// decisionsCopied: the caller's, who may change them later (NewSettler).
+	decisionsCopied decisionsMode = iota
+	// decisionsLent: the caller's, lent for as long as Settle runs: kept
+	// as they are when all can be, and copied only when one must change.
+	decisionsLent
+	// decisionsOwned: the settler's own, changed in place.
+	decisionsOwned
+	// decisionsChecked: kept by checkDecisions already (a part's of
+	// WriteSettlementFS, checked with the month's), taken as they are.
+	decisionsChecked
+)
+
 // addDecisions adds the decisions, checked first unless checked (see
 // newSettler).
-func (s *Settler) addDecisions(decisions []Decision, checked bool) error {
+func (s *Settler) addDecisions(decisions []Decision, mode decisionsMode) error {
 	kept, err := decisions, error(nil)
-	if !checked {
-		kept, err = s.checkDecisions(decisions, false) // the caller's
+	if mode != decisionsChecked {
+		kept, err = s.checkDecisions(decisions, mode)
 	}
 	first := s.period.First().UnixDays()
 	order := make([]int32, len(kept))
@@ -1084,9 +1114,6 @@ func (s *Settler) addDecisions(decisions []Decision, checked bool) error {
 			ds.prov = p
 		}
 		ds.svc, _ = s.t.Service(d.Service)
-		if ds.d.Staff < 1 {
-			ds.d.Staff = 1
-		}
 		regime := AnyRegime
 		if ds.prov >= 0 {
 			regime = s.providers[ds.prov].Regime

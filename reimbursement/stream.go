@@ -153,7 +153,7 @@ func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 			unread = append(unread, d.Recipient)
 		}
 	}
-	kept, err := global.checkDecisions(decisions, true)
+	kept, err := global.checkDecisions(decisions, decisionsOwned)
 	if err != nil {
 		return sum, problems, err
 	}
@@ -947,7 +947,7 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 			decisions = append(decisions, sp.decisions.decision(int(i)))
 		}
 	}
-	s, err := newSettler(t, period, providers, decisions, opt, true) // checked with the month's
+	s, err := newSettler(t, period, providers, decisions, opt, decisionsChecked) // checked with the month's
 	if err != nil {
 		res.err = err
 		return res
