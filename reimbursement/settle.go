@@ -565,7 +565,7 @@ func (s *Settler) markCopies() (dups bool) {
 		from, to := piece(k)
 		for i := from; i < to; i++ {
 			if x := s.recs.at(int32(i)); x.idLen > 0 {
-				var h uint64
+				var h uint64 // idHash, in line
 				if x.idLen <= 8 {
 					h = shortIDHash(s.keyOf(x), x.idLen, s.shortSeed)
 				} else {
@@ -577,6 +577,9 @@ func (s *Settler) markCopies() (dups bool) {
 			}
 		}
 	})
+	if n == 1 {
+		return s.markCopiesInPlace(hashes, &counts[0])
+	}
 	var bounds [257]int // bucket b is sorted[bounds[b]:bounds[b+1]]
 	at := make([][256]int, n)
 	pos := 0
@@ -618,6 +621,73 @@ func (s *Settler) markCopies() (dups bool) {
 			repeated[h] = append(g, hashIndex{h, int32(i)})
 		}
 	}
+	return s.markRepeated(repeated)
+}
+
+// idHash returns the hash markCopies gives the id of x, which has one;
+// never 0, which stands for no id.
+func (s *Settler) idHash(x *rec) uint64 {
+	var h uint64
+	if x.idLen <= 8 {
+		h = shortIDHash(s.keyOf(x), x.idLen, s.shortSeed)
+	} else {
+		h = maphash.String(s.seed, s.idStr[x.idOff:x.idOff+x.idLen])
+	}
+	return max(h, 1)
+}
+
+// markCopiesInPlace is markCopies on one core, given the reports' hashes
+// (0: no id) and their counts by top byte: the hashes are put in their
+// buckets in place, rather than in a list as large made for it, and a
+// hash found repeated is made again for every report to find its reports.
+func (s *Settler) markCopiesInPlace(hashes []uint64, counts *[256]int) bool {
+	w := 0
+	for _, h := range hashes {
+		if h != 0 {
+			hashes[w] = h
+			w++
+		}
+	}
+	keys := hashes[:w]
+	var start, next [257]int // bucket b is keys[start[b]:start[b+1]]
+	for b := range 256 {
+		start[b+1] = start[b] + counts[b]
+		next[b] = start[b]
+	}
+	for b := range 256 {
+		for next[b] < start[b+1] {
+			h := keys[next[b]]
+			if t := int(h >> 56); t != b {
+				keys[next[b]], keys[next[t]] = keys[next[t]], h
+				next[t]++
+				continue
+			}
+			next[b]++
+		}
+	}
+	repeated := map[uint64][]hashIndex{}
+	var table []repeatSlot
+	for b := range 256 {
+		bucket := keys[start[b]:start[b+1]]
+		findRepeats(bucket, &table, func(_, i int) { repeated[bucket[i]] = nil })
+	}
+	if len(repeated) == 0 {
+		return false
+	}
+	for i, x := range s.recs.all {
+		if x.idLen > 0 {
+			h := s.idHash(x)
+			if g, ok := repeated[h]; ok {
+				repeated[h] = append(g, hashIndex{h, i})
+			}
+		}
+	}
+	return s.markRepeated(repeated)
+}
+
+// markRepeated marks the copies among the reports of each repeated hash,
+// in order of hash.
+func (s *Settler) markRepeated(repeated map[uint64][]hashIndex) (dups bool) {
 	hs := make([]uint64, 0, len(repeated))
 	for h := range repeated {
 		hs = append(hs, h)
