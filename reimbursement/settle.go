@@ -1559,11 +1559,14 @@ func (s *Settler) addUsual(r *volume.Report) bool {
 		names = s.namesOf(n)
 		s.lastUsual = usualCache{date: date, dec: d, names: names, ok: true}
 	}
+	off, idLen := s.ids.add(r.ID), uint32(len(r.ID))
+	staff, kind := uint16(max(r.Staff, 1)), r.Kind
+	// Field by field, every one: a literal would be made aside and copied,
+	// the report being read through a pointer that might be x.
 	x := s.recs.add()
-	*x = rec{start: start, length: int32(end - start), date: date,
-		idOff: s.ids.add(r.ID), idLen: uint32(len(r.ID)),
-		names: names, dec: int32(d),
-		staff: uint16(max(r.Staff, 1)), kind: r.Kind, flags: recInPeriod | recTimeOK}
+	x.start, x.length, x.date = start, int32(end-start), date
+	x.idOff, x.idLen, x.names, x.dec = off, idLen, names, int32(d)
+	x.staff, x.kind, x.status, x.reason, x.flags = staff, kind, volume.Approved, 0, recInPeriod|recTimeOK
 	s.visitCount[d]++
 	return true
 }
