@@ -146,7 +146,11 @@ type chunks[T any] struct {
 // are shorter, so that the lists of small providers stay small.
 const maxChunkBytes = 32 << 10
 
-func (c *chunks[T]) add(x T) {
+// add appends x.
+func (c *chunks[T]) add(x T) { *c.next() = x }
+
+// next returns the place of a new item at the end, its zero value.
+func (c *chunks[T]) next() *T {
 	if k := len(c.c); k == 0 || len(c.c[k-1]) == cap(c.c[k-1]) {
 		var zero T
 		c.c = append(c.c, make([]T, 0, min(max(16, c.n), max(16, maxChunkBytes/int(unsafe.Sizeof(zero))))))
@@ -154,8 +158,8 @@ func (c *chunks[T]) add(x T) {
 	last := &c.c[len(c.c)-1]
 	n := len(*last)
 	*last = (*last)[:n+1] // in its room (a chunk never grows): no write barrier
-	(*last)[n] = x
 	c.n++
+	return &(*last)[n]
 }
 
 // last returns the last item; there must be one.
@@ -377,8 +381,8 @@ func (b *builder) flush(dec int) {
 		for i := range b.acc {
 			// Its reports are written when the line is.
 			b.span = append(b.span, lineSpan{recs: b.lineRecs[i], ids: b.acc[i].acc.ids})
-			l, _, _ := b.makeLine(ds, i, false)
-			b.lines = append(b.lines, l)
+			b.lines = append(b.lines, Line{})
+			b.makeLine(&b.lines[len(b.lines)-1], ds, i, false)
 		}
 		b.writeLines(out)
 		clear(b.lines)
@@ -389,9 +393,14 @@ func (b *builder) flush(dec int) {
 		// a write barrier.
 		serviceSum := out.sums.of(ds.d.Service)
 		for n, i := range b.sortedAcc() {
-			l, ore, ok := b.makeLine(ds, int(i), true)
+			var prev *Line
 			if n == 0 && out.lines.n > 0 && !out.unordered {
-				out.unordered = compareLinesAt(out.lines.last(), &l) > 0
+				prev = out.lines.last()
+			}
+			l := out.lines.next()
+			ore, ok := b.makeLine(l, ds, int(i), true)
+			if prev != nil {
+				out.unordered = compareLinesAt(prev, l) > 0
 			}
 			if ok {
 				serviceSum.addOre(ore)
@@ -400,16 +409,17 @@ func (b *builder) flush(dec int) {
 				serviceSum.add(l.Amount)
 				out.sums.total.add(l.Amount)
 			}
-			out.lines.add(l)
 		}
 	}
 	clear(b.acc)
 	b.acc = b.acc[:0]
 }
 
-// makeLine makes the line of acc[i], of decision ds, with its reports when
-// withReports; ore is its amount in öre when ok.
-func (b *builder) makeLine(ds *decState, i int, withReports bool) (l Line, ore int64, ok bool) {
+// makeLine makes in l, a zero Line, the line of acc[i], of decision ds,
+// with its reports when withReports; ore is its amount in öre when ok.
+// Its fields are written one by one where it is kept: a Line is large,
+// and a literal would be made aside and copied.
+func (b *builder) makeLine(l *Line, ds *decState, i int, withReports bool) (ore int64, ok bool) {
 	k, a := b.acc[i].key, &b.acc[i].acc
 	divisor, found := b.divisors[k.divisor]
 	if !found {
@@ -422,12 +432,11 @@ func (b *builder) makeLine(ds *decState, i int, withReports bool) (l Line, ore i
 		b.factors[k.percent] = f
 	}
 	r := &b.s.t.Rates[k.rate]
-	l = Line{
-		Recipient: ds.d.Recipient, Decision: ds.d.ID, Service: ds.d.Service,
-		Component: k.component, Band: b.bandCode(k.band), Unit: k.unit,
-		Quantity: b.quantity(a.qty), Price: r.Price, Factor: f.factor, Divisor: divisor,
-		RateFrom: r.From, RateTo: r.To,
-	}
+	d := ds.d
+	l.Recipient, l.Decision, l.Service = d.Recipient, d.ID, d.Service
+	l.Component, l.Band, l.Unit = k.component, b.bandCode(k.band), k.unit
+	l.Quantity, l.Price, l.Factor, l.Divisor = b.quantity(a.qty), r.Price, f.factor, divisor
+	l.RateFrom, l.RateTo = r.From, r.To
 	if withReports {
 		l.Reports = b.reports(b.lineRecs[i], a.ids)
 	}
@@ -436,7 +445,7 @@ func (b *builder) makeLine(ds *decState, i int, withReports bool) (l Line, ore i
 	} else {
 		l.Amount = amountOf(l.Quantity, l.Price, a.percent, k.divisor)
 	}
-	return l, ore, ok
+	return ore, ok
 }
 
 // bandCode returns the code of band, or "" for none (-1).
