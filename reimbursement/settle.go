@@ -58,12 +58,15 @@ func Settle(t *Tariff, period volume.Period, in Input, opt Options) (*Settlement
 		return nil, err
 	}
 	s.reserveIDs(idRoom(in.Reports))
+	usual := s.ledger == nil // addUsual may take reports
 	for i := range in.Reports {
 		var same uint8
 		if i > 0 {
 			same = sameNames(&in.Reports[i], &in.Reports[i-1])
 		}
-		s.addReport(&in.Reports[i], same)
+		if r := &in.Reports[i]; !usual || same != sameAll || !s.addUsual(r) {
+			s.addOther(r, same)
+		}
 	}
 	for _, a := range in.Absences {
 		s.AddAbsence(a)
@@ -1451,6 +1454,11 @@ func (s *Settler) addReport(r *volume.Report, same uint8) {
 	if s.ledger == nil && same == sameAll && s.addUsual(r) {
 		return
 	}
+	s.addOther(r, same)
+}
+
+// addOther is addReport of a report addUsual did not take.
+func (s *Settler) addOther(r *volume.Report, same uint8) {
 	s.lastUsual.ok = false // its names may not be those of the last usual report
 	if s.ledger != nil {
 		s.ledger.AddReport(*r)
