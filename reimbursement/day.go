@@ -409,10 +409,7 @@ func (s *Settler) settleDays(b *builder, di int) {
 			if !c.Stay {
 				continue
 			}
-			rate := -2 // the day's rate row, found before (rateIn's first look, without a division)
-			if r := &runs[ci]; i < r.ndays {
-				rate = int(r.rows[i*width])
-			}
+			rate := dayRate(runs[ci].rows, width, runs[ci].ndays, i)
 			if rate == -2 {
 				rate = s.rateIn(dayRow(runs[ci].rows, width, i), ds, c.Code, -1, d)
 			}

@@ -369,12 +369,19 @@ func (s *Settler) settleMonth(b *builder, di int) {
 	// Prorated, the days of one rate row in a run are added at once.
 	run, runRate := int64(0), -1
 	rows, width := s.rateRows(ds, componentBase)
+	ndays := 0
+	if width > 0 {
+		ndays = len(rows) / width
+	}
 	for i, in := range ds.slice {
 		if !in {
 			continue
 		}
 		d := s.period.First().AddDays(i)
-		rate := s.rateIn(dayRow(rows, width, i), ds, componentBase, -1, d)
+		rate := dayRate(rows, width, ndays, i)
+		if rate == -2 {
+			rate = s.rateIn(dayRow(rows, width, i), ds, componentBase, -1, d)
+		}
 		if rate < 0 {
 			s.gapAt(ds.d.ID, d, s.describeRate(ds, componentBase, -1))
 			noRate++

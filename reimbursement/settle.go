@@ -2147,6 +2147,16 @@ func (s *Settler) rateRows(ds *decState, component string) (rows []int32, width 
 	return rows, width
 }
 
+// dayRate returns the rate row of no band on day di that rateRows' rows
+// (width a day, ndays days) hold, found before, or -2: rateIn's first
+// look, without the division dayRow makes, for the loops over days.
+func dayRate(rows []int32, width, ndays, di int) int {
+	if uint(di) < uint(ndays) {
+		return int(rows[di*width])
+	}
+	return -2
+}
+
 // dayRow returns the row of day di (of the period) of rateRows' rows, or
 // nil when there is no such day.
 func dayRow(rows []int32, width, di int) []int32 {
