@@ -58,6 +58,7 @@ func Settle(t *Tariff, period volume.Period, in Input, opt Options) (*Settlement
 		return nil, err
 	}
 	s.reserveIDs(idRoom(in.Reports))
+	// addReport, its two ways asked here in line: a call a report fewer.
 	usual := s.ledger == nil // addUsual may take reports
 	for i := range in.Reports {
 		var same uint8
