@@ -1,6 +1,6 @@
 module github.com/exempelby/ersattning
 
-go 1.24
+go 1.26.0
 
 require (
 	github.com/google/go-cmp v0.7.0
@@ -8,4 +8,7 @@ require (
 	github.com/stretchr/testify v1.12.1
 )
 
-require go.yaml.in/yaml/v3 v3.0.5 // indirect
+require (
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+	golang.org/x/text v0.44.0 // indirect
+)

@@ -53,8 +53,9 @@ func (a *auditProblems) err() error {
 
 // CheckArithmetic checks a settlement's own sums: every line's amount is
 // round(quantity × price × factor / divisor) to öre, half away from zero,
-// each provider's total is the sum of its lines and the settlement's total
-// the sum of the providers'. It returns an *AuditError, or nil. A
+// each provider's total is the sum of its lines, the settlement's total
+// the sum of the providers', and every input file's rows are accounted
+// for (Files). It returns an *AuditError, or nil. A
 // correction's lines carry differences of issued amounts and are not held
 // to the rounding rule, only to the sums.
 func CheckArithmetic(st *Settlement) error {
@@ -99,6 +100,7 @@ func checkArithmetic(st *Settlement, a *auditProblems) {
 	if !grand.Equal(st.Total) {
 		a.fail("total %s is not the sum of the providers' %s", st.Total.StringFixed(2), grand.StringFixed(2))
 	}
+	checkFiles(st, a)
 }
 
 // smallOre returns d in öre when it has two decimals and at most 17 digits.

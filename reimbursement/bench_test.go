@@ -40,7 +40,7 @@ func benchMonth(n int) reimbursement.Input {
 				m := sh*60 + sm + 15 + rng.Intn(75)
 				end := volume.LocalTimestamp(volume.NewDate(2026, 3, day).AddDays(m/1440), (m%1440)/60, m%60)
 				rep := volume.Report{ID: fmt.Sprintf("V%d-%d-%d", r, day, v), Recipient: d.Recipient, Provider: d.Provider,
-					Service: "HT", Start: start, End: end, Staff: 1}
+					Service: "HT", Start: start, End: end, Staff: 1, Kind: volume.Visit, Status: volume.Approved}
 				if rng.Intn(50) == 0 {
 					rep.Kind = volume.Declined
 				}
@@ -195,7 +195,7 @@ func decisionHistory(n int) reimbursement.Input {
 	for d := 1; d <= 31; d++ {
 		start := volume.LocalTimestamp(volume.NewDate(2026, 3, d), 9, 0)
 		in.Reports = append(in.Reports, volume.Report{ID: fmt.Sprintf("T%d", d), Recipient: "R1", Provider: "P1", Service: "HT",
-			Start: start, End: volume.LocalTimestamp(volume.NewDate(2026, 3, d), 9, 30)})
+			Start: start, End: volume.LocalTimestamp(volume.NewDate(2026, 3, d), 9, 30), Staff: 1, Kind: volume.Visit, Status: volume.Approved})
 	}
 	return in
 }

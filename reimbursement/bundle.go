@@ -55,9 +55,13 @@ func SettleFS(fsys fs.FS, period volume.Period, opt Options) (st *Settlement, pr
 
 // SettleFSWith is SettleFS with a tariff already loaded.
 func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st *Settlement, problems []error, err error) {
+	if fsys == nil {
+		return nil, nil, errorf("SettleFS: no file system")
+	}
 	var pl problemList
 	defer func() { problems = pl.errors() }()
-	providers, decisions, err := readParties(fsys, &pl)
+	log := newFileLog()
+	providers, decisions, err := readParties(fsys, &pl, log)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -65,13 +69,14 @@ func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st 
 	if err != nil {
 		return nil, problems, err
 	}
+	s.files = log
 	err = streamFiles(fsys, FileReports, func(f io.Reader, file string) error {
 		if st, ok := f.(interface{ Stat() (fs.FileInfo, error) }); ok {
 			if info, err := st.Stat(); err == nil {
-				s.reserve(int(info.Size() / 64))
+				s.reserve(int(min(info.Size(), maxReserve) / 64))
 			}
 		}
-		return decodeReports(f, file, false, func(batch []volume.Report) {
+		return decodeReports(f, file, false, log, func(batch []volume.Report) {
 			for i := range batch {
 				r := &batch[i]
 				if r.Invalid != nil {
@@ -86,41 +91,50 @@ func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st 
 		})
 	})
 	if err == nil {
-		err = readOthers(fsys, &pl, s.AddAbsence, s.AddPresence, s.AddAdjustment)
+		err = readOthers(fsys, &pl, log, s.AddAbsence, s.AddPresence, s.AddAdjustment)
 	}
 	if err != nil {
 		return nil, nil, err
 	}
 	st = s.Settlement()
-	if opt.Audit {
-		if err := s.Audit(st); err != nil {
-			return nil, nil, err
-		}
+	if err := s.Audit(st); err != nil {
+		return nil, nil, err
 	}
 	return st, nil, nil
 }
+
+// maxReserve bounds the size of a report file that room is made for at
+// once: a device or a huge file gets room as it is read.
+const maxReserve = 4 << 30
 
 // ReadInputFS reads the records of the bundle in fsys (formats.md) into an
 // Input, in the order of their files and rows, as SettleFS reads them: a
 // row that cannot be read is there all the same (a report, absence … with
 // Invalid set) and its problems are returned in problems, in the order
-// SettleFS returns them; err is for a file that cannot be read at all or a
-// bad provider list. Settle of the Input gives the settlement SettleFS
-// gives: reading first suits a program that looks at the records or
-// settles them more than once, SettleFS one that settles a big month once.
+// SettleFS returns them; err is for a file that cannot be read at all.
+// Settle of the Input gives the settlement SettleFS gives, its
+// reconciliation of the files included: reading first suits a program
+// that looks at the records or settles them more than once, SettleFS one
+// that settles a big month once.
 func ReadInputFS(fsys fs.FS) (in Input, problems []error, err error) {
+	if fsys == nil {
+		return Input{}, nil, errorf("ReadInputFS: no file system")
+	}
 	var pl problemList
 	defer func() { problems = pl.errors() }()
-	in.Providers, in.Decisions, err = readParties(fsys, &pl)
+	log := newFileLog()
+	in.Providers, in.Decisions, err = readParties(fsys, &pl, log)
 	if err != nil {
 		return Input{}, nil, err
 	}
 	err = streamFiles(fsys, FileReports, func(f io.Reader, file string) error {
-		return drain(volume.NewReportReader(f, file).Read, func(r volume.Report) { in.Reports = append(in.Reports, r) },
+		rr := volume.NewReportReader(f, file)
+		defer log.read(file, rr.CSV())
+		return drain(rr.Read, func(r volume.Report) { in.Reports = append(in.Reports, r) },
 			func(r volume.Report) error { return r.Invalid }, &pl)
 	})
 	if err == nil {
-		err = readOthers(fsys, &pl,
+		err = readOthers(fsys, &pl, log,
 			func(a volume.Absence) { in.Absences = append(in.Absences, a) },
 			func(p volume.Presence) { in.Presence = append(in.Presence, p) },
 			func(a Adjustment) { in.Adjustments = append(in.Adjustments, a) })
@@ -128,18 +142,21 @@ func ReadInputFS(fsys fs.FS) (in Input, problems []error, err error) {
 	if err != nil {
 		return Input{}, nil, err
 	}
+	in.files = log
 	return in, nil, nil
 }
 
-// readParties reads the providers and decisions of a bundle. Decisions
-// that cannot be read are returned too (the settler lists them as issues),
+// readParties reads the providers and decisions of a bundle. Rows that
+// cannot be read are returned too (the settler lists them as issues),
 // their problems added to pl.
-func readParties(fsys fs.FS, pl *problemList) (providers []Provider, decisions []Decision, err error) {
+func readParties(fsys fs.FS, pl *problemList, log *fileLog) (providers []Provider, decisions []Decision, err error) {
 	pf, err := fsys.Open(FileProviders)
 	if err != nil {
 		return nil, nil, errorf("%w", err)
 	}
-	providers, err = ReadProviders(pf, FileProviders)
+	pr := NewProviderReader(pf, FileProviders)
+	err = drain(pr.Read, func(p Provider) { providers = append(providers, p) }, func(p Provider) error { return p.Invalid }, pl)
+	log.read(FileProviders, pr.CSV())
 	pf.Close()
 	if err != nil {
 		return nil, nil, err
@@ -155,15 +172,13 @@ func readParties(fsys fs.FS, pl *problemList) (providers []Provider, decisions [
 	if err != nil {
 		return nil, nil, errorf("%w", err)
 	}
-	decisions, err = readDecisions(df, FileDecisions, n)
+	decisions = make([]Decision, 0, n)
+	dr := NewDecisionReader(df, FileDecisions)
+	err = drain(dr.Read, func(d Decision) { decisions = append(decisions, d) }, func(d Decision) error { return d.Invalid }, pl)
+	log.read(FileDecisions, dr.CSV())
 	df.Close()
 	if err != nil {
 		return nil, nil, err
-	}
-	for _, d := range decisions {
-		if d.Invalid != nil {
-			pl.add(d.Invalid)
-		}
 	}
 	return providers, decisions, nil
 }
@@ -199,21 +214,24 @@ func countLines(fsys fs.FS, name string) (int, error) {
 
 // readOthers reads the absences, presence and adjustments of a bundle,
 // after its reports, noting the problems of rows that cannot be read.
-func readOthers(fsys fs.FS, problems *problemList, absence func(volume.Absence), presence func(volume.Presence), adjustment func(Adjustment)) error {
+func readOthers(fsys fs.FS, problems *problemList, log *fileLog, absence func(volume.Absence), presence func(volume.Presence), adjustment func(Adjustment)) error {
 	err := streamFiles(fsys, FileAbsences, func(f io.Reader, file string) error {
-		return drain(volume.NewAbsenceReader(f, file).Read, absence,
-			func(a volume.Absence) error { return a.Invalid }, problems)
+		ar := volume.NewAbsenceReader(f, file)
+		defer log.read(file, ar.CSV())
+		return drain(ar.Read, absence, func(a volume.Absence) error { return a.Invalid }, problems)
 	})
 	if err == nil {
 		err = streamFiles(fsys, FilePresence, func(f io.Reader, file string) error {
-			return drain(volume.NewPresenceReader(f, file).Read, presence,
-				func(p volume.Presence) error { return p.Invalid }, problems)
+			pr := volume.NewPresenceReader(f, file)
+			defer log.read(file, pr.CSV())
+			return drain(pr.Read, presence, func(p volume.Presence) error { return p.Invalid }, problems)
 		})
 	}
 	if err == nil {
 		err = streamFiles(fsys, FileAdjustments, func(f io.Reader, file string) error {
-			return drain(NewAdjustmentReader(f, file).Read, adjustment,
-				func(a Adjustment) error { return a.Invalid }, problems)
+			ar := NewAdjustmentReader(f, file)
+			defer log.read(file, ar.CSV())
+			return drain(ar.Read, adjustment, func(a Adjustment) error { return a.Invalid }, problems)
 		})
 	}
 	return err
@@ -255,7 +273,9 @@ func kindFiles(fsys fs.FS, name string) ([]string, error) {
 // on the calling goroutine (batches in no particular order; a batch is
 // reused after take returns). A light take (writing the reports to a
 // spill) leaves room for two parsers even on two cores: lightTake.
-func decodeReports(f io.Reader, file string, lightTake bool, take func([]volume.Report)) error {
+//
+// The reader's rows are noted in log when the file is read.
+func decodeReports(f io.Reader, file string, lightTake bool, log *fileLog, take func([]volume.Report)) error {
 	type batch struct {
 		reports []volume.Report
 		err     error
@@ -320,7 +340,9 @@ func decodeReports(f io.Reader, file string, lightTake bool, take func([]volume.
 			raws <- raw
 		}
 	}
-	go decode(volume.NewReportReader(f, file), func() { close(batches) })
+	rr := volume.NewReportReader(f, file)
+	go decode(rr, func() { close(batches) })
+	defer log.read(file, rr.CSV()) // after batches is closed: decode is done
 	var err error
 	for b := range batches {
 		take(b.reports)

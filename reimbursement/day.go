@@ -2,6 +2,7 @@ package reimbursement
 
 import (
 	"cmp"
+	"errors"
 	"slices"
 
 	"github.com/shopspring/decimal"
@@ -216,6 +217,14 @@ func (s *Settler) absenceDecisions(a *volume.Absence) []int {
 
 // AddPresence takes a presence day.
 func (s *Settler) AddPresence(p volume.Presence) {
+	s.count(p.Source.File, inputPresence)
+	switch {
+	case p.ID == "":
+		p.ID = s.ref(p.Source, inputPresence)
+		p.Invalid = cmp.Or(p.Invalid, errors.New("id not given"))
+	case p.Invalid == nil && !p.Status.IsValid():
+		p.Invalid = errors.New("status not given")
+	}
 	if s.ledger != nil {
 		s.ledger.AddPresence(p)
 	}
@@ -223,8 +232,8 @@ func (s *Settler) AddPresence(p volume.Presence) {
 	if p.Invalid != nil {
 		x.detail = p.Invalid.Error()
 	}
-	x.p.Invalid = nil
-	if i, ok := s.presSeen[p.ID]; ok && p.ID != "" {
+	x.p.Invalid, x.p.Source = nil, volume.Source{} // copies are compared by content
+	if i, ok := s.presSeen[p.ID]; ok {
 		if s.pres[i].p == x.p && s.pres[i].invalid == x.invalid {
 			return
 		}

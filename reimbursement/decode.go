@@ -1,6 +1,7 @@
 package reimbursement
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -9,20 +10,89 @@ import (
 	"github.com/exempelby/ersattning/volume"
 )
 
-// ReadProviders reads providers.csv (id,name,regime). Every bad row is
-// reported in the error, which is then a join of *volume.ParseError; the
-// good rows are returned all the same.
+// The columns of the files read here (formats.md), required and optional.
+var (
+	providerColumns   = []string{"id", "name", "regime"}
+	adjustmentColumns = []string{"id", "provider", "period", "amount", "reason", "recipient", "service"}
+	// freeText are the columns whose quoted values may hold line breaks.
+	freeText = []string{"name", "reason"}
+)
+
+// newReader returns a CSVReader of a file with the given columns.
+func newReader(r io.Reader, file string, columns []string) *volume.CSVReader {
+	c := volume.NewCSVReader(r, file)
+	c.Columns, c.FreeText = columns, freeText
+	return c
+}
+
+// nextRow reads the next row of c: io.EOF at the end; a *ParseError
+// (kept as the row's problem) for a malformed row; any other error stops
+// the file.
+func nextRow(c *volume.CSVReader) (problem error, err error) {
+	err = c.Next()
+	var pe *volume.ParseError
+	if err == nil || errors.As(err, &pe) {
+		return err, nil
+	}
+	return nil, err
+}
+
+// ReadProviders reads providers.csv (id,name,regime): every row, a row
+// that cannot be read with Invalid set to its problems (the settlement
+// lists it as an invalid-provider issue). The error is for a file that
+// cannot be read at all.
 func ReadProviders(r io.Reader, file string) ([]Provider, error) {
-	return volume.ReadRows(r, file, []string{"id", "regime"}, func(c *volume.CSVReader, row *volume.Row) Provider {
-		p := Provider{ID: row.Required("id"), Name: c.Field("name")}
-		if reg := row.Required("regime"); reg != "" {
-			var perr error
-			if p.Regime, perr = ParseRegime(reg); perr != nil {
-				row.Fail("regime", volume.ErrValue, "%q is not municipal or private", reg)
-			}
+	pr := NewProviderReader(r, file)
+	var out []Provider
+	for {
+		p, err := pr.Read()
+		if err == io.EOF {
+			return out, nil
 		}
-		return p
-	})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+}
+
+// A ProviderReader decodes providers.csv (formats.md).
+type ProviderReader struct {
+	c      *volume.CSVReader
+	header bool
+}
+
+// NewProviderReader returns a reader of the providers in r.
+func NewProviderReader(r io.Reader, file string) *ProviderReader {
+	return &ProviderReader{c: newReader(r, file, providerColumns)}
+}
+
+// CSV returns the underlying CSVReader.
+func (r *ProviderReader) CSV() *volume.CSVReader { return r.c }
+
+// Read returns the next provider, or io.EOF. A row that cannot be read is
+// returned with Invalid set to all its problems.
+func (r *ProviderReader) Read() (Provider, error) {
+	if !r.header {
+		if err := r.c.ReadHeader("id", "regime"); err != nil {
+			return Provider{}, err
+		}
+		r.header = true
+	}
+	problem, err := nextRow(r.c)
+	if err != nil {
+		return Provider{}, err
+	}
+	row := r.c.Row(problem)
+	p := Provider{ID: row.Required("id"), Name: r.c.Field("name"), Source: volume.Source{File: r.c.File, Line: r.c.Line()}}
+	if reg := row.Required("regime"); reg != "" {
+		var perr error
+		if p.Regime, perr = ParseRegime(reg); perr != nil {
+			row.Fail("regime", volume.ErrValue, "%s is not municipal or private", volume.Quote(reg))
+		}
+	}
+	p.Invalid = row.Err()
+	return p, nil
 }
 
 // A DecisionReader decodes decisions.csv (formats.md).
@@ -37,9 +107,12 @@ type DecisionReader struct {
 var decisionColumns = [...]string{"id", "recipient", "provider", "service", "from", "to", "level", "extent", "area",
 	"staff", "end_reason", "granted_hours", "granted_per"}
 
+// CSV returns the underlying CSVReader.
+func (r *DecisionReader) CSV() *volume.CSVReader { return r.c }
+
 // NewDecisionReader returns a reader of the decisions in r.
 func NewDecisionReader(r io.Reader, file string) *DecisionReader {
-	return &DecisionReader{c: volume.NewCSVReader(r, file)}
+	return &DecisionReader{c: newReader(r, file, decisionColumns[:])}
 }
 
 // Read returns the next decision, or io.EOF. A row that cannot be read is
@@ -54,11 +127,11 @@ func (r *DecisionReader) Read() (Decision, error) {
 			r.col[k] = r.c.Index(name)
 		}
 	}
-	err := r.c.Next()
-	if err == io.EOF {
-		return Decision{}, io.EOF
+	problem, err := nextRow(r.c)
+	if err != nil {
+		return Decision{}, err
 	}
-	row := r.c.Row(err)
+	row := r.c.Row(problem)
 	c := &r.col
 	d := Decision{
 		ID:        row.RequiredAt(c[0], "id"),
@@ -72,6 +145,7 @@ func (r *DecisionReader) Read() (Decision, error) {
 		Area:      r.c.At(c[8]),
 		Staff:     row.CountAt(c[9], "staff", 1),
 		EndReason: r.c.At(c[10]),
+		Source:    volume.Source{File: r.c.File, Line: r.c.Line()},
 	}
 	if !d.To.IsZero() && d.To.Before(d.From) {
 		row.Fail("to", volume.ErrValue, "%s is before from %s", d.To, d.From)
@@ -79,19 +153,19 @@ func (r *DecisionReader) Read() (Decision, error) {
 	if s := r.c.DecimalAt(c[11]); s != "" {
 		h, perr := parseDecimal(s)
 		if perr != nil || h.Sign() < 0 || h.GreaterThan(maxGrantedHours) {
-			row.Fail("granted_hours", volume.ErrValue, "%q is not a number of hours from 0 to %s", s, maxGrantedHours)
+			row.Fail("granted_hours", volume.ErrValue, "%s is not a number of hours from 0 to %s", volume.Quote(s), maxGrantedHours)
 		}
 		d.GrantedHours = h
 		per, perr := ParsePer(r.c.At(c[12]))
 		if perr != nil || per == NotGranted {
-			row.Fail("granted_per", volume.ErrValue, "%q is not day, week or month", r.c.At(c[12]))
+			row.Fail("granted_per", volume.ErrValue, "%s is not day, week or month", volume.Quote(r.c.At(c[12])))
 		}
 		d.GrantedPer = per
 	}
 	switch d.EndReason {
 	case "", EndDeceased, EndMoved, EndOther:
 	default:
-		row.Fail("end_reason", volume.ErrValue, "%q is not deceased, moved or other", d.EndReason)
+		row.Fail("end_reason", volume.ErrValue, "%s is not deceased, moved or other", volume.Quote(d.EndReason))
 	}
 	d.Invalid = row.Err()
 	return d, nil
@@ -129,10 +203,14 @@ type AdjustmentReader struct {
 
 // NewAdjustmentReader returns a reader of the adjustments in r.
 func NewAdjustmentReader(r io.Reader, file string) *AdjustmentReader {
-	return &AdjustmentReader{c: volume.NewCSVReader(r, file)}
+	return &AdjustmentReader{c: newReader(r, file, adjustmentColumns)}
 }
 
-// Read returns the next adjustment, or io.EOF.
+// CSV returns the underlying CSVReader.
+func (r *AdjustmentReader) CSV() *volume.CSVReader { return r.c }
+
+// Read returns the next adjustment, or io.EOF. A row that cannot be read
+// is returned with Invalid set to all its problems.
 func (r *AdjustmentReader) Read() (Adjustment, error) {
 	if !r.header {
 		if err := r.c.ReadHeader("id", "provider", "period", "amount"); err != nil {
@@ -140,31 +218,34 @@ func (r *AdjustmentReader) Read() (Adjustment, error) {
 		}
 		r.header = true
 	}
-	err := r.c.Next()
-	if err == io.EOF {
-		return Adjustment{}, io.EOF
+	problem, err := nextRow(r.c)
+	if err != nil {
+		return Adjustment{}, err
 	}
-	row := r.c.Row(err)
+	row := r.c.Row(problem)
 	a := Adjustment{
 		ID:        row.Required("id"),
 		Provider:  row.Required("provider"),
 		Reason:    r.c.Field("reason"),
 		Recipient: r.c.Field("recipient"),
 		Service:   r.c.Field("service"),
+		Source:    volume.Source{File: r.c.File, Line: r.c.Line()},
 	}
 	if s := row.Required("period"); s != "" {
 		p, perr := volume.ParsePeriod(s)
 		if perr != nil {
-			row.Fail("period", volume.ErrValue, "%q is not a period YYYY-MM", s)
+			row.Fail("period", volume.ErrValue, "%s is not a period YYYY-MM", volume.Quote(s))
 		}
 		a.Period = p
 	}
 	if s := r.c.Decimal("amount"); s != "" {
 		amt, perr := parseDecimal(s)
 		if perr != nil {
-			row.Fail("amount", volume.ErrValue, "%q is not an amount", s)
+			row.Fail("amount", volume.ErrValue, "%s is not an amount", volume.Quote(s))
+		} else if amt.Abs().GreaterThan(maxAdjustment) {
+			row.Fail("amount", volume.ErrValue, "%s is more than %s kr either way", volume.Quote(s), maxAdjustment)
 		} else if amt.Exponent() < -2 {
-			row.Fail("amount", volume.ErrValue, "%q has more than two decimals", s)
+			row.Fail("amount", volume.ErrValue, "%s has more than two decimals", volume.Quote(s))
 		}
 		a.Amount = amt
 	} else {
@@ -177,6 +258,11 @@ func (r *AdjustmentReader) Read() (Adjustment, error) {
 // maxGrantedHours bounds granted hours, and maxStaff the staff of a
 // decision or visit, so that no count of minutes can overflow.
 var maxGrantedHours = decimal.NewFromInt(100000)
+
+// maxAdjustment bounds an adjustment's amount: a thousand million kronor
+// either way is far beyond any provider's month, and keeps sums exact in
+// whole öre.
+var maxAdjustment = decimal.NewFromInt(1_000_000_000)
 
 const maxStaff = 1000
 

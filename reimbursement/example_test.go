@@ -55,9 +55,9 @@ func ExampleSettle() {
 			From: volume.MustParseDate("2026-01-01"), GrantedHours: mustDecimal("4"), GrantedPer: reimbursement.PerMonth,
 		}},
 		Reports: []volume.Report{
-			{ID: "T1", Recipient: "R1", Provider: "P1", Service: "HT",
+			{ID: "T1", Recipient: "R1", Provider: "P1", Service: "HT", Staff: 1, Kind: volume.Visit, Status: volume.Approved,
 				Start: volume.MustParseTimestamp("2026-03-03T18:00"), End: volume.MustParseTimestamp("2026-03-03T20:00")},
-			{ID: "T2", Recipient: "R1", Provider: "P1", Service: "HT",
+			{ID: "T2", Recipient: "R1", Provider: "P1", Service: "HT", Staff: 1, Kind: volume.Visit, Status: volume.Approved,
 				Start: volume.MustParseTimestamp("2026-03-07T09:00"), End: volume.MustParseTimestamp("2026-03-07T11:13")},
 		},
 	}
@@ -172,9 +172,9 @@ func ExampleCorrect() {
 		Decisions: []reimbursement.Decision{{ID: "D1", Recipient: "R1", Provider: "P1", Service: "HT",
 			From: volume.MustParseDate("2026-01-01"), GrantedHours: mustDecimal("10"), GrantedPer: reimbursement.PerMonth}},
 		Reports: []volume.Report{
-			{ID: "T1", Recipient: "R1", Provider: "P1", Service: "HT",
+			{ID: "T1", Recipient: "R1", Provider: "P1", Service: "HT", Staff: 1, Kind: volume.Visit, Status: volume.Approved,
 				Start: volume.MustParseTimestamp("2026-03-02T09:00"), End: volume.MustParseTimestamp("2026-03-02T10:00")},
-			{ID: "T2", Recipient: "R1", Provider: "P1", Service: "HT", Status: volume.Pending,
+			{ID: "T2", Recipient: "R1", Provider: "P1", Service: "HT", Staff: 1, Kind: volume.Visit, Status: volume.Pending,
 				Start: volume.MustParseTimestamp("2026-03-03T09:00"), End: volume.MustParseTimestamp("2026-03-03T09:30")},
 		},
 	}

@@ -54,11 +54,11 @@ func monthFromBytes(data []byte) (string, reimbursement.Input) {
 		}
 		rep := volume.Report{ID: fmt.Sprintf("T%d", s.n(64)), Recipient: d.Recipient, Provider: provs[s.n(5)], Service: d.Service,
 			Start: start, End: volume.LocalTimestamp(endDay, s.n(24), s.n(60)), Staff: 1 + s.n(3),
-			Kind: volume.Kind(s.n(2)), Status: volume.Status(s.n(3))}
+			Kind: volume.Kind(1 + s.n(2)), Status: volume.Status(1 + s.n(3))}
 		switch s.n(8) {
 		case 0:
 			in.Absences = append(in.Absences, volume.Absence{ID: fmt.Sprintf("A%d", s.n(8)), Recipient: d.Recipient,
-				Service: d.Service, From: day, To: day.AddDays(s.n(20)), Reason: []string{"hospital", "planned"}[s.n(2)]})
+				Service: d.Service, From: day, To: day.AddDays(s.n(20)), Reason: []string{"hospital", "planned"}[s.n(2)], Status: volume.Approved})
 		case 1:
 			in.Adjustments = append(in.Adjustments, reimbursement.Adjustment{ID: fmt.Sprintf("J%d", s.n(4)),
 				Provider: provs[s.n(5)], Period: p, Amount: decimal.New(int64(s.n(256)-128), -1)})

@@ -26,5 +26,5 @@ func reportOf(id string, d Decision, day, hour, minutes int) volume.Report {
 	start := volume.LocalTimestamp(volume.NewDate(2026, time.March, day), hour, 0)
 	endMin := hour*60 + minutes
 	end := volume.LocalTimestamp(volume.NewDate(2026, time.March, day).AddDays(endMin/1440), (endMin%1440)/60, endMin%60)
-	return volume.Report{ID: id, Recipient: d.Recipient, Provider: d.Provider, Service: d.Service, Start: start, End: end, Staff: 1}
+	return volume.Report{ID: id, Recipient: d.Recipient, Provider: d.Provider, Service: d.Service, Start: start, End: end, Staff: 1, Kind: volume.Visit, Status: volume.Approved}
 }

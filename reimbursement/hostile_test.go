@@ -80,7 +80,7 @@ func TestHostileFiles(t *testing.T) {
 		unpaid: []U{{"T1", "invalid-input", ""}, {"T2", "invalid-input", ""}}, lines: 1, problem: "wrong number of fields",
 	}, {
 		name: "invalid UTF-8 in a name", file: "reports.csv",
-		data:   "id,recipient,provider,service,start,end\nT1,R\xff1,P1,LEDS,2026-03-03T10:00,2026-03-03T11:00\n",
+		data:   "id,recipient,provider,service,start,end\nT1,R\x811,P1,LEDS,2026-03-03T10:00,2026-03-03T11:00\n",
 		unpaid: []U{{"T1", "invalid-input", ""}}, problem: "invalid UTF-8",
 	}, {
 		name: "duplicate ids, same and different content", file: "reports.csv",
@@ -131,7 +131,8 @@ func TestHostileValues(t *testing.T) {
 				Start: volume.MustParseTimestamp("2026-03-05T10:00"), End: volume.MustParseTimestamp("2026-03-05T11:00")}),
 	})
 	diff(t, "unmatched", []U{{"T1", "no-decision", "60"}}, unpaidOf(st.Unmatched))
-	diff(t, "unpaid", []U{{"T2", "invalid-input", ""}}, providerUnpaid(st, "P1"))
+	// The fourth report has no id: it is listed under its place.
+	diff(t, "unpaid", []U{{"Input.Reports:4", "invalid-input", ""}, {"T2", "invalid-input", ""}}, providerUnpaid(st, "P1"))
 	diff(t, "lines", []L{{"D2", "base", "dag", "60", "1", "450.00", "T3"}}, linesOf(st, "P1"))
 	if len(st.Issues) != 1 || st.Issues[0].Kind != reimbursement.IssueInvalidDecision {
 		t.Errorf("issues = %+v, want the huge decision listed", st.Issues)

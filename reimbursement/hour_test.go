@@ -533,12 +533,12 @@ func TestOrderOfManyVisits(t *testing.T) {
 		}
 		for _, id := range []string{second, first} {
 			in.Reports = append(in.Reports, volume.Report{ID: id, Recipient: "R1", Provider: "P1", Service: "LEDS",
-				Start: start, End: end, Staff: 1})
+				Start: start, End: end, Staff: 1, Kind: volume.Visit, Status: volume.Approved})
 		}
 		// Rejected reports of the provider: unpaid entries of another
 		// kind, between the others in id order.
 		in.Reports = append(in.Reports, volume.Report{ID: fmt.Sprintf("a9-%04d-x", k), Recipient: "R1", Provider: "P1",
-			Service: "LEDS", Start: start, End: end, Staff: 1, Status: volume.Rejected})
+			Service: "LEDS", Start: start, End: end, Staff: 1, Kind: volume.Visit, Status: volume.Rejected})
 		wantPaid, wantOverlap = append(wantPaid, first), append(wantOverlap, second)
 	}
 	st := rt.Settle(t, testby(t), "2026-03", in)

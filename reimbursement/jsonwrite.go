@@ -282,9 +282,29 @@ func (j *jw) issues(list []Issue) {
 	j.close(']')
 }
 
+// files writes the files array: the reconciliation of the input.
+func (j *jw) files(list []FileCount) {
+	j.open('[')
+	for _, f := range list {
+		j.item()
+		j.open('{')
+		j.field("file", f.File)
+		j.key("rows")
+		j.w.WriteString(strconv.Itoa(f.Rows))
+		j.key("accounted")
+		j.w.WriteString(strconv.Itoa(f.Accounted))
+		j.fieldOmit("encoding", f.Encoding)
+		j.close('}')
+	}
+	j.close(']')
+}
+
 // WriteJSON writes the settlement as indented JSON (formats.md) with a
 // final newline, streaming.
 func (s *Settlement) WriteJSON(w io.Writer) error {
+	if s == nil {
+		return errorf("WriteJSON of a nil *Settlement")
+	}
 	bw := bufio.NewWriterSize(w, 1<<16)
 	j := &jw{w: bw}
 	j.open('{')
@@ -325,6 +345,8 @@ func (s *Settlement) WriteJSON(w io.Writer) error {
 	j.unpaid(s.Unmatched)
 	j.key("issues")
 	j.issues(s.Issues)
+	j.key("files")
+	j.files(s.Files)
 	j.field("total", money(s.Total))
 	j.close('}')
 	bw.WriteByte('\n')

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	gocmp "github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
 
 	"github.com/stretchr/testify/require"
@@ -83,7 +85,7 @@ func randomMonth(rng *rand.Rand) (string, reimbursement.Input) {
 					id = fmt.Sprintf("Tidrapport-%d", report%1000*7919)
 				}
 				rep := volume.Report{ID: id, Recipient: rec, Provider: provider, Service: svc,
-					Start: start, End: end, Staff: 1 + rng.Intn(3)/2}
+					Start: start, End: end, Staff: 1 + rng.Intn(3)/2, Kind: volume.Visit, Status: volume.Approved}
 				switch rng.Intn(30) {
 				case 0:
 					rep.Provider = "P1"
@@ -113,7 +115,7 @@ func randomMonth(rng *rand.Rand) (string, reimbursement.Input) {
 			if rng.Intn(4) == 0 {
 				from := p.First().AddDays(rng.Intn(p.Days()+10) - 10)
 				in.Absences = append(in.Absences, volume.Absence{ID: fmt.Sprintf("A%d-%d", r, k), Recipient: rec,
-					Service: svc, From: from, To: from.AddDays(rng.Intn(12)), Reason: []string{"hospital", "planned"}[rng.Intn(2)]})
+					Service: svc, From: from, To: from.AddDays(rng.Intn(12)), Reason: []string{"hospital", "planned"}[rng.Intn(2)], Status: volume.Approved})
 			}
 		}
 	}
@@ -144,6 +146,52 @@ func settleJSON(t *testing.T, tariff *reimbursement.Tariff, period string, in re
 		t.Fatal(err)
 	}
 	return st, b.Bytes()
+}
+
+// settle settles in, audited, and checks the order of its lists.
+func settle(t *testing.T, tariff *reimbursement.Tariff, period string, in reimbursement.Input) *reimbursement.Settlement {
+	t.Helper()
+	st, _ := settleJSON(t, tariff, period, in)
+	return st
+}
+
+// jsonWithoutFiles returns st's JSON without its reconciliation of the
+// input files, for comparing a month settled from files with the month
+// settled from values (whose records are counted by their lists).
+func jsonWithoutFiles(t *testing.T, st *reimbursement.Settlement) []byte {
+	t.Helper()
+	c := *st
+	c.Files = nil
+	var b bytes.Buffer
+	if err := c.WriteJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// requireFilesRead checks st's reconciliation of the files of fsys: one
+// entry for each CSV file, its rows the file's non-empty lines after the
+// header (none of the files here has a line break in a field), each
+// accounted for.
+func requireFilesRead(t *testing.T, fsys fs.FS, st *reimbursement.Settlement) {
+	t.Helper()
+	names, err := fs.Glob(fsys, "*.csv")
+	require.NoError(t, err)
+	var want []reimbursement.FileCount
+	for _, name := range names {
+		b, err := fs.ReadFile(fsys, name)
+		require.NoError(t, err)
+		rows := 0
+		for i, line := range strings.Split(string(b), "\n") {
+			if i > 0 && strings.TrimRight(line, "\r") != "" {
+				rows++
+			}
+		}
+		want = append(want, reimbursement.FileCount{File: name, Rows: rows, Accounted: rows})
+	}
+	if d := gocmp.Diff(want, st.Files); d != "" {
+		t.Fatalf("files (-want +got):\n%s", d)
+	}
 }
 
 // requireOrdered checks that every list of ids of st is in the order of
@@ -265,7 +313,7 @@ func TestPropertyFiles(t *testing.T) {
 	tariff := testby(t)
 	for seed := int64(0); seed < propertyRuns/3; seed++ {
 		period, in := randomMonth(rand.New(rand.NewSource(seed)))
-		_, want := settleJSON(t, tariff, period, in)
+		want := jsonWithoutFiles(t, settle(t, tariff, period, in))
 		dir := t.TempDir()
 		if err := reimbursement.WriteBundle(dir, tariffJSON, in); err != nil {
 			t.Fatal(err)
@@ -276,9 +324,8 @@ func TestPropertyFiles(t *testing.T) {
 			if err != nil || len(problems) > 0 {
 				t.Fatalf("seed %d: SettleFS: %v %v", seed, err, problems)
 			}
-			var b bytes.Buffer
-			st.WriteJSON(&b)
-			return b.Bytes()
+			requireFilesRead(t, os.DirFS(dir), st)
+			return jsonWithoutFiles(t, st)
 		}
 		if got := fromFiles(); !bytes.Equal(want, got) {
 			t.Fatalf("seed %d: the bundle settles differently from the values:\n%s\nwant\n%s", seed, got, want)
@@ -508,10 +555,10 @@ func TestBigReportFile(t *testing.T) {
 			h, m := start.Clock()
 			end := volume.LocalTimestamp(day, h+1, m)
 			in.Reports = append(in.Reports, volume.Report{ID: fmt.Sprintf("T%d-%d", r, v), Recipient: d.Recipient,
-				Provider: d.Provider, Service: "HT", Start: start, End: end, Staff: 1})
+				Provider: d.Provider, Service: "HT", Start: start, End: end, Staff: 1, Kind: volume.Visit, Status: volume.Approved})
 		}
 	}
-	_, want := settleJSON(t, testby(t), "2026-03", in)
+	want := jsonWithoutFiles(t, settle(t, testby(t), "2026-03", in))
 	dir := t.TempDir()
 	if err := reimbursement.WriteBundle(dir, tariffJSON, in); err != nil {
 		t.Fatal(err)
@@ -520,9 +567,8 @@ func TestBigReportFile(t *testing.T) {
 	if err != nil || len(problems) > 0 {
 		t.Fatalf("SettleFS: %v %v", err, problems)
 	}
-	var got bytes.Buffer
-	st.WriteJSON(&got)
-	if !bytes.Equal(want, got.Bytes()) {
+	requireFilesRead(t, os.DirFS(dir), st)
+	if got := jsonWithoutFiles(t, st); !bytes.Equal(want, got) {
 		t.Fatal("a big reports.csv settles differently from the values")
 	}
 	// Spoil a row near the end.
@@ -541,7 +587,7 @@ func TestBigReportFile(t *testing.T) {
 }
 
 // TestSettleLeavesInputAlone: Settle reads the caller's records in place
-// and changes none of them (a report's staff of 0 counts as 1, but stays 0).
+// and changes none of them (a report's staff of 0 is invalid, and stays 0).
 func TestSettleLeavesInputAlone(t *testing.T) {
 	tariff := testby(t)
 	for seed := int64(0); seed < 20; seed++ {

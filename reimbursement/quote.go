@@ -1,6 +1,8 @@
 package reimbursement
 
 import (
+	"cmp"
+
 	"github.com/exempelby/ersattning/volume"
 )
 
@@ -15,7 +17,9 @@ type QuoteRequest struct {
 	// report or presence, else of the decision's first day.
 	Period volume.Period
 	// Records of the decision. Empty providers, recipients and services
-	// are filled in from the decision.
+	// are filled in from the decision; a record's zero Status is taken as
+	// Approved, a report's zero Kind as Visit and its zero Staff as 1, as
+	// an empty cell of a file is: a quote asks what a record would pay.
 	Reports  []volume.Report
 	Absences []volume.Absence
 	Presence []volume.Presence
@@ -46,6 +50,8 @@ func Quote(t *Tariff, q QuoteRequest, opt Options) (ProviderSettlement, error) {
 		if r.ID == "" {
 			r.ID = "visit"
 		}
+		r.Status, r.Kind = cmp.Or(r.Status, volume.Approved), cmp.Or(r.Kind, volume.Visit)
+		r.Staff = cmp.Or(r.Staff, 1)
 		if period.IsZero() && !r.Start.IsZero() {
 			period = volume.PeriodOf(r.Start.Date())
 		}
@@ -54,12 +60,14 @@ func Quote(t *Tariff, q QuoteRequest, opt Options) (ProviderSettlement, error) {
 	for _, a := range q.Absences {
 		a.Recipient = orDefault(a.Recipient, d.Recipient)
 		a.Service = orDefault(a.Service, d.Service)
+		a.Status = cmp.Or(a.Status, volume.Approved)
 		in.Absences = append(in.Absences, a)
 	}
 	for _, p := range q.Presence {
 		p.Provider = orDefault(p.Provider, d.Provider)
 		p.Recipient = orDefault(p.Recipient, d.Recipient)
 		p.Service = orDefault(p.Service, d.Service)
+		p.Status = cmp.Or(p.Status, volume.Approved)
 		if period.IsZero() && !p.Date.IsZero() {
 			period = volume.PeriodOf(p.Date)
 		}

@@ -36,7 +36,9 @@ type Options struct {
 	Audit bool
 }
 
-// Input is everything a period is settled from, as values.
+// Input is everything a period is settled from, as values. Records read
+// from files carry their Source; those made in Go are counted and named
+// by their list and place ("Input.Reports:3").
 type Input struct {
 	Providers   []Provider
 	Decisions   []Decision
@@ -44,6 +46,8 @@ type Input struct {
 	Absences    []volume.Absence
 	Presence    []volume.Presence
 	Adjustments []Adjustment
+
+	files *fileLog // what ReadInputFS's readers found, nil for an Input made in Go
 }
 
 // Settle settles period under tariff t from in. It fails only when the run
@@ -56,6 +60,10 @@ func Settle(t *Tariff, period volume.Period, in Input, opt Options) (*Settlement
 	s, err := newSettler(t, period, in.Providers, in.Decisions, opt, decisionsLent)
 	if err != nil {
 		return nil, err
+	}
+	s.files = in.files
+	if s.files == nil {
+		s.files = givenRows(in)
 	}
 	s.reserveIDs(idRoom(in.Reports))
 	// addReport, its two ways asked here in line: a call a report fewer.
@@ -194,6 +202,15 @@ type Settler struct {
 	lineStore      byteStore // the lines written
 	partOf         []partProv
 	unmatchedLater unpaidList
+
+	// The reconciliation of the input (Settlement.Files): per file, the
+	// rows its reader read (given by the edge, noteFiles) and the records
+	// taken; records made in Go count under their kind (inputReports …).
+	files     *fileLog
+	taken     map[string]*int
+	lastFile  string
+	lastTaken *int
+	given     [numInputKinds]int // records taken of each kind: a Go record's place
 
 	lastUsual usualCache // addUsual's: the decision of the last usual report
 	lastKey   uint64     // the decisions of the last recipient and service matched
@@ -968,6 +985,7 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 		rateCache: map[rateCacheKey]int32{},
 		compSlot:  map[string]int32{componentBase: 0},
 		profiles:  map[rateQuery]int32{},
+		taken:     map[string]*int{},
 		bandMin:   make([]int64, t.bands.Len()),
 		bandRate:  make([]int32, t.bands.Len()),
 		lineHint:  make([]lineHint, 2*t.bands.Len()),
@@ -986,7 +1004,7 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 		}
 	}
 	s.workers = opt.Workers
-	s.providers = append([]Provider(nil), providers...)
+	s.providers = s.readProviders(providers, mode != decisionsChecked)
 	slices.SortFunc(s.providers, func(a, b Provider) int { return cmp.Compare(a.ID, b.ID) })
 	var errs []error
 	for i, p := range s.providers {
@@ -1010,6 +1028,32 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 		return nil, errors.Join(errs...)
 	}
 	return s, nil
+}
+
+// readProviders returns the providers that were read, and lists each
+// one that was not as an invalid-provider issue, under its id or its
+// reference: its records are then of no provider (unknown-provider).
+//
+// With count, the providers are counted as taken; a part of a month
+// settled in parts is given the month's providers, which its settler
+// counts.
+func (s *Settler) readProviders(providers []Provider, count bool) []Provider {
+	out := make([]Provider, 0, len(providers))
+	for _, p := range providers {
+		if count {
+			s.count(p.Source.File, inputProviders)
+		}
+		if p.Invalid == nil {
+			out = append(out, p)
+			continue
+		}
+		id := p.ID
+		if id == "" {
+			id = s.ref(p.Source, inputProviders)
+		}
+		s.issue(IssueInvalidProvider, []string{id}, "provider cannot be read: %v", p.Invalid)
+	}
+	return out
 }
 
 // profile returns the number of the rate profile of decision d, whose
@@ -1061,15 +1105,19 @@ func (s *Settler) checkDecisions(decisions []Decision, mode decisionsMode) ([]De
 	n := 0 // kept[:n] are kept, each written at or before the one read
 	for i := range kept {
 		d := &kept[i]
+		s.count(d.Source.File, inputDecisions)
 		invalid := d.Invalid
 		if invalid == nil && (d.GrantedHours.Sign() < 0 || d.GrantedHours.GreaterThan(maxGrantedHours) ||
-			d.Staff > maxStaff || d.From.IsZero() || (!d.To.IsZero() && d.To.Before(d.From))) {
+			d.Staff < 0 || d.Staff > maxStaff || d.From.IsZero() || (!d.To.IsZero() && d.To.Before(d.From))) {
 			invalid = fmt.Errorf("granted hours %s, staff %d, dates %s..%s out of range", d.GrantedHours, d.Staff, d.From, d.To)
 		}
-		if invalid != nil || d.ID == "" {
+		if invalid == nil && d.ID == "" {
+			invalid = errors.New("id not given")
+		}
+		if invalid != nil {
 			id := d.ID
 			if id == "" {
-				id = "(no id)"
+				id = s.ref(d.Source, inputDecisions)
 			}
 			s.issue(IssueInvalidDecision, []string{id}, "decision cannot be read: %v", invalid)
 			bad[d.ID] = true
@@ -1458,9 +1506,19 @@ func (s *Settler) addReport(r *volume.Report, same uint8) {
 	s.addOther(r, same)
 }
 
-// addOther is addReport of a report addUsual did not take.
+// addOther is addReport of a report addUsual did not take. A report
+// without an id is named by its reference (rules §2).
 func (s *Settler) addOther(r *volume.Report, same uint8) {
 	s.lastUsual.ok = false // its names may not be those of the last usual report
+	s.count(r.Source.File, inputReports)
+	if r.ID == "" {
+		named := *r
+		named.ID = s.ref(r.Source, inputReports)
+		if named.Invalid == nil {
+			named.Invalid = errors.New("id not given")
+		}
+		r = &named
+	}
 	if s.ledger != nil {
 		s.ledger.AddReport(*r)
 	}
@@ -1485,13 +1543,9 @@ func (s *Settler) addOther(r *volume.Report, same uint8) {
 		n.provider = s.internField(2, r.Provider)
 	}
 	x.names = s.namesOf(n)
-	var detail string
-	if r.Invalid != nil {
+	detail := reportProblem(r)
+	if detail != "" {
 		x.flags |= recInvalid
-		detail = r.Invalid.Error()
-	} else if staff > maxStaff || r.ID == "" || r.Start.IsZero() || r.End.IsZero() {
-		x.flags |= recInvalid
-		detail = fmt.Sprintf("staff %d, start %q, end %q: out of range or missing", staff, r.Start, r.End)
 	}
 	end := s.classify(x, r)
 	if x.flags&recTimeOK == 0 {
@@ -1507,6 +1561,35 @@ func (s *Settler) addOther(r *volume.Report, same uint8) {
 	}
 }
 
+// reportProblem returns why a report cannot be read, "" when it can: a
+// row that could not be read, or a report made in Go without an id, a
+// status, a kind, staff from 1 to maxStaff or both times.
+func reportProblem(r *volume.Report) string {
+	var missing []string
+	switch {
+	case r.Invalid != nil:
+		return r.Invalid.Error()
+	case r.ID == "":
+		missing = append(missing, "id not given")
+	}
+	if !r.Status.IsValid() {
+		missing = append(missing, "status not given")
+	}
+	if !r.Kind.IsValid() {
+		missing = append(missing, "kind not given")
+	}
+	if r.Staff < 1 || r.Staff > maxStaff {
+		missing = append(missing, fmt.Sprintf("staff %d is not from 1 to %d", r.Staff, maxStaff))
+	}
+	if r.Start.IsZero() {
+		missing = append(missing, "start not given")
+	}
+	if r.End.IsZero() {
+		missing = append(missing, "end not given")
+	}
+	return strings.Join(missing, "; ")
+}
+
 // addUsual adds a report with the names of the one before it (whose
 // interned numbers are in lastName) if it is a usual one: read, approved,
 // in wall-clock times of the period that resolve, at most a day long,
@@ -1514,8 +1597,8 @@ func (s *Settler) addOther(r *volume.Report, same uint8) {
 // time. It then does what addReport would, with fewer tests; for any other
 // report it adds nothing and reports false, and addReport takes it.
 func (s *Settler) addUsual(r *volume.Report) bool {
-	if r.Invalid != nil || r.ID == "" || uint(r.Staff) > maxStaff || r.Status != volume.Approved ||
-		r.Start.IsZero() || r.End.IsZero() {
+	if r.Invalid != nil || r.ID == "" || uint(r.Staff-1) >= maxStaff || r.Status != volume.Approved ||
+		r.Kind != volume.Visit && r.Kind != volume.Declined || r.Start.IsZero() || r.End.IsZero() {
 		return false
 	}
 	if _, off := r.Start.Offset(); off {
@@ -1568,6 +1651,7 @@ func (s *Settler) addUsual(r *volume.Report) bool {
 		names = s.namesOf(n)
 		s.lastUsual = usualCache{date: date, dec: d, names: names, ok: true}
 	}
+	s.count(r.Source.File, inputReports)
 	off, idLen := s.ids.add(r.ID), uint32(len(r.ID))
 	staff, kind := uint16(max(r.Staff, 1)), r.Kind
 	// Field by field, every one: a literal would be made aside and copied,
@@ -1672,8 +1756,18 @@ func (s *Settler) classifyTimed(x *rec, end int64, prov int32, known reasonCode,
 }
 
 // AddAbsence takes an absence. Absences of any period may be given: one
-// that began in an earlier month still counts its days from its first.
+// that began in an earlier month still counts its days from its first,
+// and any approved absence of the recipient and service may make a later
+// one overlap (rules §7).
 func (s *Settler) AddAbsence(a volume.Absence) {
+	s.count(a.Source.File, inputAbsences)
+	switch {
+	case a.ID == "":
+		a.ID = s.ref(a.Source, inputAbsences)
+		a.Invalid = cmp.Or(a.Invalid, errors.New("id not given"))
+	case a.Invalid == nil && !a.Status.IsValid():
+		a.Invalid = errors.New("status not given")
+	}
 	if s.ledger != nil {
 		s.ledger.AddAbsence(a)
 	}
@@ -1681,8 +1775,8 @@ func (s *Settler) AddAbsence(a volume.Absence) {
 	if a.Invalid != nil {
 		x.detail = a.Invalid.Error()
 	}
-	x.a.Invalid = nil
-	if i, ok := s.absSeen[a.ID]; ok && a.ID != "" {
+	x.a.Invalid, x.a.Source = nil, volume.Source{} // copies are compared by content
+	if i, ok := s.absSeen[a.ID]; ok {
 		if s.abs[i].a == x.a && s.abs[i].invalid == x.invalid {
 			return
 		}
@@ -1697,6 +1791,14 @@ func (s *Settler) AddAbsence(a volume.Absence) {
 
 // AddAdjustment takes an adjustment; those of other periods are ignored.
 func (s *Settler) AddAdjustment(a Adjustment) {
+	s.count(a.Source.File, inputAdjustments)
+	switch {
+	case a.ID == "":
+		a.ID = s.ref(a.Source, inputAdjustments)
+		a.Invalid = cmp.Or(a.Invalid, errors.New("id not given"))
+	case a.Invalid == nil && a.Period.IsZero():
+		a.Invalid = errors.New("period not given")
+	}
 	if s.ledger != nil {
 		s.ledger.AddAdjustment(a)
 	}
@@ -1946,8 +2048,13 @@ func (s *Settler) Settlement() *Settlement {
 	b.issues = slices.Clone(s.issues)
 	if !s.partial {
 		b.issues = append(b.issues, gapIssues(s.gaps, s.gapDates)...)
+		if s.files != nil {
+			b.issues = append(b.issues, s.files.issues()...)
+		}
 	}
-	return b.finish()
+	st := b.finish()
+	st.Files = fileCounts(s.files, s.takenCounts())
+	return st
 }
 
 // gapIssues makes one tariff-gap issue of each missing rate: the records

@@ -23,6 +23,7 @@ type Settlement struct {
 	Providers    []ProviderSettlement // by provider id
 	Unmatched    []Unpaid             // records tied to no provider, by id
 	Issues       []Issue
+	Files        []FileCount // the input's reconciliation, by file name
 	Total        decimal.Decimal
 }
 
@@ -221,7 +222,15 @@ type jsonSettlement struct {
 	Providers    []jsonProvider    `json:"providers"`
 	Unmatched    []jsonUnpaid      `json:"unmatched"`
 	Issues       []jsonIssue       `json:"issues"`
+	Files        []jsonFile        `json:"files"`
 	Total        string            `json:"total"`
+}
+
+type jsonFile struct {
+	File      string `json:"file"`
+	Rows      int    `json:"rows"`
+	Accounted int    `json:"accounted"`
+	Encoding  string `json:"encoding,omitempty"`
 }
 
 type jsonCorrectionOf struct {
@@ -359,6 +368,9 @@ func (l Line) json() jsonLine {
 
 // MarshalJSON writes the settlement in the JSON of formats.md.
 func (s *Settlement) MarshalJSON() ([]byte, error) {
+	if s == nil {
+		return []byte("null"), nil
+	}
 	j := jsonSettlement{Period: s.Period.String(), Tariff: s.Tariff, Total: money(s.Total),
 		Providers: []jsonProvider{}, Unmatched: []jsonUnpaid{}, Issues: []jsonIssue{}}
 	if s.CorrectionOf != nil {
@@ -380,6 +392,10 @@ func (s *Settlement) MarshalJSON() ([]byte, error) {
 	}
 	for _, i := range s.Issues {
 		j.Issues = append(j.Issues, jsonIssue{Kind: i.Kind, IDs: nonNil(i.IDs), Message: i.Message})
+	}
+	j.Files = []jsonFile{}
+	for _, f := range s.Files {
+		j.Files = append(j.Files, jsonFile(f))
 	}
 	return json.Marshal(j)
 }
@@ -510,6 +526,9 @@ func ParseSettlement(data []byte) (*Settlement, error) {
 	}
 	for _, ji := range j.Issues {
 		st.Issues = append(st.Issues, Issue{Kind: ji.Kind, IDs: ji.IDs, Message: ji.Message})
+	}
+	for _, jf := range j.Files {
+		st.Files = append(st.Files, FileCount(jf))
 	}
 	if len(w.problems) > 0 {
 		return nil, &DocumentError{File: "settlement JSON", Problems: w.finish()}

@@ -57,7 +57,11 @@ type StreamSummary struct {
 	Lines     int // lines of all providers
 	Unmatched int
 	Issues    int
-	Total     decimal.Decimal
+	// UnknownColumns are the unknown-column issues among them, for the
+	// caller to warn of.
+	UnknownColumns []Issue
+	Files          []FileCount // the input's reconciliation, as Settlement.Files
+	Total          decimal.Decimal
 }
 
 // A ProviderSummary is one provider's part of a StreamSummary.
@@ -133,7 +137,8 @@ func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 	}
 	var pl problemList
 	defer func() { problems = pl.errors() }()
-	providers, decisions, err := readParties(fsys, &pl)
+	log := newFileLog()
+	providers, decisions, err := readParties(fsys, &pl, log)
 	if err != nil {
 		return sum, nil, err
 	}
@@ -144,6 +149,7 @@ func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 	if err != nil {
 		return sum, problems, err
 	}
+	global.files = log
 	// The recipients of decision rows that cannot be read bound the parts
 	// too: a month whose decisions all came in a format that cannot be
 	// read is still settled in parts, not as one.
@@ -168,7 +174,7 @@ func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 	sp := newSplit(newDecisionStore(kept), unread, sample, size, perPart, tmp)
 	// First pass: reports to the files of their parts.
 	err = streamFiles(fsys, FileReports, func(f io.Reader, file string) error {
-		return decodeReports(f, file, true, func(batch []volume.Report) {
+		return decodeReports(f, file, true, log, func(batch []volume.Report) {
 			for i := range batch {
 				r := &batch[i]
 				if r.Invalid != nil {
@@ -181,7 +187,7 @@ func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 	var absences []volume.Absence
 	var presence []volume.Presence
 	if err == nil {
-		err = readOthers(fsys, &pl,
+		err = readOthers(fsys, &pl, log,
 			func(a volume.Absence) { absences = append(absences, a) },
 			func(p volume.Presence) { presence = append(presence, p) },
 			global.AddAdjustment)
@@ -277,6 +283,12 @@ func writeWhole(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period, opt St
 		sum.Lines += len(p.Lines)
 	}
 	sum.Unmatched, sum.Issues, sum.Total = len(st.Unmatched), len(st.Issues), st.Total
+	sum.Files = st.Files
+	for _, i := range st.Issues {
+		if i.Kind == IssueUnknownColumn {
+			sum.UnknownColumns = append(sum.UnknownColumns, i)
+		}
+	}
 	return sum, problems, nil
 }
 
@@ -549,10 +561,19 @@ func (sp *split) partOf(recipient string) int {
 
 // add writes a report to its part's file, and its id's hash to the
 // hash file of that id.
+//
+// A report without an id is spilled under its reference (its Source), as
+// the settler would name it: the spill keeps no line numbers.
 func (sp *split) add(r *volume.Report) {
 	p := sp.partOf(r.Recipient)
 	f := &sp.parts[p]
-	f.buf = appendReport(f.buf, r, &f.prev)
+	if r.ID == "" {
+		named := *r
+		named.ID = r.Source.String()
+		f.buf = appendReport(f.buf, &named, &f.prev)
+	} else {
+		f.buf = appendReport(f.buf, r, &f.prev)
+	}
 	if err := f.wrote(); err != nil && sp.err == nil {
 		sp.err = err
 	}
@@ -684,6 +705,7 @@ func sharedIDs(data string, keys *[]uint64, table *[]repeatSlot) (pairs [][2]int
 type spillPrev struct {
 	names [3][]byte // recipient, provider and service
 	day   int64     // the start's date, in days since 1970-01-01
+	file  string    // the file it was read from (a reader's File, kept as it is)
 }
 
 // spillRead is what spillReader.report reads a report against: the
@@ -691,10 +713,12 @@ type spillPrev struct {
 type spillRead struct {
 	names [3]string // recipient, provider and service
 	day   int64
+	file  string
 }
 
 // appendReport appends r in the spill form spillReader.report reads:
-// a byte of flags, one of kind and status, the id, the recipient,
+// a byte of flags, one of kind and status, the file it was read from
+// unless that of the report before, the id, the recipient,
 // provider and service unless they are those of the report before (prev,
 // which it updates), the start and end (see appendTimestamp), the staff
 // unless 1, and the problems of a row that could not be read.
@@ -715,7 +739,14 @@ func appendReport(b []byte, r *volume.Report, prev *spillPrev) []byte {
 	if r.Invalid != nil {
 		flags |= spillInvalid
 	}
+	if r.Source.File != prev.file {
+		flags |= spillSource
+	}
 	b = append(b, flags, byte(r.Kind)|byte(r.Status)<<4)
+	if flags&spillSource != 0 {
+		b = appendString(b, r.Source.File)
+		prev.file = r.Source.File
+	}
 	b = appendString(b, r.ID)
 	if flags&(sameRecipient|sameProvider|sameService) != sameRecipient|sameProvider|sameService {
 		for i, n := range [3]string{r.Recipient, r.Provider, r.Service} {
@@ -760,6 +791,7 @@ func appendTimestamp(b []byte, t volume.Timestamp, day int64) []byte {
 const (
 	spillStaff   = 1 << 3
 	spillInvalid = 1 << 4
+	spillSource  = 1 << 5
 )
 
 func appendString(b []byte, s string) []byte {
@@ -890,7 +922,11 @@ func (r *spillReader) report(x *volume.Report) (same uint8) {
 		same = flags & (sameRecipient | sameProvider | sameService)
 	}
 	r.read = true
-	*x = volume.Report{ID: r.str(), Kind: volume.Kind(head[1] & 0xf), Status: volume.Status(head[1] >> 4), Staff: 1}
+	if flags&spillSource != 0 {
+		r.prev.file = r.str()
+	}
+	*x = volume.Report{ID: r.str(), Kind: volume.Kind(head[1] & 0xf), Status: volume.Status(head[1] >> 4), Staff: 1,
+		Source: volume.Source{File: r.prev.file}}
 	for i := range r.prev.names {
 		if flags&(1<<i) == 0 {
 			r.prev.names[i] = r.str()
@@ -918,6 +954,7 @@ type partResult struct {
 	issues    []Issue
 	gaps      map[string]*idSample
 	gapDates  map[string][2]volume.Date
+	taken     map[string]int // records taken, by file
 	err       error
 }
 
@@ -1005,7 +1042,7 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 			return res
 		}
 	}
-	res.issues, res.gaps, res.gapDates = st.Issues, s.gaps, s.gapDates
+	res.issues, res.gaps, res.gapDates, res.taken = st.Issues, s.gaps, s.gapDates, s.takenCounts()
 	if s.writeLines {
 		// Only decisions make a part's lines, and they are all written
 		// as made: a line kept besides them would have no place in their

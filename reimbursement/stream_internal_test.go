@@ -410,7 +410,7 @@ func BenchmarkSpill(b *testing.B) {
 		day := volume.NewDate(2026, time.March, 1+i%31)
 		start := volume.LocalTimestamp(day, 7+i%12, i%60)
 		reports = append(reports, volume.Report{ID: fmt.Sprintf("V%d", 1000000+i), Recipient: fmt.Sprintf("R%d", i/100),
-			Provider: "P12", Service: "HT", Start: start, End: volume.LocalTimestamp(day, 8+i%12, i%60), Staff: 1})
+			Provider: "P12", Service: "HT", Start: start, End: volume.LocalTimestamp(day, 8+i%12, i%60), Staff: 1, Kind: volume.Visit, Status: volume.Approved})
 	}
 	var data []byte
 	for b.Loop() {

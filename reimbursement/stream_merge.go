@@ -622,10 +622,14 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 	}
 	issues := m.issues()
 	sum.Issues = len(issues)
+	sum.UnknownColumns = m.global.files.issues()
+	sum.Files = m.files()
 	if m.format == FormatJSON {
 		j.close(']')
 		j.key("issues")
 		j.issues(issues)
+		j.key("files")
+		j.files(sum.Files)
 		j.field("total", money(sum.Total))
 		j.close('}')
 		bw.WriteByte('\n')
@@ -865,11 +869,26 @@ func compareStringBytes(a string, b []byte) int {
 	return cmp.Compare(len(a), len(b))
 }
 
+// files returns the month's reconciliation of its input: the rows the
+// readers read, and the records the month's settler (providers,
+// decisions, adjustments) and the parts' (reports, absences, presence)
+// took.
+func (m *merger) files() []FileCount {
+	taken := m.global.takenCounts()
+	for _, r := range m.results {
+		for f, n := range r.taken {
+			taken[f] += n
+		}
+	}
+	return fileCounts(m.global.files, taken)
+}
+
 // issues returns the month's issues: the decisions', the parts' and the
 // tariff gaps of all parts, each gap once with its records (at most
 // MaxIssueIDs) and dates.
 func (m *merger) issues() []Issue {
 	list := slices.Clone(m.global.issues)
+	list = append(list, m.global.files.issues()...)
 	gaps := map[string]*idSample{}
 	dates := map[string][2]volume.Date{}
 	for _, r := range m.results {

@@ -130,11 +130,15 @@ func ParsePer(s string) (Per, error) {
 	return 0, fmt.Errorf("reimbursement: ParsePer(%q): not day, week or month", s)
 }
 
-// A Provider is a care provider (utförare).
+// A Provider is a care provider (utförare). A provider row that could not
+// be read has Invalid set; it is listed as an invalid-provider issue and
+// is not a provider of the settlement.
 type Provider struct {
-	ID     string
-	Name   string
-	Regime Regime
+	ID      string
+	Name    string
+	Regime  Regime
+	Invalid error
+	Source  volume.Source // where it was read; zero when made in Go
 }
 
 // End reasons of a decision.
@@ -161,6 +165,7 @@ type Decision struct {
 	Staff        int    // granted staff; 0 means 1
 	EndReason    string // deceased, moved, other or ""
 	Invalid      error  // non-nil when the row could not be read
+	Source       volume.Source
 }
 
 // Contains reports whether d is valid on date.
@@ -183,6 +188,7 @@ type Adjustment struct {
 	Recipient string
 	Service   string
 	Invalid   error
+	Source    volume.Source
 }
 
 // Reason is why a record, or part of one, is not paid.
@@ -221,4 +227,10 @@ const (
 	IssueDecisionConflict = "decision-conflict"
 	IssueTariffGap        = "tariff-gap"
 	IssueInvalidDecision  = "invalid-decision"
+	// IssueInvalidProvider names a provider row that could not be read;
+	// records of that provider are then unknown-provider.
+	IssueInvalidProvider = "invalid-provider"
+	// IssueUnknownColumn names a file with a column no rule reads (a
+	// misspelt optional column is one), with the nearest known name.
+	IssueUnknownColumn = "unknown-column"
 )

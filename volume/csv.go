@@ -8,17 +8,41 @@ import (
 	"fmt"
 	"io"
 	"math/bits"
+	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/transform"
 )
 
 // Sentinel errors wrapped by ParseError.
 var (
-	ErrMissingColumn = errors.New("missing column")
-	ErrMissingField  = errors.New("missing value")
-	ErrFieldCount    = errors.New("wrong number of fields")
-	ErrUTF8          = errors.New("invalid UTF-8")
-	ErrValue         = errors.New("invalid value")
+	ErrMissingColumn  = errors.New("missing column")
+	ErrRepeatedColumn = errors.New("repeated column")
+	ErrMissingField   = errors.New("missing value")
+	ErrFieldCount     = errors.New("wrong number of fields")
+	ErrUTF8           = errors.New("invalid UTF-8")
+	ErrNUL            = errors.New("a NUL byte")
+	ErrValue          = errors.New("invalid value")
+	ErrTooLong        = errors.New("too long")
+)
+
+// Limits of a CSV file, so that no file can make a reader take memory
+// out of proportion to a real row, and no message repeat a huge field.
+const (
+	// MaxRowBytes bounds a row, with the lines a quoted field spans. A
+	// longer row is invalid (ErrTooLong) and reading goes on at the next
+	// line; the header row must fit it too.
+	MaxRowBytes = 1 << 20
+	// MaxFieldBytes bounds one field; a row with a longer one is invalid.
+	MaxFieldBytes = 64 << 10
+	// MaxColumns bounds the columns of a header.
+	MaxColumns = 256
+	// maxSkipBytes bounds the bytes of a line too long to be a row that
+	// are skipped to find the next line: past it the file is not CSV
+	// (a device, a binary), and it cannot be read at all.
+	maxSkipBytes = 256 << 20
 )
 
 // A ParseError is a problem with one place of an input file. Line and
@@ -52,25 +76,68 @@ func (e *ParseError) Error() string {
 // Unwrap returns the underlying error.
 func (e *ParseError) Unwrap() error { return e.Err }
 
+// quoteMax is how many bytes of a value Quote shows.
+const quoteMax = 40
+
+// Quote returns s quoted as %q quotes it, cut to its first 40 bytes (and
+// an ellipsis) when longer: messages name a bad value without repeating a
+// huge field or a whole stray file.
+func Quote(s string) string {
+	if len(s) <= quoteMax {
+		return fmt.Sprintf("%q", s)
+	}
+	cut := quoteMax
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%q…", s[:cut])
+}
+
+// Encodings a CSVReader reads.
+const (
+	EncodingUTF8        = "UTF-8"
+	EncodingWindows1252 = "Windows-1252"
+)
+
 // A CSVReader reads the rows of a CSV file with a header row, finding
-// columns by header name (rules of formats.md): UTF-8 with an optional BOM,
-// any column order, unknown columns ignored, delimiter "," or ";" (found
-// from the header unless Comma is set), "\r\n" or "\n" line ends.
+// columns by header name (formats.md): UTF-8 with an optional BOM, or
+// Windows-1252 (what Swedish Excel saves); any column order; delimiter ","
+// or ";" (found from the header unless Comma is set); "\r\n" or "\n" line
+// ends.
 //
-// With ";" as delimiter decimal commas are accepted (Decimal turns "12,5"
-// into "12.5"). A CSVReader streams: it holds one row at a time.
+// A malformed row harms only itself: it is returned with a *ParseError
+// and reading goes on at the next line. A quoted field may hold a line
+// break only in the FreeText columns; a quote that opens in another
+// column and is not closed on its line makes that line a malformed row,
+// and a record over several lines that does not come out whole (a stray
+// quote in a free-text column) is taken back to its first line, so that
+// the lines after it are read as rows of their own. No row is lost: every
+// line after the header is a row, part of one, or empty.
+//
+// With ";" as delimiter decimal commas and spaces between thousands are
+// accepted (Decimal turns "-1 500,00" into "-1500.00"). A CSVReader
+// streams: it holds one row at a time.
 type CSVReader struct {
 	// File names the file in errors.
 	File string
 	// Comma is the field delimiter. Zero means: ";" when the header row
 	// holds a ";" and no ",", else ",".
 	Comma rune
+	// Columns are the columns a file of this kind may have, required and
+	// optional. Others are listed by UnknownColumns; nil lists none.
+	Columns []string
+	// FreeText are the columns whose quoted values may hold line breaks
+	// (names and reasons); none when nil.
+	FreeText []string
 
-	br     *bufio.Reader
-	header []string
-	cols   map[string]int
-	row    []string // the current row's fields, unless plain
-	fields []string // backing array of row
+	br       *bufio.Reader
+	encoding string
+	header   []string
+	cols     map[string]int
+	freeText []bool   // by column
+	unknown  []string // columns not in Columns
+	row      []string // the current row's fields, unless plain
+	fields   []string // backing array of row
 	// A plain row of a batch is split when it becomes the current row,
 	// while its bytes are at hand, and not made into strings until a field
 	// is read: its fields are all[from:ends[0]], then from each end + 1 to
@@ -87,16 +154,25 @@ type CSVReader struct {
 	lineBuf    []byte
 	quoted     []byte
 	bounds     []int
+	spanned    [][]byte // lines after the first of the record being read
+	unread     [][]byte // lines taken back, to be read again first
 	eof        bool
-	valid      bool     // the last record read was valid UTF-8 as a whole
+	valid      bool     // the last record read was valid UTF-8 without NUL as a whole
 	dates      dateMemo // the date of the last timestamp read
+	tally      lineTally
 
 	batch []batchRow
 }
 
+// A lineTally counts what the physical lines of a file became, so that
+// the reader can show at its end that none was lost.
+type lineTally struct {
+	header, rows, rowLines, empty int
+}
+
 // NewCSVReader returns a reader of r that names file in its errors.
 func NewCSVReader(r io.Reader, file string) *CSVReader {
-	return &CSVReader{File: file, br: bufio.NewReaderSize(r, 256<<10)}
+	return &CSVReader{File: file, br: bufio.NewReaderSize(r, 256<<10), encoding: EncodingUTF8}
 }
 
 func (c *CSVReader) errorf(line, col int, field string, err error, format string, args ...any) *ParseError {
@@ -106,11 +182,28 @@ func (c *CSVReader) errorf(line, col int, field string, err error, format string
 	return &ParseError{File: c.File, Line: line, Column: col, Field: field, Err: err}
 }
 
-// ReadHeader reads the header row and checks that the required columns are
-// there. Every missing column is named in the error.
+// Encoding returns the encoding the file is read in: EncodingUTF8, or
+// EncodingWindows1252 for a file that is not UTF-8 but reads as
+// Windows-1252 (judged from its first 256 KiB when the header is read).
+func (c *CSVReader) Encoding() string { return c.encoding }
+
+// UnknownColumns returns the header's columns that are not in Columns, in
+// the header's order, as the header writes them.
+func (c *CSVReader) UnknownColumns() []string { return c.unknown }
+
+// Rows returns the number of rows read so far: every row Next or a batch
+// returned, malformed ones included, not counting the header and empty
+// lines.
+func (c *CSVReader) Rows() int { return c.tally.rows }
+
+// ReadHeader reads the header row and checks it: every required column
+// there, none named twice, at most MaxColumns. Every such problem is in
+// the error, each a *ParseError naming the column.
 func (c *CSVReader) ReadHeader(required ...string) error {
 	if b, err := c.br.Peek(3); err == nil && bytes.Equal(b, []byte("\xef\xbb\xbf")) {
 		c.br.Discard(3)
+	} else {
+		c.sniffEncoding()
 	}
 	if c.Comma == 0 {
 		c.Comma = ','
@@ -123,63 +216,172 @@ func (c *CSVReader) ReadHeader(required ...string) error {
 		}
 	}
 	c.next = 1
-	header, line, err := c.readRecord()
-	if err == io.EOF {
-		return c.errorf(1, 0, "", io.ErrUnexpectedEOF, "no header row")
-	}
+	header, line, err := c.readHeaderRecord()
 	if err != nil {
-		return c.errorf(line, 0, "", err, "")
+		return err
 	}
-	header = append([]string(nil), header...)
+	c.tally.header = 1 // on one line; empty lines before it are counted as such
+	_ = line
+	return c.useHeader(header, required)
+}
+
+// readHeaderRecord reads the header row, which must fit MaxRowBytes and
+// lie on one line.
+func (c *CSVReader) readHeaderRecord() ([]string, int, error) {
+	header, line, err := c.readRecord()
+	switch {
+	case err == io.EOF:
+		return nil, 1, c.errorf(1, 0, "", io.ErrUnexpectedEOF, "no header row")
+	case errors.Is(err, errLineTooLong):
+		return nil, line, c.errorf(line, 0, "", ErrTooLong, "the header row is longer than %d bytes", MaxRowBytes)
+	case err != nil:
+		return nil, line, c.rowError(line, err)
+	case len(header) > MaxColumns:
+		return nil, line, c.errorf(line, 0, "", ErrTooLong, "%d columns, at most %d", len(header), MaxColumns)
+	}
+	return slices.Clone(header), line, nil
+}
+
+// useHeader takes the columns of the header row.
+func (c *CSVReader) useHeader(header, required []string) error {
 	c.header = make([]string, len(header))
 	c.cols = make(map[string]int, len(header))
+	c.freeText = make([]bool, len(header))
+	var errs []error
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(h))
 		c.header[i] = h
-		if _, dup := c.cols[h]; !dup && h != "" {
-			c.cols[h] = i
+		if j, dup := c.cols[h]; dup {
+			errs = append(errs, c.errorf(1, i+1, h, ErrRepeatedColumn, "%s is columns %d and %d", Quote(h), j+1, i+1))
+			continue
+		}
+		c.cols[h] = i
+		c.freeText[i] = slices.Contains(c.FreeText, h)
+		if c.Columns != nil && !slices.Contains(c.Columns, h) {
+			c.unknown = append(c.unknown, h)
 		}
 	}
-	var errs []error
 	for _, name := range required {
 		if _, ok := c.cols[name]; !ok {
-			errs = append(errs, c.errorf(1, 0, name, ErrMissingColumn, "%q (the header is %q)", name, strings.Join(c.header, string(c.Comma))))
+			errs = append(errs, c.errorf(1, 0, name, ErrMissingColumn, "%q", name))
 		}
 	}
 	return errors.Join(errs...)
 }
 
-// Next reads the next row. It returns io.EOF at the end; a row that breaks
-// the CSV syntax (a stray or unclosed quote) or holds invalid UTF-8 is
-// returned as a *ParseError, after which Next can be called again. A row
-// with more or fewer fields than the header is returned with a
-// *ParseError too, and its fields stay readable.
+// sniffEncoding reads the file as Windows-1252 from here on when its
+// first bytes (what the buffer holds, up to 256 KiB) are Windows-1252
+// text and not UTF-8 (see isWindows1252).
+func (c *CSVReader) sniffEncoding() {
+	peek, _ := c.br.Peek(c.br.Size())
+	if len(peek) == c.br.Size() {
+		// A full buffer may end inside a character: judge whole lines.
+		peek = peek[:bytes.LastIndexByte(peek, '\n')+1]
+	}
+	if !isWindows1252(peek) {
+		return
+	}
+	rest, _ := c.br.Peek(c.br.Buffered())
+	buffered := slices.Clone(rest)
+	c.br.Discard(len(buffered))
+	src := io.MultiReader(bytes.NewReader(buffered), c.br)
+	c.br = bufio.NewReaderSize(transform.NewReader(src, charmap.Windows1252.NewDecoder()), c.br.Size())
+	c.encoding = EncodingWindows1252
+}
+
+// isWindows1252 reports whether b reads as Windows-1252 and not as
+// UTF-8: it has bytes that are not UTF-8, no character that is (a UTF-8
+// file with a broken byte stays UTF-8, its broken rows invalid), no NUL,
+// and none of the five bytes that code page leaves undefined.
+func isWindows1252(b []byte) bool {
+	bad := false
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			if b[i] == 0 {
+				return false
+			}
+			i++
+			continue
+		}
+		switch b[i] {
+		case 0x81, 0x8d, 0x8f, 0x90, 0x9d:
+			return false
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if r != utf8.RuneError {
+			return false // a UTF-8 character
+		}
+		bad = true
+		i += n
+	}
+	return bad
+}
+
+// Next reads the next row. It returns io.EOF at the end. A malformed row
+// (a stray or unclosed quote, too long, invalid UTF-8 or a NUL byte, more
+// or fewer fields than the header) is returned with a *ParseError, and
+// Next can be called again: its fields stay readable, as well as they can
+// be told apart. Any other error means the file cannot be read on.
 func (c *CSVReader) Next() error {
 	row, line, err := c.readRecord()
 	c.line = line
 	if err == io.EOF {
-		return io.EOF
+		return c.atEOF()
 	}
+	if err != nil && !rowProblem(err) {
+		return err
+	}
+	c.countRow()
 	c.plain = false
-	if err != nil {
-		c.row = nil
-		var pe *ParseError
-		if errors.As(err, &pe) {
-			return pe
-		}
-		return c.errorf(line, 0, "", err, "")
-	}
 	c.row = row
+	if err != nil {
+		return c.rowError(line, err)
+	}
 	return c.checkRow()
 }
 
-// checkRow checks the current row's encoding and field count.
+// rowProblem reports whether err, from readRecord, is a problem of one
+// row rather than of the file.
+func rowProblem(err error) bool {
+	var pe *ParseError
+	return errors.As(err, &pe) || errors.Is(err, errLineTooLong)
+}
+
+// atEOF checks, at the end of the file, that every physical line was
+// read as the header, a row or part of one, or an empty line, and returns
+// io.EOF, or the error of a reader that lost a line.
+func (c *CSVReader) atEOF() error {
+	t := c.tally
+	if lines := c.next - 1; lines != t.header+t.rowLines+t.empty {
+		return fmt.Errorf("volume: %s: %w: %d lines read, %d accounted for (header %d, rows %d, empty %d)",
+			c.File, errLinesLost, lines, t.header+t.rowLines+t.empty, t.header, t.rowLines, t.empty)
+	}
+	return io.EOF
+}
+
+// errLinesLost is the error of a reader whose lines do not add up: a bug
+// of the reader, not of the file.
+var errLinesLost = errors.New("the reader lost lines")
+
+// errLineTooLong is readLine's error for a line longer than MaxRowBytes,
+// which it skipped.
+var errLineTooLong = errors.New("line too long")
+
+// checkRow checks the current row's encoding, field sizes and count.
 func (c *CSVReader) checkRow() error {
 	n := c.fieldCount()
-	if !c.valid {
+	if !c.valid || c.rowBytes() > MaxFieldBytes {
 		for i := range n {
-			if !utf8.ValidString(c.rawField(i)) {
+			f := c.rawField(i)
+			switch {
+			case len(f) > MaxFieldBytes:
+				return c.errorf(c.line, i+1, c.headerName(i), ErrTooLong, "a field of %d bytes, at most %d", len(f), MaxFieldBytes)
+			case strings.IndexByte(f, 0) >= 0:
+				return c.errorf(c.line, i+1, c.headerName(i), ErrNUL, "")
+			case !utf8.ValidString(f):
 				return c.errorf(c.line, i+1, c.headerName(i), ErrUTF8, "")
+			case c.encoding == EncodingWindows1252 && strings.ContainsRune(f, utf8.RuneError):
+				return c.errorf(c.line, i+1, c.headerName(i), ErrUTF8, "a byte that is not Windows-1252")
 			}
 		}
 	}
@@ -187,6 +389,18 @@ func (c *CSVReader) checkRow() error {
 		return c.errorf(c.line, 0, "", ErrFieldCount, "%d fields, the header has %d", n, len(c.header))
 	}
 	return nil
+}
+
+// rowBytes returns the bytes of the current row's fields.
+func (c *CSVReader) rowBytes() int {
+	if c.plain {
+		return c.ends[:c.nf][c.nf-1] - c.from
+	}
+	n := 0
+	for _, f := range c.row {
+		n += len(f)
+	}
+	return n
 }
 
 // fieldCount returns the number of fields of the current row.
@@ -213,6 +427,14 @@ func (c *CSVReader) rawField(i int) string {
 
 // hasRow reports whether the current row could be read (as fields).
 func (c *CSVReader) hasRow() bool { return c.plain || c.row != nil }
+
+// textOK reports whether line is valid UTF-8 without NUL, and, in a
+// Windows-1252 file, without the replacement of a byte that code page
+// leaves undefined.
+func (c *CSVReader) textOK(line []byte) bool {
+	return utf8.Valid(line) && bytes.IndexByte(line, 0) < 0 &&
+		(c.encoding != EncodingWindows1252 || !bytes.Contains(line, []byte("\uFFFD")))
+}
 
 // A batchRow is one row of a batch: its line and where its bytes and
 // fields are, or, for a row with quotes, which of the batch's quoted rows
@@ -261,45 +483,38 @@ func (b *RawBatch) Len() int { return len(b.rows) }
 
 // readRaw reads up to max rows into b: the whole lines read ahead, as one
 // string made from the reader's buffer (see readPlain), and rows read on
-// their own (a row with quotes, or one the buffer holds only part of) as
-// their fields. It returns io.EOF when no row was left.
+// their own (a row with quotes, one the buffer holds only part of, or
+// one taken back) as their fields. It returns io.EOF when no row was
+// left.
 func (c *CSVReader) readRaw(b *RawBatch, max int) error {
 	clear(b.quoted)
 	b.rows, b.quoted, b.all = b.rows[:0], b.quoted[:0], ""
 	var err error
 	for len(b.rows) < max {
-		if c.readPlain(b, max) {
+		if len(c.unread) == 0 && c.readPlain(b, max) {
 			break // one string a batch
 		}
-		start := c.next
-		var line []byte
-		line, err = c.readLine()
-		if err != nil {
+		var f []string
+		var l int
+		f, l, err = c.readRecord()
+		if err == io.EOF {
+			err = c.atEOF()
 			break
 		}
-		if len(line) == 0 {
-			continue
+		if err != nil && !rowProblem(err) {
+			break
 		}
-		var q quotedRow
-		var l int
-		if bytes.IndexByte(line, '"') >= 0 {
-			var f []string
-			f, l, q.err = c.readQuoted(line, start)
-			q.fields = append([]string(nil), f...)
-		} else {
-			l, c.valid = start, utf8.Valid(line)
-			rec := string(line)
-			c.bounds = splitFields(rec, 0, byte(c.Comma), c.bounds[:0])
-			q.fields = appendFields(nil, rec, c.bounds)
+		c.countRow()
+		q := quotedRow{fields: slices.Clone(f)}
+		if err != nil {
+			q.err = c.rowError(l, err)
+			err = nil
 		}
 		b.quoted = append(b.quoted, q)
 		b.rows = append(b.rows, batchRow{line: l, quoted: len(b.quoted), valid: c.valid})
 	}
-	if err == io.EOF {
+	if err == io.EOF && len(b.rows) > 0 {
 		err = nil
-		if len(b.rows) == 0 {
-			err = io.EOF
-		}
 	}
 	return err
 }
@@ -325,7 +540,7 @@ func (c *CSVReader) readPlain(b *RawBatch, max int) bool {
 	if len(block) == 0 {
 		return false
 	}
-	valid := utf8.Valid(block)
+	valid := c.textOK(block)
 	used := 0
 	for used < len(block) && len(b.rows) < max {
 		j := bytes.IndexByte(block[used:], '\n')
@@ -336,9 +551,12 @@ func (c *CSVReader) readPlain(b *RawBatch, max int) bool {
 			line = line[:k-1]
 		}
 		if len(line) == 0 {
+			c.tally.empty++
 			continue
 		}
-		b.rows = append(b.rows, batchRow{line: c.next - 1, from: from, to: from + len(line), valid: valid || utf8.Valid(line)})
+		c.tally.rows++
+		c.tally.rowLines++
+		b.rows = append(b.rows, batchRow{line: c.next - 1, from: from, to: from + len(line), valid: valid || c.textOK(line)})
 	}
 	b.all = string(block[:used])
 	c.br.Discard(used)
@@ -407,26 +625,32 @@ func (c *CSVReader) useRow(r *batchRow) error {
 	q := &c.quotedRows[r.quoted-1]
 	c.plain, c.row = false, q.fields
 	if q.err != nil {
-		c.row = nil
 		return q.err
 	}
 	return c.checkRow()
 }
 
-// readLine returns the next physical line without its line end; the slice
-// is valid until the next read. It returns io.EOF when no bytes are left.
+// readLine returns the next physical line without its line end: a line
+// taken back first, else one of the file. The slice is valid until the
+// next read. It returns io.EOF when no bytes are left, and errLineTooLong
+// for a line longer than MaxRowBytes, which it skips (keeping none of
+// it), or an error for one so long that the file is not CSV.
 func (c *CSVReader) readLine() ([]byte, error) {
+	if n := len(c.unread); n > 0 {
+		line := c.unread[0]
+		c.unread = c.unread[1:]
+		c.next++
+		return line, nil
+	}
 	if c.eof {
 		return nil, io.EOF
 	}
 	line, err := c.br.ReadSlice('\n')
 	if err == bufio.ErrBufferFull {
-		c.lineBuf = append(c.lineBuf[:0], line...)
-		for err == bufio.ErrBufferFull {
-			line, err = c.br.ReadSlice('\n')
-			c.lineBuf = append(c.lineBuf, line...)
+		if line, err = c.longLine(line); err == errLineTooLong {
+			c.next++
+			return nil, err
 		}
-		line = c.lineBuf
 	}
 	if err != nil && err != io.EOF {
 		return nil, err
@@ -448,20 +672,53 @@ func (c *CSVReader) readLine() ([]byte, error) {
 	return line[:n], nil
 }
 
+// longLine reads the rest of a line longer than the reader's buffer, of
+// which it has first. It keeps at most MaxRowBytes: past that it skips to
+// the line's end and returns errLineTooLong.
+func (c *CSVReader) longLine(first []byte) ([]byte, error) {
+	c.lineBuf = append(c.lineBuf[:0], first...)
+	skipped := 0
+	for {
+		line, err := c.br.ReadSlice('\n')
+		if len(c.lineBuf)+len(line) <= MaxRowBytes {
+			c.lineBuf = append(c.lineBuf, line...)
+		} else {
+			skipped += len(line)
+		}
+		switch {
+		case skipped > maxSkipBytes:
+			return nil, fmt.Errorf("volume: %s:%d: a line of more than %d bytes: not a CSV file", c.File, c.next, maxSkipBytes)
+		case err == bufio.ErrBufferFull:
+			continue
+		case err != nil && err != io.EOF:
+			return nil, err
+		case skipped > 0:
+			c.eof = err == io.EOF
+			return nil, errLineTooLong
+		}
+		return c.lineBuf, err
+	}
+}
+
 // readRecord reads one record, skipping empty lines: its fields (all
-// substrings of one string) and the line it starts on.
+// substrings of one string) and the line it starts on. A malformed record
+// comes with its error and the fields that can be told apart (see
+// looseFields), nil for a line too long to keep.
 func (c *CSVReader) readRecord() ([]string, int, error) {
 	comma := byte(c.Comma)
 	for {
 		start := c.next
+		c.spanned = c.spanned[:0]
 		line, err := c.readLine()
 		if err != nil {
+			c.valid = false
 			return nil, start, err
 		}
 		if len(line) == 0 {
+			c.tally.empty++
 			continue
 		}
-		c.valid = utf8.Valid(line)
+		c.valid = c.textOK(line)
 		if bytes.IndexByte(line, '"') >= 0 {
 			return c.readQuoted(line, start)
 		}
@@ -472,17 +729,69 @@ func (c *CSVReader) readRecord() ([]string, int, error) {
 	}
 }
 
+// countRow counts the record readRecord returned last as a row.
+func (c *CSVReader) countRow() {
+	c.tally.rows++
+	c.tally.rowLines += 1 + len(c.spanned)
+}
+
+// rowError returns the *ParseError of a malformed row that starts on
+// line, for readRecord's error err.
+func (c *CSVReader) rowError(line int, err error) error {
+	var pe *ParseError
+	switch {
+	case errors.As(err, &pe):
+		return pe
+	case errors.Is(err, errLineTooLong):
+		return c.errorf(line, 0, "", ErrTooLong, "the row is longer than %d bytes", MaxRowBytes)
+	}
+	return c.errorf(line, 0, "", err, "")
+}
+
 // readQuoted parses a record with quotes (RFC 4180): a quoted field may
-// hold the delimiter, doubled quotes and line ends.
+// hold the delimiter and doubled quotes, and line breaks in a FreeText
+// column. A record that spans lines but does not come out whole (a quote
+// not closed before the file ends, a bare quote, a wrong number of
+// fields) is taken back: its first line alone is a malformed row, and its
+// other lines are read again as rows of their own, so that a stray quote
+// harms one row only.
 func (c *CSVReader) readQuoted(first []byte, start int) ([]string, int, error) {
+	f, err := c.parseQuoted(first, start)
+	if len(c.spanned) > 0 && (err != nil || len(f) != len(c.header)) {
+		c.unread = append(c.spanned, c.unread...)
+		c.next -= len(c.spanned)
+		c.spanned = nil // now c.unread's
+		err = c.errorf(start, 0, "", csv.ErrQuote, "a quote opened on this line does not close a field that ends where a field ends")
+		f = nil
+	}
+	if err != nil {
+		return c.looseFields(first), start, err
+	}
+	return f, start, nil
+}
+
+// looseFields returns the fields of a malformed line as well as they can
+// be told apart: split at every delimiter, quotes removed. They are what a
+// malformed row keeps (its id, most often) to be listed by.
+func (c *CSVReader) looseFields(line []byte) []string {
+	rec := strings.ReplaceAll(string(line), `"`, "")
+	c.bounds = splitFields(rec, 0, byte(c.Comma), c.bounds[:0])
+	c.fields = appendFields(c.fields[:0], rec, c.bounds)
+	return c.fields
+}
+
+// parseQuoted parses the record that starts with the line first, reading
+// the lines a quoted free-text field spans into c.spanned.
+func (c *CSVReader) parseQuoted(first []byte, start int) ([]string, error) {
 	comma := byte(c.Comma)
 	out := c.quoted[:0]
 	bounds := c.bounds[:0]
 	line := append([]byte(nil), first...) // the bytes must outlive the next read
+	size := len(line)
 	field := 1
-	fail := func(err error) ([]string, int, error) {
+	fail := func(err error, format string) ([]string, error) {
 		c.quoted, c.bounds = out, bounds
-		return nil, start, c.errorf(start, field, c.headerName(field-1), err, "")
+		return nil, c.errorf(start, field, c.headerName(field-1), err, format)
 	}
 	pos := 0
 	for {
@@ -490,27 +799,33 @@ func (c *CSVReader) readQuoted(first []byte, start int) ([]string, int, error) {
 			pos++
 			for {
 				i := bytes.IndexByte(line[pos:], '"')
-				if i < 0 {
-					out = append(out, line[pos:]...)
-					out = append(out, '\n')
-					more, err := c.readLine()
-					if err != nil {
-						return fail(csv.ErrQuote)
+				if i >= 0 {
+					out = append(out, line[pos:pos+i]...)
+					pos += i + 1
+					if pos < len(line) && line[pos] == '"' {
+						out = append(out, '"')
+						pos++
+						continue
 					}
-					line, pos = append(line[:0], more...), 0
-					continue
+					break
 				}
-				out = append(out, line[pos:pos+i]...)
-				pos += i + 1
-				if pos < len(line) && line[pos] == '"' {
-					out = append(out, '"')
-					pos++
-					continue
+				if !c.mayBreak(field - 1) {
+					return fail(csv.ErrQuote, "a quote is not closed on its line")
 				}
-				break
+				out = append(out, line[pos:]...)
+				out = append(out, '\n')
+				more, err := c.readLine()
+				if err != nil {
+					return fail(csv.ErrQuote, "a quote is not closed before the file ends")
+				}
+				if size += len(more) + 1; size > MaxRowBytes {
+					return fail(ErrTooLong, "a quoted field runs over more than MaxRowBytes")
+				}
+				c.spanned = append(c.spanned, slices.Clone(more))
+				line, pos = append(line[:0], more...), 0
 			}
 			if pos < len(line) && line[pos] != comma {
-				return fail(csv.ErrQuote)
+				return fail(csv.ErrQuote, "")
 			}
 		} else {
 			end := len(line)
@@ -518,7 +833,7 @@ func (c *CSVReader) readQuoted(first []byte, start int) ([]string, int, error) {
 				end = pos + i
 			}
 			if bytes.IndexByte(line[pos:end], '"') >= 0 {
-				return fail(csv.ErrBareQuote)
+				return fail(csv.ErrBareQuote, "")
 			}
 			out = append(out, line[pos:end]...)
 			pos = end
@@ -535,7 +850,7 @@ func (c *CSVReader) readQuoted(first []byte, start int) ([]string, int, error) {
 		}
 	}
 	c.quoted, c.bounds = out, bounds
-	c.valid = utf8.Valid(out)
+	c.valid = c.textOK(out)
 	rec := string(out)
 	f := c.fields[:0]
 	from := 0
@@ -544,7 +859,13 @@ func (c *CSVReader) readQuoted(first []byte, start int) ([]string, int, error) {
 		from = b
 	}
 	c.fields = f
-	return f, start, nil
+	return f, nil
+}
+
+// mayBreak reports whether the field in column i may hold a line break:
+// a FreeText column of a file whose header is read.
+func (c *CSVReader) mayBreak(i int) bool {
+	return i >= 0 && i < len(c.freeText) && c.freeText[i]
 }
 
 func (c *CSVReader) headerName(i int) string {
@@ -654,24 +975,34 @@ func (c *CSVReader) Errorf(name string, err error, format string, args ...any) *
 }
 
 // Decimal returns the value of column name as a decimal string: with ";" as
-// delimiter a decimal comma becomes a point.
+// delimiter (what Swedish Excel writes) a decimal comma becomes a point
+// and spaces between thousands go ("-1 500,00" is "-1500.00"); a space,
+// a no-break space or a narrow no-break space may stand between them.
 func (c *CSVReader) Decimal(name string) string { return c.decimal(c.Field(name)) }
 
 // DecimalAt is Decimal for column i.
 func (c *CSVReader) DecimalAt(i int) string { return c.decimal(c.At(i)) }
 
 func (c *CSVReader) decimal(s string) string {
-	if c.Comma == ';' {
-		s = strings.Replace(s, ",", ".", 1)
+	if c.Comma != ';' {
+		return s
 	}
-	return s
+	if strings.ContainsAny(s, " \u00a0\u202f") {
+		s = thousands.Replace(s)
+	}
+	return strings.Replace(s, ",", ".", 1)
 }
+
+// thousands removes the spaces Swedish Excel writes between thousands.
+var thousands = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "")
 
 // ReadRows reads a small CSV file whole: it checks the header for the
 // required columns, then calls parse for each row with the reader (for
 // its fields) and the row (for its problems). Rows without problems give
 // records; the problems of the others are returned joined, each a
-// *ParseError. A file that cannot be read at all gives no records.
+// *ParseError, so that the caller can say which were left out. A file
+// that cannot be read at all gives no records and an error that is not a
+// *ParseError.
 func ReadRows[T any](r io.Reader, file string, required []string, parse func(c *CSVReader, row *Row) T) ([]T, error) {
 	c := NewCSVReader(r, file)
 	if err := c.ReadHeader(required...); err != nil {
@@ -683,6 +1014,10 @@ func ReadRows[T any](r io.Reader, file string, required []string, parse func(c *
 		err := c.Next()
 		if err == io.EOF {
 			break
+		}
+		var pe *ParseError
+		if err != nil && !errors.As(err, &pe) {
+			return nil, err
 		}
 		row := c.Row(err)
 		v := parse(c, row)
@@ -745,7 +1080,7 @@ func (r *Row) timestamp(s, name string) Timestamp {
 	}
 	t, ok := parseTimestamp(s, &r.c.dates)
 	if !ok {
-		r.Fail(name, ErrValue, "%q is not a timestamp YYYY-MM-DDTHH:MM", s)
+		r.Fail(name, ErrValue, "%s is not a timestamp YYYY-MM-DDTHH:MM", Quote(s))
 	}
 	return t
 }
@@ -773,7 +1108,7 @@ func (r *Row) date(s, name string, required bool) Date {
 	}
 	d, ok := parseDate(s)
 	if !ok {
-		r.Fail(name, ErrValue, "%q is not a date YYYY-MM-DD", s)
+		r.Fail(name, ErrValue, "%s is not a date YYYY-MM-DD", Quote(s))
 	}
 	return d
 }
@@ -786,7 +1121,7 @@ func (r *Row) Timestamp(name string) Timestamp {
 	}
 	t, ok := parseTimestamp(s, &r.c.dates)
 	if !ok {
-		r.Fail(name, ErrValue, "%q is not a timestamp YYYY-MM-DDTHH:MM", s)
+		r.Fail(name, ErrValue, "%s is not a timestamp YYYY-MM-DDTHH:MM", Quote(s))
 	}
 	return t
 }
@@ -804,7 +1139,7 @@ func (r *Row) count(s, name string, def int) int {
 	}
 	n, ok := digits(s)
 	if !ok || n < 1 || len(s) > 6 {
-		r.Fail(name, ErrValue, "%q is not a whole number from 1", s)
+		r.Fail(name, ErrValue, "%s is not a whole number from 1", Quote(s))
 		return def
 	}
 	return n
@@ -817,7 +1152,7 @@ func (r *Row) Status(name string) Status { return r.status(r.c.Field(name), name
 func (r *Row) status(s, name string) Status {
 	st, err := ParseStatus(s)
 	if err != nil {
-		r.Fail(name, ErrValue, "%q is not approved, pending or rejected", s)
+		r.Fail(name, ErrValue, "%s is not approved, pending or rejected", Quote(s))
 	}
 	return st
 }

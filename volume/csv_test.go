@@ -63,14 +63,33 @@ func TestReportReader(t *testing.T) {
 		invalid: []string{"T1", "T2"},
 	}, {
 		name:    "invalid UTF-8",
-		src:     "id,recipient,provider,service,start,end\nT1,R\xff1,P1,HT,2026-03-04T09:00,2026-03-04T10:00\nT2,R1,P1,HT,2026-03-04T09:00,2026-03-04T10:00\n",
+		src:     "id,recipient,provider,service,start,end\nT1,R\xc3\xa51,P1,HT,2026-03-04T09:00,2026-03-04T10:00\nT2,R\xff1,P1,HT,2026-03-04T09:00,2026-03-04T10:00\n",
+		ids:     []string{"T1", "T2"},
+		invalid: []string{"T2"},
+	}, {
+		name:    "a byte Windows-1252 does not have",
+		src:     "id,recipient,provider,service,start,end\nT1,R\x811,P1,HT,2026-03-04T09:00,2026-03-04T10:00\nT2,R1,P1,HT,2026-03-04T09:00,2026-03-04T10:00\n",
 		ids:     []string{"T1", "T2"},
 		invalid: []string{"T1"},
 	}, {
+		name:    "a NUL byte",
+		src:     "id,recipient,provider,service,start,end\nT1,R\x001,P1,HT,2026-03-04T09:00,2026-03-04T10:00\nT2,R1,P1,HT,2026-03-04T09:00,2026-03-04T10:00\n",
+		ids:     []string{"T1", "T2"},
+		invalid: []string{"T1"},
+	}, {
+		name: "Windows-1252",
+		src:  "id;recipient;provider;service;start;end\nT1;R\xe5;P1;HT;2026-03-04 09:00;2026-03-04 10:00\n",
+		ids:  []string{"T1"},
+	}, {
 		name:    "a bare quote does not stop the file",
 		src:     "id,recipient,provider,service,start,end\nT1,R\"1,P1,HT,2026-03-04T09:00,2026-03-04T10:00\nT2,R1,P1,HT,2026-03-04T09:00,2026-03-04T10:00\n",
-		ids:     []string{"", "T2"},
-		invalid: []string{""},
+		ids:     []string{"T1", "T2"},
+		invalid: []string{"T1"},
+	}, {
+		name:    "a stray quote harms its own row only",
+		src:     "id,recipient,provider,service,start,end\n\"T1,R1,P1,HT,2026-03-04T09:00,2026-03-04T10:00\nT2,R1,P1,HT,2026-03-04T09:00,2026-03-04T10:00\nT3,R1,P1,HT,2026-03-04T09:00,2026-03-04T10:00\n",
+		ids:     []string{"T1", "T2", "T3"},
+		invalid: []string{"T1"},
 	}, {
 		name:    "truncated last line",
 		src:     "id,recipient,provider,service,start,end\nT1,R1,P1,HT,2026-03-04T09:00,2026-03-04T10:00\nT2,R1,P1,H",
@@ -109,7 +128,7 @@ func TestReportReaderValues(t *testing.T) {
 	require.NoError(t, err)
 	want := Report{ID: "T1", Recipient: "R1", Provider: "P1", Service: "HT",
 		Start: MustParseTimestamp("2026-03-04T09:00"), End: MustParseTimestamp("2026-03-04T10:15Z"),
-		Staff: 2, Kind: Declined, Status: Pending}
+		Staff: 2, Kind: Declined, Status: Pending, Source: Source{"reports.csv", 2}}
 	if reps[0] != want {
 		t.Errorf("Read() = %+v, want %+v", reps[0], want)
 	}
@@ -139,8 +158,11 @@ func TestLongLine(t *testing.T) {
 	long := strings.Repeat("x", 10<<20)
 	reps, err := readAll(t, "id,recipient,provider,service,start,end\nT1,"+long+",P1,HT,2026-03-04T09:00,2026-03-04T10:00\nT2,R1,P1,HT,2026-03-04T09:00,2026-03-04T10:00\n")
 	require.NoError(t, err)
-	if len(reps) != 2 || len(reps[0].Recipient) != 10<<20 || reps[1].ID != "T2" {
-		t.Errorf("a 10 MB field: read %d reports", len(reps))
+	if len(reps) != 2 || reps[0].Invalid == nil || !errors.Is(reps[0].Invalid, ErrTooLong) || reps[1].ID != "T2" || reps[1].Invalid != nil {
+		t.Fatalf("a 10 MB field: read %d reports: %+v", len(reps), reps)
+	}
+	if s := reps[0].Invalid.Error(); len(s) > 200 || reps[0].Source != (Source{"reports.csv", 2}) {
+		t.Errorf("a 10 MB field: %s at %v", s, reps[0].Source)
 	}
 }
 

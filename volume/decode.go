@@ -1,9 +1,38 @@
 package volume
 
 import (
+	"errors"
 	"fmt"
 	"io"
 )
+
+// The columns of the record files (formats.md): every column a file may
+// have, required and optional. Any other is an unknown column.
+var (
+	absenceColumns  = []string{"id", "recipient", "service", "from", "to", "reason", "status"}
+	presenceColumns = []string{"id", "recipient", "provider", "service", "date", "extent", "status"}
+	// freeText are the columns whose quoted values may hold line breaks.
+	freeText = []string{"name", "reason"}
+)
+
+// nextRow reads the next row of c: io.EOF at the end; a *ParseError
+// (kept in the row's problems) for a malformed row; any other error stops
+// the file.
+func nextRow(c *CSVReader) (problem error, err error) {
+	err = c.Next()
+	var pe *ParseError
+	if err == nil || errors.As(err, &pe) {
+		return err, nil
+	}
+	return nil, err
+}
+
+// newReader returns a CSVReader of a record file with its columns.
+func newReader(r io.Reader, file string, columns []string) *CSVReader {
+	c := NewCSVReader(r, file)
+	c.Columns, c.FreeText = columns, freeText
+	return c
+}
 
 // A ReportReader decodes reports.csv (formats.md) one report at a time.
 type ReportReader struct {
@@ -17,7 +46,7 @@ type ReportReader struct {
 // NewReportReader returns a reader of the time reports in r, naming file in
 // its errors.
 func NewReportReader(r io.Reader, file string) *ReportReader {
-	return &ReportReader{c: NewCSVReader(r, file)}
+	return &ReportReader{c: newReader(r, file, ReportColumns)}
 }
 
 // CSV returns the underlying CSVReader, to set Comma before the first Read.
@@ -44,16 +73,17 @@ func (r *ReportReader) ReadHeader() error {
 // the required columns gives a *ParseError naming every missing one, and no
 // report. A row that cannot be read is still returned, with what could be
 // read and Invalid holding every problem of the row (each a *ParseError), so
-// that it can be accounted for.
+// that it can be accounted for; its Source says where it is. Any other
+// error means the file cannot be read on.
 func (r *ReportReader) Read() (Report, error) {
 	if err := r.ReadHeader(); err != nil {
 		return Report{}, err
 	}
-	err := r.c.Next()
-	if err == io.EOF {
-		return Report{}, io.EOF
+	problem, err := nextRow(r.c)
+	if err != nil {
+		return Report{}, err
 	}
-	return r.parse(err), nil
+	return r.parse(problem), nil
 }
 
 // ReadBatch appends up to n reports to dst and returns it; io.EOF comes
@@ -121,6 +151,9 @@ func (r *ReportReader) parse(err error) Report {
 		Start:     row.timestamp(f[4], "start"),
 		End:       row.timestamp(f[5], "end"),
 		Staff:     1,
+		Kind:      Visit,
+		Status:    Approved,
+		Source:    Source{r.c.File, r.c.line},
 	}
 	switch s := f[6]; s {
 	case "", "1":
@@ -132,7 +165,7 @@ func (r *ReportReader) parse(err error) Report {
 	case "declined":
 		rep.Kind = Declined
 	default:
-		row.Fail("kind", ErrValue, "%q is not visit or declined", s)
+		row.Fail("kind", ErrValue, "%s is not visit or declined", Quote(s))
 	}
 	switch s := f[8]; s {
 	case "", "approved":
@@ -153,7 +186,7 @@ type AbsenceReader struct {
 
 // NewAbsenceReader returns a reader of the absences in r.
 func NewAbsenceReader(r io.Reader, file string) *AbsenceReader {
-	return &AbsenceReader{c: NewCSVReader(r, file)}
+	return &AbsenceReader{c: newReader(r, file, absenceColumns)}
 }
 
 // CSV returns the underlying CSVReader.
@@ -167,11 +200,11 @@ func (r *AbsenceReader) Read() (Absence, error) {
 		}
 		r.header = true
 	}
-	err := r.c.Next()
-	if err == io.EOF {
-		return Absence{}, io.EOF
+	problem, err := nextRow(r.c)
+	if err != nil {
+		return Absence{}, err
 	}
-	row := r.c.Row(err)
+	row := r.c.Row(problem)
 	a := Absence{
 		ID:        row.Required("id"),
 		Recipient: row.Required("recipient"),
@@ -180,6 +213,7 @@ func (r *AbsenceReader) Read() (Absence, error) {
 		To:        row.Date("to", false),
 		Reason:    row.Required("reason"),
 		Status:    row.Status("status"),
+		Source:    Source{r.c.File, r.c.line},
 	}
 	if !a.From.IsZero() && !a.To.IsZero() && a.To.Before(a.From) {
 		row.Fail("to", ErrValue, "%s is before from %s", a.To, a.From)
@@ -196,7 +230,7 @@ type PresenceReader struct {
 
 // NewPresenceReader returns a reader of the presence days in r.
 func NewPresenceReader(r io.Reader, file string) *PresenceReader {
-	return &PresenceReader{c: NewCSVReader(r, file)}
+	return &PresenceReader{c: newReader(r, file, presenceColumns)}
 }
 
 // CSV returns the underlying CSVReader.
@@ -210,11 +244,11 @@ func (r *PresenceReader) Read() (Presence, error) {
 		}
 		r.header = true
 	}
-	err := r.c.Next()
-	if err == io.EOF {
-		return Presence{}, io.EOF
+	problem, err := nextRow(r.c)
+	if err != nil {
+		return Presence{}, err
 	}
-	row := r.c.Row(err)
+	row := r.c.Row(problem)
 	p := Presence{
 		ID:        row.Required("id"),
 		Recipient: row.Required("recipient"),
@@ -223,6 +257,7 @@ func (r *PresenceReader) Read() (Presence, error) {
 		Date:      row.Date("date", true),
 		Extent:    r.c.Field("extent"),
 		Status:    row.Status("status"),
+		Source:    Source{r.c.File, r.c.line},
 	}
 	p.Invalid = row.Err()
 	return p, nil

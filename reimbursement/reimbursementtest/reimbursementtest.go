@@ -206,7 +206,7 @@ func Report(s string) volume.Report {
 	l := parse(kind, s, 6)
 	l.check(kind, []string{"staff"}, []string{"declined", "pending", "rejected"})
 	r := volume.Report{ID: l.fields[0], Recipient: l.fields[1], Provider: l.fields[2], Service: l.fields[3],
-		Staff: 1, Status: status(l)}
+		Staff: 1, Kind: volume.Visit, Status: status(l)}
 	var err error
 	if r.Start, err = volume.ParseTimestamp(l.fields[4]); err != nil {
 		l.fail(kind, "%v", err)
