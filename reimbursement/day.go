@@ -98,8 +98,7 @@ func (s *Settler) assignAbsences(b *builder) {
 		return cmp.Or(cmp.Compare(a.Recipient, b.Recipient), cmp.Compare(a.Service, b.Service),
 			a.From.Compare(b.From), cmp.Compare(a.ID, b.ID))
 	})
-	type used struct{ from, to volume.Date }
-	kept := map[recKey][]used{}
+	s.markOverlaps(order)
 	// The copies of a duplicate id go to one place (see reports).
 	dupOwner := map[string]int{}
 	for _, i := range order {
@@ -148,24 +147,40 @@ func (s *Settler) assignAbsences(b *builder) {
 			b.unpaid(owner, dec, Unpaid{ID: a.ID, Reason: ReasonNotApproved})
 			continue
 		}
-		// The absences kept of a key do not overlap and come in order of
-		// their start, so only the last can overlap this one, which
-		// starts no earlier.
-		k := recKey{a.Recipient, a.Service}
-		clash := false
-		if list := kept[k]; len(list) > 0 {
-			u := list[len(list)-1]
-			clash = (u.to.IsZero() || !a.From.After(u.to)) && (a.To.IsZero() || !a.To.Before(u.from))
-		}
-		if clash {
-			x.unused = true
+		if x.unused {
 			b.unpaid(owner, dec, Unpaid{ID: a.ID, Reason: ReasonOverlap, Detail: "the absence overlaps an earlier one"})
 			continue
 		}
-		kept[k] = append(kept[k], used{a.From, a.To})
 		for _, d := range decs {
 			s.decisions[d].absences = append(s.decisions[d].absences, int32(i))
 		}
+	}
+}
+
+// markOverlaps marks the absences that are not used because they overlap
+// one in use (rules §7): among all approved absences of a recipient and
+// service, of any period and whether or not they touch a decision, in
+// order of (from, id), one that overlaps an absence in use is not used.
+// order is the absences in order of (recipient, service, from, id).
+func (s *Settler) markOverlaps(order []int) {
+	var last *volume.Absence // the absence in use that starts last, of the key looked at
+	for _, i := range order {
+		x := &s.abs[i]
+		a := &x.a
+		if x.dup || x.invalid || a.Status != volume.Approved {
+			continue
+		}
+		if last != nil && (last.Recipient != a.Recipient || last.Service != a.Service) {
+			last = nil
+		}
+		// The absences in use of a key do not overlap and come in order
+		// of their start, so only the last can overlap this one, which
+		// starts no earlier.
+		if last != nil && (last.To.IsZero() || !a.From.After(last.To)) {
+			x.unused = true
+			continue
+		}
+		last = a
 	}
 }
 

@@ -561,3 +561,29 @@ func TestOrderOfManyVisits(t *testing.T) {
 	diff(t, "overlapping", wantOverlap, overlap)
 	diff(t, "unpaid entries", 600, len(p.Unpaid))
 }
+
+// TestAbsenceOverlapAnyPeriod: overlap is judged over all approved
+// absences of a recipient and service, of any period and whether or not
+// they touch a decision (rules §7). A1 lies in February, before the
+// decision; A2 overlaps it and runs into March, so A2 is not used in
+// March either.
+func TestAbsenceOverlapAnyPeriod(t *testing.T) {
+	in := reimbursement.Input{Providers: testbyProviders,
+		Decisions: []reimbursement.Decision{rt.Decision("D5 R5 P1 HT 2026-03-01.. 62/month")}, // 120 minutes a day
+		Absences: []volume.Absence{
+			rt.Absence("A1 R5 HT 2026-02-25..2026-02-28 hospital"),
+			rt.Absence("A2 R5 HT 2026-02-27..2026-03-02 hospital"),
+		},
+	}
+	st := rt.Settle(t, testby(t), "2026-03", in)
+	diff(t, "lines", []L(nil), linesOf(st, "P1"))
+	diff(t, "unpaid", []U{{"A2", "overlap", ""}}, providerUnpaid(st, "P1"))
+
+	// Without A1, A2 is used: 1 and 2 March are its days 3 and 4, at 25 %.
+	in.Absences = in.Absences[1:]
+	st = rt.Settle(t, testby(t), "2026-03", in)
+	diff(t, "lines", []L{
+		{"", "markup:momskompensation", "", "600", "0.06", "36.00", ""},
+		{"D5", "absence", "dag", "240", "0.25", "600.00", "A2"}, // 2 × 120 × 600 × 0.25 / 60
+	}, linesOf(st, "P1"))
+}

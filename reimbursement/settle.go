@@ -1767,6 +1767,8 @@ func (s *Settler) AddAbsence(a volume.Absence) {
 		a.Invalid = cmp.Or(a.Invalid, errors.New("id not given"))
 	case a.Invalid == nil && !a.Status.IsValid():
 		a.Invalid = errors.New("status not given")
+	case a.Invalid == nil && (a.From.IsZero() || !a.To.IsZero() && a.To.Before(a.From)):
+		a.Invalid = fmt.Errorf("dates %s..%s: from not given, or to before from", a.From, a.To)
 	}
 	if s.ledger != nil {
 		s.ledger.AddAbsence(a)
