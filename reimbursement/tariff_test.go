@@ -2,8 +2,10 @@ package reimbursement_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -120,5 +122,53 @@ func TestSettleNeedsALocation(t *testing.T) {
 	var de *reimbursement.DocumentError
 	if errors.As(err, &de) {
 		t.Errorf("not a document error")
+	}
+}
+
+// manyRates returns a tariff of n rate rows: levels, each with a row per
+// month from 2020, none overlapping another of its level.
+func manyRates(n int) string {
+	var b strings.Builder
+	b.WriteString(`{"name": "x", ` + bandsOK + `, "services": [{"code": "HT", "unit": "hour"}], "rates": [`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		m := i % 120
+		from := volume.NewDate(2020+m/12, time.Month(1+m%12), 1)
+		to := volume.NewDate(2020+(m+1)/12, time.Month(1+(m+1)%12), 1).AddDays(-1)
+		fmt.Fprintf(&b, `{"service": "HT", "level": "L%d", "from": %q, "to": %q, "price": "%d"}`,
+			i/120, from, to, 400+i%50)
+	}
+	b.WriteString("]}")
+	return b.String()
+}
+
+// TestManyRates: a tariff of 100 000 rate rows loads (each row is checked
+// against the rows it could tie with, not against every row), and a row
+// that overlaps another of its level is still found among them.
+func TestManyRates(t *testing.T) {
+	src := manyRates(100000)
+	tariff, err := reimbursement.ParseTariff([]byte(src), "tariff.json")
+	require.NoError(t, err)
+	require.Len(t, tariff.Rates, 100000)
+	// The first level's row of March 2024 runs into April.
+	bad := strings.Replace(src, `"to": "2024-03-31"`, `"to": "2024-04-30"`, 1)
+	require.True(t, len(bad) == len(src) && bad != src, "the spoiled row is not in the tariff")
+	_, err = reimbursement.ParseTariff([]byte(bad), "tariff.json")
+	var de *reimbursement.DocumentError
+	require.ErrorAs(t, err, &de)
+	if len(de.Problems) != 1 || !strings.Contains(de.Problems[0].Message, "valid on the same dates as rates[") {
+		t.Errorf("problems %v, want the one overlap", de.Problems)
+	}
+}
+
+// BenchmarkManyRates loads a tariff of 100 000 rate rows.
+func BenchmarkManyRates(b *testing.B) {
+	src := []byte(manyRates(100000))
+	for b.Loop() {
+		if _, err := reimbursement.ParseTariff(src, "tariff.json"); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
