@@ -66,7 +66,7 @@ var participation = []Participation{
 
 func results(t *testing.T) []Result {
 	t.Helper()
-	rs, err := ReadResults(strings.NewReader(`provider,indicator,value
+	rs, problems, err := ReadResults(strings.NewReader(`provider,indicator,value
 P1,helhet,91
 P1,smarta,95
 P1,fall,1.2
@@ -81,6 +81,7 @@ P5,smarta,90
 P5,fall,2.0
 `), "results.csv")
 	require.NoError(t, err)
+	require.Empty(t, problems)
 	return rs
 }
 

@@ -36,15 +36,16 @@ func (p Participation) holds(d volume.Date) bool {
 }
 
 // ReadResults reads results.csv (provider,indicator,value; an empty value
-// is a missing result). Bad rows are reported together in the error, a
-// join of *volume.ParseError; the good rows are returned all the same.
-func ReadResults(r io.Reader, file string) ([]Result, error) {
+// is a missing result). A row that cannot be read is left out (its result
+// is then missing, and not met) and its problem returned in problems; err
+// is for a file that cannot be read at all.
+func ReadResults(r io.Reader, file string) (results []Result, problems []error, err error) {
 	return volume.ReadRows(r, file, []string{"provider", "indicator", "value"}, func(c *volume.CSVReader, row *volume.Row) Result {
 		res := Result{Provider: row.Required("provider"), Indicator: row.Required("indicator")}
 		if s := c.Decimal("value"); s != "" {
 			v, perr := decimal.NewFromString(s)
 			if perr != nil || strings.ContainsAny(s, "eE") {
-				row.Fail("value", volume.ErrValue, "%q is not a number", s)
+				row.Fail("value", volume.ErrValue, "%s is not a number", volume.Quote(s))
 			}
 			res.Value = decimal.NullDecimal{Decimal: v, Valid: perr == nil}
 		}
@@ -52,8 +53,10 @@ func ReadResults(r io.Reader, file string) ([]Result, error) {
 	})
 }
 
-// ReadParticipation reads participation.csv (provider,from,to).
-func ReadParticipation(r io.Reader, file string) ([]Participation, error) {
+// ReadParticipation reads participation.csv (provider,from,to), as
+// ReadResults reads its file: a row that cannot be read is left out (that
+// participation is not known) and its problem returned in problems.
+func ReadParticipation(r io.Reader, file string) (participation []Participation, problems []error, err error) {
 	return volume.ReadRows(r, file, []string{"provider", "from"}, func(c *volume.CSVReader, row *volume.Row) Participation {
 		p := Participation{Provider: row.Required("provider"), From: row.Date("from", true), To: row.Date("to", false)}
 		if !p.To.IsZero() && p.To.Before(p.From) {

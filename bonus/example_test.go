@@ -24,7 +24,7 @@ func ExampleEvaluate() {
 		fmt.Println(err)
 		return
 	}
-	results, _ := bonus.ReadResults(strings.NewReader("provider,indicator,value\nP1,kontinuitet,11\nP1,nojdhet,93\nP2,kontinuitet,14\nP2,nojdhet,91\n"), "results.csv")
+	results, _, _ := bonus.ReadResults(strings.NewReader("provider,indicator,value\nP1,kontinuitet,11\nP1,nojdhet,93\nP2,kontinuitet,14\nP2,nojdhet,91\n"), "results.csv")
 	part := []bonus.Participation{{Provider: "P1", From: volume.MustParseDate("2026-01-01")}, {Provider: "P2", From: volume.MustParseDate("2026-01-01")}}
 	minutes := func(provider string, q int64) reimbursement.ProviderSettlement {
 		return reimbursement.ProviderSettlement{Provider: provider, Lines: []reimbursement.Line{{

@@ -33,13 +33,13 @@ func FuzzReadResults(f *testing.F) {
 	f.Add("provider,indicator,value\nP1,helhet,91\nP2,smarta,\n")
 	f.Add("provider;indicator;value\nP1;fall;1,5\n")
 	f.Fuzz(func(t *testing.T, src string) {
-		rs, _ := ReadResults(strings.NewReader(src), "results.csv")
+		rs, _, _ := ReadResults(strings.NewReader(src), "results.csv")
 		for _, r := range rs {
 			if r.Provider == "" || r.Indicator == "" {
 				t.Fatalf("result %+v read without error", r)
 			}
 		}
-		ps, _ := ReadParticipation(strings.NewReader(src), "participation.csv")
+		ps, _, _ := ReadParticipation(strings.NewReader(src), "participation.csv")
 		for _, p := range ps {
 			if p.Provider == "" || p.From.IsZero() || (!p.To.IsZero() && p.To.Before(p.From)) {
 				t.Fatalf("participation %+v read without error", p)

@@ -59,6 +59,9 @@ func (a *auditProblems) err() error {
 // correction's lines carry differences of issued amounts and are not held
 // to the rounding rule, only to the sums.
 func CheckArithmetic(st *Settlement) error {
+	if st == nil {
+		return errorf("CheckArithmetic: no settlement (nil)")
+	}
 	var a auditProblems
 	checkArithmetic(st, &a)
 	return a.err()
@@ -250,6 +253,9 @@ func (l *Ledger) AddAbsence(a volume.Absence) { l.note(a.ID, false) }
 // Check audits st against the records noted: accounting and arithmetic.
 // It returns an *AuditError, or nil.
 func (l *Ledger) Check(st *Settlement) error {
+	if st == nil {
+		return errorf("Ledger.Check: no settlement (nil)")
+	}
 	var a auditProblems
 	checkArithmetic(st, &a)
 	radixSort(l.known)

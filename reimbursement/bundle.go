@@ -29,6 +29,9 @@ const (
 
 // LoadTariffFS reads and checks tariff.json of a bundle.
 func LoadTariffFS(fsys fs.FS) (*Tariff, error) {
+	if fsys == nil {
+		return nil, errorf("LoadTariffFS: no file system")
+	}
 	data, err := fs.ReadFile(fsys, FileTariff)
 	if err != nil {
 		return nil, errorf("%w", err)
@@ -46,6 +49,9 @@ func LoadTariffFS(fsys fs.FS) (*Tariff, error) {
 // and the record, when it has an id, is in the settlement as not paid,
 // reason invalid-input, with its problem as the detail.
 func SettleFS(fsys fs.FS, period volume.Period, opt Options) (st *Settlement, problems []error, err error) {
+	if fsys == nil {
+		return nil, nil, errorf("SettleFS: no file system")
+	}
 	t, err := LoadTariffFS(fsys)
 	if err != nil {
 		return nil, nil, err

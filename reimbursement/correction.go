@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/exempelby/ersattning/volume"
 )
 
 // A LineKey identifies a line across two runs of a period (rules §10):
@@ -19,6 +21,33 @@ type LineKey struct {
 func (l Line) Key(provider string) LineKey {
 	return LineKey{Provider: provider, Recipient: l.Recipient, Decision: l.Decision, Service: l.Service,
 		Component: l.Component, Band: l.Band, Price: decimalString(l.Price), Factor: decimalString(l.Factor), Divisor: decimalString(l.Divisor)}
+}
+
+// CheckIssued checks a settlement issued before, as Correct needs it: a
+// settlement (not a correction) of period whose sums hold
+// (CheckArithmetic). A zero period is not checked. The error says what is
+// wrong; a period of its own wraps ErrPeriodMismatch.
+func CheckIssued(issued *Settlement, period volume.Period) error {
+	switch {
+	case issued == nil:
+		return errorf("no settlement issued before (nil)")
+	case issued.CorrectionOf != nil:
+		return errorf("the settlement issued before is a correction (of %s), not a settlement", issued.CorrectionOf.Period)
+	case !period.IsZero() && issued.Period != period:
+		return fmt.Errorf("%w: the settlement issued before is of %s, not %s", ErrPeriodMismatch, issued.Period, period)
+	}
+	if err := CheckArithmetic(issued); err != nil {
+		return errorf("the settlement issued before does not hold its own sums: %w", err)
+	}
+	return nil
+}
+
+// periodOr returns s's period, or the zero Period for a nil s.
+func (s *Settlement) periodOr() volume.Period {
+	if s == nil {
+		return volume.Period{}
+	}
+	return s.Period
 }
 
 // ErrPeriodMismatch is returned by Correct when the two settlements are of
@@ -37,9 +66,16 @@ var ErrPeriodMismatch = fmt.Errorf("reimbursement: the settlements are of differ
 // A correction line's Amount is the difference of the issued amounts, not
 // a new rounding of the quantity difference: that is what makes applying
 // the correction to the old settlement give the new one to the öre.
+//
+// Both must be settlements, not corrections, and previous, which may have
+// been read from a file, must hold its own sums (CheckArithmetic):
+// otherwise the difference would not be what was paid and what is owed.
 func Correct(previous, current *Settlement) (*Settlement, error) {
-	if previous.Period != current.Period {
-		return nil, fmt.Errorf("%w: %s and %s", ErrPeriodMismatch, previous.Period, current.Period)
+	if err := CheckIssued(previous, current.periodOr()); err != nil {
+		return nil, err
+	}
+	if current == nil || current.CorrectionOf != nil {
+		return nil, errorf("Correct: the current settlement must be a settlement, not nil or a correction")
 	}
 	old, oldOrder := aggregate(previous)
 	cur, curOrder := aggregate(current)
@@ -53,7 +89,7 @@ func Correct(previous, current *Settlement) (*Settlement, error) {
 	byProvider := map[string]*ProviderSettlement{}
 	out := &Settlement{Period: current.Period, Tariff: current.Tariff, Total: decimal.Zero,
 		CorrectionOf: &CorrectionOf{Period: previous.Period, Total: previous.Total},
-		Unmatched:    current.Unmatched, Issues: current.Issues}
+		Unmatched:    current.Unmatched, Issues: current.Issues, Files: current.Files}
 	provider := func(id string) *ProviderSettlement {
 		p := byProvider[id]
 		if p == nil {
@@ -128,6 +164,9 @@ func aggregate(st *Settlement) (map[LineKey]Line, []LineKey) {
 // correction's. It is the inverse of Correct: ApplyCorrection(old,
 // Correct(old, new)) has the lines, amounts and totals of new.
 func ApplyCorrection(previous, correction *Settlement) (*Settlement, error) {
+	if previous == nil || correction == nil {
+		return nil, errorf("ApplyCorrection: a settlement is nil")
+	}
 	if correction.CorrectionOf == nil {
 		return nil, errorf("ApplyCorrection: the second settlement is not a correction")
 	}

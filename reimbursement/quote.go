@@ -31,6 +31,9 @@ type QuoteRequest struct {
 // test: "a Tuesday evening visit of two hours for a private provider pays
 // 1 380.00 kr".
 func Quote(t *Tariff, q QuoteRequest, opt Options) (ProviderSettlement, error) {
+	if t == nil {
+		return ProviderSettlement{}, errorf("Quote: no tariff: load one with LoadTariff or ParseTariff")
+	}
 	d := q.Decision
 	if d.ID == "" {
 		d.ID = "quote"

@@ -205,6 +205,9 @@ func oreOf(q, price, percent coefficient, divisor int64) (int64, bool) {
 
 // Provider returns the settlement of provider id.
 func (s *Settlement) Provider(id string) (*ProviderSettlement, bool) {
+	if s == nil {
+		return nil, false
+	}
 	for i := range s.Providers {
 		if s.Providers[i].Provider == id {
 			return &s.Providers[i], true
@@ -407,6 +410,9 @@ var CSVColumns = []string{"provider", "regime", "recipient", "decision", "servic
 // WriteCSV writes one row per line, provider first (formats.md). With
 // swedish set it uses ";" and decimal commas, as Swedish Excel reads.
 func (s *Settlement) WriteCSV(w io.Writer, swedish bool) error {
+	if s == nil {
+		return errorf("WriteCSV of a nil *Settlement")
+	}
 	cw := csv.NewWriter(w)
 	if swedish {
 		cw.Comma = ';'

@@ -109,6 +109,14 @@ func WriteSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 // writeSettlementFS is WriteSettlementFS with the merge's chunks as tune
 // has them (tests make them small).
 func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period, opt StreamOptions, tune mergeTuning) (sum StreamSummary, problems []error, err error) {
+	switch {
+	case w == nil:
+		return sum, nil, errorf("WriteSettlementFS: no writer")
+	case fsys == nil:
+		return sum, nil, errorf("WriteSettlementFS: no file system")
+	case t == nil:
+		return sum, nil, errorf("WriteSettlementFS: no tariff: load one with LoadTariff or ParseTariff")
+	}
 	if opt.Format > FormatSwedishCSV {
 		return sum, nil, errorf("StreamOptions.Format %d: want FormatJSON, FormatCSV or FormatSwedishCSV", opt.Format)
 	}

@@ -999,35 +999,32 @@ var thousands = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "")
 // ReadRows reads a small CSV file whole: it checks the header for the
 // required columns, then calls parse for each row with the reader (for
 // its fields) and the row (for its problems). Rows without problems give
-// records; the problems of the others are returned joined, each a
-// *ParseError, so that the caller can say which were left out. A file
-// that cannot be read at all gives no records and an error that is not a
-// *ParseError.
-func ReadRows[T any](r io.Reader, file string, required []string, parse func(c *CSVReader, row *Row) T) ([]T, error) {
+// records; the others are left out and their problems returned, one
+// error a row (each a *ParseError or a join of them), so that the caller
+// can say which. err is for a file that cannot be read at all (a missing
+// or repeated column among them), which gives no records.
+func ReadRows[T any](r io.Reader, file string, required []string, parse func(c *CSVReader, row *Row) T) (records []T, problems []error, err error) {
 	c := NewCSVReader(r, file)
 	if err := c.ReadHeader(required...); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var out []T
-	var errs []error
 	for {
 		err := c.Next()
 		if err == io.EOF {
-			break
+			return records, problems, nil
 		}
 		var pe *ParseError
 		if err != nil && !errors.As(err, &pe) {
-			return nil, err
+			return nil, nil, err
 		}
 		row := c.Row(err)
 		v := parse(c, row)
 		if e := row.Err(); e != nil {
-			errs = append(errs, e)
+			problems = append(problems, e)
 			continue
 		}
-		out = append(out, v)
+		records = append(records, v)
 	}
-	return out, errors.Join(errs...)
 }
 
 // Row is a helper for decoders: it gathers the problems of one row.

@@ -13,8 +13,15 @@
 //	go run ./examples/bonus -model bonus.json -results results.csv \
 //	    -participation participation.csv -settlements jan.json,feb.json,...
 //
-// -format is text (a table per provider) or json; -o writes to a file.
-// Errors go to stderr with exit status 1; bad flags give status 2.
+// -format is text (a table per provider) or json; -o writes to a file,
+// which appears only when all of it is written. Rows of results.csv or
+// participation.csv that cannot be read are listed on stderr with file,
+// line and column and left out (a result left out is missing, and not
+// met).
+//
+// Exit status: 0 computed, every row read; 3 computed, some rows could
+// not be read; 1 could not compute; 2 bad usage. -h prints the usage and
+// exits 0.
 package main
 
 import (
@@ -32,12 +39,30 @@ import (
 	_ "time/tzdata" // a fresh machine without tzdata still knows Europe/Stockholm
 
 	"github.com/exempelby/ersattning/bonus"
+	"github.com/exempelby/ersattning/examples/internal/output"
 	"github.com/exempelby/ersattning/reimbursement"
 	"github.com/exempelby/ersattning/volume"
 )
 
 //go:embed sample
 var sample embed.FS
+
+// Exit statuses.
+const (
+	exitOK          = 0 // computed, every row read
+	exitFailed      = 1 // could not compute
+	exitUsage       = 2 // bad flags or arguments
+	exitRowsInvalid = 3 // computed; some rows could not be read and were left out
+)
+
+const usage = `usage: bonus [-model bonus.json -results results.csv -participation participation.csv -settlements a.json,b.json,...] [-format text|json] [-o FILE]
+
+Computes the quality bonus of a model's period from indicator results,
+the providers' participation and the period's settlements (the embedded
+sample without arguments). Exit status: 0 computed; 3 computed, some rows
+could not be read; 1 could not compute; 2 bad usage.
+
+`
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -52,12 +77,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 	settlementFiles := fl.String("settlements", "", "settlement JSON files of the period, comma-separated")
 	format := fl.String("format", "text", "output: text or json")
 	out := fl.String("o", "", "write the output to this file instead of stdout")
+	fl.Usage = func() {
+		fmt.Fprint(fl.Output(), usage)
+		fl.PrintDefaults()
+	}
 	if err := fl.Parse(args); err != nil {
-		return 2
+		if errors.Is(err, flag.ErrHelp) {
+			fl.SetOutput(stdout)
+			fl.Usage()
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fl.NArg() > 0 {
+		fmt.Fprintf(stderr, "bonus: unexpected argument %q\n", fl.Arg(0))
+		return exitUsage
 	}
 	if *format != "text" && *format != "json" {
 		fmt.Fprintf(stderr, "bonus: -format %q: want text or json\n", *format)
-		return 2
+		return exitUsage
 	}
 	given := 0
 	for _, f := range []string{*modelFile, *resultsFile, *partFile, *settlementFiles} {
@@ -67,7 +105,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if given != 0 && given != 4 {
 		fmt.Fprintln(stderr, "bonus: give all of -model, -results, -participation and -settlements, or none for the sample")
-		return 2
+		return exitUsage
 	}
 	var (
 		read        = os.ReadFile
@@ -85,61 +123,78 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "bonus: %v\n", err)
-		return 1
+		return exitFailed
 	}
-	outcome, err := evaluate(read, files, settlements)
+	outcome, problems, err := evaluate(read, files, settlements)
+	for _, p := range problems {
+		fmt.Fprintf(stderr, "bonus: %v\n", p)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "bonus: %v\n", err)
-		return 1
+		return exitFailed
 	}
-	w := stdout
-	var f *os.File
-	if *out != "" {
-		if f, err = os.Create(*out); err != nil {
-			fmt.Fprintf(stderr, "bonus: %v\n", err)
-			return 1
+	err = write(*out, stdout, func(w io.Writer) error {
+		if *format == "json" {
+			return outcome.WriteJSON(w)
 		}
-		w = f
-	}
-	bw := bufio.NewWriter(w)
-	if *format == "json" {
-		err = outcome.WriteJSON(bw)
-	} else {
-		err = outcome.WriteText(bw)
-	}
-	err = errors.Join(err, bw.Flush())
-	if f != nil {
-		err = errors.Join(err, f.Close())
-	}
+		return outcome.WriteText(w)
+	})
 	if err != nil {
 		fmt.Fprintf(stderr, "bonus: %v\n", err)
-		return 1
+		return exitFailed
 	}
-	return 0
+	if len(problems) > 0 {
+		fmt.Fprintf(stderr, "bonus: %d rows could not be read and were left out\n", len(problems))
+		return exitRowsInvalid
+	}
+	return exitOK
 }
 
-func evaluate(read func(string) ([]byte, error), files [3]string, settlements []*reimbursement.Settlement) (*bonus.Outcome, error) {
+// write writes the output with emit: to stdout, or to the file out, which
+// appears only when all of it is written.
+func write(out string, stdout io.Writer, emit func(io.Writer) error) error {
+	if out == "" {
+		bw := bufio.NewWriter(stdout)
+		return errors.Join(emit(bw), bw.Flush())
+	}
+	f, err := output.Create(out)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(f)
+	if err := errors.Join(emit(bw), bw.Flush()); err != nil {
+		f.Abort()
+		return err
+	}
+	return f.Commit()
+}
+
+// evaluate computes the bonus from the model, results and participation
+// files; problems are the rows that could not be read.
+func evaluate(read func(string) ([]byte, error), files [3]string, settlements []*reimbursement.Settlement) (*bonus.Outcome, []error, error) {
 	var data [3][]byte
 	for i, f := range files {
 		b, err := read(f)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		data[i] = b
 	}
 	model, err := bonus.ParseModel(data[0], files[0])
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	results, err := bonus.ReadResults(bytes.NewReader(data[1]), files[1])
+	results, problems, err := bonus.ReadResults(bytes.NewReader(data[1]), files[1])
 	if err != nil {
-		return nil, err
+		return nil, problems, err
 	}
-	participation, err := bonus.ReadParticipation(bytes.NewReader(data[2]), files[2])
+	participation, more, err := bonus.ReadParticipation(bytes.NewReader(data[2]), files[2])
+	problems = append(problems, more...)
 	if err != nil {
-		return nil, err
+		return nil, problems, err
 	}
-	return bonus.Evaluate(model, results, participation, settlements)
+	outcome, err := bonus.Evaluate(model, results, participation, settlements)
+	return outcome, problems, err
 }
 
 func readSettlements(files []string) ([]*reimbursement.Settlement, error) {

@@ -3,7 +3,7 @@
 // and friends, see the formats) and prints the settlement.
 //
 // With no arguments it settles the embedded sample municipality, Exempelby,
-// for 2026-03 and prints a readable summary per provider:
+// for 2026-10 and prints a readable summary per provider:
 //
 //	go run ./examples/settle
 //
@@ -17,11 +17,22 @@
 // its decisions, not its reports; -tmpdir says where the parts are kept
 // meanwhile. With -previous FILE, a settlement issued before for the same
 // period, it prints the correction (rättelse) instead: only the lines that
-// changed. Every settlement is audited before it is printed: each record
-// of the period must be accounted for exactly once and every line's
-// arithmetic must hold, or the program prints nothing and fails. Rows that cannot be read are listed on stderr with file, line and
-// column; the run still settles and accounts for them. Errors that stop the
-// run go to stderr with exit status 1; bad flags give status 2.
+// changed; the file must be a settlement of that period whose sums hold.
+//
+// Every settlement is audited before it is printed: each record of the
+// period must be accounted for exactly once, every line's arithmetic must
+// hold and every input file's rows must be accounted for, or the program
+// prints nothing and fails. -o writes the output to a file only when all
+// of it is written (see examples/internal/output).
+//
+// Rows that cannot be read are listed on stderr with file, line and
+// column; the run still settles and accounts for them (invalid-input).
+// Warnings (a file read as Windows-1252, a column no rule reads, a period
+// without records) go to stderr too.
+//
+// Exit status: 0 settled, every row read; 3 settled, and some rows could
+// not be read (each listed as invalid-input, all accounted for); 1 could
+// not settle; 2 bad usage. -h prints the usage and exits 0.
 package main
 
 import (
@@ -33,10 +44,10 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"time"
 	_ "time/tzdata" // a fresh machine without tzdata still knows Europe/Stockholm
 
+	"github.com/exempelby/ersattning/examples/internal/output"
 	"github.com/exempelby/ersattning/reimbursement"
 	"github.com/exempelby/ersattning/volume"
 )
@@ -47,180 +58,295 @@ var sample embed.FS
 // samplePeriod is the month the embedded sample holds.
 const samplePeriod = "2026-10"
 
+// Exit statuses.
+const (
+	exitSettled     = 0 // settled, every row read
+	exitFailed      = 1 // could not settle
+	exitUsage       = 2 // bad flags or arguments
+	exitRowsInvalid = 3 // settled; some rows are listed as invalid-input
+)
+
+const usage = `usage: settle [-in DIR -period YYYY-MM] [-format text|json|csv|csv-sv] [-o FILE] [-previous FILE]
+
+Settles a month of the bundle in DIR (the embedded sample municipality
+without -in) and prints it: a summary (text), the settlement JSON, or
+its lines as CSV. With -previous, the correction to a settlement issued
+before. Exit status: 0 settled; 3 settled, some rows could not be read
+(listed as invalid-input); 1 could not settle; 2 bad usage.
+
+`
+
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// config is what the flags ask for.
+type config struct {
+	fsys     fs.FS
+	period   volume.Period
+	format   string
+	out      string
+	previous *reimbursement.Settlement
+	opt      reimbursement.Options
+	tmp      string
+}
+
 func run(args []string, stdout, stderr io.Writer) int {
+	cfg, code := parseFlags(args, stdout, stderr)
+	if cfg == nil {
+		return code
+	}
+	if cfg.previous == nil && cfg.format != "text" {
+		return stream(cfg, stdout, stderr)
+	}
+	st, problems, err := reimbursement.SettleFS(cfg.fsys, cfg.period, cfg.opt)
+	report(stderr, problems)
+	if err != nil {
+		fmt.Fprintf(stderr, "settle: %v\n", err)
+		return exitFailed
+	}
+	warn(stderr, cfg.period, st.Files, unknownColumns(st.Issues), len(st.Providers) == 0 && len(st.Unmatched) == 0)
+	if cfg.previous != nil {
+		if st, err = reimbursement.Correct(cfg.previous, st); err != nil {
+			fmt.Fprintf(stderr, "settle: %v\n", err)
+			return exitFailed
+		}
+	}
+	err = write(cfg.out, stdout, func(w io.Writer) error {
+		switch cfg.format {
+		case "json":
+			return st.WriteJSON(w)
+		case "csv":
+			return st.WriteCSV(w, false)
+		case "csv-sv":
+			return st.WriteCSV(w, true)
+		}
+		return writeSummary(w, st)
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "settle: %v\n", err)
+		return exitFailed
+	}
+	return exitStatus(problems)
+}
+
+// parseFlags reads the flags; a nil config comes with the exit status.
+func parseFlags(args []string, stdout, stderr io.Writer) (*config, int) {
 	fl := flag.NewFlagSet("settle", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	in := fl.String("in", "", "bundle directory (default: the embedded sample municipality)")
-	periodFlag := fl.String("period", "", "period YYYY-MM (default "+samplePeriod+" for the sample; required with -in)")
+	periodFlag := fl.String("period", "", "period YYYY-MM (default "+samplePeriod+" for the sample, or the bundle's file period; required with -in otherwise)")
 	format := fl.String("format", "text", "output: text, json, csv or csv-sv")
 	out := fl.String("o", "", "write the output to this file instead of stdout")
 	zone := fl.String("tz", "Europe/Stockholm", "time zone of wall-clock times")
 	previous := fl.String("previous", "", "a settlement JSON issued before for the period: print the correction to it")
 	audit := fl.Bool("audit", true, "check that every record is accounted for once before printing")
 	tmp := fl.String("tmpdir", "", "where json and csv runs keep the reports between passes (default: the system's)")
+	fl.Usage = func() {
+		fmt.Fprint(fl.Output(), usage)
+		fl.PrintDefaults()
+	}
 	if err := fl.Parse(args); err != nil {
-		return 2
+		if errors.Is(err, flag.ErrHelp) {
+			fl.SetOutput(stdout)
+			fl.Usage()
+			return nil, exitSettled
+		}
+		return nil, exitUsage
 	}
 	if fl.NArg() > 0 {
 		fmt.Fprintf(stderr, "settle: unexpected argument %q\n", fl.Arg(0))
-		return 2
+		return nil, exitUsage
 	}
 	switch *format {
 	case "text", "json", "csv", "csv-sv":
 	default:
 		fmt.Fprintf(stderr, "settle: -format %q: want text, json, csv or csv-sv\n", *format)
-		return 2
+		return nil, exitUsage
 	}
-	var fsys fs.FS
-	p := *periodFlag
-	if *in == "" {
-		sub, err := fs.Sub(sample, "sample")
-		if err != nil {
-			fmt.Fprintf(stderr, "settle: %v\n", err)
-			return 1
-		}
-		fsys = sub
-		if p == "" {
-			p = samplePeriod
-		}
-	} else {
-		fsys = os.DirFS(*in)
-		if p == "" {
-			if b, err := fs.ReadFile(fsys, "period"); err == nil {
-				p = string(trimSpace(b))
-			}
-		}
-		if p == "" {
-			fmt.Fprintln(stderr, "settle: -period YYYY-MM is required with -in")
-			return 2
-		}
-	}
-	period, err := volume.ParsePeriod(p)
-	if err != nil {
-		fmt.Fprintf(stderr, "settle: -period %q: want YYYY-MM\n", p)
-		return 2
+	cfg := &config{format: *format, out: *out, tmp: *tmp}
+	var code int
+	if cfg.fsys, cfg.period, code = bundle(*in, *periodFlag, stderr); cfg.fsys == nil {
+		return nil, code
 	}
 	loc, err := time.LoadLocation(*zone)
 	if err != nil {
 		fmt.Fprintf(stderr, "settle: -tz: %v\n", err)
-		return 2
+		return nil, exitUsage
 	}
-	var prev *reimbursement.Settlement
+	cfg.opt = reimbursement.Options{Location: loc, Audit: *audit}
 	if *previous != "" {
-		b, err := os.ReadFile(*previous)
-		if err == nil {
-			prev, err = reimbursement.ParseSettlement(b)
+		if cfg.previous, err = readIssued(*previous, cfg.period); err != nil {
+			fmt.Fprintf(stderr, "settle: -previous %s: %v\n", *previous, err)
+			return nil, exitFailed
 		}
+	}
+	return cfg, exitSettled
+}
+
+// bundle returns the bundle to settle and its period: dir's, or the
+// embedded sample's.
+func bundle(dir, period string, stderr io.Writer) (fs.FS, volume.Period, int) {
+	var fsys fs.FS
+	if dir == "" {
+		sub, err := fs.Sub(sample, "sample")
 		if err != nil {
-			fmt.Fprintf(stderr, "settle: -previous: %v\n", err)
-			return 1
-		}
-		if prev.Period != period {
-			fmt.Fprintf(stderr, "settle: -previous is a settlement of %s, not %s\n", prev.Period, period)
-			return 1
-		}
-	}
-	opt := reimbursement.Options{Location: loc, Audit: *audit}
-	if prev == nil && *format != "text" {
-		return stream(fsys, period, opt, *format, *out, *tmp, stdout, stderr)
-	}
-	st, problems, err := reimbursement.SettleFS(fsys, period, opt)
-	for _, p := range problems {
-		fmt.Fprintf(stderr, "settle: %v\n", p)
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "settle: %v\n", err)
-		return 1
-	}
-	if len(problems) > 0 {
-		fmt.Fprintf(stderr, "settle: %d input problems; the records they belong to are listed as not paid (invalid-input)\n", reimbursement.CountProblems(problems))
-	}
-	if prev != nil {
-		if st, err = reimbursement.Correct(prev, st); err != nil {
 			fmt.Fprintf(stderr, "settle: %v\n", err)
-			return 1
+			return nil, volume.Period{}, exitFailed
+		}
+		fsys = sub
+		if period == "" {
+			period = samplePeriod
+		}
+	} else {
+		fsys = os.DirFS(dir)
+		if period == "" {
+			if b, err := fs.ReadFile(fsys, "period"); err == nil {
+				period = string(trimSpace(b))
+			}
+		}
+		if period == "" {
+			fmt.Fprintln(stderr, "settle: -period YYYY-MM is required with -in")
+			return nil, volume.Period{}, exitUsage
 		}
 	}
-	w := stdout
-	var f *os.File
-	if *out != "" {
-		if f, err = os.Create(*out); err != nil {
-			fmt.Fprintf(stderr, "settle: %v\n", err)
-			return 1
-		}
-		w = f
-	}
-	bw := bufio.NewWriterSize(w, 1<<16)
-	switch *format {
-	case "json":
-		err = st.WriteJSON(bw)
-	case "csv":
-		err = st.WriteCSV(bw, false)
-	case "csv-sv":
-		err = st.WriteCSV(bw, true)
-	default:
-		err = writeSummary(bw, st)
-	}
-	err = errors.Join(err, bw.Flush())
-	if f != nil {
-		err = errors.Join(err, f.Close())
-	}
+	p, err := volume.ParsePeriod(period)
 	if err != nil {
-		fmt.Fprintf(stderr, "settle: %v\n", err)
-		return 1
+		fmt.Fprintf(stderr, "settle: -period %s: want YYYY-MM\n", volume.Quote(period))
+		return nil, volume.Period{}, exitUsage
 	}
-	return 0
+	return fsys, p, exitSettled
+}
+
+// maxIssuedBytes bounds a settlement read with -previous: a national
+// month's JSON is a few hundred megabytes.
+const maxIssuedBytes = 4 << 30
+
+// readIssued reads a settlement issued before and checks it: a settlement
+// of period, not a correction, whose sums hold.
+func readIssued(file string, period volume.Period) (*reimbursement.Settlement, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxIssuedBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxIssuedBytes {
+		return nil, fmt.Errorf("larger than %d bytes: not a settlement", maxIssuedBytes)
+	}
+	st, err := reimbursement.ParseSettlement(b)
+	if err != nil {
+		return nil, err
+	}
+	return st, reimbursement.CheckIssued(st, period)
 }
 
 // stream writes the settlement as json or csv with
 // reimbursement.WriteSettlementFS: in parts of the recipients, so that a
 // month of millions of reports needs memory for its decisions and a part.
-// With -o the file appears only when the whole settlement is written.
-func stream(fsys fs.FS, period volume.Period, opt reimbursement.Options, format, out, tmp string, stdout, stderr io.Writer) int {
-	t, err := reimbursement.LoadTariffFS(fsys)
+func stream(cfg *config, stdout, stderr io.Writer) int {
+	t, err := reimbursement.LoadTariffFS(cfg.fsys)
 	if err != nil {
 		fmt.Fprintf(stderr, "settle: %v\n", err)
-		return 1
+		return exitFailed
 	}
-	so := reimbursement.StreamOptions{Options: opt, TempDir: tmp}
-	switch format {
+	so := reimbursement.StreamOptions{Options: cfg.opt, TempDir: cfg.tmp}
+	switch cfg.format {
 	case "csv":
 		so.Format = reimbursement.FormatCSV
 	case "csv-sv":
 		so.Format = reimbursement.FormatSwedishCSV
 	}
-	w := stdout
-	var f *os.File
-	if out != "" {
-		if f, err = os.CreateTemp(filepath.Dir(out), filepath.Base(out)+".*.part"); err != nil {
-			fmt.Fprintf(stderr, "settle: %v\n", err)
-			return 1
-		}
-		defer os.Remove(f.Name())
-		w = f
+	var sum reimbursement.StreamSummary
+	var problems []error
+	err = write(cfg.out, stdout, func(w io.Writer) error {
+		var err error
+		sum, problems, err = reimbursement.WriteSettlementFS(w, cfg.fsys, t, cfg.period, so)
+		return err
+	})
+	report(stderr, problems)
+	if err != nil {
+		fmt.Fprintf(stderr, "settle: %v\n", err)
+		return exitFailed
 	}
-	_, problems, err := reimbursement.WriteSettlementFS(w, fsys, t, period, so)
+	warn(stderr, cfg.period, sum.Files, sum.UnknownColumns, len(sum.Providers) == 0 && sum.Unmatched == 0)
+	return exitStatus(problems)
+}
+
+// write writes the output with emit: to stdout, or to the file out, which
+// appears only when all of it is written.
+func write(out string, stdout io.Writer, emit func(io.Writer) error) error {
+	if out == "" {
+		bw := bufio.NewWriterSize(stdout, 1<<16)
+		return errors.Join(emit(bw), bw.Flush())
+	}
+	f, err := output.Create(out)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(f, 1<<16)
+	if err := errors.Join(emit(bw), bw.Flush()); err != nil {
+		f.Abort()
+		return err
+	}
+	return f.Commit()
+}
+
+// report lists the problems of rows that could not be read.
+func report(stderr io.Writer, problems []error) {
 	for _, p := range problems {
 		fmt.Fprintf(stderr, "settle: %v\n", p)
 	}
-	if f != nil {
-		err = errors.Join(err, f.Close())
-		if err == nil {
-			err = os.Rename(f.Name(), out)
+	if n := reimbursement.CountProblems(problems); n > 0 {
+		fmt.Fprintf(stderr, "settle: %d %s could not be read; the records they belong to are listed as not paid (invalid-input)\n",
+			n, plural(n, "row", "rows"))
+	}
+}
+
+// warn tells of what the run read but should be looked at: files read as
+// Windows-1252, columns no rule reads, a period without any record.
+func warn(stderr io.Writer, period volume.Period, files []reimbursement.FileCount, unknown []reimbursement.Issue, empty bool) {
+	for _, f := range files {
+		if f.Encoding != "" {
+			fmt.Fprintf(stderr, "settle: warning: %s is not UTF-8; it was read as %s\n", f.File, f.Encoding)
 		}
 	}
-	if err != nil {
-		fmt.Fprintf(stderr, "settle: %v\n", err)
-		return 1
+	for _, i := range unknown {
+		fmt.Fprintf(stderr, "settle: warning: %s\n", i.Message)
 	}
+	if empty {
+		fmt.Fprintf(stderr, "settle: warning: the bundle has no records of %s: the settlement is empty\n", period)
+	}
+}
+
+// unknownColumns returns the unknown-column issues of a settlement.
+func unknownColumns(issues []reimbursement.Issue) []reimbursement.Issue {
+	var out []reimbursement.Issue
+	for _, i := range issues {
+		if i.Kind == reimbursement.IssueUnknownColumn {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// exitStatus returns the status of a run that settled: 3 when rows could
+// not be read.
+func exitStatus(problems []error) int {
 	if len(problems) > 0 {
-		fmt.Fprintf(stderr, "settle: %d input problems; the records they belong to are listed as not paid (invalid-input)\n", reimbursement.CountProblems(problems))
+		return exitRowsInvalid
 	}
-	return 0
+	return exitSettled
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func trimSpace(b []byte) []byte {

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+
 	"github.com/exempelby/ersattning/reimbursement"
 	rt "github.com/exempelby/ersattning/reimbursement/reimbursementtest"
 )
@@ -130,8 +133,8 @@ func TestDataProblemsStillSettle(t *testing.T) {
 	f.WriteString("T20,R1,P1,LEDS,2024-03-04T09:00,2024-03-04T24:30,1,visit,approved\n")
 	f.Close()
 	var out, errb bytes.Buffer
-	if code := run([]string{"-in", dir, "-format", "json"}, &out, &errb); code != 0 {
-		t.Fatalf("exit %d: %s", code, errb.String())
+	if code := run([]string{"-in", dir, "-format", "json"}, &out, &errb); code != exitRowsInvalid {
+		t.Fatalf("exit %d, want 3 (settled, a row not read): %s", code, errb.String())
 	}
 	if !strings.Contains(errb.String(), "reports.csv:11:6 (end)") {
 		t.Errorf("stderr does not name the place: %s", errb.String())
@@ -235,5 +238,125 @@ func TestOutputFile(t *testing.T) {
 	}
 	if _, err := os.Stat(bad); err == nil {
 		t.Fatal("a failed run left its output file")
+	}
+}
+
+// TestExitStatus: 0 settled, 3 settled with rows that could not be read,
+// 1 could not settle, 2 bad usage, 0 for -h; warnings alone leave it 0.
+func TestExitStatus(t *testing.T) {
+	good := t.TempDir()
+	copyDir(t, "../../reimbursement/testdata/cases/ledsagning-2024-03", good, nil)
+	edit := func(file string, change func(string) string) string {
+		dir := t.TempDir()
+		copyDir(t, good, dir, nil)
+		b, err := os.ReadFile(filepath.Join(dir, file))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, file), []byte(change(string(b))), 0o644))
+		return dir
+	}
+	strayQuote := edit("reports.csv", func(s string) string { return strings.Replace(s, "\nT3,", "\n\"T3,", 1) })
+	cp1252 := edit("providers.csv", func(s string) string { return s + "P9,Omsorg i V\xe4st AB,private\n" })
+	misspelt := edit("decisions.csv", func(s string) string { return strings.Replace(s, "end_reason", "endreason", 1) })
+	repeated := edit("reports.csv", func(s string) string { return strings.Replace(s, "status", "status,status", 1) })
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string // part of what stderr says
+	}{
+		{"settled", []string{"-in", good}, 0, ""},
+		{"help", []string{"-h"}, 0, ""},
+		{"a stray quote: the row listed", []string{"-in", strayQuote, "-format", "json"}, 3, "reports.csv:4:1 (id)"},
+		{"a stray quote, in memory", []string{"-in", strayQuote}, 3, "1 row could not be read"},
+		{"Windows-1252: a warning", []string{"-in", cp1252}, 0, "providers.csv is not UTF-8; it was read as Windows-1252"},
+		{"a misspelt column: a warning", []string{"-in", misspelt, "-format", "json"}, 0, `did you mean "end_reason"?`},
+		{"a period without records: a warning", []string{"-in", good, "-period", "1999-01"}, 0, "no records of 1999-01"},
+		{"a repeated column: unreadable", []string{"-in", repeated, "-format", "json"}, 1, `"status" is columns 9 and 10`},
+		{"bad usage", []string{"-in", good, "-format", "pdf"}, 2, "-format"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			if code := run(tt.args, &out, &errb); code != tt.code {
+				t.Errorf("exit %d, want %d; stderr %s", code, tt.code, errb.String())
+			}
+			if !strings.Contains(errb.String(), tt.stderr) {
+				t.Errorf("stderr %q does not say %q", errb.String(), tt.stderr)
+			}
+		})
+	}
+	var out bytes.Buffer
+	run([]string{"-h"}, &out, &bytes.Buffer{})
+	if !strings.HasPrefix(out.String(), "usage: settle") {
+		t.Errorf("-h prints %q", out.String())
+	}
+}
+
+// TestPreviousChecked: a settlement given with -previous is checked before
+// a correction is made against it: its sums, that it is a settlement and
+// not a correction.
+func TestPreviousChecked(t *testing.T) {
+	dir := t.TempDir()
+	copyDir(t, "../../reimbursement/testdata/cases/ledsagning-2024-03", dir, nil)
+	issued := filepath.Join(t.TempDir(), "issued.json")
+	runOK(t, "-in", dir, "-format", "json", "-o", issued)
+	b, err := os.ReadFile(issued)
+	require.NoError(t, err)
+	st, err := reimbursement.ParseSettlement(b)
+	require.NoError(t, err)
+	spoil := func(change func(st *reimbursement.Settlement)) string {
+		c, err := reimbursement.ParseSettlement(b)
+		require.NoError(t, err)
+		change(c)
+		f := filepath.Join(t.TempDir(), "issued.json")
+		var buf bytes.Buffer
+		require.NoError(t, c.WriteJSON(&buf))
+		require.NoError(t, os.WriteFile(f, buf.Bytes(), 0o644))
+		return f
+	}
+	tests := []struct {
+		name, file, stderr string
+	}{
+		{"total edited", spoil(func(c *reimbursement.Settlement) { c.Total = c.Total.Add(decimal.NewFromInt(100)) }), "is not the sum of the providers'"},
+		{"a provider deleted", spoil(func(c *reimbursement.Settlement) { c.Providers = c.Providers[1:] }), "is not the sum of the providers'"},
+		{"a correction", spoil(func(c *reimbursement.Settlement) {
+			c.CorrectionOf = &reimbursement.CorrectionOf{Period: st.Period, Total: st.Total}
+		}), "is a correction"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var errb bytes.Buffer
+			if code := run([]string{"-in", dir, "-previous", tt.file}, &bytes.Buffer{}, &errb); code != exitFailed {
+				t.Errorf("exit %d, want 1", code)
+			}
+			if !strings.Contains(errb.String(), tt.stderr) {
+				t.Errorf("stderr %q does not say %q", errb.String(), tt.stderr)
+			}
+		})
+	}
+}
+
+// TestOutputTargets: -o follows a symbolic link and keeps it, writes a
+// device as it is and refuses a directory; text and JSON alike.
+func TestOutputTargets(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "target.json")
+	link := filepath.Join(dir, "link.json")
+	require.NoError(t, os.Symlink("target.json", link))
+	for _, format := range []string{"json", "text"} {
+		runOK(t, "-format", format, "-o", link)
+		if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			t.Errorf("-format %s: the link was replaced", format)
+		}
+	}
+	got, _ := os.ReadFile(target)
+	text, _ := runOK(t)
+	if string(got) != text {
+		t.Errorf("the link's target does not hold the summary")
+	}
+	runOK(t, "-format", "json", "-o", os.DevNull)
+	var errb bytes.Buffer
+	if code := run([]string{"-format", "json", "-o", dir}, &bytes.Buffer{}, &errb); code != exitFailed || !strings.Contains(errb.String(), "directory") {
+		t.Errorf("-o a directory: exit %d, %s", code, errb.String())
 	}
 }
