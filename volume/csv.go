@@ -771,11 +771,16 @@ func (c *CSVReader) readQuoted(first []byte, start int) ([]string, int, error) {
 }
 
 // looseFields returns the fields of a malformed line as well as they can
-// be told apart: split at every delimiter, quotes removed. They are what a
-// malformed row keeps (its id, most often) to be listed by.
+// be told apart: split at every delimiter, quotes removed, when that gives
+// as many fields as the header has (a stray quote in a row otherwise
+// whole); nil otherwise, when no field can be told for sure. They are
+// what a malformed row keeps (its id, most often) to be listed by.
 func (c *CSVReader) looseFields(line []byte) []string {
 	rec := strings.ReplaceAll(string(line), `"`, "")
 	c.bounds = splitFields(rec, 0, byte(c.Comma), c.bounds[:0])
+	if len(c.bounds) != len(c.header) {
+		return nil
+	}
 	c.fields = appendFields(c.fields[:0], rec, c.bounds)
 	return c.fields
 }
