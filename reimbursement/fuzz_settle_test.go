@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/shopspring/decimal"
 
@@ -153,9 +154,58 @@ func FuzzReadProviders(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src string) {
 		ps, _ := reimbursement.ReadProviders(strings.NewReader(src), "providers.csv")
 		for _, p := range ps {
-			if p.ID == "" || (p.Regime != reimbursement.Private && p.Regime != reimbursement.Municipal) {
+			if p.Invalid == nil && (p.ID == "" || (p.Regime != reimbursement.Private && p.Regime != reimbursement.Municipal)) {
 				t.Fatalf("provider %+v read without error", p)
 			}
+		}
+	})
+}
+
+// FuzzSettleFS settles whole bundles of fuzzed files: no input panics,
+// every row read is a record accounted for (the audit fails a settlement
+// where a file's rows and records differ, and the reader fails a file
+// whose lines do not add up), and the month in parts is the month
+// settled whole, byte for byte. A bundle that cannot be settled fails
+// both ways.
+func FuzzSettleFS(f *testing.F) {
+	seed := lostBundle(f)
+	file := func(name string) string { return string(seed[name].Data) }
+	f.Add(file("providers.csv"), file("decisions.csv"), file("reports.csv"), file("absences.csv"), file("presence.csv"), file("adjustments.csv"))
+	f.Add(file("providers.csv"), file("decisions.csv"), "\"T1,R1"+file("reports.csv")[5:]+",R1,P1,LEDS,2026-03-06T10:00,2026-03-06T11:00",
+		file("absences.csv"), file("presence.csv"), "id;provider;period;amount;reason\r\nJ1;P1;2026-03;-1 500,00;\"vite:\r\nsen\"\r\n")
+	tariff := seed["tariff.json"]
+	period := volume.MustParsePeriod("2026-03")
+	f.Fuzz(func(t *testing.T, providers, decisions, reports, absences, presence, adjustments string) {
+		fsys := fstest.MapFS{"tariff.json": tariff,
+			"providers.csv": {Data: []byte(providers)}, "decisions.csv": {Data: []byte(decisions)},
+			"reports.csv": {Data: []byte(reports)}, "absences.csv": {Data: []byte(absences)},
+			"presence.csv": {Data: []byte(presence)}, "adjustments.csv": {Data: []byte(adjustments)}}
+		opt := reimbursement.Options{Location: rt.Stockholm(), Audit: true, Workers: 1}
+		st, _, err := reimbursement.SettleFS(fsys, period, opt)
+		var parts bytes.Buffer
+		tf, terr := reimbursement.LoadTariffFS(fsys)
+		if terr != nil {
+			t.Fatal(terr)
+		}
+		_, _, perr := reimbursement.WriteSettlementFS(&parts, fsys, tf, period,
+			reimbursement.StreamOptions{Options: opt, TempDir: t.TempDir(), PartReports: 1})
+		if (err == nil) != (perr == nil) {
+			t.Fatalf("settled whole: %v; in parts: %v", err, perr)
+		}
+		if err != nil {
+			return
+		}
+		for _, fc := range st.Files {
+			if fc.Rows != fc.Accounted {
+				t.Fatalf("%s: %d rows, %d accounted for", fc.File, fc.Rows, fc.Accounted)
+			}
+		}
+		var whole bytes.Buffer
+		if err := st.WriteJSON(&whole); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(whole.Bytes(), parts.Bytes()) {
+			t.Fatalf("the month in parts differs from the month settled whole:\n%s\nwhole:\n%s", parts.Bytes(), whole.Bytes())
 		}
 	})
 }

@@ -17,7 +17,7 @@ import (
 )
 
 // hostileBundle is a small good bundle whose files a test then spoils.
-func hostileBundle(t *testing.T) fstest.MapFS {
+func hostileBundle(t testing.TB) fstest.MapFS {
 	tariff, err := os.ReadFile("testdata/testby/tariff.json")
 	if err != nil {
 		t.Fatal(err)

@@ -15,7 +15,7 @@ import (
 
 // lostBundle is a small bundle with a row or two in every file, each of
 // whose records lands in a known place (see TestNothingLost).
-func lostBundle(t *testing.T) fstest.MapFS {
+func lostBundle(t testing.TB) fstest.MapFS {
 	fsys := hostileBundle(t)
 	fsys["decisions.csv"].Data = append(fsys["decisions.csv"].Data, "D2,R2,P1,HT,2026-01-01,,10,month,,,,,\n"...)
 	fsys["reports.csv"].Data = []byte("id,recipient,provider,service,start,end,staff,kind,status\n" +

@@ -692,3 +692,21 @@ func TestSettleLeavesDecisionsAlone(t *testing.T) {
 		}
 	}
 }
+
+// TestParallelSettlement: decisions settled on several goroutines give
+// the settlement settled on one, byte for byte. Small months reach the
+// parallel way here (SettleInParallel), so that -short runs, and the race
+// detector in them, cover it.
+func TestParallelSettlement(t *testing.T) {
+	tariff := testby(t)
+	for seed := int64(0); seed < propertyRuns/3; seed++ {
+		period, in := randomMonth(rand.New(rand.NewSource(seed)))
+		_, want := settleJSON(t, tariff, period, in)
+		st, err := reimbursement.SettleInParallel(tariff, volume.MustParsePeriod(period), in,
+			reimbursement.Options{Location: rt.Stockholm(), Audit: true, Workers: 4})
+		require.NoError(t, err)
+		if got := jsonOf(t, st); !bytes.Equal(want, got) {
+			t.Fatalf("seed %d: settled in parallel:\n%s\nwant\n%s", seed, got, want)
+		}
+	}
+}

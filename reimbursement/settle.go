@@ -55,12 +55,18 @@ type Input struct {
 // provider that does not exist, providers listed twice); problems with
 // records are accounted for in the settlement.
 func Settle(t *Tariff, period volume.Period, in Input, opt Options) (*Settlement, error) {
+	return settle(t, period, in, opt, defaultParallel)
+}
+
+// settle is Settle with the decisions settled in parallel as par says.
+func settle(t *Tariff, period volume.Period, in Input, opt Options, par parallelTuning) (*Settlement, error) {
 	// The decisions lent, not copied: Settle's caller cannot change them
 	// while it runs, and they are copied if one must change.
 	s, err := newSettler(t, period, in.Providers, in.Decisions, opt, decisionsLent)
 	if err != nil {
 		return nil, err
 	}
+	s.parallel = par
 	s.files = in.files
 	if s.files == nil {
 		s.files = givenRows(in)
@@ -186,8 +192,9 @@ type Settler struct {
 	lengths  map[*Service][]int64 // countedLengths'
 	dayRuns  []dayRun             // settleDays': by component
 
-	ledger  *Ledger // when Options.Audit
-	workers int
+	ledger   *Ledger // when Options.Audit
+	workers  int
+	parallel parallelTuning
 	// partial: the settler settles one part of a month for
 	// WriteSettlementFS, which adds the markups and formats the tariff
 	// gaps of all parts itself.
@@ -217,6 +224,13 @@ type Settler struct {
 	lastKeyOK bool
 	lastDecs  *keyDecisions
 }
+
+// parallelTuning says when the decisions of a month are settled on
+// several goroutines: from so many decisions on, taken in chunks of so
+// many. Fewer are settled faster on one.
+type parallelTuning struct{ from, chunk int }
+
+var defaultParallel = parallelTuning{from: 4096, chunk: 256}
 
 // serviceDecisions are the decisions of a recipient for one service.
 type serviceDecisions struct {
@@ -1003,7 +1017,7 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 			s.ledger.AddDecision(d)
 		}
 	}
-	s.workers = opt.Workers
+	s.workers, s.parallel = opt.Workers, defaultParallel
 	s.providers = s.readProviders(providers, mode != decisionsChecked)
 	slices.SortFunc(s.providers, func(a, b Provider) int { return cmp.Compare(a.ID, b.ID) })
 	var errs []error
@@ -1874,14 +1888,14 @@ func (s *Settler) settleAll(b *builder) {
 	if s.workers > 0 {
 		n = s.workers
 	}
-	if len(s.decisions) < 4096 || n < 2 || s.writeLines {
+	if len(s.decisions) < s.parallel.from || n < 2 || s.writeLines {
 		// One builder, in order (writeLines needs the lines in order).
 		for i := range s.decisions {
 			s.settleDecision(b, i)
 		}
 		return
 	}
-	const chunk = 256
+	chunk := int64(s.parallel.chunk)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	workers := make([]*Settler, n)
@@ -1894,11 +1908,11 @@ func (s *Settler) settleAll(b *builder) {
 		go func() {
 			defer wg.Done()
 			for {
-				lo := int(next.Add(chunk)) - chunk
+				lo := int(next.Add(chunk) - chunk)
 				if lo >= len(s.decisions) {
 					return
 				}
-				for i := lo; i < min(lo+chunk, len(s.decisions)); i++ {
+				for i := lo; i < min(lo+int(chunk), len(s.decisions)); i++ {
 					w.settleDecision(wb, i)
 				}
 			}
