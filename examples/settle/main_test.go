@@ -27,7 +27,7 @@ func runOK(t *testing.T, args ...string) (stdout, stderr string) {
 func TestSampleSummary(t *testing.T) {
 	out, _ := runOK(t)
 	for _, want := range []string{"Settlement 2026-10", "Provider P1 (private)", "Provider P2 (municipal)",
-		"storhelg", "over-granted", "ambiguous-time", "no-decision", "Total "} {
+		"storhelg", "over-granted", "ambiguous-time", "no-decision", "reports.csv: 1139 rows, 1139 accounted for", "Total "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary does not show %q", want)
 		}

@@ -65,6 +65,16 @@ func writeSummary(w io.Writer, st *reimbursement.Settlement) error {
 			pw.f("  %s: %s\n", i.Kind, i.Message)
 		}
 	}
+	if len(st.Files) > 0 {
+		pw.f("\nInput files:\n")
+		for _, f := range st.Files {
+			enc := ""
+			if f.Encoding != "" {
+				enc = ", read as " + f.Encoding
+			}
+			pw.f("  %s: %d %s, %d accounted for%s\n", f.File, f.Rows, plural(f.Rows, "row", "rows"), f.Accounted, enc)
+		}
+	}
 	pw.f("\nTotal %s SEK\n", st.Total.StringFixed(2))
 	return pw.err
 }
