@@ -45,6 +45,21 @@
 // settlement, byte for byte, whether the month is settled whole or in
 // parts.
 //
+// # Nothing that comes in is lost
+//
+// Every row of every input file becomes a record, and every record is
+// accounted for: in the lines it fed, not paid with a reason, pending, in
+// an issue, or as a record of another period or an identical copy. A row
+// that cannot be read is listed as not paid (invalid-input) with its
+// problem, under its id or, when it has none, under FILE:LINE (the header
+// is line 1); a record made in Go without an id is named by its list and
+// place ("Input.Reports:4", the fourth report given). The settlement
+// counts, per file, the rows read and the records accounted for
+// ([Settlement.Files]); [CheckArithmetic], and so every audit, fails a
+// settlement where they differ. A malformed row harms only itself: see
+// [volume.CSVReader] for how a stray quote is kept to its own line, and
+// for the limits on rows, fields and headers.
+//
 // # A national month
 //
 // [WriteSettlementFS] holds the decisions and, per worker, one part of the
@@ -64,6 +79,31 @@
 // These are the decisions a municipal controller would expect, taken where
 // rules.md leaves room. Tests pin each one.
 //
+//   - A record made in Go must say what it is: the zero volume.Status and
+//     volume.Kind, and a report's staff below 1, are invalid and such a
+//     record is not paid (invalid-input, "status not given"), rather than
+//     paid as approved by default. The decoders still read an empty cell
+//     as approved, visit and staff 1, as formats.md says. A decision's
+//     staff of 0 is 1; below 0 it is an invalid-decision.
+//   - A malformed row keeps the fields it can be split into only when they
+//     are as many as the header's columns (a stray quote in a row otherwise
+//     whole): then it is listed under its id and provider; otherwise under
+//     FILE:LINE, as unmatched, since nothing of it can be told for sure.
+//   - A file that is not UTF-8 is read as Windows-1252 when its first
+//     256 KiB are Windows-1252 text and hold no UTF-8 character (a UTF-8
+//     file with one broken byte stays UTF-8, and its broken row is
+//     invalid); the settlement's Files says which were.
+//   - A column no rule reads is an unknown-column issue naming the file,
+//     with the nearest known name when it looks misspelt; the run goes on.
+//     The shared column of reports.csv (rules §5 step 1) is not read yet
+//     and is reported so: rows with a shared id are settled as visits of
+//     their own until shared visits are built.
+//   - An empty file (not even a header) cannot be read and stops the run: a
+//     failed export must not settle as a month without records. A header
+//     alone is a file of no rows.
+//   - A provider row that cannot be read is an invalid-provider issue, and
+//     records naming that provider are unknown-provider.
+//   - An adjustment's amount is at most 1 000 000 000 kr either way.
 //   - A time report is checked in this order, and the first reason found is
 //     its reason: a row that could not be read (invalid-input); a provider
 //     not in the provider list (unknown-provider); status pending (listed as
@@ -103,8 +143,8 @@
 //     pending and rejected ones as not-approved under the provider of the
 //     decision they touch; absences that touch no decision of the period
 //     are not part of its settlement. An absence that overlaps an earlier one
-//     of the same recipient and service is not used (overlap), as the rules
-//     say.
+//     of the same recipient and service, of any period and whether or not it
+//     touches a decision, is not used (overlap), as the rules say.
 //   - Duplicate ids are found per kind of record (reports, absences,
 //     presence, adjustments), over every record given, of any period: a copy
 //     in another month with other content makes the id a duplicate here too.

@@ -17,7 +17,12 @@
 //
 // Decoders never lose a row: a row that cannot be read comes back with
 // Invalid set to every problem found in it, each a [*ParseError] with file,
-// line, column and the column's name, so that the record can be listed as
-// not paid. Only a file that cannot be read at all, or lacks required
-// columns, stops a reader.
+// line, column and the column's name, and every record carries its
+// [Source] (file and line), so that the record can be listed as not paid,
+// under its id or its place. A malformed row harms no other: a stray quote
+// is kept to its own line (see [CSVReader]). Only a file that cannot be
+// read at all (no header, a required column missing or named twice, not
+// text) stops a reader. Rows, fields and headers have limits
+// ([MaxRowBytes], [MaxFieldBytes], [MaxColumns]), and messages quote at
+// most the start of a value ([Quote]).
 package volume
