@@ -931,7 +931,9 @@ func (r *spillReader) report(x *volume.Report) (same uint8) {
 	}
 	r.read = true
 	if flags&spillSource != 0 {
-		r.prev.file = r.str()
+		// A copy: the settler keeps the name, which must not keep the
+		// part's whole data alive.
+		r.prev.file = strings.Clone(r.str())
 	}
 	*x = volume.Report{ID: r.str(), Kind: volume.Kind(head[1] & 0xf), Status: volume.Status(head[1] >> 4), Staff: 1,
 		Source: volume.Source{File: r.prev.file}}
