@@ -316,7 +316,7 @@ func (l *Ledger) Check(st *Settlement) error {
 		}
 		slices.Sort(ids)
 		for _, id := range ids {
-			a.fail("the settlement names %q, which is not a record that was given", id)
+			a.fail("the settlement names %s, which is not a record that was given", volume.Quote(id))
 		}
 	}
 	// Every record of the period in exactly one place.
@@ -360,9 +360,9 @@ func (l *Ledger) Check(st *Settlement) error {
 			if where, ok := bad[h]; ok {
 				delete(bad, h)
 				if where == "" {
-					a.fail("record %q of the period is not accounted for", id)
+					a.fail("record %s of the period is not accounted for", volume.Quote(string(id)))
 				} else {
-					a.fail("record %q is accounted for in more than one place (%s)", id, where)
+					a.fail("record %s is accounted for in more than one place (%s)", volume.Quote(string(id)), where)
 				}
 			}
 		}

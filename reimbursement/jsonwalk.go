@@ -177,7 +177,7 @@ func (w *walker) integer(path string, m map[string]any, key string, def, min, ma
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		w.fail(join(path, key), "%q is not a whole number", s)
+		w.fail(join(path, key), "%s is not a whole number", volume.Quote(s))
 		return def
 	}
 	if n < min || n > max {
@@ -222,7 +222,7 @@ func (w *walker) dec(path string, m map[string]any, key string, required bool) (
 	}
 	d, err := parseDecimal(s)
 	if err != nil {
-		w.fail(join(path, key), "%q is not a decimal", s)
+		w.fail(join(path, key), "%s is not a decimal", volume.Quote(s))
 		return decimal.Decimal{}, false
 	}
 	return d, true
@@ -235,7 +235,7 @@ func (w *walker) date(path string, m map[string]any, key string, required bool) 
 	}
 	d, err := volume.ParseDate(s)
 	if err != nil {
-		w.fail(join(path, key), "%q is not a date YYYY-MM-DD", s)
+		w.fail(join(path, key), "%s is not a date YYYY-MM-DD", volume.Quote(s))
 	}
 	return d
 }
@@ -255,11 +255,11 @@ func parseDecimal(s string) (decimal.Decimal, error) {
 		case c == '.' && !point:
 			point = true
 		default:
-			return decimal.Decimal{}, fmt.Errorf("reimbursement: %q is not a decimal", s)
+			return decimal.Decimal{}, fmt.Errorf("reimbursement: %s is not a decimal", volume.Quote(s))
 		}
 	}
 	if digits == 0 || digits > 30 {
-		return decimal.Decimal{}, fmt.Errorf("reimbursement: %q is not a decimal", s)
+		return decimal.Decimal{}, fmt.Errorf("reimbursement: %s is not a decimal", volume.Quote(s))
 	}
 	return decimal.NewFromString(s)
 }

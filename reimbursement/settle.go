@@ -1026,10 +1026,10 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 			errs = append(errs, errorf("a provider without an id"))
 		}
 		if i > 0 && s.providers[i-1].ID == p.ID {
-			errs = append(errs, errorf("provider %q is listed twice", p.ID))
+			errs = append(errs, errorf("provider %s is listed twice", volume.Quote(p.ID)))
 		}
 		if p.Regime != Municipal && p.Regime != Private {
-			errs = append(errs, errorf("provider %q has no regime", p.ID))
+			errs = append(errs, errorf("provider %s has no regime", volume.Quote(p.ID)))
 		}
 		s.provIdx[p.ID] = i
 		s.provOf[s.intern(p.ID)] = int32(i)
@@ -1169,7 +1169,7 @@ func (s *Settler) checkDecisions(decisions []Decision, mode decisionsMode) ([]De
 				continue
 			}
 			if _, ok := s.provIdx[d.Provider]; !ok {
-				errs = append(errs, errorf("decision %s goes to the no-choice provider %q, which is not in the provider list", d.ID, d.Provider))
+				errs = append(errs, errorf("decision %s goes to the no-choice provider %s, which is not in the provider list", d.ID, volume.Quote(d.Provider)))
 				continue
 			}
 		}
@@ -1315,7 +1315,7 @@ func (s *Settler) addDecisions(decisions []Decision, mode decisionsMode) error {
 	for i := range s.decisions {
 		ds := &s.decisions[i]
 		if ds.prov < 0 && s.inPeriod(ds) {
-			s.issue(IssueInvalidDecision, []string{ds.d.ID}, "decision %s names provider %q, which is not in the provider list", ds.d.ID, ds.d.Provider)
+			s.issue(IssueInvalidDecision, []string{ds.d.ID}, "decision %s names provider %s, which is not in the provider list", ds.d.ID, volume.Quote(ds.d.Provider))
 		}
 	}
 	return err

@@ -458,7 +458,7 @@ func ParseSettlement(data []byte) (*Settlement, error) {
 		}
 		d, err := parseDecimal(s)
 		if err != nil {
-			w.fail(path, "%q is not a decimal", s)
+			w.fail(path, "%s is not a decimal", volume.Quote(s))
 		}
 		return d
 	}
@@ -468,7 +468,7 @@ func ParseSettlement(data []byte) (*Settlement, error) {
 				return Unit(i)
 			}
 		}
-		w.fail(path, "%q is not a unit", s)
+		w.fail(path, "%s is not a unit", volume.Quote(s))
 		return NoUnit
 	}
 	date := func(path, s string) volume.Date {
@@ -477,7 +477,7 @@ func ParseSettlement(data []byte) (*Settlement, error) {
 		}
 		d, err := volume.ParseDate(s)
 		if err != nil {
-			w.fail(path, "%q is not a date", s)
+			w.fail(path, "%s is not a date", volume.Quote(s))
 		}
 		return d
 	}
@@ -494,7 +494,7 @@ func ParseSettlement(data []byte) (*Settlement, error) {
 	if p, err := volume.ParsePeriod(j.Period); err == nil {
 		st.Period = p
 	} else {
-		w.fail("period", "%q is not a period YYYY-MM", j.Period)
+		w.fail("period", "%s is not a period YYYY-MM", volume.Quote(j.Period))
 	}
 	if j.CorrectionOf != nil {
 		c := &CorrectionOf{Total: dec("correction_of.total", j.CorrectionOf.Total, "0")}
@@ -507,7 +507,7 @@ func ParseSettlement(data []byte) (*Settlement, error) {
 		if jp.Regime != "" {
 			var err error
 			if p.Regime, err = ParseRegime(jp.Regime); err != nil {
-				w.fail(join(path, "regime"), "%q is not municipal or private", jp.Regime)
+				w.fail(join(path, "regime"), "%s is not municipal or private", volume.Quote(jp.Regime))
 			}
 		}
 		for k, jl := range jp.Lines {

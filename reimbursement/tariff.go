@@ -312,7 +312,7 @@ func (w *walker) tariff(doc any) *Tariff {
 	if t.Currency == "" {
 		t.Currency = "SEK"
 	} else if t.Currency != "SEK" {
-		w.fail("currency", "%q: only SEK is supported", t.Currency)
+		w.fail("currency", "%s: only SEK is supported", volume.Quote(t.Currency))
 	}
 	if ds, ok := m["date_sets"]; ok {
 		if sets, ok := w.freeObject("date_sets", ds); ok {
@@ -321,7 +321,7 @@ func (w *walker) tariff(doc any) *Tariff {
 				for i, s := range w.strings(path, v) {
 					d, err := volume.ParseDate(s)
 					if err != nil {
-						w.fail(index(path, i), "%q is not a date YYYY-MM-DD", s)
+						w.fail(index(path, i), "%s is not a date YYYY-MM-DD", volume.Quote(s))
 						continue
 					}
 					t.DateSets[name] = append(t.DateSets[name], d)
@@ -389,7 +389,7 @@ func (w *walker) bands(t *Tariff, m map[string]any) {
 		}
 		b := Band{Code: w.str(path, bm, "code", true)}
 		if b.Code != "" && slicesIndex(t.Bands, b.Code) >= 0 {
-			w.fail(join(path, "code"), "band %q is listed twice", b.Code)
+			w.fail(join(path, "code"), "band %s is listed twice", volume.Quote(b.Code))
 		}
 		vb := volume.Band{Code: b.Code}
 		rules := w.array(join(path, "rules"), bm["rules"])
@@ -417,18 +417,18 @@ func (w *walker) bands(t *Tariff, m map[string]any) {
 			for k, d := range r.Days {
 				dt, known := t.cal.DayType(d)
 				if !known {
-					w.fail(index(join(rpath, "days"), k), "unknown day type %q (mon…sun, holiday, eve, all or a date set)", d)
+					w.fail(index(join(rpath, "days"), k), "unknown day type %s (mon…sun, holiday, eve, all or a date set)", volume.Quote(d))
 					ok = false
 				}
 				vr.Days |= dt
 			}
 			var err error
 			if vr.From, err = volume.ParseClock(r.From); err != nil && r.From != "" {
-				w.fail(join(rpath, "from"), "%q is not a time HH:MM", r.From)
+				w.fail(join(rpath, "from"), "%s is not a time HH:MM", volume.Quote(r.From))
 				ok = false
 			}
 			if vr.To, err = volume.ParseClock(r.To); err != nil && r.To != "" {
-				w.fail(join(rpath, "to"), "%q is not a time HH:MM", r.To)
+				w.fail(join(rpath, "to"), "%s is not a time HH:MM", volume.Quote(r.To))
 				ok = false
 			}
 			if vr.From == 1440 {
@@ -446,7 +446,7 @@ func (w *walker) bands(t *Tariff, m map[string]any) {
 	if t.DefaultBand != "" {
 		t.defaultBand = slicesIndex(t.Bands, t.DefaultBand)
 		if t.defaultBand < 0 {
-			w.fail("default_band", "%q is not a band of the tariff", t.DefaultBand)
+			w.fail("default_band", "%s is not a band of the tariff", volume.Quote(t.DefaultBand))
 		}
 	}
 	if !ok {
@@ -498,7 +498,7 @@ func (w *walker) service(t *Tariff, path string, v any) {
 		CapPercent:   w.percent(path, m, "cap_percent", "100"),
 	}
 	if _, dup := t.services[s.Code]; dup && s.Code != "" {
-		w.fail(join(path, "code"), "service %q is listed twice", s.Code)
+		w.fail(join(path, "code"), "service %s is listed twice", volume.Quote(s.Code))
 	}
 	unit := w.str(path, m, "unit", true)
 	switch unit {
@@ -512,7 +512,7 @@ func (w *walker) service(t *Tariff, path string, v any) {
 		s.Unit = Month
 	case "":
 	default:
-		w.fail(join(path, "unit"), "%q is not hour, day, visit or month", unit)
+		w.fail(join(path, "unit"), "%s is not hour, day, visit or month", volume.Quote(unit))
 	}
 	basis := w.str(path, m, "basis", false)
 	switch {
@@ -531,7 +531,7 @@ func (w *walker) service(t *Tariff, path string, v any) {
 			}
 		}
 	default:
-		w.fail(join(path, "basis"), "%q is not a basis of a %s service", basis, unit)
+		w.fail(join(path, "basis"), "%s is not a basis of a %s service", volume.Quote(basis), unit)
 	}
 	if s.CapPercent.Sign() <= 0 {
 		w.fail(join(path, "cap_percent"), "%s must be more than 0", s.CapPercent)
@@ -549,7 +549,7 @@ func (w *walker) service(t *Tariff, path string, v any) {
 				s.Rounding.Mode = RoundNearest
 			case "":
 			default:
-				w.fail(join(rpath, "mode"), "%q is not up, down or nearest", mode)
+				w.fail(join(rpath, "mode"), "%s is not up, down or nearest", volume.Quote(mode))
 			}
 		}
 	}
@@ -567,7 +567,7 @@ func (w *walker) service(t *Tariff, path string, v any) {
 		}
 		r := AbsenceRule{Reason: w.str(apath, am, "reason", true), ThenPercent: w.percent(apath, am, "then_percent", "100")}
 		if _, dup := s.absenceRule(r.Reason); dup {
-			w.fail(join(apath, "reason"), "reason %q has two rules", r.Reason)
+			w.fail(join(apath, "reason"), "reason %s has two rules", volume.Quote(r.Reason))
 		}
 		w.nonNegative(join(apath, "then_percent"), r.ThenPercent)
 		for j, sv := range w.array(join(apath, "steps"), am["steps"]) {
@@ -600,7 +600,7 @@ func (w *walker) service(t *Tariff, path string, v any) {
 			case "after_end":
 				c.AfterEnd = true
 			default:
-				w.fail(index(join(cpath, "on"), j), "%q is not stay or after_end", on)
+				w.fail(index(join(cpath, "on"), j), "%s is not stay or after_end", volume.Quote(on))
 			}
 		}
 		if !c.Stay && !c.AfterEnd {
@@ -654,7 +654,7 @@ func (w *walker) rate(t *Tariff, path string, v any) {
 	if reg := w.str(path, m, "regime", false); reg != "" {
 		var err error
 		if r.Regime, err = ParseRegime(reg); err != nil {
-			w.fail(join(path, "regime"), "%q is not municipal or private", reg)
+			w.fail(join(path, "regime"), "%s is not municipal or private", volume.Quote(reg))
 		}
 	}
 	if !r.To.IsZero() && r.To.Before(r.From) {
@@ -662,10 +662,10 @@ func (w *walker) rate(t *Tariff, path string, v any) {
 	}
 	si, known := t.services[r.Service]
 	if !known && r.Service != "" {
-		w.fail(join(path, "service"), "%q is not a service of the tariff", r.Service)
+		w.fail(join(path, "service"), "%s is not a service of the tariff", volume.Quote(r.Service))
 	}
 	if r.Band != "" && slicesIndex(t.Bands, r.Band) < 0 {
-		w.fail(join(path, "band"), "%q is not a band of the tariff", r.Band)
+		w.fail(join(path, "band"), "%s is not a band of the tariff", volume.Quote(r.Band))
 	}
 	if known && r.Component != "" {
 		s := &t.Services[si]
@@ -674,7 +674,7 @@ func (w *walker) rate(t *Tariff, path string, v any) {
 			found = found || c.Code == r.Component
 		}
 		if !found {
-			w.fail(join(path, "component"), "%q is not a component of service %q", r.Component, r.Service)
+			w.fail(join(path, "component"), "%s is not a component of service %s", volume.Quote(r.Component), volume.Quote(r.Service))
 		}
 	}
 	t.rates[r.Service] = append(t.rates[r.Service], len(t.Rates))
@@ -883,13 +883,13 @@ func (w *walker) markup(t *Tariff, path string, v any) {
 	for i, r := range w.strings(join(path, "regimes"), m["regimes"]) {
 		reg, err := ParseRegime(r)
 		if err != nil {
-			w.fail(index(join(path, "regimes"), i), "%q is not municipal or private", r)
+			w.fail(index(join(path, "regimes"), i), "%s is not municipal or private", volume.Quote(r))
 		}
 		mk.Regimes = append(mk.Regimes, reg)
 	}
 	for i, s := range w.strings(join(path, "services"), m["services"]) {
 		if _, ok := t.services[s]; !ok {
-			w.fail(index(join(path, "services"), i), "%q is not a service of the tariff", s)
+			w.fail(index(join(path, "services"), i), "%s is not a service of the tariff", volume.Quote(s))
 		}
 		mk.Services = append(mk.Services, s)
 	}

@@ -40,7 +40,7 @@ func ParseRegime(s string) (Regime, error) {
 	case "private":
 		return Private, nil
 	}
-	return 0, fmt.Errorf("reimbursement: ParseRegime(%q): not municipal or private", s)
+	return 0, fmt.Errorf("reimbursement: ParseRegime(%s): not municipal or private", volume.Quote(s))
 }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -127,7 +127,7 @@ func ParsePer(s string) (Per, error) {
 			return Per(i), nil
 		}
 	}
-	return 0, fmt.Errorf("reimbursement: ParsePer(%q): not day, week or month", s)
+	return 0, fmt.Errorf("reimbursement: ParsePer(%s): not day, week or month", volume.Quote(s))
 }
 
 // A Provider is a care provider (utförare). A provider row that could not

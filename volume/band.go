@@ -12,12 +12,12 @@ var ErrClock = errors.New("not a valid time of day")
 // midnight.
 func ParseClock(s string) (int, error) {
 	if len(s) != 5 || s[2] != ':' {
-		return 0, fmt.Errorf("volume: ParseClock(%q): %w", s, ErrClock)
+		return 0, fmt.Errorf("volume: ParseClock(%s): %w", Quote(s), ErrClock)
 	}
 	h, ok1 := digits(s[:2])
 	m, ok2 := digits(s[3:])
 	if !ok1 || !ok2 || m > 59 || h > 24 || (h == 24 && m != 0) {
-		return 0, fmt.Errorf("volume: ParseClock(%q): %w", s, ErrClock)
+		return 0, fmt.Errorf("volume: ParseClock(%s): %w", Quote(s), ErrClock)
 	}
 	return h*60 + m, nil
 }

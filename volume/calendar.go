@@ -50,7 +50,7 @@ func NewCalendar(sets map[string][]Date) (*Calendar, error) {
 	names := make([]string, 0, len(sets))
 	for name := range sets {
 		if _, ok := builtinDayTypes[name]; ok {
-			return nil, fmt.Errorf("volume: date set %q has the name of a built-in day type", name)
+			return nil, fmt.Errorf("volume: date set %s has the name of a built-in day type", Quote(name))
 		}
 		if name == "" {
 			return nil, fmt.Errorf("volume: date set with an empty name")

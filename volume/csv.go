@@ -263,7 +263,7 @@ func (c *CSVReader) useHeader(header, required []string) error {
 	}
 	for _, name := range required {
 		if _, ok := c.cols[name]; !ok {
-			errs = append(errs, c.errorf(1, 0, name, ErrMissingColumn, "%q", name))
+			errs = append(errs, c.errorf(1, 0, name, ErrMissingColumn, "%s", Quote(name)))
 		}
 	}
 	return errors.Join(errs...)

@@ -86,7 +86,7 @@ func (d Date) UnixDays() int64 { return int64(d.n) - unixDays - 1 }
 func ParseDate(s string) (Date, error) {
 	d, ok := parseDate(s)
 	if !ok {
-		return Date{}, fmt.Errorf("volume: ParseDate(%q): %w", s, ErrDate)
+		return Date{}, fmt.Errorf("volume: ParseDate(%s): %w", Quote(s), ErrDate)
 	}
 	return d, nil
 }
@@ -284,12 +284,12 @@ func NewPeriod(year int, month time.Month) Period {
 // ParsePeriod parses a period in the form YYYY-MM.
 func ParsePeriod(s string) (Period, error) {
 	if len(s) != 7 || s[4] != '-' {
-		return Period{}, fmt.Errorf("volume: ParsePeriod(%q): %w", s, ErrDate)
+		return Period{}, fmt.Errorf("volume: ParsePeriod(%s): %w", Quote(s), ErrDate)
 	}
 	y, ok1 := digits(s[0:4])
 	m, ok2 := digits(s[5:7])
 	if !ok1 || !ok2 || y < 1 || m < 1 || m > 12 {
-		return Period{}, fmt.Errorf("volume: ParsePeriod(%q): %w", s, ErrDate)
+		return Period{}, fmt.Errorf("volume: ParsePeriod(%s): %w", Quote(s), ErrDate)
 	}
 	return NewPeriod(y, time.Month(m)), nil
 }

@@ -36,7 +36,7 @@ type Timestamp struct {
 func ParseTimestamp(s string) (Timestamp, error) {
 	t, ok := parseTimestamp(s, nil)
 	if !ok {
-		return Timestamp{}, fmt.Errorf("volume: ParseTimestamp(%q): %w", s, ErrTimestamp)
+		return Timestamp{}, fmt.Errorf("volume: ParseTimestamp(%s): %w", Quote(s), ErrTimestamp)
 	}
 	return t, nil
 }
