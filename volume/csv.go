@@ -155,7 +155,7 @@ type CSVReader struct {
 	quoted     []byte
 	bounds     []int
 	spanned    [][]byte // lines after the first of the record being read
-	unread     [][]byte // lines taken back, to be read again first
+	unread     [][]byte // lines taken back, to be read again first; nil for one too long
 	eof        bool
 	valid      bool     // the last record read was valid UTF-8 without NUL as a whole
 	dates      dateMemo // the date of the last timestamp read
@@ -221,8 +221,7 @@ func (c *CSVReader) ReadHeader(required ...string) error {
 		return err
 	}
 	c.tally.header = 1 // on one line; empty lines before it are counted as such
-	_ = line
-	return c.useHeader(header, required)
+	return c.useHeader(header, line, required)
 }
 
 // readHeaderRecord reads the header row, which must fit MaxRowBytes and
@@ -242,8 +241,8 @@ func (c *CSVReader) readHeaderRecord() ([]string, int, error) {
 	return slices.Clone(header), line, nil
 }
 
-// useHeader takes the columns of the header row.
-func (c *CSVReader) useHeader(header, required []string) error {
+// useHeader takes the columns of the header row, on line.
+func (c *CSVReader) useHeader(header []string, line int, required []string) error {
 	c.header = make([]string, len(header))
 	c.cols = make(map[string]int, len(header))
 	c.freeText = make([]bool, len(header))
@@ -252,7 +251,7 @@ func (c *CSVReader) useHeader(header, required []string) error {
 		h = strings.ToLower(strings.TrimSpace(h))
 		c.header[i] = h
 		if j, dup := c.cols[h]; dup {
-			errs = append(errs, c.errorf(1, i+1, h, ErrRepeatedColumn, "%s is columns %d and %d", Quote(h), j+1, i+1))
+			errs = append(errs, c.errorf(line, i+1, h, ErrRepeatedColumn, "%s is columns %d and %d", Quote(h), j+1, i+1))
 			continue
 		}
 		c.cols[h] = i
@@ -263,7 +262,7 @@ func (c *CSVReader) useHeader(header, required []string) error {
 	}
 	for _, name := range required {
 		if _, ok := c.cols[name]; !ok {
-			errs = append(errs, c.errorf(1, 0, name, ErrMissingColumn, "%s", Quote(name)))
+			errs = append(errs, c.errorf(line, 0, name, ErrMissingColumn, "%s", Quote(name)))
 		}
 	}
 	return errors.Join(errs...)
@@ -640,6 +639,9 @@ func (c *CSVReader) readLine() ([]byte, error) {
 		line := c.unread[0]
 		c.unread = c.unread[1:]
 		c.next++
+		if line == nil {
+			return nil, errLineTooLong // taken back as such
+		}
 		return line, nil
 	}
 	if c.eof {
@@ -756,6 +758,7 @@ func (c *CSVReader) rowError(line int, err error) error {
 // other lines are read again as rows of their own, so that a stray quote
 // harms one row only.
 func (c *CSVReader) readQuoted(first []byte, start int) ([]string, int, error) {
+	first = slices.Clone(first) // the bytes must outlive the next read
 	f, err := c.parseQuoted(first, start)
 	if len(c.spanned) > 0 && (err != nil || len(f) != len(c.header)) {
 		c.unread = append(c.spanned, c.unread...)
@@ -785,13 +788,14 @@ func (c *CSVReader) looseFields(line []byte) []string {
 	return c.fields
 }
 
-// parseQuoted parses the record that starts with the line first, reading
-// the lines a quoted free-text field spans into c.spanned.
+// parseQuoted parses the record that starts with the line first (its
+// own copy), reading the lines a quoted free-text field spans into
+// c.spanned.
 func (c *CSVReader) parseQuoted(first []byte, start int) ([]string, error) {
 	comma := byte(c.Comma)
 	out := c.quoted[:0]
 	bounds := c.bounds[:0]
-	line := append([]byte(nil), first...) // the bytes must outlive the next read
+	line := first
 	size := len(line)
 	field := 1
 	fail := func(err error, format string) ([]string, error) {
@@ -820,14 +824,17 @@ func (c *CSVReader) parseQuoted(first []byte, start int) ([]string, error) {
 				out = append(out, line[pos:]...)
 				out = append(out, '\n')
 				more, err := c.readLine()
+				if err == errLineTooLong {
+					c.spanned = append(c.spanned, nil) // taken back as a line too long
+				}
 				if err != nil {
 					return fail(csv.ErrQuote, "a quote is not closed before the file ends")
 				}
 				if size += len(more) + 1; size > MaxRowBytes {
 					return fail(ErrTooLong, "a quoted field runs over more than MaxRowBytes")
 				}
-				c.spanned = append(c.spanned, slices.Clone(more))
-				line, pos = append(line[:0], more...), 0
+				line, pos = slices.Clone(more), 0
+				c.spanned = append(c.spanned, line)
 			}
 			if pos < len(line) && line[pos] != comma {
 				return fail(csv.ErrQuote, "")

@@ -420,3 +420,32 @@ func TestFieldsByColumn(t *testing.T) {
 		}
 	}
 }
+
+// TestQuoteBeforeLongLine: a quote left open in a free-text column before
+// a line too long to be a row harms neither the rows around them nor the
+// count of lines: the open quote's row, the long line and the row after
+// are three rows, the first two malformed.
+func TestQuoteBeforeLongLine(t *testing.T) {
+	src := "id,name,reason\nA1,x,\"open\n" + strings.Repeat("y", MaxRowBytes+10) + "\nA3,z,w\n"
+	c := NewCSVReader(strings.NewReader(src), "f.csv")
+	c.FreeText = []string{"name", "reason"}
+	require.NoError(t, c.ReadHeader())
+	var got []string
+	for {
+		err := c.Next()
+		if err == io.EOF {
+			break
+		}
+		var pe *ParseError
+		if err != nil && !errors.As(err, &pe) {
+			t.Fatalf("the reader stops: %v", err)
+		}
+		got = append(got, fmt.Sprintf("%d:%s:%v", c.Line(), c.Field("id"), err != nil))
+	}
+	if d := cmp.Diff([]string{"2:A1:true", "3::true", "4:A3:false"}, got); d != "" {
+		t.Errorf("rows (-want +got):\n%s", d)
+	}
+	if c.Rows() != 3 {
+		t.Errorf("%d rows counted, want 3", c.Rows())
+	}
+}

@@ -1,6 +1,7 @@
 package volume
 
 import (
+	"errors"
 	"io"
 	"slices"
 	"strings"
@@ -267,6 +268,38 @@ func FuzzSplitFields(f *testing.F) {
 			if got, want := splitAt(s, from, comma), strings.Split(s[from:], string([]byte{comma})); !slices.Equal(got, want) {
 				t.Fatalf("%q from %d split at %q: %q, want %q", s, from, comma, got, want)
 			}
+		}
+	})
+}
+
+// FuzzCSVRows: whatever the bytes, a CSV file's lines all become the
+// header, rows (a row over several lines only through a quoted free-text
+// field) or empty lines: the reader never loses one, never stops on a
+// malformed row, and counts as rows exactly what it returns.
+func FuzzCSVRows(f *testing.F) {
+	f.Add("id,name,reason\nA,\"B\nC\",D\n\"E,F,G\nH,I,J\n")
+	f.Add("id;name;reason\r\n\"x;y\";\"a\"\"b\";c\r\n\r\n;;\n")
+	f.Add("id,name,reason\n1,2,\"3\n4\n5")
+	f.Add("id,name\xe5,reason\nA,\xe5,\x00\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		c := NewCSVReader(strings.NewReader(src), "f.csv")
+		c.Columns, c.FreeText = []string{"id", "name", "reason"}, []string{"name", "reason"}
+		if c.ReadHeader() != nil {
+			return
+		}
+		rows := 0
+		for ; rows <= len(src); rows++ {
+			err := c.Next()
+			if err == io.EOF {
+				break
+			}
+			var pe *ParseError
+			if err != nil && !errors.As(err, &pe) {
+				t.Fatalf("row %d: the reader stops: %v", rows+1, err)
+			}
+		}
+		if rows != c.Rows() {
+			t.Fatalf("%d rows returned, %d counted", rows, c.Rows())
 		}
 	})
 }
