@@ -985,7 +985,7 @@ func (b *builder) finishProvider(i int) *ProviderSettlement {
 		lines = sortLines(lines)
 	}
 	out.lines, out.unordered = chunks[Line]{}, false
-	ps := &ProviderSettlement{Provider: p.ID, Regime: p.Regime, Lines: lines, Total: zeroMoney}
+	ps := &ProviderSettlement{Provider: p.ID, Name: p.Name, Regime: p.Regime, Lines: lines, Total: zeroMoney}
 	unpaid := b.orderUnpaid(out.unpaid, &out.reports)
 	if s.unpaidLater {
 		part.unpaid = unpaid

@@ -79,13 +79,7 @@ func Correct(previous, current *Settlement) (*Settlement, error) {
 	}
 	old, oldOrder := aggregate(previous)
 	cur, curOrder := aggregate(current)
-	regimes := map[string]Regime{}
-	for _, p := range previous.Providers {
-		regimes[p.Provider] = p.Regime
-	}
-	for _, p := range current.Providers {
-		regimes[p.Provider] = p.Regime
-	}
+	heads := providerHeads(previous, current)
 	byProvider := map[string]*ProviderSettlement{}
 	out := &Settlement{Period: current.Period, Tariff: current.Tariff, Total: decimal.Zero,
 		CorrectionOf: &CorrectionOf{Period: previous.Period, Total: previous.Total},
@@ -93,7 +87,8 @@ func Correct(previous, current *Settlement) (*Settlement, error) {
 	provider := func(id string) *ProviderSettlement {
 		p := byProvider[id]
 		if p == nil {
-			p = &ProviderSettlement{Provider: id, Regime: regimes[id], Total: decimal.Zero}
+			h := heads[id]
+			p = &h
 			byProvider[id] = p
 		}
 		return p
@@ -175,12 +170,8 @@ func ApplyCorrection(previous, correction *Settlement) (*Settlement, error) {
 			correction.CorrectionOf.Period, correction.CorrectionOf.Total.StringFixed(2), previous.Period, previous.Total.StringFixed(2))
 	}
 	lines, order := aggregate(previous)
-	regimes := map[string]Regime{}
-	for _, p := range previous.Providers {
-		regimes[p.Provider] = p.Regime
-	}
+	heads := providerHeads(previous, correction)
 	for _, p := range correction.Providers {
-		regimes[p.Provider] = p.Regime
 		for _, l := range p.Lines {
 			k := l.Key(p.Provider)
 			a, ok := lines[k]
@@ -199,7 +190,7 @@ func ApplyCorrection(previous, correction *Settlement) (*Settlement, error) {
 	}
 	byProvider := map[string]*ProviderSettlement{}
 	out := &Settlement{Period: previous.Period, Tariff: correction.Tariff, Total: decimal.Zero,
-		Unmatched: correction.Unmatched, Issues: correction.Issues}
+		Unmatched: correction.Unmatched, Issues: correction.Issues, Files: correction.Files}
 	for _, k := range order {
 		l := lines[k]
 		if l.Quantity.IsZero() && l.Amount.IsZero() {
@@ -207,7 +198,8 @@ func ApplyCorrection(previous, correction *Settlement) (*Settlement, error) {
 		}
 		p := byProvider[k.Provider]
 		if p == nil {
-			p = &ProviderSettlement{Provider: k.Provider, Regime: regimes[k.Provider], Total: decimal.Zero}
+			h := heads[k.Provider]
+			p = &h
 			byProvider[k.Provider] = p
 		}
 		p.Lines = append(p.Lines, l)
@@ -242,4 +234,17 @@ func addProviders(out *Settlement, byProvider map[string]*ProviderSettlement) {
 		out.Total = out.Total.Add(p.Total)
 		out.Providers = append(out.Providers, *p)
 	}
+}
+
+// providerHeads returns the providers of the settlements, each with its
+// name and regime (the last settlement's where they differ), no lines and
+// a zero total.
+func providerHeads(sts ...*Settlement) map[string]ProviderSettlement {
+	heads := map[string]ProviderSettlement{}
+	for _, st := range sts {
+		for _, p := range st.Providers {
+			heads[p.Provider] = ProviderSettlement{Provider: p.Provider, Name: p.Name, Regime: p.Regime, Total: decimal.Zero}
+		}
+	}
+	return heads
 }

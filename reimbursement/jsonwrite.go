@@ -325,6 +325,7 @@ func (s *Settlement) WriteJSON(w io.Writer) error {
 		j.item()
 		j.open('{')
 		j.field("provider", p.Provider)
+		j.field("name", p.Name)
 		j.field("regime", p.Regime.String())
 		j.key("lines")
 		j.open('[')

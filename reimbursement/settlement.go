@@ -36,6 +36,7 @@ type CorrectionOf struct {
 // A ProviderSettlement is one provider's part of a settlement.
 type ProviderSettlement struct {
 	Provider string
+	Name     string // the provider's name, as providers.csv gives it
 	Regime   Regime
 	Lines    []Line
 	Unpaid   []Unpaid // by id, then reason
@@ -243,6 +244,7 @@ type jsonCorrectionOf struct {
 
 type jsonProvider struct {
 	Provider string       `json:"provider"`
+	Name     string       `json:"name"`
 	Regime   string       `json:"regime"`
 	Lines    []jsonLine   `json:"lines"`
 	Unpaid   []jsonUnpaid `json:"unpaid"`
@@ -380,7 +382,7 @@ func (s *Settlement) MarshalJSON() ([]byte, error) {
 		j.CorrectionOf = &jsonCorrectionOf{Period: s.CorrectionOf.Period.String(), Total: money(s.CorrectionOf.Total)}
 	}
 	for _, p := range s.Providers {
-		jp := jsonProvider{Provider: p.Provider, Regime: p.Regime.String(), Total: money(p.Total),
+		jp := jsonProvider{Provider: p.Provider, Name: p.Name, Regime: p.Regime.String(), Total: money(p.Total),
 			Lines: []jsonLine{}, Unpaid: []jsonUnpaid{}, Pending: nonNil(p.Pending)}
 		for _, l := range p.Lines {
 			jp.Lines = append(jp.Lines, l.json())
@@ -503,7 +505,7 @@ func ParseSettlement(data []byte) (*Settlement, error) {
 	}
 	for i, jp := range j.Providers {
 		path := index("providers", i)
-		p := ProviderSettlement{Provider: jp.Provider, Total: dec(join(path, "total"), jp.Total, "0"), Pending: jp.Pending}
+		p := ProviderSettlement{Provider: jp.Provider, Name: jp.Name, Total: dec(join(path, "total"), jp.Total, "0"), Pending: jp.Pending}
 		if jp.Regime != "" {
 			var err error
 			if p.Regime, err = ParseRegime(jp.Regime); err != nil {

@@ -737,6 +737,7 @@ func (m *merger) writeProvider(t *mergeTask, cw *chunkWriter, readers *readerPoo
 	if csvw == nil {
 		j.open('{')
 		j.field("provider", prov.ID)
+		j.field("name", prov.Name)
 		j.field("regime", prov.Regime.String())
 		j.key("lines")
 		j.open('[')
