@@ -1,8 +1,10 @@
 package reimbursement
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -449,88 +451,226 @@ func csvRow(provider string, regime Regime, l Line, swedish bool) []string {
 // previously issued one. Missing optional fields take their defaults
 // (factor and divisor 1); every number must be a decimal string.
 func ParseSettlement(data []byte) (*Settlement, error) {
+	var providers []ProviderSettlement
+	st, err := ScanSettlement(bytes.NewReader(data), func(p *ProviderSettlement) error {
+		providers = append(providers, *p)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	st.Providers = providers
+	return st, nil
+}
+
+// ScanSettlement reads a settlement from its JSON as ParseSettlement
+// does, but one provider at a time: each provider's settlement is given to
+// provider as it is read (and not kept), so that a document of a national
+// month is made with memory for one provider. It returns the rest of the
+// settlement: its providers with their names, regimes and totals but no
+// lines, unpaid entries or pending ids, and its unmatched entries, issues,
+// files and total. An error of provider stops the scan and is returned.
+func ScanSettlement(r io.Reader, provider func(*ProviderSettlement) error) (*Settlement, error) {
+	d := json.NewDecoder(r)
 	var j jsonSettlement
-	if err := json.Unmarshal(data, &j); err != nil {
+	w := &walker{}
+	var heads []ProviderSettlement
+	err := scanObject(d, func(key string) error {
+		if key != "providers" {
+			return d.Decode(j.field(key))
+		}
+		return scanArray(d, func(i int) error {
+			var jp jsonProvider
+			if err := d.Decode(&jp); err != nil {
+				return err
+			}
+			p := convertProvider(w, index("providers", i), jp)
+			if len(w.problems) > 0 {
+				return &DocumentError{File: "settlement JSON", Problems: w.finish()}
+			}
+			heads = append(heads, ProviderSettlement{Provider: p.Provider, Name: p.Name, Regime: p.Regime, Total: p.Total})
+			return provider(&p)
+		})
+	})
+	if err != nil {
+		var de *DocumentError
+		if errors.As(err, &de) {
+			return nil, err
+		}
 		return nil, errorf("settlement JSON: %w", err)
 	}
-	w := &walker{}
-	dec := func(path, s, def string) decimal.Decimal {
-		if s == "" {
-			s = def
-		}
-		d, err := parseDecimal(s)
+	st := convertHead(w, j)
+	st.Providers = heads
+	if len(w.problems) > 0 {
+		return nil, &DocumentError{File: "settlement JSON", Problems: w.finish()}
+	}
+	return st, nil
+}
+
+// field returns where the value of key goes; a key the format does not
+// have is read and dropped.
+func (j *jsonSettlement) field(key string) any {
+	switch key {
+	case "period":
+		return &j.Period
+	case "tariff":
+		return &j.Tariff
+	case "correction_of":
+		return &j.CorrectionOf
+	case "unmatched":
+		return &j.Unmatched
+	case "issues":
+		return &j.Issues
+	case "files":
+		return &j.Files
+	case "total":
+		return &j.Total
+	}
+	return new(json.RawMessage)
+}
+
+// scanObject reads a JSON object from d, calling value for each key with
+// d before the key's value, which value must read.
+func scanObject(d *json.Decoder, value func(key string) error) error {
+	if err := expectDelim(d, '{'); err != nil {
+		return err
+	}
+	for d.More() {
+		t, err := d.Token()
 		if err != nil {
-			w.fail(path, "%s is not a decimal", volume.Quote(s))
+			return err
 		}
-		return d
+		key, ok := t.(string)
+		if !ok {
+			return fmt.Errorf("a key is %v", t)
+		}
+		if err := value(key); err != nil {
+			return err
+		}
 	}
-	unit := func(path, s string) Unit {
-		for i, n := range unitNames {
-			if n == s {
-				return Unit(i)
-			}
-		}
-		w.fail(path, "%s is not a unit", volume.Quote(s))
-		return NoUnit
+	return expectDelim(d, '}')
+}
+
+// scanArray reads a JSON array (or null) from d, calling item for each
+// element with d before it, which item must read.
+func scanArray(d *json.Decoder, item func(i int) error) error {
+	t, err := d.Token()
+	if err != nil || t == nil {
+		return err
 	}
-	date := func(path, s string) volume.Date {
-		if s == "" {
-			return volume.Date{}
-		}
-		d, err := volume.ParseDate(s)
-		if err != nil {
-			w.fail(path, "%s is not a date", volume.Quote(s))
-		}
-		return d
+	if t != json.Delim('[') {
+		return fmt.Errorf("want [, have %v", t)
 	}
-	unpaid := func(path string, u jsonUnpaid) Unpaid {
-		out := Unpaid{ID: u.ID, Reason: Reason(u.Reason), Decision: u.Decision, Detail: u.Detail}
-		if u.Quantity != "" {
-			q := dec(join(path, "quantity"), u.Quantity, "")
-			out.Quantity = q.IntPart()
-			out.Unit = unit(join(path, "unit"), u.Unit)
+	for i := 0; d.More(); i++ {
+		if err := item(i); err != nil {
+			return err
 		}
-		return out
 	}
-	st := &Settlement{Tariff: j.Tariff, Total: dec("total", j.Total, "0")}
+	return expectDelim(d, ']')
+}
+
+func expectDelim(d *json.Decoder, want json.Delim) error {
+	t, err := d.Token()
+	if err != nil {
+		return err
+	}
+	if t != want {
+		return fmt.Errorf("want %v, have %v", want, t)
+	}
+	return nil
+}
+
+// settlementDecoder turns a settlement's JSON values into Go values,
+// noting problems in w.
+type settlementDecoder struct{ w *walker }
+
+func (c settlementDecoder) dec(path, s, def string) decimal.Decimal {
+	if s == "" {
+		s = def
+	}
+	d, err := parseDecimal(s)
+	if err != nil {
+		c.w.fail(path, "%s is not a decimal", volume.Quote(s))
+	}
+	return d
+}
+
+func (c settlementDecoder) unit(path, s string) Unit {
+	for i, n := range unitNames {
+		if n == s {
+			return Unit(i)
+		}
+	}
+	c.w.fail(path, "%s is not a unit", volume.Quote(s))
+	return NoUnit
+}
+
+func (c settlementDecoder) date(path, s string) volume.Date {
+	if s == "" {
+		return volume.Date{}
+	}
+	d, err := volume.ParseDate(s)
+	if err != nil {
+		c.w.fail(path, "%s is not a date", volume.Quote(s))
+	}
+	return d
+}
+
+func (c settlementDecoder) unpaid(path string, u jsonUnpaid) Unpaid {
+	out := Unpaid{ID: u.ID, Reason: Reason(u.Reason), Decision: u.Decision, Detail: u.Detail}
+	if u.Quantity != "" {
+		q := c.dec(join(path, "quantity"), u.Quantity, "")
+		out.Quantity = q.IntPart()
+		out.Unit = c.unit(join(path, "unit"), u.Unit)
+	}
+	return out
+}
+
+// convertProvider turns one provider's JSON into its settlement.
+func convertProvider(w *walker, path string, jp jsonProvider) ProviderSettlement {
+	c := settlementDecoder{w}
+	p := ProviderSettlement{Provider: jp.Provider, Name: jp.Name, Total: c.dec(join(path, "total"), jp.Total, "0"), Pending: jp.Pending}
+	if jp.Regime != "" {
+		var err error
+		if p.Regime, err = ParseRegime(jp.Regime); err != nil {
+			w.fail(join(path, "regime"), "%s is not municipal or private", volume.Quote(jp.Regime))
+		}
+	}
+	for k, jl := range jp.Lines {
+		lp := index(join(path, "lines"), k)
+		p.Lines = append(p.Lines, Line{
+			Recipient: jl.Recipient, Decision: jl.Decision, Service: jl.Service, Component: jl.Component,
+			Band: jl.Band, Unit: c.unit(join(lp, "unit"), jl.Unit),
+			Quantity: c.dec(join(lp, "quantity"), jl.Quantity, ""), Price: c.dec(join(lp, "price"), jl.Price, ""),
+			Factor: c.dec(join(lp, "factor"), jl.Factor, "1"), Divisor: c.dec(join(lp, "divisor"), jl.Divisor, "1"),
+			Amount:   c.dec(join(lp, "amount"), jl.Amount, ""),
+			RateFrom: c.date(join(lp, "rate_from"), jl.RateFrom), RateTo: c.date(join(lp, "rate_to"), jl.RateTo),
+			Reports: jl.Reports,
+		})
+	}
+	for k, ju := range jp.Unpaid {
+		p.Unpaid = append(p.Unpaid, c.unpaid(index(join(path, "unpaid"), k), ju))
+	}
+	return p
+}
+
+// convertHead turns the JSON of a settlement, its providers apart, into
+// the settlement.
+func convertHead(w *walker, j jsonSettlement) *Settlement {
+	c := settlementDecoder{w}
+	st := &Settlement{Tariff: j.Tariff, Total: c.dec("total", j.Total, "0")}
 	if p, err := volume.ParsePeriod(j.Period); err == nil {
 		st.Period = p
 	} else {
 		w.fail("period", "%s is not a period YYYY-MM", volume.Quote(j.Period))
 	}
 	if j.CorrectionOf != nil {
-		c := &CorrectionOf{Total: dec("correction_of.total", j.CorrectionOf.Total, "0")}
-		c.Period, _ = volume.ParsePeriod(j.CorrectionOf.Period)
-		st.CorrectionOf = c
-	}
-	for i, jp := range j.Providers {
-		path := index("providers", i)
-		p := ProviderSettlement{Provider: jp.Provider, Name: jp.Name, Total: dec(join(path, "total"), jp.Total, "0"), Pending: jp.Pending}
-		if jp.Regime != "" {
-			var err error
-			if p.Regime, err = ParseRegime(jp.Regime); err != nil {
-				w.fail(join(path, "regime"), "%s is not municipal or private", volume.Quote(jp.Regime))
-			}
-		}
-		for k, jl := range jp.Lines {
-			lp := index(join(path, "lines"), k)
-			p.Lines = append(p.Lines, Line{
-				Recipient: jl.Recipient, Decision: jl.Decision, Service: jl.Service, Component: jl.Component,
-				Band: jl.Band, Unit: unit(join(lp, "unit"), jl.Unit),
-				Quantity: dec(join(lp, "quantity"), jl.Quantity, ""), Price: dec(join(lp, "price"), jl.Price, ""),
-				Factor: dec(join(lp, "factor"), jl.Factor, "1"), Divisor: dec(join(lp, "divisor"), jl.Divisor, "1"),
-				Amount:   dec(join(lp, "amount"), jl.Amount, ""),
-				RateFrom: date(join(lp, "rate_from"), jl.RateFrom), RateTo: date(join(lp, "rate_to"), jl.RateTo),
-				Reports: jl.Reports,
-			})
-		}
-		for k, ju := range jp.Unpaid {
-			p.Unpaid = append(p.Unpaid, unpaid(index(join(path, "unpaid"), k), ju))
-		}
-		st.Providers = append(st.Providers, p)
+		co := &CorrectionOf{Total: c.dec("correction_of.total", j.CorrectionOf.Total, "0")}
+		co.Period, _ = volume.ParsePeriod(j.CorrectionOf.Period)
+		st.CorrectionOf = co
 	}
 	for k, ju := range j.Unmatched {
-		st.Unmatched = append(st.Unmatched, unpaid(index("unmatched", k), ju))
+		st.Unmatched = append(st.Unmatched, c.unpaid(index("unmatched", k), ju))
 	}
 	for _, ji := range j.Issues {
 		st.Issues = append(st.Issues, Issue{Kind: ji.Kind, IDs: ji.IDs, Message: ji.Message})
@@ -538,8 +678,5 @@ func ParseSettlement(data []byte) (*Settlement, error) {
 	for _, jf := range j.Files {
 		st.Files = append(st.Files, FileCount(jf))
 	}
-	if len(w.problems) > 0 {
-		return nil, &DocumentError{File: "settlement JSON", Problems: w.finish()}
-	}
-	return st, nil
+	return st
 }
