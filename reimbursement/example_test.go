@@ -153,14 +153,14 @@ T3,R1,P2,HT,2026-03-30T08:00,2026-03-30T24:30
 		}
 		s.AddReport(r)
 	}
-	if err := s.Settlement().WriteCSV(os.Stdout, true); err != nil {
+	if err := s.Settlement().WriteCSV(os.Stdout, false); err != nil {
 		fmt.Println(err)
 	}
 	// Output:
 	// input problem: reports.csv:4:6 (end): invalid value: "2026-03-30T24:30" is not a timestamp YYYY-MM-DDTHH:MM
-	// provider;regime;recipient;decision;service;component;band;unit;quantity;price;factor;divisor;amount;rate_from;rate_to;reports
-	// P2;municipal;R1;D1;HT;base;dag;minute;55;436,00;1;60;399,67;2026-01-01;;T1
-	// P2;municipal;R1;D1;HT;base;natt;minute;60;520,00;1;60;520,00;2026-01-01;;T2
+	// provider,regime,recipient,decision,service,component,band,unit,quantity,price,factor,divisor,amount,rate_from,rate_to,reports
+	// P2,municipal,R1,D1,HT,base,dag,minute,55,436.00,1,60,399.67,2026-01-01,,T1
+	// P2,municipal,R1,D1,HT,base,natt,minute,60,520.00,1,60,520.00,2026-01-01,,T2
 }
 
 // Correct re-runs a month against the settlement issued before: a visit

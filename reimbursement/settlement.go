@@ -411,19 +411,51 @@ func (s *Settlement) MarshalJSON() ([]byte, error) {
 var CSVColumns = []string{"provider", "regime", "recipient", "decision", "service", "component", "band",
 	"unit", "quantity", "price", "factor", "divisor", "amount", "rate_from", "rate_to", "reports"}
 
+// CSVColumnsSwedish are the columns of the Swedish CSV form, in the order
+// of CSVColumns.
+var CSVColumnsSwedish = []string{"utförare", "driftform", "brukare", "beslut", "insats", "komponent", "tidsband",
+	"enhet", "antal", "pris", "faktor", "delare", "belopp", "pris_från", "pris_till", "underlag"}
+
+// newLinesCSV returns a writer of a settlement's lines as CSV: "," and
+// line feeds, or for Swedish Excel ";" and CR LF.
+func newLinesCSV(w io.Writer, swedish bool) *csv.Writer {
+	cw := csv.NewWriter(w)
+	if swedish {
+		cw.Comma, cw.UseCRLF = ';', true
+	}
+	return cw
+}
+
+// writeCSVHeader writes the header row of the lines: in the Swedish form
+// after a byte order mark, by which Swedish Excel reads the file as UTF-8
+// (kväll, not kvÃ¤ll), with Swedish names.
+func writeCSVHeader(w io.Writer, swedish bool) error {
+	if !swedish {
+		cw := newLinesCSV(w, false)
+		cw.Write(CSVColumns)
+		cw.Flush()
+		return cw.Error()
+	}
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return err
+	}
+	cw := newLinesCSV(w, true)
+	cw.Write(CSVColumnsSwedish)
+	cw.Flush()
+	return cw.Error()
+}
+
 // WriteCSV writes one row per line, provider first (formats.md). With
-// swedish set it uses ";" and decimal commas, as Swedish Excel reads.
+// swedish set it writes what Swedish Excel reads: a byte order mark,
+// Swedish column names, ";", decimal commas and CR LF.
 func (s *Settlement) WriteCSV(w io.Writer, swedish bool) error {
 	if s == nil {
 		return errorf("WriteCSV of a nil *Settlement")
 	}
-	cw := csv.NewWriter(w)
-	if swedish {
-		cw.Comma = ';'
-	}
-	if err := cw.Write(CSVColumns); err != nil {
+	if err := writeCSVHeader(w, swedish); err != nil {
 		return err
 	}
+	cw := newLinesCSV(w, swedish)
 	for _, p := range s.Providers {
 		for _, l := range p.Lines {
 			if err := cw.Write(csvRow(p.Provider, p.Regime, l, swedish)); err != nil {

@@ -1199,10 +1199,7 @@ func (pw *partWriter) lines(provider string, regime Regime, lines []Line) {
 		pw.str(l.Component)
 		if pw.cw == nil {
 			pw.buf = new(bytes.Buffer)
-			pw.cw = csv.NewWriter(pw.buf)
-			if pw.format == FormatSwedishCSV {
-				pw.cw.Comma = ';'
-			}
+			pw.cw = newLinesCSV(pw.buf, pw.format == FormatSwedishCSV)
 		}
 		pw.cw.Write(csvRow(provider, regime, l, pw.format == FormatSwedishCSV))
 		pw.cw.Flush()

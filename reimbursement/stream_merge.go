@@ -585,12 +585,7 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 		j.key("providers")
 		j.open('[')
 	} else {
-		cw := csv.NewWriter(bw)
-		if m.format == FormatSwedishCSV {
-			cw.Comma = ';'
-		}
-		cw.Write(CSVColumns)
-		cw.Flush()
+		writeCSVHeader(bw, m.format == FormatSwedishCSV)
 	}
 	sum.Total = zeroMoney
 	var errs []error
@@ -720,10 +715,7 @@ func (m *merger) writeProvider(t *mergeTask, cw *chunkWriter, readers *readerPoo
 	j := taskJSON(cw, true)
 	var csvw *csv.Writer
 	if m.format != FormatJSON {
-		csvw = csv.NewWriter(cw)
-		if m.format == FormatSwedishCSV {
-			csvw.Comma = ';'
-		}
+		csvw = newLinesCSV(cw, m.format == FormatSwedishCSV)
 	}
 	writeExtra := func(l Line) {
 		if csvw != nil {

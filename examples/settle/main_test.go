@@ -89,8 +89,8 @@ func TestCSVFormats(t *testing.T) {
 		t.Errorf("csv header: %q", strings.SplitN(out, "\n", 2)[0])
 	}
 	sv, _ := runOK(t, "-format", "csv-sv")
-	lines := strings.Split(sv, "\n")
-	if !strings.HasPrefix(lines[0], "provider;regime;") || !strings.Contains(lines[1], ",00;") {
+	lines := strings.Split(sv, "\r\n")
+	if !strings.HasPrefix(lines[0], "\ufeffutförare;driftform;brukare;") || !strings.Contains(lines[1], ",00;") || strings.Contains(sv, "\n\n") {
 		t.Errorf("csv-sv: %q / %q", lines[0], lines[1])
 	}
 }
