@@ -49,6 +49,7 @@ import (
 
 	"github.com/exempelby/ersattning/examples/internal/output"
 	"github.com/exempelby/ersattning/reimbursement"
+	"github.com/exempelby/ersattning/reimbursement/statement"
 	"github.com/exempelby/ersattning/volume"
 )
 
@@ -89,6 +90,8 @@ type config struct {
 	previous *reimbursement.Settlement
 	opt      reimbursement.Options
 	tmp      string
+	lang     statement.Lang
+	provider string // -provider: one provider's statement
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -96,8 +99,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if cfg == nil {
 		return code
 	}
-	if cfg.previous == nil && cfg.format != "text" {
+	switch {
+	case cfg.previous == nil && (cfg.format == "json" || cfg.format == "csv" || cfg.format == "csv-sv"):
 		return stream(cfg, stdout, stderr)
+	case cfg.previous == nil && (cfg.format == "html" || cfg.format == "xlsx"):
+		return streamDocuments(cfg, stdout, stderr)
 	}
 	st, problems, err := reimbursement.SettleFS(cfg.fsys, cfg.period, cfg.opt)
 	report(stderr, problems)
@@ -106,28 +112,59 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	warn(stderr, cfg.period, st.Files, unknownColumns(st.Issues), len(st.Providers) == 0 && len(st.Unmatched) == 0)
-	if cfg.previous != nil {
-		if st, err = reimbursement.Correct(cfg.previous, st); err != nil {
-			fmt.Fprintf(stderr, "settle: %v\n", err)
-			return exitFailed
-		}
-	}
-	err = write(cfg.out, stdout, func(w io.Writer) error {
-		switch cfg.format {
-		case "json":
-			return st.WriteJSON(w)
-		case "csv":
-			return st.WriteCSV(w, false)
-		case "csv-sv":
-			return st.WriteCSV(w, true)
-		}
-		return writeSummary(w, st)
-	})
-	if err != nil {
+	if err := writeInMemory(cfg, st, stdout); err != nil {
 		fmt.Fprintf(stderr, "settle: %v\n", err)
 		return exitFailed
 	}
 	return exitStatus(problems)
+}
+
+// writeInMemory writes a settlement made in memory in the format asked
+// for, or its correction when -previous names the settlement issued
+// before.
+func writeInMemory(cfg *config, st *reimbursement.Settlement, stdout io.Writer) error {
+	doc, err := documentOptions(cfg)
+	if err != nil {
+		return err
+	}
+	if cfg.previous != nil {
+		return writeCorrection(cfg, cfg.previous, st, doc, stdout)
+	}
+	switch cfg.format {
+	case "text":
+		return write(cfg.out, stdout, func(w io.Writer) error { return statement.WriteText(w, st, doc) })
+	case "html":
+		return writeHTML(cfg, st, statement.InMemory(st), doc, stdout)
+	case "xlsx":
+		return write(cfg.out, stdout, func(w io.Writer) error { return statement.WriteWorkbook(w, st, statement.InMemory(st), doc) })
+	}
+	return fmt.Errorf("-format %s is written in parts", cfg.format) // stream's: not here
+}
+
+// writeCorrection writes the correction of previous by current: the
+// correction settlement (json, csv, xlsx), or its statements (text, html).
+func writeCorrection(cfg *config, previous, current *reimbursement.Settlement, doc statement.Options, stdout io.Writer) error {
+	switch cfg.format {
+	case "text":
+		return write(cfg.out, stdout, func(w io.Writer) error { return statement.WriteCorrectionText(w, previous, current, doc) })
+	case "html":
+		return writeCorrectionHTML(cfg, previous, current, doc, stdout)
+	}
+	corr, err := reimbursement.Correct(previous, current)
+	if err != nil {
+		return err
+	}
+	return write(cfg.out, stdout, func(w io.Writer) error {
+		switch cfg.format {
+		case "csv":
+			return corr.WriteCSV(w, false)
+		case "csv-sv":
+			return corr.WriteCSV(w, true)
+		case "xlsx":
+			return statement.WriteWorkbook(w, corr, statement.InMemory(corr), doc)
+		}
+		return corr.WriteJSON(w)
+	})
 }
 
 // parseFlags reads the flags; a nil config comes with the exit status.
@@ -136,7 +173,9 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*config, int) {
 	fl.SetOutput(stderr)
 	in := fl.String("in", "", "bundle directory (default: the embedded sample municipality)")
 	periodFlag := fl.String("period", "", "period YYYY-MM (default "+samplePeriod+" for the sample, or the bundle's file period; required with -in otherwise)")
-	format := fl.String("format", "text", "output: text, json, csv or csv-sv")
+	format := fl.String("format", "text", "output: text, json, csv, csv-sv, html (statements per provider, -o DIR) or xlsx")
+	lang := fl.String("lang", "sv", "language of text, html and xlsx: sv or en")
+	provider := fl.String("provider", "", "with -format html: only this provider's statement (to stdout, or -o FILE)")
 	out := fl.String("o", "", "write the output to this file instead of stdout")
 	zone := fl.String("tz", "Europe/Stockholm", "time zone of wall-clock times")
 	previous := fl.String("previous", "", "a settlement JSON issued before for the period: print the correction to it")
@@ -159,12 +198,25 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*config, int) {
 		return nil, exitUsage
 	}
 	switch *format {
-	case "text", "json", "csv", "csv-sv":
+	case "text", "json", "csv", "csv-sv", "html", "xlsx":
 	default:
-		fmt.Fprintf(stderr, "settle: -format %q: want text, json, csv or csv-sv\n", *format)
+		fmt.Fprintf(stderr, "settle: -format %q: want text, json, csv, csv-sv, html or xlsx\n", *format)
 		return nil, exitUsage
 	}
-	cfg := &config{format: *format, out: *out, tmp: *tmp}
+	cfg := &config{format: *format, out: *out, tmp: *tmp, provider: *provider}
+	var err error
+	if cfg.lang, err = statement.ParseLang(*lang); err != nil {
+		fmt.Fprintf(stderr, "settle: -lang %q: want sv or en\n", *lang)
+		return nil, exitUsage
+	}
+	switch {
+	case cfg.provider != "" && cfg.format != "html":
+		fmt.Fprintln(stderr, "settle: -provider goes with -format html")
+		return nil, exitUsage
+	case cfg.format == "html" && cfg.provider == "" && cfg.out == "":
+		fmt.Fprintln(stderr, "settle: -format html writes a statement per provider: give -o DIR, or -provider ID")
+		return nil, exitUsage
+	}
 	var code int
 	if cfg.fsys, cfg.period, code = bundle(*in, *periodFlag, stderr); cfg.fsys == nil {
 		return nil, code

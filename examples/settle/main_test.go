@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
@@ -26,8 +27,10 @@ func runOK(t *testing.T, args ...string) (stdout, stderr string) {
 
 func TestSampleSummary(t *testing.T) {
 	out, _ := runOK(t)
-	for _, want := range []string{"Settlement 2026-10", "Provider P1 (private)", "Provider P2 (municipal)",
-		"storhelg", "over-granted", "ambiguous-time", "no-decision", "reports.csv: 1139 rows, 1139 accounted for", "Total "} {
+	for _, want := range []string{"Ersättningsunderlag 2026-10 — Exempelby kommun 2026", "Utförare P1 Omsorgsbolaget AB",
+		"HT Hemtjänst", "100 tim 5 min", "436,00 kr/tim", "43 636,32", "storhelg",
+		"over-granted    Över beviljad tid", "och 5 till", "ambiguous-time", "no-decision",
+		"reports.csv            1 139       1 139", "Summa att betala 1 893 676,65 kr"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary does not show %q", want)
 		}
@@ -358,5 +361,55 @@ func TestOutputTargets(t *testing.T) {
 	var errb bytes.Buffer
 	if code := run([]string{"-format", "json", "-o", dir}, &bytes.Buffer{}, &errb); code != exitFailed || !strings.Contains(errb.String(), "directory") {
 		t.Errorf("-o a directory: exit %d, %s", code, errb.String())
+	}
+}
+
+// TestSummaryInEnglish: -lang en gives the summary in English.
+func TestSummaryInEnglish(t *testing.T) {
+	out, _ := runOK(t, "-lang", "en")
+	for _, want := range []string{"Reimbursement statement 2026-10", "Provider P1 Omsorgsbolaget AB", "100 h 5 min",
+		"436.00 SEK/h", "43,636.32", "Over the granted time", "and 5 more", "Total to pay 1,893,676.65 SEK"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary does not show %q", want)
+		}
+	}
+}
+
+// TestStatements: -format html writes an index and a statement per
+// provider into -o DIR, in parts as in memory alike; -provider writes
+// one; xlsx writes a workbook; a correction's statements show only what
+// changed.
+func TestStatements(t *testing.T) {
+	dir := t.TempDir()
+	runOK(t, "-format", "html", "-o", dir)
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if d := cmp.Diff([]string{"P1.html", "P2.html", "P3.html", "P4.html", "P5.html", "P6.html", "index.html"}, names); d != "" {
+		t.Errorf("files (-want +got):\n%s", d)
+	}
+	one, _ := runOK(t, "-format", "html", "-provider", "P3")
+	p3, err := os.ReadFile(filepath.Join(dir, "P3.html"))
+	require.NoError(t, err)
+	if one != string(p3) {
+		t.Error("-provider P3 is not the P3.html of the directory")
+	}
+	for _, want := range []string{"<title>Ersättningsunderlag 2026-10 – P3 Trygga händer AB</title>", "vite: sen rapportering",
+		"-1\u00a0500,00", "<span id=\"total\">108\u00a0536,69</span> kr"} {
+		if !strings.Contains(one, want) {
+			t.Errorf("P3's statement lacks %q", want)
+		}
+	}
+	xlsx := filepath.Join(t.TempDir(), "out.xlsx")
+	runOK(t, "-format", "xlsx", "-o", xlsx)
+	if b, err := os.ReadFile(xlsx); err != nil || !bytes.HasPrefix(b, []byte("PK")) {
+		t.Errorf("-format xlsx: %d bytes, %v", len(b), err)
+	}
+	var errb bytes.Buffer
+	if code := run([]string{"-format", "html"}, &bytes.Buffer{}, &errb); code != exitUsage {
+		t.Errorf("html without -o: exit %d", code)
 	}
 }

@@ -199,8 +199,12 @@ func Quantity(q decimal.Decimal, u reimbursement.Unit, l Lang) string {
 	return Decimal(q, l) + " " + unitText(u, l)
 }
 
-// Price returns a line's price per unit: per hour for minutes.
-func Price(p decimal.Decimal, u reimbursement.Unit, l Lang) string {
+// Price returns a line's price per unit: per hour for minutes; per month
+// for days of a month prorated by its days (a divisor other than 1).
+func Price(p decimal.Decimal, u reimbursement.Unit, divisor decimal.Decimal, l Lang) string {
+	if u == reimbursement.Day && !divisor.Equal(decimal.NewFromInt(1)) {
+		u = reimbursement.Month
+	}
 	per := map[reimbursement.Unit]text{
 		reimbursement.Minute: {"kr/tim", "SEK/h"},
 		reimbursement.Day:    {"kr/dygn", "SEK/day"},
@@ -229,7 +233,7 @@ type labels struct {
 	Reason, NotPaid, Code, Legend, Pending, Reconciliation, File, Rows         string
 	Accounted, Encoding, Total, RecipientTotal, Formula, PreviousTotal         string
 	NewTotal, Difference, Old, New, Detail, Unmatched, Issues, NoChanges       string
-	Providers, Statement, Changed                                              string
+	Providers, Statement, Changed, Currency                                    string
 }
 
 var swedishLabels = labels{
@@ -246,6 +250,7 @@ var swedishLabels = labels{
 	PreviousTotal:  "Tidigare utbetalt", NewTotal: "Nytt belopp", Difference: "Skillnad", Old: "Tidigare", New: "Nu",
 	Detail: "Detalj", Unmatched: "Ej kopplade till något beslut", Issues: "Anmärkningar",
 	NoChanges: "Inga ändrade rader.", Providers: "Utförare", Statement: "Underlag", Changed: "Ändrade rader",
+	Currency: "kr",
 }
 
 var englishLabels = labels{
@@ -262,6 +267,7 @@ var englishLabels = labels{
 	PreviousTotal:  "Paid before", NewTotal: "New amount", Difference: "Difference", Old: "Before", New: "Now",
 	Detail: "Detail", Unmatched: "Tied to no decision", Issues: "Issues",
 	NoChanges: "No changed lines.", Providers: "Providers", Statement: "Statement", Changed: "Changed lines",
+	Currency: "SEK",
 }
 
 func labelsOf(l Lang) labels {

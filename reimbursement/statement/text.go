@@ -46,19 +46,19 @@ func WriteText(w io.Writer, st *reimbursement.Settlement, opt Options) error {
 		}
 	}
 	opt.filesText(p, st.Files)
-	p.f("\n%s %s kr\n", t.Total, plain(Money(st.Total, opt.Lang)))
+	p.f("\n%s %s %s\n", t.Total, plain(Money(st.Total, opt.Lang)), t.Currency)
 	return p.flush()
 }
 
 func (o *Options) providerText(p *printer, ps *reimbursement.ProviderSettlement) {
 	t := labelsOf(o.Lang)
 	p.f("\n%s %s %s (%s)\n", t.Provider, ps.Provider, ps.Name, regimeText(ps.Regime, o.Lang))
-	tb := table{right: []bool{false, false, false, true, true, true, true}}
-	tb.add(t.Service, t.Component, t.Band, t.Quantity, t.Price, t.Factor, t.Amount+" kr")
+	tb := table{right: []bool{false, false, false, true, true, true, true, true}}
+	tb.add(t.Service, t.Component, t.Band, t.Quantity, t.Price, t.Factor, t.Divisor, t.Amount+" "+t.Currency)
 	for _, r := range o.summary(ps.Lines) {
-		tb.add(r.Service, r.Component, r.Band, r.Quantity, r.Price, r.Factor, r.Amount)
+		tb.add(r.Service, r.Component, r.Band, r.Quantity, r.Price, r.Factor, r.Divisor, r.Amount)
 	}
-	tb.add(t.Total, "", "", "", "", "", Money(ps.Total, o.Lang))
+	tb.add(t.Total, "", "", "", "", "", "", Money(ps.Total, o.Lang))
 	tb.write(p, "  ")
 	if len(ps.Unpaid) > 0 {
 		p.f("  %s:\n", t.NotPaid)
@@ -147,7 +147,8 @@ func WriteCorrectionText(w io.Writer, previous, current *reimbursement.Settlemen
 	t := labelsOf(opt.Lang)
 	p := &printer{w: bufio.NewWriter(w)}
 	p.f("%s %s — %s\n%s\n", t.CorrectionTitle, current.Period, current.Tariff, strings.Repeat("=", 72))
-	p.f("%s %s kr, %s %s kr\n", t.PreviousTotal, plain(Money(previous.Total, opt.Lang)), t.NewTotal, plain(Money(current.Total, opt.Lang)))
+	p.f("%s %s %s, %s %s %s\n", t.PreviousTotal, plain(Money(previous.Total, opt.Lang)), t.Currency,
+		t.NewTotal, plain(Money(current.Total, opt.Lang)), t.Currency)
 	changed := ChangedProviders(previous, current)
 	if len(changed) == 0 {
 		p.f("\n%s\n", t.NoChanges)
@@ -156,17 +157,17 @@ func WriteCorrectionText(w io.Writer, previous, current *reimbursement.Settlemen
 		old, _ := previous.Provider(id)
 		cur, _ := current.Provider(id)
 		v := opt.correctionView(headView{}, id, old, cur)
-		p.f("\n%s %s %s: %s %s kr, %s %s kr, %s %s kr\n", t.Provider, id, v.Name, t.Old, plain(v.Old), t.New, plain(v.New),
-			t.Difference, plain(v.Difference))
+		p.f("\n%s %s %s: %s %s %s, %s %s %s, %s %s %s\n", t.Provider, id, v.Name, t.Old, plain(v.Old), t.Currency,
+			t.New, plain(v.New), t.Currency, t.Difference, plain(v.Difference), t.Currency)
 		tb := table{right: []bool{false, false, false, false, false, true, true, true, true, true}}
-		tb.add(t.Recipient, t.Decision, t.Service, t.Component, t.Band, t.Price, t.Old, t.New, t.Old+" kr", t.New+" kr")
+		tb.add(t.Recipient, t.Decision, t.Service, t.Component, t.Band, t.Price, t.Old, t.New, t.Old+" "+t.Currency, t.New+" "+t.Currency)
 		for _, l := range v.Lines {
 			tb.add(l.Recipient, l.Decision, l.Service, strings.TrimSpace(l.Component+" "+l.Factor), l.Band, l.Price,
 				l.OldQuantity, l.NewQuantity, l.OldAmount, l.NewAmount)
 		}
 		tb.write(p, "  ")
 	}
-	p.f("\n%s %s kr\n", t.Difference, plain(Money(current.Total.Sub(previous.Total), opt.Lang)))
+	p.f("\n%s %s %s\n", t.Difference, plain(Money(current.Total.Sub(previous.Total), opt.Lang)), t.Currency)
 	return p.flush()
 }
 

@@ -58,7 +58,7 @@ type lineView struct {
 func (o *Options) line(l *reimbursement.Line) lineView {
 	v := lineView{Recipient: l.Recipient, Decision: l.Decision, Service: o.service(l.Service),
 		Component: componentText(l.Component, o.Lang), Band: l.Band,
-		Quantity: Quantity(l.Quantity, l.Unit, o.Lang), Price: Price(l.Price, l.Unit, o.Lang),
+		Quantity: Quantity(l.Quantity, l.Unit, o.Lang), Price: Price(l.Price, l.Unit, l.Divisor, o.Lang),
 		Amount: Money(l.Amount, o.Lang), Reports: strings.Join(l.Reports, " ")}
 	if !l.Factor.Equal(decimal.NewFromInt(1)) {
 		v.Factor = Percent(l.Factor, o.Lang)
@@ -79,9 +79,9 @@ func (o *Options) line(l *reimbursement.Line) lineView {
 }
 
 // A summaryRow sums the lines of one service, component, band, unit,
-// price and factor.
+// price, factor and divisor.
 type summaryRow struct {
-	Service, Component, Band, Quantity, Price, Factor, Amount string
+	Service, Component, Band, Quantity, Price, Factor, Divisor, Amount string
 }
 
 // summary sums a provider's lines by service, component, band, price and
@@ -97,7 +97,7 @@ func (o *Options) summary(lines []reimbursement.Line) []summaryRow {
 		v := o.line(&reimbursement.Line{Service: s.service, Component: s.component, Band: s.band, Unit: s.unit,
 			Quantity: s.qty, Price: s.price, Factor: s.factor, Divisor: s.divisor, Amount: s.amount})
 		out = append(out, summaryRow{Service: v.Service, Component: v.Component, Band: v.Band,
-			Quantity: v.Quantity, Price: v.Price, Factor: v.Factor, Amount: v.Amount})
+			Quantity: v.Quantity, Price: v.Price, Factor: v.Factor, Divisor: v.Divisor, Amount: v.Amount})
 	}
 	return out
 }
