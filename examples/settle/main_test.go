@@ -213,6 +213,16 @@ func TestPrevious(t *testing.T) {
 	if corr.Total.StringFixed(2) != "434.00" || len(corr.Providers) != 2 || len(corr.Providers[0].Lines) != 1 {
 		t.Errorf("late approval: total %s, providers %+v", corr.Total, corr.Providers)
 	}
+	// The correction's statements: the changed provider's and an index.
+	html := t.TempDir()
+	runOK(t, "-in", dir, "-format", "html", "-previous", issued, "-o", html)
+	page, err := os.ReadFile(filepath.Join(html, "P1.html"))
+	if err != nil || !strings.Contains(string(page), `id="difference"><b>434,00 kr`) {
+		t.Errorf("the correction statement of P1 (%v):\n%s", err, page)
+	}
+	if entries, _ := os.ReadDir(html); len(entries) != 2 {
+		t.Errorf("correction statements: %v, want index.html and P1.html", entries)
+	}
 	var errb bytes.Buffer
 	if code := run([]string{"-in", dir, "-period", "2024-04", "-previous", issued}, &bytes.Buffer{}, &errb); code != 1 {
 		t.Errorf("-previous of another period: exit %d", code)
