@@ -10,6 +10,7 @@ import (
 
 	"github.com/exempelby/ersattning/examples/internal/output"
 	"github.com/exempelby/ersattning/reimbursement"
+	"github.com/exempelby/ersattning/reimbursement/sie"
 	"github.com/exempelby/ersattning/reimbursement/statement"
 )
 
@@ -109,8 +110,11 @@ func renderFile(cfg *config, file string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if cfg.format == "xlsx" {
+	switch cfg.format {
+	case "xlsx":
 		return write(cfg.out, stdout, func(w io.Writer) error { return statement.WriteWorkbook(w, head, providers, doc) })
+	case "sie":
+		return write(cfg.out, stdout, func(w io.Writer) error { return sie.WriteStream(w, head, providers, cfg.accounts, cfg.sieOptions()) })
 	}
 	return writeHTML(cfg, head, providers, doc, stdout)
 }

@@ -49,6 +49,7 @@ import (
 
 	"github.com/exempelby/ersattning/examples/internal/output"
 	"github.com/exempelby/ersattning/reimbursement"
+	"github.com/exempelby/ersattning/reimbursement/sie"
 	"github.com/exempelby/ersattning/reimbursement/statement"
 	"github.com/exempelby/ersattning/volume"
 )
@@ -92,7 +93,45 @@ type config struct {
 	tmp      string
 	lang     statement.Lang
 	provider string // -provider: one provider's statement
+	accounts *sie.Accounts
+	date     volume.Date // -date: the vouchers'
 }
+
+// bookkeeping reads the accounts mapping and date of -format sie.
+func (cfg *config) bookkeeping(file, date string, stderr io.Writer) int {
+	if cfg.format != "sie" {
+		if file != "" || date != "" {
+			fmt.Fprintln(stderr, "settle: -accounts and -date go with -format sie")
+			return exitUsage
+		}
+		return exitSettled
+	}
+	if date != "" {
+		d, err := volume.ParseDate(date)
+		if err != nil {
+			fmt.Fprintf(stderr, "settle: -date %s: want YYYY-MM-DD\n", volume.Quote(date))
+			return exitUsage
+		}
+		cfg.date = d
+	}
+	if file == "" {
+		a := sie.DefaultAccounts()
+		cfg.accounts = &a
+		return exitSettled
+	}
+	b, err := os.ReadFile(file)
+	if err == nil {
+		cfg.accounts, err = sie.ParseAccounts(b, file)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "settle: -accounts: %v\n", err)
+		return exitFailed
+	}
+	return exitSettled
+}
+
+// sieOptions returns the options of the bookkeeping order.
+func (cfg *config) sieOptions() sie.Options { return sie.Options{Date: cfg.date, Program: "ersattning settle"} }
 
 func run(args []string, stdout, stderr io.Writer) int {
 	cfg, code := parseFlags(args, stdout, stderr)
@@ -102,7 +141,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch {
 	case cfg.previous == nil && (cfg.format == "json" || cfg.format == "csv" || cfg.format == "csv-sv"):
 		return stream(cfg, stdout, stderr)
-	case cfg.previous == nil && (cfg.format == "html" || cfg.format == "xlsx"):
+	case cfg.previous == nil && (cfg.format == "html" || cfg.format == "xlsx" || cfg.format == "sie"):
 		return streamDocuments(cfg, stdout, stderr)
 	}
 	st, problems, err := reimbursement.SettleFS(cfg.fsys, cfg.period, cfg.opt)
@@ -137,6 +176,8 @@ func writeInMemory(cfg *config, st *reimbursement.Settlement, stdout io.Writer) 
 		return writeHTML(cfg, st, statement.InMemory(st), doc, stdout)
 	case "xlsx":
 		return write(cfg.out, stdout, func(w io.Writer) error { return statement.WriteWorkbook(w, st, statement.InMemory(st), doc) })
+	case "sie":
+		return write(cfg.out, stdout, func(w io.Writer) error { return sie.Write(w, st, cfg.accounts, cfg.sieOptions()) })
 	}
 	return fmt.Errorf("-format %s is written in parts", cfg.format) // stream's: not here
 }
@@ -162,6 +203,8 @@ func writeCorrection(cfg *config, previous, current *reimbursement.Settlement, d
 			return corr.WriteCSV(w, true)
 		case "xlsx":
 			return statement.WriteWorkbook(w, corr, statement.InMemory(corr), doc)
+		case "sie":
+			return sie.Write(w, corr, cfg.accounts, cfg.sieOptions())
 		}
 		return corr.WriteJSON(w)
 	})
@@ -173,7 +216,9 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*config, int) {
 	fl.SetOutput(stderr)
 	in := fl.String("in", "", "bundle directory (default: the embedded sample municipality)")
 	periodFlag := fl.String("period", "", "period YYYY-MM (default "+samplePeriod+" for the sample, or the bundle's file period; required with -in otherwise)")
-	format := fl.String("format", "text", "output: text, json, csv, csv-sv, html (statements per provider, -o DIR) or xlsx")
+	format := fl.String("format", "text", "output: text, json, csv, csv-sv, html (statements per provider, -o DIR), xlsx or sie (a bookkeeping order, SIE 4I)")
+	accounts := fl.String("accounts", "", "with -format sie: the accounts mapping (JSON); default: Kommun-Bas 4600 and 2440")
+	dateFlag := fl.String("date", "", "with -format sie: the vouchers' date YYYY-MM-DD (default: the period's last day)")
 	lang := fl.String("lang", "sv", "language of text, html and xlsx: sv or en")
 	provider := fl.String("provider", "", "with -format html: only this provider's statement (to stdout, or -o FILE)")
 	out := fl.String("o", "", "write the output to this file instead of stdout")
@@ -198,9 +243,9 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*config, int) {
 		return nil, exitUsage
 	}
 	switch *format {
-	case "text", "json", "csv", "csv-sv", "html", "xlsx":
+	case "text", "json", "csv", "csv-sv", "html", "xlsx", "sie":
 	default:
-		fmt.Fprintf(stderr, "settle: -format %q: want text, json, csv, csv-sv, html or xlsx\n", *format)
+		fmt.Fprintf(stderr, "settle: -format %q: want text, json, csv, csv-sv, html, xlsx or sie\n", *format)
 		return nil, exitUsage
 	}
 	cfg := &config{format: *format, out: *out, tmp: *tmp, provider: *provider}
@@ -227,6 +272,9 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*config, int) {
 		return nil, exitUsage
 	}
 	cfg.opt = reimbursement.Options{Location: loc, Audit: *audit}
+	if code := cfg.bookkeeping(*accounts, *dateFlag, stderr); code != exitSettled {
+		return nil, code
+	}
 	if *previous != "" {
 		if cfg.previous, err = readIssued(*previous, cfg.period); err != nil {
 			fmt.Fprintf(stderr, "settle: -previous %s: %v\n", *previous, err)

@@ -423,3 +423,20 @@ func TestStatements(t *testing.T) {
 		t.Errorf("html without -o: exit %d", code)
 	}
 }
+
+// TestBookkeepingOrder: -format sie writes one voucher per provider in
+// code page 437, with the default accounts or a mapping; a mapping that
+// lacks a service stops the run, naming it.
+func TestBookkeepingOrder(t *testing.T) {
+	out, _ := runOK(t, "-format", "sie", "-date", "2026-11-05")
+	if n := strings.Count(out, "#VER "); n != 6 || !strings.Contains(out, `#VER "" "" 20261105 "Ers`+"\x84"+`ttning 2026-10 P1 Omsorgsbolaget AB"`) {
+		t.Errorf("%d vouchers:\n%s", n, out)
+	}
+	accounts := filepath.Join(t.TempDir(), "accounts.json")
+	os.WriteFile(accounts, []byte(`{"payable": "2440", "expense": {"HT": "4611"}}`), 0o644)
+	var errb bytes.Buffer
+	if code := run([]string{"-format", "sie", "-accounts", accounts}, &bytes.Buffer{}, &errb); code != exitFailed ||
+		!strings.Contains(errb.String(), `no expense account for service "BOST"`) {
+		t.Errorf("exit %d: %s", code, errb.String())
+	}
+}
