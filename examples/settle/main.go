@@ -131,7 +131,9 @@ func (cfg *config) bookkeeping(file, date string, stderr io.Writer) int {
 }
 
 // sieOptions returns the options of the bookkeeping order.
-func (cfg *config) sieOptions() sie.Options { return sie.Options{Date: cfg.date, Program: "ersattning settle"} }
+func (cfg *config) sieOptions() sie.Options {
+	return sie.Options{Date: cfg.date, Program: "ersattning settle"}
+}
 
 func run(args []string, stdout, stderr io.Writer) int {
 	cfg, code := parseFlags(args, stdout, stderr)
