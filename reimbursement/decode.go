@@ -12,7 +12,7 @@ import (
 
 // The columns of the files read here (formats.md), required and optional.
 var (
-	providerColumns   = []string{"id", "name", "regime"}
+	providerColumns   = []string{"id", "name", "regime", "orgnr"}
 	adjustmentColumns = []string{"id", "provider", "period", "amount", "reason", "recipient", "service"}
 	// freeText are the columns whose quoted values may hold line breaks.
 	freeText = []string{"name", "reason"}
@@ -84,7 +84,8 @@ func (r *ProviderReader) Read() (Provider, error) {
 		return Provider{}, err
 	}
 	row := r.c.Row(problem)
-	p := Provider{ID: row.Required("id"), Name: r.c.Field("name"), Source: volume.Source{File: r.c.File, Line: r.c.Line()}}
+	p := Provider{ID: row.Required("id"), Name: r.c.Field("name"), OrgNr: r.c.Field("orgnr"),
+		Source: volume.Source{File: r.c.File, Line: r.c.Line()}}
 	if reg := row.Required("regime"); reg != "" {
 		var perr error
 		if p.Regime, perr = ParseRegime(reg); perr != nil {

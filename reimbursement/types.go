@@ -134,9 +134,12 @@ func ParsePer(s string) (Per, error) {
 // be read has Invalid set; it is listed as an invalid-provider issue and
 // is not a provider of the settlement.
 type Provider struct {
-	ID      string
-	Name    string
-	Regime  Regime
+	ID     string
+	Name   string
+	Regime Regime
+	// OrgNr is the provider's organisation number, as providers.csv's
+	// optional orgnr column gives it: how its e-invoices name it.
+	OrgNr   string
 	Invalid error
 	Source  volume.Source // where it was read; zero when made in Go
 }
