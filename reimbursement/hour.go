@@ -100,6 +100,7 @@ func (s *Settler) settleHours(b *builder, di int) {
 	}
 	h.lengths = s.countedLengths(svc)
 	granted := int64(ds.d.Staff)
+	ds.performed = 0
 	for _, ri := range s.sortedVisits(ds) {
 		x := s.recs.at(ri)
 		// A visit settled here resolved and is at most a day long: its
@@ -116,6 +117,9 @@ func (s *Settler) settleHours(b *builder, di int) {
 			continue
 		}
 		keptEnd = max(keptEnd, end)
+		if x.kind == volume.Visit {
+			ds.performed += l * min(rs, granted)
+		}
 		// Most visits: in one band, a rate row found, their staff
 		// granted, within the cap. Paid here at once; the others, and
 		// those that cross the cap, by settleVisit.
@@ -298,8 +302,10 @@ func (s *Settler) settleGranted(b *builder, di int) {
 	for _, p := range parts {
 		b.add(componentBase, def, p.rate, full, Minute, 60, s.grantedMinutes(ds.d, p.days), "")
 	}
+	performed := keptVisits{staff: int64(ds.d.Staff)}
 	for _, ri := range s.sortedVisits(ds) {
 		x := s.recs.at(ri)
+		performed.add(x, countedLength(ds.svc, s.end(ri, x)-x.start), s.end(ri, x))
 		id := s.id(ri)
 		i := s.dayIndex(x.date)
 		attached := false
@@ -318,6 +324,27 @@ func (s *Settler) settleGranted(b *builder, di int) {
 			b.unpaid(ds.prov, di, Unpaid{ID: id, Quantity: l * int64(x.staff), Unit: Minute, Reason: reason,
 				Detail: "nothing is granted on the visit's date"})
 		}
+	}
+	ds.performed = performed.minutes
+}
+
+// keptVisits measures the performed time of a decision whose visits do
+// not pay (granted basis), as steps 1–3 of rules §5 count it for a
+// decision whose visits pay: visits in order of (start, id), one of
+// counted length 0 or that overlaps one kept not kept, a declined one
+// kept but not performed, staff paid up to the staff granted.
+type keptVisits struct {
+	staff, keptEnd, minutes int64
+	started                 bool
+}
+
+func (k *keptVisits) add(x *rec, counted, end int64) {
+	if counted == 0 || (k.started && x.start < k.keptEnd) {
+		return
+	}
+	k.keptEnd, k.started = max(k.keptEnd, end), true
+	if x.kind == volume.Visit {
+		k.minutes += counted * min(int64(x.staff), k.staff)
 	}
 }
 

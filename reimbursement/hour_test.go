@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/exempelby/ersattning/reimbursement"
 	rt "github.com/exempelby/ersattning/reimbursement/reimbursementtest"
 	"github.com/exempelby/ersattning/volume"
@@ -586,4 +588,37 @@ func TestAbsenceOverlapAnyPeriod(t *testing.T) {
 		{"", "markup:momskompensation", "", "600", "0.06", "36.00", ""},
 		{"D5", "absence", "dag", "240", "0.25", "600.00", "A2"}, // 2 × 120 × 600 × 0.25 / 60
 	}, linesOf(st, "P1"))
+}
+
+// TestPerformance: the follow-up of hour decisions (utförandegrad),
+// computed by hand. D1 (HT, capped, 4 hours a month = 240 minutes, visits
+// rounded up to 5 minutes): T1 60 minutes, T2 52 → 55, T3 overlaps T2 and
+// is not kept, T4 is declined (kept, not performed), T5 150 minutes with
+// two staff of whom one is granted: performed 60 + 55 + 150 = 265; paid
+// 60 + 55 + the 125 left of the cap = 240. D2 (BOST, granted basis, 3
+// hours a week: 3 × 60 × 31 / 7 = 797.14 → 797 minutes paid): T6 60
+// minutes, T7 overlaps it: performed 60.
+func TestPerformance(t *testing.T) {
+	in := reimbursement.Input{Providers: testbyProviders,
+		Decisions: []reimbursement.Decision{
+			rt.Decision("D1 R1 P1 HT 2026-01-01.. 4/month"),
+			rt.Decision("D2 R2 P1 BOST 2026-01-01.. 3/week"),
+		},
+		Reports: rt.Reports(
+			"T1 R1 P1 HT 2026-03-03T10:00 11:00",
+			"T2 R1 P1 HT 2026-03-05T10:00 10:52",
+			"T3 R1 P1 HT 2026-03-05T10:30 11:00",
+			"T4 R1 P1 HT 2026-03-06T09:00 09:30 declined",
+			"T5 R1 P1 HT 2026-03-10T10:00 12:30 staff=2",
+			"T6 R2 P1 BOST 2026-03-02T10:00 11:00",
+			"T7 R2 P1 BOST 2026-03-02T10:30 11:30",
+		),
+	}
+	_, perf, err := reimbursement.SettlePerformance(testby(t), volume.MustParsePeriod("2026-03"), in,
+		reimbursement.Options{Location: rt.Stockholm(), Audit: true})
+	require.NoError(t, err)
+	diff(t, "performance", []reimbursement.Performance{
+		{Decision: "D2", Recipient: "R2", Provider: "P1", Service: "BOST", Granted: 797, Performed: 60, Paid: 797},
+		{Decision: "D1", Recipient: "R1", Provider: "P1", Service: "HT", Granted: 240, Performed: 265, Paid: 240},
+	}, perf)
 }

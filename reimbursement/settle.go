@@ -60,6 +60,19 @@ func Settle(t *Tariff, period volume.Period, in Input, opt Options) (*Settlement
 
 // settle is Settle with the decisions settled in parallel as par says.
 func settle(t *Tariff, period volume.Period, in Input, opt Options, par parallelTuning) (*Settlement, error) {
+	s, err := settlerOf(t, period, in, opt, par)
+	if err != nil {
+		return nil, err
+	}
+	st := s.Settlement()
+	if err := s.Audit(st); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// settlerOf returns a settler that has taken the records of in.
+func settlerOf(t *Tariff, period volume.Period, in Input, opt Options, par parallelTuning) (*Settler, error) {
 	// The decisions lent, not copied: Settle's caller cannot change them
 	// while it runs, and they are copied if one must change.
 	s, err := newSettler(t, period, in.Providers, in.Decisions, opt, decisionsLent)
@@ -92,11 +105,7 @@ func settle(t *Tariff, period volume.Period, in Input, opt Options, par parallel
 	for _, a := range in.Adjustments {
 		s.AddAdjustment(a)
 	}
-	st := s.Settlement()
-	if err := s.Audit(st); err != nil {
-		return nil, err
-	}
-	return st, nil
+	return s, nil
 }
 
 // idRoom returns room for the ids of reports: their length summed when
@@ -298,6 +307,10 @@ type decState struct {
 	visits   []int32 // reports
 	absences []int32
 	presence []int32
+	// performed is the follow-up's utförd tid of an hour decision
+	// (Performance): its approved visits kept after the overlap step,
+	// counted length times paid staff, before any cap.
+	performed int64
 }
 
 // recStore holds recs in chunks, so that adding millions never copies
