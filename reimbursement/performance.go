@@ -19,8 +19,13 @@ import (
 //   - Paid is the quantity of its base lines: declined, absence and start
 //     lines apart.
 type Performance struct {
-	Decision, Recipient, Provider, Service string
-	Granted, Performed, Paid               int64
+	Decision  string `json:"decision"`
+	Recipient string `json:"recipient"`
+	Provider  string `json:"provider"`
+	Service   string `json:"service"`
+	Granted   int64  `json:"granted_minutes"`
+	Performed int64  `json:"performed_minutes"`
+	Paid      int64  `json:"paid_minutes"`
 }
 
 // Performance returns the follow-up of the hour decisions of st, the

@@ -245,7 +245,7 @@ func (w *slowWriter) Write(p []byte) (int, error) {
 // piece ahead and one to five workers, is the output made in pieces of
 // megabytes, in every format.
 func TestMergeChunks(t *testing.T) {
-	for _, dir := range []string{"testdata/cases/ledsagning-2024-03", "../examples/settle/sample"} {
+	for _, dir := range []string{"testdata/cases/ledsagning-2024-03", "../examples/internal/sample/bundle"} {
 		fsys := os.DirFS(dir)
 		tariff, err := LoadTariffFS(fsys)
 		require.NoError(t, err)
@@ -278,7 +278,7 @@ func TestMergeChunks(t *testing.T) {
 // it in parts of one report.
 func sampleInParts(t *testing.T) (fs.FS, *Tariff, volume.Period, StreamOptions) {
 	t.Helper()
-	dir := "../examples/settle/sample"
+	dir := "../examples/internal/sample/bundle"
 	fsys := os.DirFS(dir)
 	tariff, err := LoadTariffFS(fsys)
 	require.NoError(t, err)

@@ -37,7 +37,6 @@ package main
 
 import (
 	"bufio"
-	"embed"
 	"errors"
 	"flag"
 	"fmt"
@@ -48,17 +47,15 @@ import (
 	_ "time/tzdata" // a fresh machine without tzdata still knows Europe/Stockholm
 
 	"github.com/exempelby/ersattning/examples/internal/output"
+	"github.com/exempelby/ersattning/examples/internal/sample"
 	"github.com/exempelby/ersattning/reimbursement"
 	"github.com/exempelby/ersattning/reimbursement/sie"
 	"github.com/exempelby/ersattning/reimbursement/statement"
 	"github.com/exempelby/ersattning/volume"
 )
 
-//go:embed sample
-var sample embed.FS
-
 // samplePeriod is the month the embedded sample holds.
-const samplePeriod = "2026-10"
+const samplePeriod = sample.Period
 
 // Exit statuses.
 const (
@@ -291,12 +288,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*config, int) {
 func bundle(dir, period string, stderr io.Writer) (fs.FS, volume.Period, int) {
 	var fsys fs.FS
 	if dir == "" {
-		sub, err := fs.Sub(sample, "sample")
-		if err != nil {
-			fmt.Fprintf(stderr, "settle: %v\n", err)
-			return nil, volume.Period{}, exitFailed
-		}
-		fsys = sub
+		fsys = sample.Bundle()
 		if period == "" {
 			period = samplePeriod
 		}

@@ -154,7 +154,7 @@ func TestShuffledInput(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
 	for i := 0; i < 3; i++ {
 		dir := t.TempDir()
-		copyDir(t, "sample", dir, rng)
+		copyDir(t, "../internal/sample/bundle", dir, rng)
 		got, _ := runOK(t, "-in", dir, "-format", "json")
 		if got != want {
 			t.Fatalf("shuffled input %d gives other output", i)

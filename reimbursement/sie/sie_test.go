@@ -132,7 +132,7 @@ func tokenize(l string) (record, error) {
 // sample settles the sample municipality's October 2026.
 func sample(t testing.TB) *reimbursement.Settlement {
 	t.Helper()
-	fsys := os.DirFS("../../examples/settle/sample")
+	fsys := os.DirFS("../../examples/internal/sample/bundle")
 	st, _, err := reimbursement.SettleFS(fsys, volume.MustParsePeriod("2026-10"), reimbursement.Options{Location: rt.Stockholm(), Audit: true})
 	require.NoError(t, err)
 	return st

@@ -20,7 +20,7 @@ import (
 // examples/settle), returning the settlement and the documents' options.
 func sample(t testing.TB) (*reimbursement.Settlement, statement.Options) {
 	t.Helper()
-	fsys := os.DirFS("../../examples/settle/sample")
+	fsys := os.DirFS("../../examples/internal/sample/bundle")
 	loc, err := time.LoadLocation("Europe/Stockholm")
 	require.NoError(t, err)
 	in, _, err := reimbursement.ReadInputFS(fsys)
