@@ -43,12 +43,14 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strings"
 	"time"
 	_ "time/tzdata" // a fresh machine without tzdata still knows Europe/Stockholm
 
 	"github.com/exempelby/ersattning/examples/internal/output"
 	"github.com/exempelby/ersattning/examples/internal/sample"
 	"github.com/exempelby/ersattning/reimbursement"
+	"github.com/exempelby/ersattning/reimbursement/followup"
 	"github.com/exempelby/ersattning/reimbursement/sie"
 	"github.com/exempelby/ersattning/reimbursement/statement"
 	"github.com/exempelby/ersattning/volume"
@@ -92,6 +94,57 @@ type config struct {
 	provider string // -provider: one provider's statement
 	accounts *sie.Accounts
 	date     volume.Date // -date: the vouchers'
+	proposed *reimbursement.Tariff
+	periods  []volume.Period // -compare-tariff's
+}
+
+// comparison reads the proposed tariff and periods of -compare-tariff.
+func (cfg *config) comparison(file string, periods []string, stderr io.Writer) int {
+	if file == "" {
+		return exitSettled
+	}
+	if cfg.format != "text" && cfg.format != "json" {
+		fmt.Fprintln(stderr, "settle: -compare-tariff writes text or json")
+		return exitUsage
+	}
+	cfg.periods = []volume.Period{cfg.period}
+	for _, s := range periods[min(1, len(periods)):] {
+		p, err := volume.ParsePeriod(strings.TrimSpace(s))
+		if err != nil {
+			fmt.Fprintf(stderr, "settle: -period %s: want YYYY-MM\n", volume.Quote(s))
+			return exitUsage
+		}
+		cfg.periods = append(cfg.periods, p)
+	}
+	t, err := reimbursement.LoadTariff(file)
+	if err != nil {
+		fmt.Fprintf(stderr, "settle: -compare-tariff: %v\n", err)
+		return exitFailed
+	}
+	cfg.proposed = t
+	return exitSettled
+}
+
+// compareTariffs writes what the records pay under today's tariff and the
+// proposed one, summed over the periods.
+func compareTariffs(cfg *config, stdout, stderr io.Writer) int {
+	today, err := reimbursement.LoadTariffFS(cfg.fsys)
+	if err == nil {
+		var c *followup.Comparison
+		if c, err = followup.WhatIf(cfg.fsys, today, cfg.proposed, cfg.periods, cfg.opt); err == nil {
+			err = write(cfg.out, stdout, func(w io.Writer) error {
+				if cfg.format == "json" {
+					return c.WriteJSON(w)
+				}
+				return c.WriteText(w, cfg.lang)
+			})
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "settle: %v\n", err)
+		return exitFailed
+	}
+	return exitSettled
 }
 
 // bookkeeping reads the accounts mapping and date of -format sie.
@@ -138,6 +191,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	switch {
+	case cfg.proposed != nil:
+		return compareTariffs(cfg, stdout, stderr)
 	case cfg.previous == nil && (cfg.format == "json" || cfg.format == "csv" || cfg.format == "csv-sv"):
 		return stream(cfg, stdout, stderr)
 	case cfg.previous == nil && (cfg.format == "html" || cfg.format == "xlsx" || cfg.format == "sie"):
@@ -220,6 +275,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*config, int) {
 	dateFlag := fl.String("date", "", "with -format sie: the vouchers' date YYYY-MM-DD (default: the period's last day)")
 	lang := fl.String("lang", "sv", "language of text, html and xlsx: sv or en")
 	provider := fl.String("provider", "", "with -format html: only this provider's statement (to stdout, or -o FILE)")
+	compare := fl.String("compare-tariff", "", "a proposed tariff.json: compare what the records pay under it and today's (text or json; -period may list several, comma-separated)")
 	out := fl.String("o", "", "write the output to this file instead of stdout")
 	zone := fl.String("tz", "Europe/Stockholm", "time zone of wall-clock times")
 	previous := fl.String("previous", "", "a settlement JSON issued before for the period: print the correction to it")
@@ -262,7 +318,16 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*config, int) {
 		return nil, exitUsage
 	}
 	var code int
+	periods := strings.Split(*periodFlag, ",")
+	if *compare == "" || len(periods) == 1 {
+		periods = nil
+	} else {
+		*periodFlag = periods[0]
+	}
 	if cfg.fsys, cfg.period, code = bundle(*in, *periodFlag, stderr); cfg.fsys == nil {
+		return nil, code
+	}
+	if code := cfg.comparison(*compare, periods, stderr); code != exitSettled {
 		return nil, code
 	}
 	loc, err := time.LoadLocation(*zone)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -438,5 +439,37 @@ func TestBookkeepingOrder(t *testing.T) {
 	if code := run([]string{"-format", "sie", "-accounts", accounts}, &bytes.Buffer{}, &errb); code != exitFailed ||
 		!strings.Contains(errb.String(), `no expense account for service "BOST"`) {
 		t.Errorf("exit %d: %s", code, errb.String())
+	}
+}
+
+// TestCompareTariff: -compare-tariff settles the records under both
+// tariffs: a proposed tariff that pays home care 450 kr an hour in the dag
+// band rather than 436 costs more for the private providers' home care
+// only, and -period may list several periods.
+func TestCompareTariff(t *testing.T) {
+	b, err := os.ReadFile("../internal/sample/bundle/tariff.json")
+	require.NoError(t, err)
+	proposed := filepath.Join(t.TempDir(), "proposed.json")
+	require.NoError(t, os.WriteFile(proposed, bytes.ReplaceAll(b, []byte(`"price": "436.00"`), []byte(`"price": "450.00"`)), 0o644))
+	out, _ := runOK(t, "-compare-tariff", proposed, "-format", "json", "-period", "2026-09,2026-10")
+	var c struct {
+		Periods []string `json:"periods"`
+		Rows    []struct {
+			Provider, Service, Difference string
+		} `json:"rows"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &c))
+	if len(c.Periods) != 2 {
+		t.Errorf("periods %v", c.Periods)
+	}
+	for _, r := range c.Rows {
+		changed := r.Difference != "0.00"
+		if changed != ((r.Provider == "P1" || r.Provider == "P3") && r.Service == "HT") {
+			t.Errorf("%s %s changed by %s", r.Provider, r.Service, r.Difference)
+		}
+	}
+	text, _ := runOK(t, "-compare-tariff", proposed)
+	if !strings.Contains(text, "Jämförelse av ersättningsmodeller 2026-10") || !strings.Contains(text, "Skillnad") {
+		t.Errorf("text:\n%s", text)
 	}
 }
