@@ -108,3 +108,25 @@ func Example() {
 	// granted 840 min, performed 565 (67.3 %), paid 540 (64.3 %)
 	// decisions under 50 %, 50-80 %, 80-100 %, over 100 %: [0 1 0 1]
 }
+
+// ExampleCompare compares a month under today's tariff and a proposed
+// one: 150 minutes of ledsagning at 450 and at 460 kr an hour.
+func ExampleCompare() {
+	in := reimbursement.Input{Providers: rt.Providers("P1 private"),
+		Decisions: []reimbursement.Decision{rt.Decision("D1 R1 P1 LEDS 2026-01-01..")},
+		Reports:   rt.Reports("T1 R1 P1 LEDS 2026-03-03T10:00 11:00", "T2 R1 P1 LEDS 2026-03-04T10:00 11:30")}
+	opt := reimbursement.Options{Location: rt.Stockholm()}
+	march := volume.MustParsePeriod("2026-03")
+	today, _ := reimbursement.Settle(reimbursement.MustParseTariff(fmt.Sprintf(ledsTariff, "I dag", "450")), march, in, opt)
+	proposed, _ := reimbursement.Settle(reimbursement.MustParseTariff(fmt.Sprintf(ledsTariff, "Förslag", "460")), march, in, opt)
+	c, err := followup.Compare([]*reimbursement.Settlement{today}, []*reimbursement.Settlement{proposed})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range c.Rows {
+		fmt.Println(r.Provider, r.Service, r.Today.StringFixed(2), r.New.StringFixed(2), r.Difference.StringFixed(2))
+	}
+	// Output:
+	// P1 LEDS 1125.00 1150.00 25.00
+}

@@ -358,3 +358,20 @@ func Example() {
 	//    #TRANS 2440 {9 "P1"} -5409.23
 	// }
 }
+
+// FuzzParseAccounts: no accounts file makes the reader panic, and a
+// mapping it reads has a payable account that is an account number.
+func FuzzParseAccounts(f *testing.F) {
+	f.Add(accountsJSON)
+	f.Add([]byte(`{"payable": "2440", "expense_by_regime": {"private": {"HT": "4611"}}}`))
+	f.Add([]byte(`{"payable": 2440}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		a, err := sie.ParseAccounts(data, "accounts.json")
+		if err != nil {
+			return
+		}
+		if len(a.Payable) < 4 || strings.Trim(a.Payable, "0123456789") != "" {
+			t.Fatalf("payable %q read without error", a.Payable)
+		}
+	})
+}
