@@ -1,6 +1,7 @@
 package reimbursement_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -170,5 +171,27 @@ func BenchmarkManyRates(b *testing.B) {
 		if _, err := reimbursement.ParseTariff(src, "tariff.json"); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestEnumsAsText: the enums of the package marshal as their names.
+func TestEnumsAsText(t *testing.T) {
+	b, err := json.Marshal(struct {
+		Per    reimbursement.Per
+		Basis  reimbursement.Basis
+		Regime reimbursement.Regime
+		Unit   reimbursement.Unit
+	}{reimbursement.PerMonth, reimbursement.Capped, reimbursement.Private, reimbursement.Minute})
+	require.NoError(t, err)
+	if string(b) != `{"Per":"month","Basis":"capped","Regime":"private","Unit":"minute"}` {
+		t.Errorf("%s", b)
+	}
+	var back struct {
+		Per   reimbursement.Per
+		Basis reimbursement.Basis
+	}
+	require.NoError(t, json.Unmarshal(b, &back))
+	if back.Per != reimbursement.PerMonth || back.Basis != reimbursement.Capped {
+		t.Errorf("read back %+v", back)
 	}
 }

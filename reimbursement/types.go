@@ -46,6 +46,20 @@ func ParseRegime(s string) (Regime, error) {
 // MarshalText implements encoding.TextMarshaler.
 func (r Regime) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
 
+// UnmarshalText implements encoding.TextUnmarshaler: "municipal",
+// "private", or "" for AnyRegime.
+func (r *Regime) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*r = AnyRegime
+		return nil
+	}
+	v, err := ParseRegime(string(b))
+	if err == nil {
+		*r = v
+	}
+	return err
+}
+
 // Unit is what a quantity counts: a service's unit (Hour, Day, Visit,
 // Month) or a line's (Minute, Day, Visit, Month, SEK). The zero Unit means no
 // quantity.
@@ -99,6 +113,21 @@ func (b Basis) String() string {
 	return fmt.Sprintf("%%!Basis(%d)", uint8(b))
 }
 
+// MarshalText implements encoding.TextMarshaler: the basis as the tariff
+// writes it, "" for DefaultBasis.
+func (b Basis) MarshalText() ([]byte, error) { return []byte(b.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (b *Basis) UnmarshalText(text []byte) error {
+	for i, n := range basisNames {
+		if n == string(text) {
+			*b = Basis(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("reimbursement: %s is not a basis", volume.Quote(string(text)))
+}
+
 // Per is the period of a decision's granted hours.
 type Per uint8
 
@@ -128,6 +157,19 @@ func ParsePer(s string) (Per, error) {
 		}
 	}
 	return 0, fmt.Errorf("reimbursement: ParsePer(%s): not day, week or month", volume.Quote(s))
+}
+
+// MarshalText implements encoding.TextMarshaler: "day", "week", "month",
+// or "" for NotGranted.
+func (p Per) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler, as ParsePer.
+func (p *Per) UnmarshalText(b []byte) error {
+	v, err := ParsePer(string(b))
+	if err == nil {
+		*p = v
+	}
+	return err
 }
 
 // A Provider is a care provider (utförare). A provider row that could not

@@ -156,6 +156,24 @@ func (t Timestamp) String() string {
 	return s
 }
 
+// MarshalText implements encoding.TextMarshaler: t as String writes it,
+// "" for the zero Timestamp.
+func (t Timestamp) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler, as ParseTimestamp;
+// "" is the zero Timestamp.
+func (t *Timestamp) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*t = Timestamp{}
+		return nil
+	}
+	v, err := ParseTimestamp(string(b))
+	if err == nil {
+		*t = v
+	}
+	return err
+}
+
 // AppendBinary appends t to b in 8 bytes (encoding.BinaryAppender), so
 // that records can be spilled to disk between passes and read back with
 // UnmarshalBinary exactly as they were written.

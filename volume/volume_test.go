@@ -1,6 +1,7 @@
 package volume
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -519,5 +520,27 @@ func TestResolveCached(t *testing.T) {
 		if got, ok := z.ResolveCached(ts); ok && (err != nil || got != want) {
 			t.Fatalf("ResolveCached(%s) = %d, Resolve = %d, %v", ts, got, want, err)
 		}
+	}
+}
+
+// TestRecordJSON: a report marshals with its enums and timestamps as text,
+// and reads back as it was.
+func TestRecordJSON(t *testing.T) {
+	r := Report{ID: "T1", Start: MustParseTimestamp("2026-03-29T01:30"), End: MustParseTimestamp("2026-03-29T03:30+02:00"),
+		Staff: 2, Kind: Declined, Status: Pending}
+	b, err := json.Marshal(r)
+	require.NoError(t, err)
+	for _, want := range []string{`"Start":"2026-03-29T01:30"`, `"End":"2026-03-29T03:30+02:00"`, `"Kind":"declined"`, `"Status":"pending"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("%s lacks %s", b, want)
+		}
+	}
+	var back Report
+	require.NoError(t, json.Unmarshal(b, &back))
+	if back != r {
+		t.Errorf("read back %+v, want %+v", back, r)
+	}
+	if _, err := json.Marshal(Report{}); err == nil {
+		t.Error("a report without a status or kind marshals")
 	}
 }

@@ -1,7 +1,8 @@
 // Package reimbursementtest helps a municipality verify its tariff in Go
 // unit tests, in the spirit of net/http/httptest: short literals for
 // decisions, reports, absences and the rest, Must-constructors that panic
-// on a typo, and a golden-settlement helper regenerated with -update.
+// on a typo, and a golden-settlement helper regenerated with
+// -reimbursementtest.update.
 //
 // The literal forms are fields separated by spaces, then optional key=value
 // pairs and flags:
@@ -36,7 +37,32 @@ import (
 	"github.com/exempelby/ersattning/volume"
 )
 
-var update = flag.Bool("update", false, "rewrite golden settlement files under testdata")
+// updateFlag is the flag that makes Golden write its files:
+// -reimbursementtest.update. It is registered only when the command line
+// names it, as net/http/httptest registers -httptest.serve, so that
+// importing this package adds no flag to a program, nor one that clashes
+// with a test package's own -update.
+const updateFlag = "reimbursementtest.update"
+
+// updating reports whether the command line asks Golden to write its
+// files.
+func updating() bool {
+	for _, arg := range os.Args[1:] {
+		name, _, _ := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+		if strings.HasPrefix(arg, "-") && name == updateFlag {
+			if flag.Lookup(updateFlag) == nil {
+				flag.Bool(updateFlag, false, "rewrite golden files under testdata")
+			}
+			f := flag.Lookup(updateFlag)
+			return f.Value.String() == "true" || !flag.Parsed()
+		}
+	}
+	return false
+}
+
+func init() {
+	updating() // registers the flag before the test binary parses its flags, when it is given
+}
 
 // Stockholm returns Europe/Stockholm, panicking when the system has no
 // time zone database (import _ "time/tzdata" in the test to embed one).
@@ -299,7 +325,8 @@ func Settle(t testing.TB, tariff *reimbursement.Tariff, period string, in reimbu
 
 // Golden compares the settlement's JSON with the file at path (under
 // testdata, by convention), failing the test with the first differing
-// line. Run the test with -update to write the file instead.
+// line. Run the test with -reimbursementtest.update to write the file
+// instead.
 func Golden(t testing.TB, path string, st *reimbursement.Settlement) {
 	t.Helper()
 	var got bytes.Buffer
@@ -312,7 +339,7 @@ func Golden(t testing.TB, path string, st *reimbursement.Settlement) {
 // GoldenBytes is Golden for any output, such as a program's.
 func GoldenBytes(t testing.TB, path string, got []byte) {
 	t.Helper()
-	if *update {
+	if updating() {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -323,7 +350,7 @@ func GoldenBytes(t testing.TB, path string, got []byte) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("Golden: %v (run the test with -update to create it)", err)
+		t.Fatalf("Golden: %v (run the test with -%s to create it)", err, updateFlag)
 	}
 	if bytes.Equal(want, got) {
 		return
@@ -338,7 +365,7 @@ func GoldenBytes(t testing.TB, path string, got []byte) {
 			g = gl[i]
 		}
 		if w != g {
-			t.Fatalf("output differs from %s at line %d:\n want %s\n  got %s\n(run with -update to accept)", path, i+1, w, g)
+			t.Fatalf("output differs from %s at line %d:\n want %s\n  got %s\n(run with -%s to accept)", path, i+1, w, g, updateFlag)
 		}
 	}
 }

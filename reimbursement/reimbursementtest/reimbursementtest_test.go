@@ -2,6 +2,7 @@ package reimbursementtest
 
 import (
 	"bytes"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -148,5 +149,21 @@ func TestWriteSyntheticBundle(t *testing.T) {
 	}
 	if over == 0 || over > visits/10 {
 		t.Errorf("%d of %d visits over their grant, want some, at most a tenth", over, visits)
+	}
+}
+
+// TestNoGlobalFlag: importing the package registers no flag unless the
+// command line names -reimbursementtest.update, so that a test package's
+// own -update, or a program's -h, is its own.
+func TestNoGlobalFlag(t *testing.T) {
+	for _, arg := range os.Args {
+		if strings.Contains(arg, "reimbursementtest.update") {
+			t.Skip("the flag is named on the command line")
+		}
+	}
+	for _, name := range []string{"update", "reimbursementtest.update"} {
+		if flag.Lookup(name) != nil {
+			t.Errorf("flag -%s is registered", name)
+		}
 	}
 }
