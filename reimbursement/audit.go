@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/exempelby/ersattning/reimbursement/internal/radix"
 	"github.com/exempelby/ersattning/volume"
 )
 
@@ -258,7 +259,7 @@ func (l *Ledger) Check(st *Settlement) error {
 	}
 	var a auditProblems
 	checkArithmetic(st, &a)
-	radixSort(l.known)
+	radix.Sort(l.known)
 	l.known = slices.Compact(l.known)
 	// Where each id of the settlement stands, as sorted hashes: sorting
 	// and walking millions of hashes beats a map of them.
@@ -295,7 +296,7 @@ func (l *Ledger) Check(st *Settlement) error {
 		add(inUnmatched, u.ID)
 	}
 	for w := range at {
-		radixSort(at[w])
+		radix.Sort(at[w])
 		at[w] = slices.Compact(at[w])
 		// Everything named must have been given.
 		k := 0
@@ -326,7 +327,7 @@ func (l *Ledger) Check(st *Settlement) error {
 		req = append(req, maphash.Bytes(l.seed, l.required[from:end]))
 		from = end
 	}
-	radixSort(req)
+	radix.Sort(req)
 	req = slices.Compact(req)
 	var pos [nPlaces]int
 	bad := map[uint64]string{}

@@ -2,13 +2,15 @@ package reimbursement
 
 import (
 	"cmp"
-	"encoding/binary"
 	"runtime"
 	"slices"
 	"strings"
 	"unsafe"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/exempelby/ersattning/reimbursement/internal/parallel"
+	"github.com/exempelby/ersattning/reimbursement/internal/radix"
 )
 
 var (
@@ -757,7 +759,7 @@ func orderByID(n int, id func(i int) string, tie func(a, b int) int) []int32 {
 
 // idOrder holds the scratch space of orderByID's radix sorts.
 type idOrder struct {
-	scratch radixScratch
+	scratch radix.Scratch
 }
 
 // smallRun is the length of a run sorted by comparison.
@@ -771,9 +773,9 @@ func (o *idOrder) sort(idx []int32, off int, id func(i int) string, byID func(a,
 	}
 	keys := make([]uint64, len(idx))
 	for k, i := range idx {
-		keys[k] = idBytes(id(int(i)), off)
+		keys[k] = radix.Key(id(int(i)), off)
 	}
-	radixSortWith(keys, idx, &o.scratch)
+	radix.SortWith(keys, idx, &o.scratch)
 	// Runs of equal keys: their ids are alike in eight more bytes.
 	for s := 0; s < len(idx); {
 		e := s + 1
@@ -785,22 +787,6 @@ func (o *idOrder) sort(idx []int32, off int, id func(i int) string, byID func(a,
 		}
 		s = e
 	}
-}
-
-// idBytes returns the eight bytes of s from off as a big-endian number,
-// with zeros past its end: numbers order as the strings do, and equal
-// numbers are strings alike in those bytes.
-func idBytes[T ~string | ~[]byte](s T, off int) uint64 {
-	if off+8 <= len(s) {
-		x := s[off : off+8]
-		return uint64(x[7]) | uint64(x[6])<<8 | uint64(x[5])<<16 | uint64(x[4])<<24 |
-			uint64(x[3])<<32 | uint64(x[2])<<40 | uint64(x[1])<<48 | uint64(x[0])<<56
-	}
-	var b [8]byte
-	if off < len(s) {
-		copy(b[:], s[off:])
-	}
-	return binary.BigEndian.Uint64(b[:])
 }
 
 // sortLines sorts lines by compareLines, moving indices rather than the
@@ -1008,7 +994,7 @@ func (b *builder) finish() *Settlement {
 	if s.unpaidLater {
 		s.partOf = make([]partProv, len(s.providers))
 	}
-	forEach(min(runtime.GOMAXPROCS(0), 8), len(s.providers), func(_, i int) { done[i] = b.finishProvider(i) })
+	parallel.ForEach(min(runtime.GOMAXPROCS(0), 8), len(s.providers), func(_, i int) { done[i] = b.finishProvider(i) })
 	for _, ps := range done {
 		if ps != nil {
 			st.Total = st.Total.Add(ps.Total)
@@ -1124,7 +1110,7 @@ func (b *builder) orderReports(reports []reportUnpaid) []int32 {
 			keys[i] = reports[i].key
 		}
 		var o idOrder
-		radixSortWith(keys, idx, &o.scratch)
+		radix.SortWith(keys, idx, &o.scratch)
 		// Runs of one key are ordered by the rest: long runs (ids alike
 		// in their first bytes) by the next bytes first, as orderByID
 		// does.

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/exempelby/ersattning/reimbursement/internal/radix"
 )
 
 func TestGrantedMinutesOf(t *testing.T) {
@@ -93,7 +95,7 @@ func TestKeyOf(t *testing.T) {
 	s.ids.add(idPadding)
 	s.idStr = s.ids.String()
 	for i, id := range ids {
-		if got, want := s.keyOf(&recs[i]), idBytes(id, 0); got != want {
+		if got, want := s.keyOf(&recs[i]), radix.Key(id, 0); got != want {
 			t.Errorf("keyOf(%q) = %#x, want %#x", id, got, want)
 		}
 	}

@@ -17,6 +17,9 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/exempelby/ersattning/reimbursement/internal/parallel"
+	"github.com/exempelby/ersattning/reimbursement/internal/radix"
+	"github.com/exempelby/ersattning/reimbursement/internal/repeats"
 	"github.com/exempelby/ersattning/volume"
 )
 
@@ -172,7 +175,7 @@ type Settler struct {
 	namesIdx  map[recNames]int32
 	lastNames namesCache
 	seed      maphash.Seed
-	shortSeed uint64           // shortIDHash's, made from seed
+	shortSeed uint64           // repeats.ShortHash's, made from seed
 	noCopies  bool             // no two reports share an id: known before (see WriteSettlementFS)
 	details   map[int32]string // why a report could not be read
 
@@ -430,7 +433,7 @@ func (s *Settler) setEnd(i int32, x *rec, end int64) {
 	s.endApart[i] = end
 }
 
-// keyOf returns the first eight bytes of x's id as idBytes gives them;
+// keyOf returns the first eight bytes of x's id as radix.Key gives them;
 // Settlement must have made idStr, which ends in eight bytes of padding,
 // so that eight bytes can be read from the start of any id.
 func (s *Settler) keyOf(x *rec) uint64 {
@@ -600,7 +603,7 @@ func (s *Settler) markCopies() (dups bool) {
 	// The ids' hashes, made on all cores in pieces of the reports, then
 	// put in 256 buckets by their top byte (each piece's hashes in its own
 	// place of each bucket), and each bucket searched for repeats on its
-	// own (findRepeats): all on all cores.
+	// own (repeats.Find): all on all cores.
 	hashes := make([]uint64, s.recs.n)
 	n := min(runtime.GOMAXPROCS(0), 8)
 	if s.workers > 0 {
@@ -609,13 +612,13 @@ func (s *Settler) markCopies() (dups bool) {
 	n = max(1, min(n, s.recs.n/(1<<16)))
 	piece := func(k int) (int, int) { return k * len(hashes) / n, (k + 1) * len(hashes) / n }
 	counts := make([][256]int, n)
-	forEach(n, n, func(_, k int) {
+	parallel.ForEach(n, n, func(_, k int) {
 		from, to := piece(k)
 		for i := from; i < to; i++ {
 			if x := s.recs.at(int32(i)); x.idLen > 0 {
 				var h uint64 // idHash, in line
 				if x.idLen <= 8 {
-					h = shortIDHash(s.keyOf(x), x.idLen, s.shortSeed)
+					h = repeats.ShortHash(s.keyOf(x), x.idLen, s.shortSeed)
 				} else {
 					h = maphash.String(s.seed, s.idStr[x.idOff:x.idOff+x.idLen])
 				}
@@ -640,7 +643,7 @@ func (s *Settler) markCopies() (dups bool) {
 	}
 	bounds[256] = pos
 	byBucket := make([]uint64, pos)
-	forEach(n, n, func(_, k int) {
+	parallel.ForEach(n, n, func(_, k int) {
 		from, to := piece(k)
 		for i := from; i < to; i++ {
 			if h := hashes[i]; h != 0 {
@@ -650,10 +653,10 @@ func (s *Settler) markCopies() (dups bool) {
 		}
 	})
 	found := make([][]uint64, n)
-	tables := make([][]repeatSlot, n)
-	forEach(n, 256, func(w, b int) {
+	tables := make([]repeats.Table, n)
+	parallel.ForEach(n, 256, func(w, b int) {
 		bucket := byBucket[bounds[b]:bounds[b+1]]
-		findRepeats(bucket, &tables[w], func(_, i int) { found[w] = append(found[w], bucket[i]) })
+		repeats.Find(bucket, &tables[w], func(_, i int) { found[w] = append(found[w], bucket[i]) })
 	})
 	repeated := map[uint64][]hashIndex{}
 	for _, list := range found {
@@ -677,7 +680,7 @@ func (s *Settler) markCopies() (dups bool) {
 func (s *Settler) idHash(x *rec) uint64 {
 	var h uint64
 	if x.idLen <= 8 {
-		h = shortIDHash(s.keyOf(x), x.idLen, s.shortSeed)
+		h = repeats.ShortHash(s.keyOf(x), x.idLen, s.shortSeed)
 	} else {
 		h = maphash.String(s.seed, s.idStr[x.idOff:x.idOff+x.idLen])
 	}
@@ -714,10 +717,10 @@ func (s *Settler) markCopiesInPlace(hashes []uint64, counts *[256]int) bool {
 		}
 	}
 	repeated := map[uint64][]hashIndex{}
-	var table []repeatSlot
+	var table repeats.Table
 	for b := range 256 {
 		bucket := keys[start[b]:start[b+1]]
-		findRepeats(bucket, &table, func(_, i int) { repeated[bucket[i]] = nil })
+		repeats.Find(bucket, &table, func(_, i int) { repeated[bucket[i]] = nil })
 	}
 	if len(repeated) == 0 {
 		return false
@@ -745,164 +748,6 @@ func (s *Settler) markRepeated(repeated map[uint64][]hashIndex) (dups bool) {
 		dups = s.markGroup(repeated[h]) || dups
 	}
 	return dups
-}
-
-// shortIDHash is the hash markCopies gives an id of at most eight bytes,
-// from its key (idBytes) and length, without reading it again. The two
-// are the id; key ^ length ^ seed is mixed by a bijection (murmur3's
-// finalizer), so ids of one length never share a hash, and ids of
-// different lengths only when one has eight bytes, at most eight ids a
-// hash. A repeated hash is a candidate only: markGroup compares the ids.
-// The seed, random, keeps ids chosen to crowd its table from doing so.
-func shortIDHash(key uint64, n uint32, seed uint64) uint64 {
-	x := key ^ uint64(n) ^ seed
-	x ^= x >> 33
-	x *= 0xff51afd7ed558ccd
-	x ^= x >> 33
-	x *= 0xc4ceb9fe1a85ec53
-	x ^= x >> 33
-	return x
-}
-
-// findRepeats calls found(first, i) for every i whose key is one before
-// it, keys[first] being its first: each key is looked up once in an
-// open-addressing table (table, kept for the next call) instead of
-// sorting them all. The keys are hashes, or parts of hashes: their low
-// bits place them.
-func findRepeats(keys []uint64, table *[]repeatSlot, found func(first, i int)) {
-	size := 16
-	for size < 2*len(keys) {
-		size *= 2
-	}
-	if cap(*table) < size {
-		*table = make([]repeatSlot, size)
-	}
-	t := (*table)[:size]
-	clear(t)
-	mask := uint64(size - 1)
-	for i, k := range keys {
-		for j := k & mask; ; j = (j + 1) & mask {
-			x := &t[j]
-			if x.at == 0 {
-				*x = repeatSlot{key: k, at: int32(i) + 1}
-				break
-			}
-			if x.key == k {
-				found(int(x.at-1), i)
-				break
-			}
-		}
-	}
-}
-
-// A repeatSlot of findRepeats' table holds a key and where it was first
-// (+ 1: 0 is an empty slot).
-type repeatSlot struct {
-	key uint64
-	at  int32
-}
-
-// forEach calls f(worker, i) for i = 0 … n-1 on workers goroutines, which
-// take the items in order (worker numbers the goroutine, 0 … workers-1,
-// for state of its own), and waits for them.
-func forEach(workers, n int, f func(worker, i int)) {
-	workers = max(1, min(workers, n))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				f(w, i)
-			}
-		}()
-	}
-	wg.Wait()
-}
-
-// radixSort sorts a in place, a byte at a time: for millions of hashes
-// several times faster than a comparison sort.
-func radixSort(a []uint64) { radixSortWith(a, nil, nil) }
-
-// radixSortWith sorts keys, and idx (when not nil) along with them, a
-// byte at a time from the last, skipping bytes that all keys share;
-// scratch, when big enough, is used for the passes. The counts of all
-// eight bytes are made in one reading of the keys.
-func radixSortWith(keys []uint64, idx []int32, scratch *radixScratch) {
-	n := len(keys)
-	if n < 2 {
-		return
-	}
-	if scratch == nil {
-		scratch = &radixScratch{}
-	}
-	if cap(scratch.keys) < n {
-		scratch.keys = make([]uint64, n)
-	}
-	if idx != nil && cap(scratch.idx) < n {
-		scratch.idx = make([]int32, n)
-	}
-	count := &scratch.count
-	*count = [8][256]int{}
-	for _, v := range keys {
-		count[0][uint8(v)]++
-		count[1][uint8(v>>8)]++
-		count[2][uint8(v>>16)]++
-		count[3][uint8(v>>24)]++
-		count[4][uint8(v>>32)]++
-		count[5][uint8(v>>40)]++
-		count[6][uint8(v>>48)]++
-		count[7][uint8(v>>56)]++
-	}
-	src, dst := keys, scratch.keys[:n]
-	var isrc, idst []int32
-	if idx != nil {
-		isrc, idst = idx, scratch.idx[:n]
-	}
-	for b := range 8 {
-		shift := 8 * b
-		c := &count[b]
-		if c[uint8(keys[0]>>shift)] == n {
-			continue // a byte all keys share
-		}
-		pos := 0
-		for d, k := range c {
-			c[d] = pos
-			pos += k
-		}
-		if idx == nil {
-			for _, v := range src {
-				d := uint8(v >> shift)
-				dst[c[d]] = v
-				c[d]++
-			}
-		} else {
-			for j, v := range src {
-				d := uint8(v >> shift)
-				dst[c[d]] = v
-				idst[c[d]] = isrc[j]
-				c[d]++
-			}
-		}
-		src, dst, isrc, idst = dst, src, idst, isrc
-	}
-	if &src[0] != &keys[0] {
-		copy(keys, src)
-		copy(idx, isrc)
-	}
-}
-
-// radixScratch is the space radixSortWith sorts through, kept for the
-// next sort.
-type radixScratch struct {
-	keys  []uint64
-	idx   []int32
-	count [8][256]int // of each byte
 }
 
 type hashIndex struct {
@@ -1221,17 +1066,17 @@ func (s *Settler) addDecisions(decisions []Decision, mode decisionsMode) error {
 	}
 	first := s.period.First().UnixDays()
 	order := make([]int32, len(kept))
-	prefix := make([]uint64, len(kept)) // of the recipients, as idBytes gives them
+	prefix := make([]uint64, len(kept)) // of the recipients, as radix.Key gives them
 	for i := range order {
 		order[i] = int32(i)
-		prefix[i] = idBytes(kept[i].Recipient, 0)
+		prefix[i] = radix.Key(kept[i].Recipient, 0)
 	}
 	// In the order of the lines (recipient, then decision id: ids are
 	// unique here), so that decisions settled in turn give their lines
 	// in order, and sorting them is a merge of a few runs.
 	// Indices are sorted, not the large decisions; recipients by their
 	// first eight bytes first.
-	radixSortWith(prefix, order, nil) // prefix, sorted, is then order's
+	radix.SortWith(prefix, order, nil) // prefix, sorted, is then order's
 	for a := 0; a < len(order); {
 		z := a + 1
 		for z < len(order) && prefix[z] == prefix[a] {

@@ -6,50 +6,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
-)
 
-// TestRadixSort: radixSort and radixSortWith sort as slices.Sort does,
-// when bytes are skipped (all keys share them) in an odd or even number
-// of passes, and carry their indices along.
-func TestRadixSort(t *testing.T) {
-	rng := rand.New(rand.NewSource(1))
-	shapes := map[string]func() uint64{
-		"random":          rng.Uint64,
-		"three low bytes": func() uint64 { return rng.Uint64() & 0xffffff },
-		"two low bytes":   func() uint64 { return rng.Uint64() & 0xffff },
-		"the top byte":    func() uint64 { return rng.Uint64() & (0xff << 56) },
-		"all alike":       func() uint64 { return 42 },
-	}
-	for name, value := range shapes {
-		for _, n := range []int{0, 1, 2, 1000, 100000} {
-			a := make([]uint64, n)
-			for i := range a {
-				a[i] = value()
-				if i%7 == 0 && i > 0 {
-					a[i] = a[i-1] // repeats
-				}
-			}
-			orig := slices.Clone(a)
-			want := slices.Clone(a)
-			slices.Sort(want)
-			radixSort(a)
-			if !slices.Equal(a, want) {
-				t.Fatalf("%s: radixSort of %d values is not sorted", name, n)
-			}
-			keys := slices.Clone(orig)
-			idx := make([]int32, n)
-			for i := range idx {
-				idx[i] = int32(i)
-			}
-			radixSortWith(keys, idx, &radixScratch{})
-			for i := range keys {
-				if keys[i] != want[i] || orig[idx[i]] != keys[i] {
-					t.Fatalf("%s: radixSortWith of %d values: at %d key %x index %d", name, n, i, keys[i], idx[i])
-				}
-			}
-		}
-	}
-}
+	"github.com/exempelby/ersattning/reimbursement/internal/radix"
+)
 
 // idShape is a kind of record id, made at random.
 type idShape struct {
@@ -113,7 +72,7 @@ func TestOrderUnpaid(t *testing.T) {
 						others = append(others, u)
 						return
 					}
-					reports.add(reportUnpaid{qty: u.Quantity, key: idBytes(id, 0), idOff: uint32(ids.Len()), idLen: uint32(len(id)),
+					reports.add(reportUnpaid{qty: u.Quantity, key: radix.Key(id, 0), idOff: uint32(ids.Len()), idLen: uint32(len(id)),
 						dec: dec, unit: u.Unit, reason: codeOfUnpaid(u.Reason)})
 					ids.WriteString(id)
 				}
@@ -247,102 +206,6 @@ func TestSortLines(t *testing.T) {
 	}
 }
 
-// TestFindRepeats: every key that was there before is found, with where
-// it was first, for keys that are 0, that share their low bits (their
-// place in the table), or that come many times; and no other.
-func TestFindRepeats(t *testing.T) {
-	rng := rand.New(rand.NewSource(11))
-	var table []repeatSlot
-	for round := 0; round < 300; round++ {
-		keys := make([]uint64, rng.Intn(2000))
-		for i := range keys {
-			switch rng.Intn(6) {
-			case 0:
-				keys[i] = 0
-			case 1:
-				keys[i] = uint64(rng.Intn(8)) << 40 // alike in their low bits
-			case 2:
-				if i > 0 {
-					keys[i] = keys[rng.Intn(i)]
-					break
-				}
-				fallthrough
-			default:
-				keys[i] = rng.Uint64()
-			}
-		}
-		type hit struct{ first, i int }
-		var got, want []hit
-		findRepeats(keys, &table, func(first, i int) { got = append(got, hit{first, i}) })
-		firstOf := map[uint64]int{}
-		for i, k := range keys {
-			if f, ok := firstOf[k]; ok {
-				want = append(want, hit{f, i})
-			} else {
-				firstOf[k] = i
-			}
-		}
-		if !slices.Equal(got, want) {
-			t.Fatalf("round %d: %v, want %v", round, got, want)
-		}
-	}
-}
-
-// TestIDBytes: eight bytes of an id from an offset, big-endian, zeros
-// past the end, the same for a string and its bytes.
-func TestIDBytes(t *testing.T) {
-	tests := []struct {
-		name string
-		id   string
-		off  int
-		want uint64
-	}{
-		{"empty", "", 0, 0},
-		{"one byte", "V", 0, 0x56 << 56},
-		{"short", "V12", 0, 0x56313200_00000000},
-		{"seven bytes", "ABCDEFG", 0, 0x41424344_45464700},
-		{"eight bytes", "ABCDEFGH", 0, 0x41424344_45464748},
-		{"longer", "ABCDEFGHIJ", 0, 0x41424344_45464748},
-		{"second eight, short", "ABCDEFGHIJ", 8, 0x494a0000_00000000},
-		{"second eight, whole", "ABCDEFGHIJKLMNOP", 8, 0x494a4b4c_4d4e4f50},
-		{"offset at the end", "ABCDEFGH", 8, 0},
-		{"offset past the end", "AB", 16, 0},
-		{"high bytes", "\xff\x80", 0, 0xff800000_00000000},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := idBytes(tt.id, tt.off); got != tt.want {
-				t.Errorf("idBytes(%q, %d) = %#x, want %#x", tt.id, tt.off, got, tt.want)
-			}
-			if got := idBytes([]byte(tt.id), tt.off); got != tt.want {
-				t.Errorf("idBytes([]byte(%q), %d) = %#x, want %#x", tt.id, tt.off, got, tt.want)
-			}
-		})
-	}
-}
-
-// TestShortIDHash: ids of at most eight bytes that differ, if only by a
-// trailing zero byte, hash apart; the same id hashes the same. (Ids of
-// eight bytes and of fewer may share a hash: "ABCDEFG\x0f" and "ABCDEFG"
-// do. markGroup compares the ids of a hash.)
-func TestShortIDHash(t *testing.T) {
-	ids := []string{"", "A", "A\x00", "A\x00\x00", "B", "V1", "V10", "V100", "V1000000", "V1000001",
-		"\x00", "\x00\x00", "ABCDEFG", "ABCDEFG\x00", "ABCDEFG\x07", "\xff\xff\xff\xff\xff\xff\xff\xff"}
-	for _, seed := range []uint64{0, 0x9e3779b97f4a7c15, 1 << 63} {
-		seen := map[uint64]string{}
-		for _, id := range ids {
-			h := shortIDHash(idBytes(id, 0), uint32(len(id)), seed)
-			if other, ok := seen[h]; ok {
-				t.Errorf("seed %#x: %q and %q hash alike", seed, id, other)
-			}
-			seen[h] = id
-			if again := shortIDHash(idBytes(strings.Clone(id), 0), uint32(len(id)), seed); again != h {
-				t.Errorf("seed %#x: %q hashes two ways", seed, id)
-			}
-		}
-	}
-}
-
 // TestSortRecs: sortRecs sorts a line's reports by id and drops repeats,
 // as a plain sort does, whether they come in order, nearly in order (the
 // insertion sort), or in none (the insertion sort gives up), for ids of
@@ -373,7 +236,7 @@ func TestSortRecs(t *testing.T) {
 				var all strings.Builder
 				recs := make([]lineRec, n)
 				for i, id := range ids {
-					recs[i] = lineRec{key: idBytes(id, 0), idOff: uint32(all.Len()), idLen: uint32(len(id))}
+					recs[i] = lineRec{key: radix.Key(id, 0), idOff: uint32(all.Len()), idLen: uint32(len(id))}
 					all.WriteString(id)
 				}
 				b := newBuilder(&Settler{idStr: all.String()})

@@ -20,6 +20,9 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/exempelby/ersattning/reimbursement/internal/parallel"
+	"github.com/exempelby/ersattning/reimbursement/internal/radix"
+	"github.com/exempelby/ersattning/reimbursement/internal/repeats"
 	"github.com/exempelby/ersattning/volume"
 )
 
@@ -220,7 +223,7 @@ func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 	}
 	results := make([]*partResult, len(units))
 	scratch := make([]partScratch, workers)
-	forEach(workers, len(units), func(w, u int) {
+	parallel.ForEach(workers, len(units), func(w, u int) {
 		results[u] = settlePart(t, period, providers, sp, units[u], absences, presence, inner, opt.Format,
 			filepath.Join(tmp, fmt.Sprintf("out-%d", u)), &scratch[w])
 	})
@@ -313,7 +316,7 @@ const reportRowBytes = 75
 type split struct {
 	dir       string
 	bounds    []string // first recipient of each part but the first
-	boundKeys []uint64 // their first eight bytes (idBytes), to compare first
+	boundKeys []uint64 // their first eight bytes (radix.Key), to compare first
 	parts     []spillFile
 	hashes    [hashBuckets]spillFile // (id hash, part) of every report, by hash
 	seed      maphash.Seed
@@ -429,7 +432,7 @@ func newSplit(decisions *decisionStore, more, sample []string, size int64, perPa
 		sp.bounds = rangeBounds(sample, n)
 	}
 	for _, b := range sp.bounds {
-		sp.boundKeys = append(sp.boundKeys, idBytes(b, 0))
+		sp.boundKeys = append(sp.boundKeys, radix.Key(b, 0))
 	}
 	sp.parts = make([]spillFile, len(sp.bounds)+1)
 	for k := range sp.parts {
@@ -553,7 +556,7 @@ func (sp *split) partOf(recipient string) int {
 	if recipient == sp.last && sp.lastP >= 0 {
 		return sp.lastP
 	}
-	k := idBytes(recipient, 0)
+	k := radix.Key(recipient, 0)
 	lo, hi := 0, len(sp.bounds)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
@@ -635,8 +638,8 @@ func (sp *split) units(absences []volume.Absence, presence []volume.Presence) ([
 	results := make([]found, len(sp.hashes))
 	workers := min(runtime.GOMAXPROCS(0), 8)
 	keys := make([][]uint64, workers)
-	tables := make([][]repeatSlot, workers)
-	forEach(workers, len(sp.hashes), func(w, k int) {
+	tables := make([]repeats.Table, workers)
+	parallel.ForEach(workers, len(sp.hashes), func(w, k int) {
 		data, err := sp.hashes[k].read()
 		if err != nil {
 			results[k].err = err
@@ -689,7 +692,7 @@ func (sp *split) units(absences []volume.Absence, presence []volume.Presence) ([
 // hash above its part, see split.add) that are there more than once: it
 // returns pairs of parts that share an id, and the parts of every copy.
 // keys and table are kept for the next file.
-func sharedIDs(data string, keys *[]uint64, table *[]repeatSlot) (pairs [][2]int, copies []int) {
+func sharedIDs(data string, keys *[]uint64, table *repeats.Table) (pairs [][2]int, copies []int) {
 	n := len(data) / 8
 	ks := slices.Grow((*keys)[:0], n)[:n]
 	*keys = ks
@@ -697,7 +700,7 @@ func sharedIDs(data string, keys *[]uint64, table *[]repeatSlot) (pairs [][2]int
 	for i := range ks {
 		ks[i] = binary.LittleEndian.Uint64([]byte(data[8*i:8*i+8])) >> 8
 	}
-	findRepeats(ks, table, func(first, i int) {
+	repeats.Find(ks, table, func(first, i int) {
 		// The part of the first stands for the copies before this one,
 		// which joins them.
 		pairs = append(pairs, [2]int{part(first), part(i)})

@@ -26,6 +26,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
+	"github.com/exempelby/ersattning/reimbursement/internal/repeats"
 	"github.com/exempelby/ersattning/volume"
 )
 
@@ -520,7 +521,7 @@ func TestAppendStr(t *testing.T) {
 func TestSharedIDs(t *testing.T) {
 	rng := rand.New(rand.NewSource(7))
 	var keys []uint64
-	var table []repeatSlot
+	var table repeats.Table
 	for round := 0; round < 200; round++ {
 		// The top six bits, those of every hash of the file: in the
 		// first file they are 0, and an entry may be 0 as a whole.

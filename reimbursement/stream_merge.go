@@ -13,6 +13,8 @@ import (
 	"slices"
 	"sync/atomic"
 
+	"github.com/exempelby/ersattning/reimbursement/internal/parallel"
+	"github.com/exempelby/ersattning/reimbursement/internal/radix"
 	"github.com/exempelby/ersattning/volume"
 )
 
@@ -56,7 +58,7 @@ type entry struct {
 	buf    []byte
 	off    [13]int // ends of the fields in buf
 	n      int
-	key    uint64 // of an unpaid entry or pending id: idBytes of its id
+	key    uint64 // of an unpaid entry or pending id: radix.Key of its id
 	qty    int64
 	unit   Unit
 	source int // the stream it came from, for a stable merge
@@ -246,7 +248,7 @@ func (p *partReader) writeLine(e *entry, j *jw, format Format) {
 func (p *partReader) readUnpaid(e *entry) {
 	e.buf, e.n = e.buf[:0], 0
 	p.readField(e)
-	e.key = idBytes(e.field(0), 0)
+	e.key = radix.Key(e.field(0), 0)
 	p.readReason(e)
 	p.readField(e)
 	e.qty = p.varint()
@@ -272,7 +274,7 @@ func writeUnpaid(j *jw, e *entry) {
 func (p *partReader) readPending(e *entry) {
 	e.buf, e.n = e.buf[:0], 0
 	p.readField(e)
-	e.key = idBytes(e.field(0), 0)
+	e.key = radix.Key(e.field(0), 0)
 }
 
 // compareUnpaidEntries orders unpaid entries as compareUnpaid does: by
@@ -561,7 +563,7 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 	for w := range pieces {
 		pieces[w] = newPiecePool(m.tune)
 	}
-	go forEach(len(pools), len(tasks), func(w, i int) {
+	go parallel.ForEach(len(pools), len(tasks), func(w, i int) {
 		t := tasks[i]
 		cw := &chunkWriter{size: m.tune.chunk, out: t.out, pool: pieces[w]}
 		t.pool = cw.pool // before its first piece is sent
