@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -26,6 +25,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
+	"github.com/exempelby/ersattning/reimbursement/internal/jsonw"
 	"github.com/exempelby/ersattning/reimbursement/internal/repeats"
 	"github.com/exempelby/ersattning/volume"
 )
@@ -206,8 +206,8 @@ func FuzzPartReader(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p := &partReader{src: bytes.NewReader(data), buf: make([]byte, 16)}
 		var out bytes.Buffer
-		j := &jw{w: &out}
-		j.open('[')
+		j := jsonw.New(&out)
+		j.Open('[')
 		var e entry
 		p.uvarint()
 		for range min(p.uvarint(), 1000) {
@@ -487,30 +487,6 @@ func TestRoundsTo(t *testing.T) {
 	}
 	if shown < 100000 {
 		t.Fatalf("only %d of 200000 amounts were shown with integers", shown)
-	}
-}
-
-// TestAppendStr: strings are written as encoding/json writes them, HTML
-// characters, control bytes, U+2028, U+2029 and bad UTF-8 included.
-func TestAppendStr(t *testing.T) {
-	rng := rand.New(rand.NewSource(6))
-	pieces := []string{"a", "Z", "0", " ", "<", ">", "&", "\"", "\\", "\n", "\r", "\t", "\x00", "\x1f", "\x7f",
-		"é", "\u2028", "\u2029", "\xff", "\xe2\x80", "😀", "/"}
-	for i := 0; i < 20000; i++ {
-		var s strings.Builder
-		for range rng.Intn(12) {
-			s.WriteString(pieces[rng.Intn(len(pieces))])
-		}
-		want, err := json.Marshal(s.String())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := appendStr(nil, s.String()); string(got) != string(want) {
-			t.Fatalf("%q: %s, want %s", s.String(), got, want)
-		}
-		if got := appendStr(nil, []byte(s.String())); string(got) != string(want) {
-			t.Fatalf("%q as bytes: %s, want %s", s.String(), got, want)
-		}
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"sync/atomic"
 
+	"github.com/exempelby/ersattning/reimbursement/internal/jsonw"
 	"github.com/exempelby/ersattning/reimbursement/internal/parallel"
 	"github.com/exempelby/ersattning/reimbursement/internal/radix"
 	"github.com/exempelby/ersattning/volume"
@@ -190,24 +191,24 @@ func (p *partReader) readLineKey(e *entry, format Format) {
 
 // writeLine writes the line read into e, and for JSON reads its report
 // ids and writes them as it goes.
-func (p *partReader) writeLine(e *entry, j *jw, format Format) {
+func (p *partReader) writeLine(e *entry, j *jsonw.Writer, format Format) {
 	if format != FormatJSON {
-		j.w.Write(e.field(4))
+		j.Raw(e.field(4))
 		return
 	}
-	// The line as jw.line writes it.
-	j.item()
+	// The line as writeLine writes it.
+	j.Item()
 	var fields [len(lineKeys)][]byte
 	for i := range fields {
 		fields[i] = e.field(i)
 	}
 	lineHead(j, fields)
-	j.open('[')
+	j.Open('[')
 	// The ids, in pieces of many: made in the output's piece itself when
 	// the output is a chunkWriter.
-	nl := newlineAt(j.depth)
-	cw, direct := j.w.(*chunkWriter)
-	b := j.buf[:0]
+	nl := jsonw.Newline(j.Depth())
+	cw, direct := j.Target().(*chunkWriter)
+	b := j.Scratch()
 	if direct {
 		b = cw.cur
 	}
@@ -218,7 +219,7 @@ func (p *partReader) writeLine(e *entry, j *jw, format Format) {
 			b = cw.cur
 			return
 		}
-		j.w.Write(b)
+		j.Raw(b)
 		b = b[:0]
 	}
 	n := p.uvarint()
@@ -227,20 +228,20 @@ func (p *partReader) writeLine(e *entry, j *jw, format Format) {
 		if k > 0 {
 			b = append(b, ',')
 		}
-		b = appendStr(append(b, nl...), id)
+		b = jsonw.AppendString(append(b, nl...), id)
 		if len(b) > 1<<14 {
 			flush()
 		}
 	}
 	flush()
 	if !direct {
-		j.buf = b
+		j.Keep(b)
 	}
 	if n > 0 {
-		j.first[len(j.first)-1] = false
+		j.Filled()
 	}
-	j.close(']')
-	j.close('}')
+	j.Close(']')
+	j.Close('}')
 }
 
 // readUnpaid reads an unpaid entry: id, reason, decision, quantity,
@@ -256,18 +257,19 @@ func (p *partReader) readUnpaid(e *entry) {
 	e.unit = Unit(p.uvarint())
 }
 
-// writeUnpaid writes the unpaid entry read into e, as jw.unpaidEntry
+// writeUnpaid writes the unpaid entry read into e, as writeUnpaidEntry
 // would.
-func writeUnpaid(j *jw, e *entry) {
-	j.item()
-	if cw, ok := j.w.(*chunkWriter); ok {
+func writeUnpaid(j *jsonw.Writer, e *entry) {
+	j.Item()
+	if cw, ok := j.Target().(*chunkWriter); ok {
 		// Made in the piece itself.
-		cw.cur = appendUnpaid(cw.cur, j.depth, e.field(0), e.field(1), e.field(2), e.field(3), e.qty, e.unit)
+		cw.cur = appendUnpaid(cw.cur, j.Depth(), e.field(0), e.field(1), e.field(2), e.field(3), e.qty, e.unit)
 		cw.check()
 		return
 	}
-	j.buf = appendUnpaid(j.buf[:0], j.depth, e.field(0), e.field(1), e.field(2), e.field(3), e.qty, e.unit)
-	j.w.Write(j.buf)
+	b := appendUnpaid(j.Scratch(), j.Depth(), e.field(0), e.field(1), e.field(2), e.field(3), e.qty, e.unit)
+	j.Raw(b)
+	j.Keep(b)
 }
 
 // readPending reads a pending id.
@@ -577,15 +579,15 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 	})
 
 	bw := bufio.NewWriterSize(w, 1<<16)
-	j := &jw{w: bw}
+	j := jsonw.New(bw)
 	if m.format == FormatJSON {
-		j.open('{')
-		j.field("period", m.global.period.String())
-		j.field("tariff", m.global.t.Name)
-		j.key("correction_of")
+		j.Open('{')
+		j.Field("period", m.global.period.String())
+		j.Field("tariff", m.global.t.Name)
+		j.Key("correction_of")
 		bw.WriteString("null")
-		j.key("providers")
-		j.open('[')
+		j.Key("providers")
+		j.Open('[')
 	} else {
 		writeCSVHeader(bw, m.format == FormatSwedishCSV)
 	}
@@ -594,11 +596,11 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 	for _, t := range tasks {
 		if m.format == FormatJSON {
 			if t.prov < 0 {
-				j.close(']')
-				j.key("unmatched")
-				j.open('[')
+				j.Close(']')
+				j.Key("unmatched")
+				j.Open('[')
 			} else {
-				j.item()
+				j.Item()
 			}
 		}
 		for c := range t.out {
@@ -609,7 +611,7 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 		if t.prov < 0 {
 			sum.Unmatched = t.n
 			if t.n > 0 && m.format == FormatJSON {
-				j.first[len(j.first)-1] = false
+				j.Filled()
 			}
 			continue
 		}
@@ -622,13 +624,13 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 	sum.UnknownColumns = m.global.files.issues()
 	sum.Files = m.files()
 	if m.format == FormatJSON {
-		j.close(']')
-		j.key("issues")
-		j.issues(issues)
-		j.key("files")
-		j.files(sum.Files)
-		j.field("total", money(sum.Total))
-		j.close('}')
+		j.Close(']')
+		j.Key("issues")
+		writeIssues(j, issues)
+		j.Key("files")
+		writeFiles(j, sum.Files)
+		j.Field("total", money(sum.Total))
+		j.Close('}')
 		bw.WriteByte('\n')
 	}
 	if err := bw.Flush(); err != nil {
@@ -684,8 +686,8 @@ func (rp *readerPool) open(parts []partSource) []*partReader {
 
 // taskJSON returns the JSON writer of a task: inside the providers list,
 // or the unmatched list, of the settlement.
-func taskJSON(w byteWriter, inList bool) *jw {
-	return &jw{w: w, depth: 2, first: []bool{false, !inList}}
+func taskJSON(w jsonw.ByteWriter, inList bool) *jsonw.Writer {
+	return jsonw.Inside(w, false, !inList)
 }
 
 // writeProvider makes the settlement of provider t.prov from its parts:
@@ -725,16 +727,16 @@ func (m *merger) writeProvider(t *mergeTask, cw *chunkWriter, readers *readerPoo
 			csvw.Flush()
 			return
 		}
-		j.item()
-		j.line(l)
+		j.Item()
+		writeLine(j, l)
 	}
 	if csvw == nil {
-		j.open('{')
-		j.field("provider", prov.ID)
-		j.field("name", prov.Name)
-		j.field("regime", prov.Regime.String())
-		j.key("lines")
-		j.open('[')
+		j.Open('{')
+		j.Field("provider", prov.ID)
+		j.Field("name", prov.Name)
+		j.Field("regime", prov.Regime.String())
+		j.Key("lines")
+		j.Open('[')
 	}
 	var e entry
 	ei := 0
@@ -757,9 +759,9 @@ func (m *merger) writeProvider(t *mergeTask, cw *chunkWriter, readers *readerPoo
 	// next ends the JSON list before and opens the one of key.
 	next := func(key string) {
 		if csvw == nil {
-			j.close(']')
-			j.key(key)
-			j.open('[')
+			j.Close(']')
+			j.Key(key)
+			j.Open('[')
 		}
 	}
 	var streams []*stream
@@ -781,14 +783,14 @@ func (m *merger) writeProvider(t *mergeTask, cw *chunkWriter, readers *readerPoo
 	next("pending")
 	t.sum.Pending = mergeStreams(streams, comparePendingEntries, func(e *entry) {
 		if csvw == nil {
-			j.item()
-			writeStr(j, e.field(0))
+			j.Item()
+			j.StringBytes(e.field(0))
 		}
 	})
 	if csvw == nil {
-		j.close(']')
-		j.field("total", money(total))
-		j.close('}')
+		j.Close(']')
+		j.Field("total", money(total))
+		j.Close('}')
 	}
 	var errs []error
 	for _, r := range parts {
