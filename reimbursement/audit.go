@@ -72,7 +72,7 @@ func checkArithmetic(st *Settlement, a *auditProblems) {
 	grand := decimal.Zero
 	for _, p := range st.Providers {
 		// The amounts that are whole öre and small are summed as an int64,
-		// the others as decimals: the same way as moneySum, which made
+		// the others as decimals: the same way as ore.Sum, which made
 		// the totals, but apart from it, so that the check is not the
 		// code it checks.
 		var ore int64

@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/exempelby/ersattning/reimbursement/internal/ore"
 	"github.com/exempelby/ersattning/reimbursement/internal/parallel"
 	"github.com/exempelby/ersattning/reimbursement/internal/radix"
 )
@@ -57,17 +58,17 @@ type provOut struct {
 // and of each service's but adjustments (what its markups are of), so
 // that finishing a provider does not read its lines again.
 type lineSums struct {
-	total    moneySum
+	total    ore.Sum
 	services []serviceSum // few: a list
 }
 
 type serviceSum struct {
 	service string
-	sum     moneySum
+	sum     ore.Sum
 }
 
 // of returns the sum of service.
-func (l *lineSums) of(service string) *moneySum {
+func (l *lineSums) of(service string) *ore.Sum {
 	for i := range l.services {
 		if l.services[i].service == service {
 			return &l.services[i].sum
@@ -79,9 +80,9 @@ func (l *lineSums) of(service string) *moneySum {
 
 // merge adds the sums o.
 func (l *lineSums) merge(o *lineSums) {
-	l.total.merge(&o.total)
+	l.total.Merge(&o.total)
 	for i := range o.services {
-		l.of(o.services[i].service).merge(&o.services[i].sum)
+		l.of(o.services[i].service).Merge(&o.services[i].sum)
 	}
 }
 
@@ -93,8 +94,8 @@ type partProv struct {
 	unpaid unpaidList
 	lines  [][]byte // the lines written, a piece a decision, in order
 	nlines int
-	sums   map[string]*moneySum // line amounts by service
-	total  moneySum
+	sums   map[string]*ore.Sum // line amounts by service
+	total  ore.Sum
 }
 
 // byteStore keeps pieces of bytes end to end in blocks that are never
@@ -220,7 +221,7 @@ type builder struct {
 	// allocation fewer for every line.
 	divisors map[int64]decimal.Decimal
 	factors  map[string]factor
-	prices   []coefficient // of the tariff's rate rows, for oreOf; made by price when first asked
+	prices   []ore.Coefficient // of the tariff's rate rows, for oreOf; made by price when first asked
 	// Line quantities below quantityCache, made when first asked (quantity).
 	quantities []decimal.Decimal
 }
@@ -228,7 +229,7 @@ type builder struct {
 // A factor is a line's percent as its factor and as oreOf takes it.
 type factor struct {
 	factor  decimal.Decimal
-	percent coefficient
+	percent ore.Coefficient
 }
 
 // lineRec says that a report feeds a line of the current decision (it is
@@ -250,11 +251,11 @@ func newBuilder(s *Settler) *builder {
 }
 
 // price returns the price of rate row r as oreOf takes it.
-func (b *builder) price(r int) coefficient {
+func (b *builder) price(r int) ore.Coefficient {
 	if b.prices == nil {
-		b.prices = make([]coefficient, len(b.s.t.Rates))
+		b.prices = make([]ore.Coefficient, len(b.s.t.Rates))
 		for i := range b.s.t.Rates {
-			b.prices[i] = coefficientOf(b.s.t.Rates[i].Price)
+			b.prices[i] = ore.Split(b.s.t.Rates[i].Price)
 		}
 	}
 	return b.prices[r]
@@ -400,16 +401,16 @@ func (b *builder) flush(dec int) {
 				prev = out.lines.last()
 			}
 			l := out.lines.next()
-			ore, ok := b.makeLine(l, ds, int(i), true)
+			amount, ok := b.makeLine(l, ds, int(i), true)
 			if prev != nil {
 				out.unordered = compareLinesAt(prev, l) > 0
 			}
 			if ok {
-				serviceSum.addOre(ore)
-				out.sums.total.addOre(ore)
+				serviceSum.AddOre(amount)
+				out.sums.total.AddOre(amount)
 			} else {
-				serviceSum.add(l.Amount)
-				out.sums.total.add(l.Amount)
+				serviceSum.Add(l.Amount)
+				out.sums.total.Add(l.Amount)
 			}
 		}
 	}
@@ -418,10 +419,10 @@ func (b *builder) flush(dec int) {
 }
 
 // makeLine makes in l, a zero Line, the line of acc[i], of decision ds,
-// with its reports when withReports; ore is its amount in öre when ok.
+// with its reports when withReports; amount is its amount in öre when ok.
 // Its fields are written one by one where it is kept: a Line is large,
 // and a literal would be made aside and copied.
-func (b *builder) makeLine(l *Line, ds *decState, i int, withReports bool) (ore int64, ok bool) {
+func (b *builder) makeLine(l *Line, ds *decState, i int, withReports bool) (amount int64, ok bool) {
 	k, a := b.acc[i].key, &b.acc[i].acc
 	divisor, found := b.divisors[k.divisor]
 	if !found {
@@ -430,7 +431,7 @@ func (b *builder) makeLine(l *Line, ds *decState, i int, withReports bool) (ore 
 	}
 	f, found := b.factors[k.percent]
 	if !found {
-		f = factor{factor: a.percent.Shift(-2), percent: coefficientOf(a.percent)}
+		f = factor{factor: a.percent.Shift(-2), percent: ore.Split(a.percent)}
 		b.factors[k.percent] = f
 	}
 	r := &b.s.t.Rates[k.rate]
@@ -442,12 +443,12 @@ func (b *builder) makeLine(l *Line, ds *decState, i int, withReports bool) (ore 
 	if withReports {
 		l.Reports = b.reports(b.lineRecs[i], a.ids)
 	}
-	if ore, ok = oreOf(wholeCoefficient(a.qty), b.price(int(k.rate)), f.percent, k.divisor); ok {
-		l.Amount = decimal.New(ore, -2)
+	if amount, ok = ore.Amount(ore.Whole(a.qty), b.price(int(k.rate)), f.percent, k.divisor); ok {
+		l.Amount = decimal.New(amount, -2)
 	} else {
-		l.Amount = amountOf(l.Quantity, l.Price, a.percent, k.divisor)
+		l.Amount = lineAmount(l.Quantity, l.Price, a.percent, k.divisor)
 	}
-	return ore, ok
+	return amount, ok
 }
 
 // bandCode returns the code of band, or "" for none (-1).
@@ -619,7 +620,7 @@ func (b *builder) writeLines(out *provOut) {
 	idx := b.sortedLines()
 	p := &out.part
 	if p.sums == nil {
-		p.sums = map[string]*moneySum{}
+		p.sums = map[string]*ore.Sum{}
 	}
 	pw := &b.lineBuf // without a writer: it holds what it is given
 	pw.format, pw.b = FormatJSON, pw.b[:0]
@@ -642,11 +643,11 @@ func (b *builder) writeLines(out *provOut) {
 		p.nlines++
 		sum := p.sums[l.Service]
 		if sum == nil {
-			sum = &moneySum{}
+			sum = &ore.Sum{}
 			p.sums[l.Service] = sum
 		}
-		sum.add(l.Amount)
-		p.total.add(l.Amount)
+		sum.Add(l.Amount)
+		p.total.Add(l.Amount)
 	}
 	p.lines = append(p.lines, b.s.lineStore.add(pw.b))
 	clear(b.span)
@@ -940,18 +941,18 @@ func (b *builder) finishProvider(i int) *ProviderSettlement {
 		room += len(s.t.Markups) * len(s.t.Services)
 	}
 	sum := part.total // of the lines written, if any
-	sum.merge(&out.sums.total)
+	sum.Merge(&out.sums.total)
 	var markups []Line
 	if !s.partial {
 		// The markups, of each service's sum: as the merge of parts
 		// makes them (writeProvider).
 		synth := make([]Line, len(out.sums.services))
 		for i, v := range out.sums.services {
-			synth[i] = Line{Service: v.service, Amount: v.sum.total()}
+			synth[i] = Line{Service: v.service, Amount: v.sum.Total()}
 		}
 		markups = s.markups(p, synth)
 		for _, l := range markups {
-			sum.add(l.Amount)
+			sum.Add(l.Amount)
 		}
 	}
 	out.sums = lineSums{}
@@ -981,7 +982,7 @@ func (b *builder) finishProvider(i int) *ProviderSettlement {
 	}
 	out.unpaid, out.reports = nil, chunks[reportUnpaid]{}
 	ps.Pending = sortIDs(out.pending)
-	ps.Total = sum.total()
+	ps.Total = sum.Total()
 	return ps
 }
 
@@ -1154,7 +1155,7 @@ func (s *Settler) markups(p Provider, lines []Line) []Line {
 	if len(s.t.Markups) == 0 {
 		return nil
 	}
-	sums := map[string]*moneySum{}
+	sums := map[string]*ore.Sum{}
 	var services []string
 	for i := range lines {
 		l := &lines[i]
@@ -1163,11 +1164,11 @@ func (s *Settler) markups(p Provider, lines []Line) []Line {
 		}
 		sum := sums[l.Service]
 		if sum == nil {
-			sum = &moneySum{}
+			sum = &ore.Sum{}
 			sums[l.Service] = sum
 			services = append(services, l.Service)
 		}
-		sum.add(l.Amount)
+		sum.Add(l.Amount)
 	}
 	slices.Sort(services)
 	var out []Line
@@ -1176,11 +1177,11 @@ func (s *Settler) markups(p Provider, lines []Line) []Line {
 			if !m.applies(p.Regime, svc) {
 				continue
 			}
-			q := sums[svc].total()
+			q := sums[svc].Total()
 			out = append(out, Line{
 				Service: svc, Component: "markup:" + m.Code, Unit: SEK,
 				Quantity: q, Price: oneDec, Factor: m.Percent.Shift(-2), Divisor: oneDec,
-				Amount:  q.Mul(m.Percent).DivRound(hundred, 2),
+				Amount:  lineAmount(q, oneDec, m.Percent, 1),
 				Reports: []string{},
 			})
 		}
@@ -1268,6 +1269,6 @@ func (s *Settler) settleAdjustments(b *builder) {
 		l.Reports = sortIDs(l.Reports)
 		b.prov[k.prov].lines.add(*l)
 		b.prov[k.prov].unordered = true
-		b.prov[k.prov].sums.total.add(l.Amount) // not a base of markups
+		b.prov[k.prov].sums.total.Add(l.Amount) // not a base of markups
 	}
 }

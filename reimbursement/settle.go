@@ -17,6 +17,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/exempelby/ersattning/reimbursement/internal/ore"
 	"github.com/exempelby/ersattning/reimbursement/internal/parallel"
 	"github.com/exempelby/ersattning/reimbursement/internal/radix"
 	"github.com/exempelby/ersattning/reimbursement/internal/repeats"
@@ -2222,9 +2223,9 @@ func (s *Settler) grantedMinutes(d *Decision, days int) int64 {
 // of at most 15 digits and exp at least -9 (every grant of whole, half or
 // quarter hours), else in decimals.
 func grantedMinutesOf(hours decimal.Decimal, days, div int64) int64 {
-	if h := coefficientOf(hours); h.ok && h.c >= 0 && h.digits <= 15 && h.exp >= -9 && days <= 31 {
+	if h := ore.Split(hours); h.OK && h.C >= 0 && h.Digits <= 15 && h.Exp >= -9 && days <= 31 {
 		// c × 60 × 31 < 2^63, and div × 10^9 too.
-		n, den := h.c*60*days, div*int64(pow10[-h.exp])
+		n, den := h.C*60*days, div*ore.Pow10(-h.Exp)
 		q, r := n/den, n%den
 		if 2*r >= den {
 			q++
@@ -2238,8 +2239,8 @@ func grantedMinutesOf(hours decimal.Decimal, days, div int64) int64 {
 // 100) minutes, percent more than 0 (Tariff checks it). In integers when
 // percent has at most six decimals and nine digits, else in decimals.
 func capMinutes(granted int64, percent decimal.Decimal) int64 {
-	if p := coefficientOf(percent); p.ok && p.c > 0 && p.digits <= 9 && p.exp >= -6 && granted >= 0 && granted < 1e9 {
-		return granted * p.c / (100 * int64(pow10[-p.exp])) // both below 10^18
+	if p := ore.Split(percent); p.OK && p.C > 0 && p.Digits <= 9 && p.Exp >= -6 && granted >= 0 && granted < 1e9 {
+		return granted * p.C / (100 * ore.Pow10(-p.Exp)) // both below 10^18
 	}
 	// QuoRem to 0 decimals: the quotient truncated, the floor of a
 	// quotient not negative.

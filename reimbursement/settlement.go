@@ -7,11 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
 
+	"github.com/exempelby/ersattning/reimbursement/internal/ore"
 	"github.com/exempelby/ersattning/volume"
 )
 
@@ -89,121 +89,6 @@ type Issue struct {
 	Kind    string
 	IDs     []string
 	Message string
-}
-
-// A moneySum adds amounts exactly: whole öre in an int64 while they fit,
-// the rest as decimals. Its zero value is an empty sum.
-type moneySum struct {
-	ore  int64
-	rest decimal.Decimal
-}
-
-func (m *moneySum) add(d decimal.Decimal) {
-	if d.Exponent() == -2 && d.NumDigits() <= 17 && m.ore < 1<<61 && m.ore > -1<<61 {
-		m.ore += d.CoefficientInt64()
-		return
-	}
-	m.rest = m.rest.Add(d)
-}
-
-// addOre adds c öre.
-func (m *moneySum) addOre(c int64) {
-	if c < 1e17 && c > -1e17 && m.ore < 1<<61 && m.ore > -1<<61 {
-		m.ore += c
-		return
-	}
-	m.rest = m.rest.Add(decimal.New(c, -2))
-}
-
-// merge adds the sum o.
-func (m *moneySum) merge(o *moneySum) {
-	m.addOre(o.ore)
-	if !o.rest.IsZero() {
-		m.rest = m.rest.Add(o.rest)
-	}
-}
-
-func (m *moneySum) total() decimal.Decimal {
-	if m.rest.IsZero() {
-		return decimal.New(m.ore, -2)
-	}
-	return decimal.New(m.ore, -2).Add(m.rest)
-}
-
-// amountOf computes round(q × price × percent/100 / divisor) to öre.
-func amountOf(q, price, percent decimal.Decimal, divisor int64) decimal.Decimal {
-	if ore, ok := amountOre(q, price, percent, divisor); ok {
-		return decimal.New(ore, -2)
-	}
-	return q.Mul(price).Mul(percent).DivRound(decimal.NewFromInt(divisor*100), 2)
-}
-
-// amountOre is amountOf in whole öre with int64 arithmetic, exact when
-// it says ok: the numbers of a settlement (minutes, prices in öre,
-// percents) are small enough nearly always; others go the decimal way.
-func amountOre(q, price, percent decimal.Decimal, divisor int64) (int64, bool) {
-	return oreOf(coefficientOf(q), coefficientOf(price), coefficientOf(percent), divisor)
-}
-
-// A coefficient is a decimal as oreOf takes it: c × 10^exp, c of digits
-// digits. ok is false for one it cannot take: a positive exponent or more
-// than 18 digits.
-type coefficient struct {
-	c      int64
-	exp    int
-	digits int
-	ok     bool
-}
-
-func coefficientOf(d decimal.Decimal) coefficient {
-	e, digits := int(d.Exponent()), d.NumDigits()
-	if e > 0 || digits > 18 {
-		return coefficient{}
-	}
-	return coefficient{c: d.CoefficientInt64(), exp: e, digits: digits, ok: true}
-}
-
-// wholeCoefficient is coefficientOf(decimal.NewFromInt(n)), without the
-// decimal.
-func wholeCoefficient(n int64) coefficient {
-	a := n
-	if a < 0 {
-		a = -a
-	}
-	if a < 0 || a >= 1e18 { // math.MinInt64, or 19 digits
-		return coefficient{}
-	}
-	digits := 1
-	for ; a >= 10; a /= 10 {
-		digits++
-	}
-	return coefficient{c: n, digits: digits, ok: true}
-}
-
-// oreOf is amountOre of decimals already split.
-func oreOf(q, price, percent coefficient, divisor int64) (int64, bool) {
-	// öre = q × price × percent / divisor, with each value c × 10^e.
-	// With n, the product of the c, below 10^18 and divisor × 10^-exp
-	// too, 2n + den stays below 2^63.
-	if divisor <= 0 || divisor >= 1e6 || !q.ok || !price.ok || !percent.ok {
-		return 0, false
-	}
-	digits, exp := q.digits+price.digits+percent.digits, q.exp+price.exp+percent.exp
-	if digits > 18 || 6-exp > 18 {
-		return 0, false
-	}
-	n := q.c * price.c * percent.c
-	// n × 10^exp / divisor, exp <= 0: divide n by divisor × 10^-exp.
-	den := divisor * int64(pow10[-exp])
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	ore := (2*n + den) / (2 * den) // half away from zero
-	if neg {
-		ore = -ore
-	}
-	return ore, true
 }
 
 // Provider returns the settlement of provider id.
@@ -287,62 +172,16 @@ type jsonIssue struct {
 }
 
 // money formats an amount with two decimals.
-func money(d decimal.Decimal) string { return string(appendDecimal(nil, d, 2)) }
+func money(d decimal.Decimal) string { return string(ore.AppendDecimal(nil, d, 2)) }
 
 // decimalString is what decimal.Decimal.String gives with that package's
 // defaults (no exponent, no trailing zeros after the point), whatever its
 // package variables are set to.
-func decimalString(d decimal.Decimal) string { return string(appendDecimal(nil, d, -1)) }
-
-// pow10 are the powers of ten up to 10^18.
-var pow10 = [...]uint64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
-
-// appendDecimal appends d with places digits after the point, rounded half
-// away from zero as StringFixed does, or with places < 0 as decimalString.
-// The values of a settlement take a fast path without big integers.
-func appendDecimal(b []byte, d decimal.Decimal, places int) []byte {
-	exp := int(d.Exponent())
-	if exp <= 0 && exp >= -18 && (places < 0 || places >= -exp) && d.NumDigits() <= 18 {
-		c := d.CoefficientInt64()
-		u := uint64(c)
-		if c < 0 {
-			b = append(b, '-')
-			u = uint64(-c)
-		}
-		digits := -exp
-		ip, fp := u/pow10[digits], u%pow10[digits]
-		b = strconv.AppendUint(b, ip, 10)
-		if places < 0 {
-			for digits > 0 && fp%10 == 0 {
-				fp /= 10
-				digits--
-			}
-		}
-		if digits == 0 && places <= 0 {
-			return b
-		}
-		b = append(b, '.')
-		for k := digits - 1; k >= 0; k-- {
-			b = append(b, byte('0'+fp/pow10[k]%10))
-		}
-		for k := digits; k < places; k++ {
-			b = append(b, '0')
-		}
-		return b
-	}
-	if places >= 0 {
-		return append(b, d.StringFixed(int32(places))...)
-	}
-	s := d.StringFixed(int32(max(0, -exp)))
-	if strings.Contains(s, ".") {
-		s = strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
-	}
-	return append(b, s...)
-}
+func decimalString(d decimal.Decimal) string { return string(ore.AppendDecimal(nil, d, -1)) }
 
 // price formats a price with at least two decimals.
 func priceString(d decimal.Decimal) string {
-	return string(appendDecimal(nil, d, max(2, -int(d.Exponent()))))
+	return string(ore.AppendDecimal(nil, d, max(2, -int(d.Exponent()))))
 }
 
 func nonNil(s []string) []string {

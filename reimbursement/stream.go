@@ -20,6 +20,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/exempelby/ersattning/reimbursement/internal/ore"
 	"github.com/exempelby/ersattning/reimbursement/internal/parallel"
 	"github.com/exempelby/ersattning/reimbursement/internal/radix"
 	"github.com/exempelby/ersattning/reimbursement/internal/repeats"
@@ -1085,18 +1086,18 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 			pending: len(ps.Pending), total: ps.Total, sums: map[string]decimal.Decimal{}}
 		sums := part.sums // of the lines written
 		if sums == nil {
-			sums = map[string]*moneySum{}
+			sums = map[string]*ore.Sum{}
 		}
 		for _, l := range ps.Lines {
 			m := sums[l.Service]
 			if m == nil {
-				m = &moneySum{}
+				m = &ore.Sum{}
 				sums[l.Service] = m
 			}
-			m.add(l.Amount)
+			m.Add(l.Amount)
 		}
 		for svc, m := range sums {
-			pp.sums[svc] = m.total()
+			pp.sums[svc] = m.Total()
 		}
 		res.provs = append(res.provs, pp)
 		pw.uvarint(uint64(pp.prov) + 1)
@@ -1168,7 +1169,7 @@ func (pw *partWriter) varint(v int64) { pw.b = binary.AppendVarint(pw.b, v) }
 
 // dec writes a decimal as appendDecimal does with places.
 func (pw *partWriter) dec(d decimal.Decimal, places int) {
-	pw.sc = appendDecimal(pw.sc[:0], d, places)
+	pw.sc = ore.AppendDecimal(pw.sc[:0], d, places)
 	pw.b = append(binary.AppendUvarint(pw.b, uint64(len(pw.sc))), pw.sc...)
 }
 

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
-	"math"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -121,67 +120,6 @@ func FuzzSpillReader(f *testing.F) {
 			{ID: recipient, Recipient: recipient, Provider: "P", Service: recipient, Start: ts, Staff: 1},
 		})
 	})
-}
-
-// TestMoneySum: sums in öre and in decimals agree, at the edges of int64
-// too, and amounts of other exponents are added exactly.
-func TestMoneySum(t *testing.T) {
-	tests := []struct {
-		name    string
-		amounts []string
-		want    string
-	}{
-		{"empty", nil, "0"},
-		{"öre", []string{"1.01", "-0.02", "1000000.99"}, "1000001.98"},
-		{"other exponents", []string{"0.5", "1", "0.125", "2.00"}, "3.625"},
-		{"beyond int64", []string{"99999999999999999.99", "99999999999999999.99", "0.01"}, "199999999999999999.99"},
-		{"near the guard", []string{"9999999999999999.99", "9999999999999999.99", "9999999999999999.99"}, "29999999999999999.97"},
-	}
-	for _, tt := range tests {
-		var m moneySum
-		for _, a := range tt.amounts {
-			m.add(decimal.RequireFromString(a))
-		}
-		if got := m.total(); !got.Equal(decimal.RequireFromString(tt.want)) {
-			t.Errorf("%s: %s, want %s", tt.name, got, tt.want)
-		}
-	}
-	// Many large amounts: past the int64 guard into decimals.
-	var m moneySum
-	big := decimal.RequireFromString("999999999999999.99")
-	for range 10000 {
-		m.add(big)
-	}
-	if want := big.Mul(decimal.NewFromInt(10000)); !m.total().Equal(want) {
-		t.Errorf("10000 × %s = %s, want %s", big, m.total(), want)
-	}
-}
-
-// TestAppendDecimal: the fast formatting of decimals is decimal's own
-// String and StringFixed (with that package's defaults), for values of
-// every size, sign and exponent.
-func TestAppendDecimal(t *testing.T) {
-	rng := rand.New(rand.NewSource(1))
-	values := []decimal.Decimal{decimal.Zero, decimal.New(0, -2), decimal.New(5, -1), decimal.New(-5, -1), decimal.New(-1, -18),
-		decimal.New(999999999999999999, -18), decimal.New(-999999999999999999, -5), decimal.New(1000000000000000000, -2),
-		decimal.New(12345, 3), decimal.RequireFromString("-0.005"), decimal.RequireFromString("123456789012345678901234.5678")}
-	for range 20000 {
-		c := rng.Int63n(1 << uint(rng.Intn(62)+1))
-		if rng.Intn(2) == 0 {
-			c = -c
-		}
-		values = append(values, decimal.New(c, int32(rng.Intn(26)-22)))
-	}
-	for _, d := range values {
-		if got, want := decimalString(d), d.String(); got != want {
-			t.Fatalf("decimalString(%s) = %q, want %q (exp %d)", d, got, want, d.Exponent())
-		}
-		for _, p := range []int{0, 1, 2, 3, 5} {
-			if got, want := string(appendDecimal(nil, d, p)), d.StringFixed(int32(p)); got != want {
-				t.Fatalf("appendDecimal(%s, %d) = %q, want %q", d, p, got, want)
-			}
-		}
-	}
 }
 
 // FuzzPartReader: a part file that is not what settlePart wrote (cut
@@ -346,60 +284,6 @@ func TestMergeWriteFails(t *testing.T) {
 		require.ErrorContains(t, err, "disk full")
 	case <-time.After(60 * time.Second):
 		t.Fatal("WriteSettlementFS does not return")
-	}
-}
-
-// TestAmountOre: whole-öre arithmetic gives what decimals give, halves
-// rounded away from zero, and says so only when it is sure.
-func TestAmountOre(t *testing.T) {
-	rng := rand.New(rand.NewSource(2))
-	percents := []string{"100", "50", "75", "25", "0", "125", "33.3", "12.5", "4.2", "-100"}
-	fast := 0
-	for i := 0; i < 200000; i++ {
-		q := decimal.NewFromInt(rng.Int63n(2000001) - 1000000)
-		if i%7 == 0 {
-			q = decimal.New(rng.Int63n(2000001)-1000000, -int32(rng.Intn(3)))
-		}
-		price := decimal.New(rng.Int63n(1e8), -int32(rng.Intn(5)))
-		if i%11 == 0 {
-			price = decimal.New(rng.Int63(), -int32(rng.Intn(20))) // too big for the fast way, often
-		}
-		percent := decimal.RequireFromString(percents[rng.Intn(len(percents))])
-		divisor := []int64{1, 60, 7, 3600, 100, 999999}[rng.Intn(6)]
-		want := q.Mul(price).Mul(percent).DivRound(decimal.NewFromInt(divisor*100), 2)
-		got := amountOf(q, price, percent, divisor)
-		if !got.Equal(want) || got.String() != want.String() || got.Exponent() != want.Exponent() {
-			t.Fatalf("%s × %s × %s%% / %d = %s, want %s", q, price, percent, divisor, got, want)
-		}
-		if _, ok := amountOre(q, price, percent, divisor); ok {
-			fast++
-		}
-	}
-	// Halves, both signs.
-	for _, tt := range []struct{ q, price, percent string }{
-		{"1", "0.30", "50"}, {"-1", "0.30", "50"}, {"3", "0.05", "10"}, {"-3", "0.05", "10"}, {"1", "1.005", "100"},
-	} {
-		q, p, pc := decimal.RequireFromString(tt.q), decimal.RequireFromString(tt.price), decimal.RequireFromString(tt.percent)
-		if got, want := amountOf(q, p, pc, 1), q.Mul(p).Mul(pc).DivRound(decimal.NewFromInt(100), 2); !got.Equal(want) {
-			t.Errorf("%v: %s, want %s", tt, got, want)
-		}
-	}
-	if fast < 100000 {
-		t.Fatalf("only %d of 200000 amounts took the fast way", fast)
-	}
-}
-
-// TestWholeCoefficient: an integer split without a decimal is split as
-// its decimal is, digits counted from 0 to the 18 oreOf takes.
-func TestWholeCoefficient(t *testing.T) {
-	for _, n := range []int64{0, 1, -1, 9, -9, 10, -10, 99, 100, 12345, -12345, 1e17 - 1, 1e17, 1e18 - 1, -(1e18 - 1),
-		1e18, -1e18, math.MaxInt64, math.MinInt64, math.MinInt64 + 1} {
-		if got, want := wholeCoefficient(n), coefficientOf(decimal.NewFromInt(n)); got != want {
-			t.Errorf("wholeCoefficient(%d) = %+v, want %+v", n, got, want)
-		}
-	}
-	if c := wholeCoefficient(1e18 - 1); !c.ok || c.digits != 18 {
-		t.Errorf("wholeCoefficient(1e18 - 1) = %+v, want 18 digits", c)
 	}
 }
 
