@@ -12,7 +12,7 @@ import (
 // HTML characters, control bytes, U+2028, U+2029 and bad UTF-8 included.
 func TestAppendString(t *testing.T) {
 	rng := rand.New(rand.NewSource(6))
-	pieces := []string{"a", "Z", "0", " ", "<", ">", "&", "\"", "\\", "\n", "\r", "\t", "\x00", "\x1f", "\x7f",
+	pieces := []string{"a", "Z", "0", " ", "<", ">", "&", "\"", "\\", "\n", "\r", "\t", "\x00", "\x1f", "\x7f", "\b", "\f",
 		"é", "\u2028", "\u2029", "\xff", "\xe2\x80", "😀", "/", "abcdefgh"}
 	for i := 0; i < 20000; i++ {
 		var s strings.Builder
