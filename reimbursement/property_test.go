@@ -515,7 +515,7 @@ func TestPropertyJSON(t *testing.T) {
 	for seed := int64(0); seed < propertyRuns; seed++ {
 		period, in := randomMonth(rand.New(rand.NewSource(seed)))
 		st, got := settleJSON(t, tariff, period, in)
-		st.Unmatched = append(st.Unmatched, reimbursement.Unpaid{ID: "X<&>\"\\\n\x01\u2028é\xff", Reason: "test"})
+		st.Unmatched = append(st.Unmatched, reimbursement.Unpaid{ID: "X<&>\"\\\n\x01\b\f\u2028é\xff", Reason: "test"})
 		var a bytes.Buffer
 		st.WriteJSON(&a)
 		got = a.Bytes()
