@@ -90,8 +90,7 @@ func FuzzSettle(f *testing.F) {
 		}
 		var a, b, c bytes.Buffer
 		st.WriteJSON(&a)
-		// Without the audit's ledger, Settle takes the usual reports by
-		// its short way (addUsual): the same settlement.
+		// Without the audit: the same settlement.
 		st3, err := reimbursement.Settle(tariff, volume.MustParsePeriod(period), in, reimbursement.Options{Location: rt.Stockholm()})
 		if err != nil {
 			t.Fatal(err)

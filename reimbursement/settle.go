@@ -89,16 +89,12 @@ func settlerOf(t *Tariff, period volume.Period, in Input, opt Options, par paral
 		s.files = givenRows(in)
 	}
 	s.reserveIDs(idRoom(in.Reports))
-	// addReport, its two ways asked here in line: a call a report fewer.
-	usual := s.ledger == nil // addUsual may take reports
 	for i := range in.Reports {
 		var same uint8
 		if i > 0 {
 			same = sameNames(&in.Reports[i], &in.Reports[i-1])
 		}
-		if r := &in.Reports[i]; !usual || same != sameAll || !s.addUsual(r) {
-			s.addOther(r, same)
-		}
+		s.addReport(&in.Reports[i], same)
 	}
 	for _, a := range in.Absences {
 		s.AddAbsence(a)
@@ -232,10 +228,10 @@ type Settler struct {
 	lastTaken *int
 	given     [numInputKinds]int // records taken of each kind: a Go record's place
 
-	lastUsual usualCache // addUsual's: the decision of the last usual report
-	lastKey   uint64     // the decisions of the last recipient and service matched
+	lastKey   uint64 // the decisions of the last recipient and service matched
 	lastKeyOK bool
 	lastDecs  *keyDecisions
+	lastMatch lastMatch // the last date matched of them, and its answer
 }
 
 // parallelTuning says when the decisions of a month are settled on
@@ -1306,11 +1302,31 @@ func (s *Settler) decisionsOf(k uint64) *keyDecisions {
 
 // matchKey is match by interned key.
 func (s *Settler) matchKey(k uint64, date volume.Date) (int, Reason) {
-	found, n := -1, 0
 	if k != s.lastKey || !s.lastKeyOK {
 		s.lastKey, s.lastKeyOK, s.lastDecs = k, true, s.decisionsOf(k)
+		s.lastMatch.ok = false
 	}
-	kd := s.lastDecs
+	if m := &s.lastMatch; m.ok && m.date == date {
+		return m.dec, m.why // reports come a recipient and a day at a time, most often
+	}
+	d, why := s.matchIn(s.lastDecs, date)
+	s.lastMatch = lastMatch{date: date, dec: d, why: why, ok: true}
+	return d, why
+}
+
+// A lastMatch is the answer matchKey gave last, for the date.
+type lastMatch struct {
+	date volume.Date
+	dec  int
+	why  Reason
+	ok   bool
+}
+
+// matchIn matches a date among the decisions of one recipient and
+// service (rules §2): no-decision, decision-conflict, or the one decision
+// whose validity holds the date.
+func (s *Settler) matchIn(kd *keyDecisions, date volume.Date) (int, Reason) {
+	found, n := -1, 0
 	if kd == nil {
 		return -1, ReasonNoDecision
 	}
@@ -1371,18 +1387,9 @@ func sameNames(r, prev *volume.Report) uint8 {
 
 // addReport is AddReport without copying the report (which it does not
 // change). same tells which of its names are known to be those of the
-// report added just before, which need not be compared.
+// report added just before, which need not be compared. A report without
+// an id is named by its reference (rules §2).
 func (s *Settler) addReport(r *volume.Report, same uint8) {
-	if s.ledger == nil && same == sameAll && s.addUsual(r) {
-		return
-	}
-	s.addOther(r, same)
-}
-
-// addOther is addReport of a report addUsual did not take. A report
-// without an id is named by its reference (rules §2).
-func (s *Settler) addOther(r *volume.Report, same uint8) {
-	s.lastUsual.ok = false // its names may not be those of the last usual report
 	s.count(r.Source.File, inputReports)
 	if r.ID == "" {
 		named := *r
@@ -1438,6 +1445,10 @@ func (s *Settler) addOther(r *volume.Report, same uint8) {
 // row that could not be read, or a report made in Go without an id, a
 // status, a kind, staff from 1 to maxStaff or both times.
 func reportProblem(r *volume.Report) string {
+	if r.Invalid == nil && r.ID != "" && r.Status.IsValid() && r.Kind.IsValid() &&
+		r.Staff >= 1 && r.Staff <= maxStaff && !r.Start.IsZero() && !r.End.IsZero() {
+		return "" // the usual report
+	}
 	var missing []string
 	switch {
 	case r.Invalid != nil:
@@ -1463,101 +1474,17 @@ func reportProblem(r *volume.Report) string {
 	return strings.Join(missing, "; ")
 }
 
-// addUsual adds a report with the names of the one before it (whose
-// interned numbers are in lastName) if it is a usual one: read, approved,
-// in wall-clock times of the period that resolve, at most a day long,
-// its staff in range, and matching a decision of its provider paid by
-// time. It then does what addReport would, with fewer tests; for any other
-// report it adds nothing and reports false, and addReport takes it.
-func (s *Settler) addUsual(r *volume.Report) bool {
-	if r.Invalid != nil || r.ID == "" || uint(r.Staff-1) >= maxStaff || r.Status != volume.Approved ||
-		r.Kind != volume.Visit && r.Kind != volume.Declined || r.Start.IsZero() || r.End.IsZero() {
-		return false
-	}
-	if _, off := r.Start.Offset(); off {
-		return false
-	}
-	if _, off := r.End.Offset(); off {
-		return false
-	}
-	date := r.Start.Date()
-	if !s.period.Contains(date) {
-		return false
-	}
-	// Both times by the zone's cached offset, or the whole way.
-	start, ok := s.zone.ResolveCached(r.Start)
-	if !ok {
-		var err error
-		if start, err = s.zone.Resolve(r.Start); err != nil {
-			return false
-		}
-	}
-	end, ok := s.zone.ResolveCached(r.End)
-	if !ok {
-		var err error
-		if end, err = s.zone.Resolve(r.End); err != nil {
-			return false
-		}
-	}
-	if end <= start || end-start > 24*60 {
-		return false
-	}
-	// The decision and names: those of the usual report before, when this
-	// one has its date (its names are that report's); else matched and
-	// tested.
-	d, names := s.lastUsual.dec, s.lastUsual.names
-	if !s.lastUsual.ok || date != s.lastUsual.date {
-		n := recNames{s.lastName[0].i, s.lastName[1].i, s.lastName[2].i}
-		prov := s.provOf[n.provider]
-		if prov < 0 {
-			return false
-		}
-		var why Reason
-		d, why = s.matchKey(uint64(uint32(n.recipient))<<32|uint64(uint32(n.service)), date)
-		if why != "" {
-			return false
-		}
-		ds := &s.decisions[d]
-		if int32(ds.prov) != prov || ds.svc == nil || ds.svc.Unit == Day || ds.svc.Unit == Month {
-			return false
-		}
-		names = s.namesOf(n)
-		s.lastUsual = usualCache{date: date, dec: d, names: names, ok: true}
-	}
-	s.count(r.Source.File, inputReports)
-	off, idLen := s.ids.add(r.ID), uint32(len(r.ID))
-	staff, kind := uint16(max(r.Staff, 1)), r.Kind
-	// Field by field, every one: a literal would be made aside and copied,
-	// the report being read through a pointer that might be x.
-	x := s.recs.add()
-	x.start, x.length, x.date = start, int32(end-start), date
-	x.idOff, x.idLen, x.names, x.dec = off, idLen, names, int32(d)
-	x.staff, x.kind, x.status, x.reason, x.flags = staff, kind, volume.Approved, 0, recInPeriod|recTimeOK
-	s.visitCount[d]++
-	return true
-}
-
-// usualCache is the date and decision of the last report addUsual took,
-// when it is the last report added.
-type usualCache struct {
-	date  volume.Date
-	dec   int
-	names int32
-	ok    bool
-}
-
-// classify decides where a report goes, except for duplicate ids, which
-// are known only when all reports are in; it sets x's start and returns
-// its end, when they resolve.
+// classify gives a report its place, except for duplicate ids, which are
+// known only when all reports are in: its instants and local date, and
+// its reason (reasonOf). It sets x's start and returns its end, when they
+// resolve.
 func (s *Settler) classify(x *rec, r *volume.Report) (end int64) {
-	prov := s.provOfRec(x)
-	// The period: the local date of the start.
-	x.flags |= recInPeriod
 	var startErr, endErr error
+	x.flags |= recInPeriod // a report without a start is invalid-input, of no other period
 	if !r.Start.IsZero() {
 		x.start, startErr = s.zone.Resolve(r.Start)
-		// A wall-clock time resolved is its own local time; one with an
-		// offset may be of another local date.
+		// The local date of the start (rules §2): a wall-clock time is its
+		// own local time; one with an offset may be of another date.
 		x.date = r.Start.Date()
 		if _, off := r.Start.Offset(); off && startErr == nil {
 			x.date = s.zone.LocalDate(x.start)
@@ -1569,51 +1496,56 @@ func (s *Settler) classify(x *rec, r *volume.Report) (end int64) {
 	if !r.End.IsZero() {
 		end, endErr = s.zone.Resolve(r.End)
 	}
-	var known reasonCode
-	switch {
-	case x.flags&recInvalid != 0:
-		x.reason = codeInvalidInput
-		return end
-	case prov < 0:
-		known = codeUnknownProvider
-	case r.Status == volume.Pending:
-		x.reason = codePending
-		return end
-	case r.Status == volume.Rejected:
-		known = codeNotApproved
+	times := timesReason(startErr, endErr, x.start, end)
+	x.reason = s.reasonOf(x, r, times)
+	if x.reason != codeInvalidInput && x.reason != codePending && (times == 0 || times == codeTooLong) {
+		x.flags |= recTimeOK // its minutes are known, paid or not
 	}
-	x.reason = s.classifyTimed(x, end, prov, known, startErr, endErr)
 	return end
 }
 
-// classifyTimed is the rest of classify, for a report that is not
-// pending or unreadable: its times, then its decision. known is what is
-// already known (a provider not known, a report not approved), 0 if
-// nothing.
-func (s *Settler) classifyTimed(x *rec, end int64, prov int32, known reasonCode, startErr, endErr error) reasonCode {
-	if startErr != nil || endErr != nil {
-		if known != 0 {
-			return known
-		}
-		if errors.Is(startErr, volume.ErrAmbiguousTime) || errors.Is(endErr, volume.ErrAmbiguousTime) {
-			return codeAmbiguousTime
-		}
+// timesReason is what is wrong with a report's times (rules §3), 0 if
+// nothing: ambiguous-time if either is ambiguous, else invalid-time if
+// either does not resolve; invalid-interval; too-long.
+func timesReason(startErr, endErr error, start, end int64) reasonCode {
+	switch {
+	case startErr == nil && endErr == nil:
+	case errors.Is(startErr, volume.ErrAmbiguousTime) || errors.Is(endErr, volume.ErrAmbiguousTime):
+		return codeAmbiguousTime
+	default:
 		return codeInvalidTime
 	}
-	if end <= x.start {
-		return cmp.Or(known, codeInvalidInterval)
-	}
-	x.flags |= recTimeOK
-	if known != 0 {
-		return known
-	}
-	if end-x.start > 24*60 {
+	switch {
+	case end <= start:
+		return codeInvalidInterval
+	case end-start > 24*60:
 		return codeTooLong
+	}
+	return 0
+}
+
+// reasonOf is the order in which a time report is checked (rules §2): the
+// first reason found, or 0 when it goes on to the steps of §5. times is
+// what timesReason found. It sets the decision the report is matched to,
+// when there is one.
+func (s *Settler) reasonOf(x *rec, r *volume.Report, times reasonCode) reasonCode {
+	prov := s.provOfRec(x)
+	switch {
+	case x.flags&recInvalid != 0:
+		return codeInvalidInput
+	case prov < 0:
+		return codeUnknownProvider
+	case r.Status == volume.Pending:
+		return codePending
+	case r.Status == volume.Rejected:
+		return codeNotApproved
+	case times != 0:
+		return times // ambiguous-time, invalid-time, invalid-interval, too-long
 	}
 	n := s.recNames[x.names]
 	d, why := s.matchKey(uint64(uint32(n.recipient))<<32|uint64(uint32(n.service)), x.date)
 	if d < 0 {
-		return codeOf(why)
+		return codeOf(why) // no-decision or decision-conflict
 	}
 	x.dec = int32(d)
 	ds := &s.decisions[d]

@@ -227,7 +227,7 @@ type zoneSpan struct {
 	lo, hi int64
 	off    int64 // minutes, rounded down
 	// A wall-clock time whose instant at off is margin or more inside
-	// the span has no other instant (see ResolveCached).
+	// the span has no other instant (see resolveCached).
 	margin int64
 }
 
@@ -317,11 +317,10 @@ func (z *Zone) LocalDate(u int64) Date {
 	return DateFromUnixDays(floorDiv(z.Local(u), 1440))
 }
 
-// ResolveCached is Resolve's fast path alone, small enough to be inlined:
-// for a wall-clock time a day or more inside the span of the offset the
-// zone last used, its instant and true; for any other, false, and Resolve
-// is to be asked.
-func (z *Zone) ResolveCached(t Timestamp) (int64, bool) {
+// resolveCached is Resolve's fast path: for a wall-clock time a day or
+// more inside the span of the offset the zone last used, its instant and
+// true; for any other, false, and resolveSlow is to be asked.
+func (z *Zone) resolveCached(t Timestamp) (int64, bool) {
 	s := &z.spans[0]
 	u := t.wall() - s.off
 	return u, z.n > 0 && !t.hasOff && u >= s.lo+s.margin && u < s.hi-s.margin
@@ -331,11 +330,17 @@ func (z *Zone) ResolveCached(t Timestamp) (int64, bool) {
 // offset is local wall-clock time: one the zone repeats (the autumn hour)
 // gives ErrAmbiguousTime, one it skips (the spring gap) ErrNonexistentTime.
 func (z *Zone) Resolve(t Timestamp) (int64, error) {
-	// The fast path: inside the cached offset's span and more than a day
-	// from either end of it, no other offset can reach this wall time.
-	if u, ok := z.ResolveCached(t); ok {
+	// The fast path, small enough to be inlined: inside the cached
+	// offset's span and more than a day from either end of it, no other
+	// offset can reach this wall time.
+	if u, ok := z.resolveCached(t); ok {
 		return u, nil
 	}
+	return z.resolveSlow(t)
+}
+
+// resolveSlow is Resolve of a time the cached offset does not answer.
+func (z *Zone) resolveSlow(t Timestamp) (int64, error) {
 	w := t.wall()
 	if t.hasOff {
 		return w - int64(t.offset), nil

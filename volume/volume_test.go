@@ -496,29 +496,29 @@ func TestTimestampBinary(t *testing.T) {
 // DST nights or for times with an offset.
 func TestResolveCached(t *testing.T) {
 	z := NewZone(stockholm(t))
-	if _, ok := z.ResolveCached(MustParseTimestamp("2026-03-10T10:00")); ok {
+	if _, ok := z.resolveCached(MustParseTimestamp("2026-03-10T10:00")); ok {
 		t.Fatal("a zone that has used no offset answers")
 	}
 	_, _ = z.Resolve(MustParseTimestamp("2026-03-10T10:00"))
-	if u, ok := z.ResolveCached(MustParseTimestamp("2026-03-11T10:00")); !ok || u != 29553660 {
+	if u, ok := z.resolveCached(MustParseTimestamp("2026-03-11T10:00")); !ok || u != 29553660 {
 		t.Errorf("2026-03-11T10:00 = %d, %v; want 29553660 (09:00Z), true", u, ok)
 	}
 	for _, s := range []string{"2026-03-29T02:30", "2026-03-29T01:30", "2026-10-25T02:30", "2026-03-11T10:00+01:00"} {
-		if _, ok := z.ResolveCached(MustParseTimestamp(s)); ok {
-			t.Errorf("ResolveCached(%s) answers", s)
+		if _, ok := z.resolveCached(MustParseTimestamp(s)); ok {
+			t.Errorf("resolveCached(%s) answers", s)
 		}
 	}
 	_, _ = z.Resolve(MustParseTimestamp("2026-03-28T10:00"))
-	if _, ok := z.ResolveCached(MustParseTimestamp("2026-03-29T00:58")); !ok {
-		t.Error("ResolveCached(2026-03-29T00:58), 62 minutes before the change, does not answer")
+	if _, ok := z.resolveCached(MustParseTimestamp("2026-03-29T00:58")); !ok {
+		t.Error("resolveCached(2026-03-29T00:58), 62 minutes before the change, does not answer")
 	}
 	rng := rand.New(rand.NewSource(2))
 	base := NewDate(2026, time.January, 1)
 	for range 50000 {
 		ts := LocalTimestamp(base.AddDays(rng.Intn(365)), rng.Intn(24), rng.Intn(60))
 		want, err := z.Resolve(ts)
-		if got, ok := z.ResolveCached(ts); ok && (err != nil || got != want) {
-			t.Fatalf("ResolveCached(%s) = %d, Resolve = %d, %v", ts, got, want, err)
+		if got, ok := z.resolveCached(ts); ok && (err != nil || got != want) {
+			t.Fatalf("resolveCached(%s) = %d, Resolve = %d, %v", ts, got, want, err)
 		}
 	}
 }
