@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/exempelby/ersattning/reimbursement/internal/ore"
 	"github.com/exempelby/ersattning/volume"
 )
 
@@ -348,90 +349,111 @@ func (k *keptVisits) add(x *rec, counted, end int64) {
 	}
 }
 
-// settleVisits settles a visit service: each approved report is one visit
-// priced in the band of its start minute (rules §6).
-func (s *Settler) settleVisits(b *builder, di int) {
-	ds := &s.decisions[di]
-	svc := ds.svc
-	full := decimal.NewFromInt(100)
-	for _, ri := range s.sortedVisits(ds) {
-		x := s.recs.at(ri)
-		id := s.id(ri)
-		component, percent := componentBase, full
-		if x.kind == volume.Declined {
-			if !svc.DeclinedPercent.Valid {
-				b.unpaidReport(ds.prov, di, x, 1, Visit, ReasonDeclinedNotPaid)
-				continue
-			}
-			component, percent = "declined", svc.DeclinedPercent.Decimal
-		}
-		s.splitBands(x.start, x.start+1)
-		band := s.touched[0]
-		rate := s.rateAt(ds, componentBase, band, x.date)
-		if rate < 0 {
-			s.gapAt(id, x.date, s.describeRate(ds, componentBase, band))
-			b.unpaidReport(ds.prov, di, x, 1, Visit, ReasonNoRate)
-			continue
-		}
-		b.add(component, band, rate, percent, Visit, 1, 1, id)
+// countedLengths returns countedLength of svc for each raw length of a
+// day or less, made once a settler: looked up, a visit's length needs no
+// division.
+func (s *Settler) countedLengths(svc *Service) []int64 {
+	if t, ok := s.lengths[svc]; ok {
+		return t
 	}
+	t := make([]int64, 24*60+1)
+	for raw := range t {
+		t[raw] = countedLength(svc, int64(raw))
+	}
+	if s.lengths == nil {
+		s.lengths = map[*Service][]int64{}
+	}
+	s.lengths[svc] = t
+	return t
 }
 
-// settleMonth settles a month service (rules §6): days(S) over
-// days_in_month per rate row, or one month when not prorated.
-func (s *Settler) settleMonth(b *builder, di int) {
-	ds := &s.decisions[di]
-	dim := int64(s.period.Days())
-	first := true
-	noRate := 0
-	defer func() {
-		if noRate > 0 {
-			u := Unpaid{ID: ds.d.ID, Quantity: int64(noRate), Unit: Day, Reason: ReasonNoRate, Detail: "days of the decision without a rate row"}
-			if !ds.svc.Prorate {
-				u.Quantity, u.Unit = 1, Month
-			}
-			b.unpaid(ds.prov, di, u)
-		}
-	}()
-	// Prorated, the days of one rate row in a run are added at once.
-	run, runRate := int64(0), -1
-	rows, width := s.rateRows(ds, componentBase)
-	ndays := 0
-	if width > 0 {
-		ndays = len(rows) / width
+// countedLength applies step 1 of rules §5 to a visit of raw minutes.
+func countedLength(svc *Service, raw int64) int64 {
+	if svc == nil || svc.Unit != Hour {
+		return raw
 	}
-	for i, in := range ds.slice {
-		if !in {
-			continue
-		}
-		d := s.period.First().AddDays(i)
-		rate := dayRate(rows, width, ndays, i)
-		if rate == -2 {
-			rate = s.rateIn(dayRow(rows, width, i), ds, componentBase, -1, d)
-		}
-		if rate < 0 {
-			s.gapAt(ds.d.ID, d, s.describeRate(ds, componentBase, -1))
-			noRate++
-			if !ds.svc.Prorate && first {
-				return
-			}
-			continue
-		}
-		if !ds.svc.Prorate {
-			if first {
-				b.addKeyed(componentBase, -1, rate, hundred, "100", Month, 1, 1, "")
-			}
-			first = false
-			continue
-		}
-		first = false
-		if rate != runRate && run > 0 {
-			b.addKeyed(componentBase, -1, runRate, hundred, "100", Day, dim, run, "")
-			run = 0
-		}
-		run, runRate = run+1, rate
+	if svc.FixedMinutes > 0 {
+		return int64(svc.FixedMinutes)
 	}
-	if run > 0 {
-		b.addKeyed(componentBase, -1, runRate, hundred, "100", Day, dim, run, "")
+	l := raw
+	if st := int64(svc.Rounding.Step); st > 1 {
+		switch svc.Rounding.Mode {
+		case RoundUp:
+			l = (l + st - 1) / st * st
+		case RoundDown:
+			l = l / st * st
+		case RoundNearest:
+			l = (l + st/2) / st * st // halves up: 2*rem >= st
+		}
 	}
+	if m := int64(svc.MinMinutes); l < m {
+		l = m
+	}
+	return l
+}
+
+// grantedMinutes is granted_minutes for days dates (rules §5 step 4),
+// rounded half up to whole minutes.
+func (s *Settler) grantedMinutes(d *Decision, days int) int64 {
+	if days == 0 || d.GrantedPer == NotGranted {
+		return 0
+	}
+	var div int64 = 1
+	switch d.GrantedPer {
+	case PerWeek:
+		div = 7
+	case PerMonth:
+		div = int64(s.period.Days())
+	}
+	return grantedMinutesOf(d.GrantedHours, int64(days), div)
+}
+
+// grantedMinutesOf is hours × 60 × days / div rounded half away from
+// zero, hours not negative: in integers when hours is c × 10^exp with c
+// of at most 15 digits and exp at least -9 (every grant of whole, half or
+// quarter hours), else in decimals.
+func grantedMinutesOf(hours decimal.Decimal, days, div int64) int64 {
+	if h := ore.Split(hours); h.OK && h.C >= 0 && h.Digits <= 15 && h.Exp >= -9 && days <= 31 {
+		// c × 60 × 31 < 2^63, and div × 10^9 too.
+		n, den := h.C*60*days, div*ore.Pow10(-h.Exp)
+		q, r := n/den, n%den
+		if 2*r >= den {
+			q++
+		}
+		return q
+	}
+	return hours.Mul(decimal.NewFromInt(60*days)).DivRound(decimal.NewFromInt(div), 0).IntPart()
+}
+
+// capMinutes is the cap of a capped service: floor(granted × percent /
+// 100) minutes, percent more than 0 (Tariff checks it). In integers when
+// percent has at most six decimals and nine digits, else in decimals.
+func capMinutes(granted int64, percent decimal.Decimal) int64 {
+	if p := ore.Split(percent); p.OK && p.C > 0 && p.Digits <= 9 && p.Exp >= -6 && granted >= 0 && granted < 1e9 {
+		return granted * p.C / (100 * ore.Pow10(-p.Exp)) // both below 10^18
+	}
+	// QuoRem to 0 decimals: the quotient truncated, the floor of a
+	// quotient not negative.
+	q, _ := decimal.NewFromInt(granted).Mul(percent).QuoRem(hundred, 0)
+	return q.IntPart()
+}
+
+// splitBands splits [from, to) into bands: s.bandMin holds the minutes of
+// each band in s.touched, in order of first appearance.
+func (s *Settler) splitBands(from, to int64) {
+	for _, b := range s.touched {
+		s.bandMin[b] = 0
+	}
+	s.touched = s.touched[:0]
+	if band, ok := s.split.Within(from, to); ok { // most visits
+		s.touched = append(s.touched, band)
+		s.bandMin[band] = to - from
+		return
+	}
+	s.split.Split(from, to, func(band int, m int64) {
+		if s.bandMin[band] == 0 {
+			s.touched = append(s.touched, band)
+		}
+		s.bandMin[band] += m
+	})
 }
