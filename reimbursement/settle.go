@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/exempelby/ersattning/reimbursement/internal/store"
 	"github.com/exempelby/ersattning/volume"
 )
 
@@ -205,7 +206,7 @@ type Settler struct {
 	// are made (one builder, in the order of the lines), not kept.
 	unpaidLater    bool
 	writeLines     bool
-	lineStore      byteStore // the lines written
+	lineStore      store.Bytes // the lines written
 	partOf         []partProv
 	unmatchedLater unpaidList
 
@@ -429,15 +430,15 @@ func (s *Settler) settleAll(b *builder) {
 	wg.Wait()
 	for k, wb := range builders {
 		for p := range b.prov {
-			b.prov[p].lines.addAll(&wb.prov[p].lines)
+			b.prov[p].lines.AddAll(&wb.prov[p].lines)
 			b.prov[p].unordered = true // the workers' runs, one after another
 			b.prov[p].sums.merge(&wb.prov[p].sums)
 			b.prov[p].unpaid = append(b.prov[p].unpaid, wb.prov[p].unpaid...)
-			b.prov[p].reports.addAll(&wb.prov[p].reports)
+			b.prov[p].reports.AddAll(&wb.prov[p].reports)
 			b.prov[p].pending = append(b.prov[p].pending, wb.prov[p].pending...)
 		}
 		b.unmatched = append(b.unmatched, wb.unmatched...)
-		b.unmatchedReports.addAll(&wb.unmatchedReports)
+		b.unmatchedReports.AddAll(&wb.unmatchedReports)
 		for msg, g := range workers[k].gaps {
 			s.gapIDs(msg).merge(g)
 		}
@@ -544,7 +545,7 @@ func (s *Settler) Settlement() *Settlement {
 				if owner >= 0 {
 					list = &b.prov[owner].reports
 				}
-				list.add(reportUnpaid{qty: u.Quantity, key: s.keyOf(x), idOff: x.idOff, idLen: x.idLen,
+				list.Add(reportUnpaid{qty: u.Quantity, key: s.keyOf(x), idOff: x.idOff, idLen: x.idLen,
 					dec: x.dec, unit: u.Unit, reason: x.reason})
 				continue
 			}

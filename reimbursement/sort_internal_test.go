@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/exempelby/ersattning/reimbursement/internal/radix"
+	"github.com/exempelby/ersattning/reimbursement/internal/store"
 )
 
 // idShape is a kind of record id, made at random.
@@ -51,7 +52,7 @@ func TestOrderUnpaid(t *testing.T) {
 			s := &Settler{decisions: []decState{{d: &Decision{ID: "D2"}}, {d: &Decision{ID: "D1"}}, {d: &Decision{ID: "D1"}}}}
 			b := newBuilder(s)
 			var ids strings.Builder
-			var reports chunks[reportUnpaid]
+			var reports store.Chunks[reportUnpaid]
 			var others, all []Unpaid
 			reasons := []Reason{ReasonOverGranted, ReasonOverlap, ReasonZeroLength}
 			for range n {
@@ -72,7 +73,7 @@ func TestOrderUnpaid(t *testing.T) {
 						others = append(others, u)
 						return
 					}
-					reports.add(reportUnpaid{qty: u.Quantity, key: radix.Key(id, 0), idOff: uint32(ids.Len()), idLen: uint32(len(id)),
+					reports.Add(reportUnpaid{qty: u.Quantity, key: radix.Key(id, 0), idOff: uint32(ids.Len()), idLen: uint32(len(id)),
 						dec: dec, unit: u.Unit, reason: codeOfUnpaid(u.Reason)})
 					ids.WriteString(id)
 				}

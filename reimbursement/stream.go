@@ -244,11 +244,11 @@ func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 	adj := &Settlement{Period: period, Tariff: t.Name, Total: zeroMoney}
 	for p := range global.providers {
 		out := &ab.prov[p]
-		if out.lines.n == 0 && len(out.unpaid) == 0 && len(out.pending) == 0 {
+		if out.lines.Len() == 0 && len(out.unpaid) == 0 && len(out.pending) == 0 {
 			continue
 		}
 		adj.Providers = append(adj.Providers, ProviderSettlement{Provider: global.providers[p].ID, Regime: global.providers[p].Regime,
-			Lines: sortLines(out.lines.appendTo(nil)), Unpaid: sortUnpaid(out.unpaid), Pending: sortIDs(out.pending), Total: zeroMoney})
+			Lines: sortLines(out.lines.AppendTo(nil)), Unpaid: sortUnpaid(out.unpaid), Pending: sortIDs(out.pending), Total: zeroMoney})
 	}
 	adj.Unmatched = sortUnpaid(ab.unmatched)
 	if opt.Audit {
@@ -1009,12 +1009,13 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 	// settled.
 	s.unpaidLater = !opt.Audit
 	s.writeLines = s.unpaidLater && format == FormatJSON
-	s.recs.spare, s.visitBuf, s.lineStore.spare = sc.chunks, sc.visits, sc.blocks
+	s.recs.spare, s.visitBuf = sc.chunks, sc.visits
+	s.lineStore.Reuse(sc.blocks)
 	defer func() {
 		// The settler is done with: its reports, visits and lines
 		// written, which hold no pointers, serve the next part of this
 		// worker.
-		sc.chunks, sc.visits, sc.blocks = s.recs.recycle(), s.visitBuf, s.lineStore.recycle()
+		sc.chunks, sc.visits, sc.blocks = s.recs.recycle(), s.visitBuf, s.lineStore.Recycle()
 	}()
 	s.noCopies = true
 	for p := u.first; p <= u.last; p++ {
