@@ -97,7 +97,7 @@ func (s *Settler) absenceDays(b *builder, di int) []bool {
 		return nil
 	}
 	covered := make([]bool, len(ds.slice))
-	def := s.t.defaultBand
+	def := s.t.defaultBandIndex
 	for i, a := range m {
 		if !a.rule {
 			continue

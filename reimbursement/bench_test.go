@@ -105,7 +105,7 @@ func BenchmarkNaive(b *testing.B) {
 	bands := tariff.TimeBands()
 	cal := tariff.Calendar()
 	price := map[string]decimal.Decimal{}
-	for _, r := range tariff.Rates {
+	for _, r := range tariff.Rates() {
 		if r.Service == "HT" && r.Regime == reimbursement.Private && r.To.IsZero() {
 			price[r.Band] = r.Price
 		}

@@ -210,7 +210,7 @@ func (b *builder) finishProvider(i int) *ProviderSettlement {
 	// Room for the markup lines: at most one a markup and service.
 	room := out.lines.Len()
 	if !s.partial {
-		room += len(s.t.Markups) * len(s.t.Services)
+		room += len(s.t.markups) * len(s.t.services)
 	}
 	sum := part.total // of the lines written, if any
 	sum.Merge(&out.sums.total)
@@ -261,7 +261,7 @@ func (b *builder) finishProvider(i int) *ProviderSettlement {
 // finish adds markups, sorts everything and sums the totals.
 func (b *builder) finish() *Settlement {
 	s := b.s
-	st := &Settlement{Period: s.period, Tariff: s.t.Name, Total: zeroMoney}
+	st := &Settlement{Period: s.period, Tariff: s.t.name, Total: zeroMoney}
 	// Providers are finished at once, on all cores: each sorts its own.
 	done := make([]*ProviderSettlement, len(s.providers))
 	if s.unpaidLater {

@@ -161,7 +161,7 @@ func (s *Settler) checkDecisions(decisions []Decision, mode decisionsMode) ([]De
 			d.Staff = max(d.Staff, 1)
 		}
 		if d.Provider == "" {
-			d.Provider = s.t.NoChoice.For(d.Area)
+			d.Provider = s.t.noChoice.For(d.Area)
 			if d.Provider == "" {
 				errs = append(errs, errorf("decision %s has no provider and the tariff names no no_choice provider", d.ID))
 				continue
@@ -247,7 +247,7 @@ func (s *Settler) addDecisions(decisions []Decision, mode decisionsMode) error {
 		if p, ok := s.provIdx[d.Provider]; ok {
 			ds.prov = p
 		}
-		ds.svc, _ = s.t.Service(d.Service)
+		ds.svc, _ = s.t.service(d.Service)
 		regime := AnyRegime
 		if ds.prov >= 0 {
 			regime = s.providers[ds.prov].Regime

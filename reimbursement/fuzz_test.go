@@ -27,7 +27,7 @@ func FuzzParseTariff(f *testing.F) {
 			}
 			return
 		}
-		if tariff.bands == nil || tariff.defaultBand < 0 {
+		if tariff.bandSet == nil || tariff.defaultBandIndex < 0 {
 			t.Fatalf("a tariff without bands loaded")
 		}
 	})

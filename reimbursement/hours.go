@@ -269,7 +269,7 @@ type lineHint struct {
 func (s *Settler) settleGranted(b *builder, di int) {
 	ds := &s.decisions[di]
 	absent := s.absenceDays(b, di)
-	def := s.t.defaultBand
+	def := s.t.defaultBandIndex
 	type part struct {
 		rate int
 		days int

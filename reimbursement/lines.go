@@ -61,9 +61,9 @@ type accEntry struct {
 // price returns the price of rate row r as oreOf takes it.
 func (b *builder) price(r int) ore.Coefficient {
 	if b.prices == nil {
-		b.prices = make([]ore.Coefficient, len(b.s.t.Rates))
-		for i := range b.s.t.Rates {
-			b.prices[i] = ore.Split(b.s.t.Rates[i].Price)
+		b.prices = make([]ore.Coefficient, len(b.s.t.rates))
+		for i := range b.s.t.rates {
+			b.prices[i] = ore.Split(b.s.t.rates[i].Price)
 		}
 	}
 	return b.prices[r]
@@ -242,7 +242,7 @@ func (b *builder) makeLine(l *Line, ds *decState, i int, withReports bool) (amou
 		f = factor{factor: a.percent.Shift(-2), percent: ore.Split(a.percent)}
 		b.factors[k.percent] = f
 	}
-	r := &b.s.t.Rates[k.rate]
+	r := &b.s.t.rates[k.rate]
 	d := ds.d
 	l.Recipient, l.Decision, l.Service = d.Recipient, d.ID, d.Service
 	l.Component, l.Band, l.Unit = k.component, b.bandCode(k.band), k.unit
@@ -264,14 +264,14 @@ func (b *builder) bandCode(band int16) string {
 	if band < 0 {
 		return ""
 	}
-	return b.s.t.bands.Code(int(band))
+	return b.s.t.bandSet.Code(int(band))
 }
 
 // markups returns provider p's markup lines (rules §9): per markup and
 // service, percent of the sum of that service's line amounts, adjustments
 // excluded.
 func (s *Settler) markups(p Provider, lines []Line) []Line {
-	if len(s.t.Markups) == 0 {
+	if len(s.t.markups) == 0 {
 		return nil
 	}
 	sums := map[string]*ore.Sum{}
@@ -291,7 +291,7 @@ func (s *Settler) markups(p Provider, lines []Line) []Line {
 	}
 	slices.Sort(services)
 	var out []Line
-	for _, m := range s.t.Markups {
+	for _, m := range s.t.markups {
 		for _, svc := range services {
 			if !m.applies(p.Regime, svc) {
 				continue

@@ -28,7 +28,7 @@ func (b *builder) sortedAcc() []int32 {
 		if c := strings.Compare(b.bandCode(kx.band), b.bandCode(ky.band)); c != 0 {
 			return c
 		}
-		rx, ry := &b.s.t.Rates[kx.rate], &b.s.t.Rates[ky.rate]
+		rx, ry := &b.s.t.rates[kx.rate], &b.s.t.rates[ky.rate]
 		if c := rx.From.Compare(ry.From); c != 0 {
 			return c
 		}

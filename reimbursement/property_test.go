@@ -458,12 +458,12 @@ func TestPropertyMinutes(t *testing.T) {
 			d := match[0]
 			prov := d.Provider
 			if prov == "" {
-				prov = tariff.NoChoice.For(d.Area)
+				prov = tariff.NoChoice().For(d.Area)
 			}
 			if prov != r.Provider {
 				continue
 			}
-			reported[d.ID] += counted(svc, e-s) * int64(r.Staff)
+			reported[d.ID] += counted(&svc, e-s) * int64(r.Staff)
 		}
 		accounted := map[string]int64{}
 		for _, ps := range st.Providers {

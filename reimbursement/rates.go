@@ -56,7 +56,7 @@ func (s *Settler) rateRows(ds *decState, component string) (rows []int32, width 
 	if k >= len(s.dense) {
 		s.dense = append(s.dense, make([][]int32, k+1-len(s.dense))...)
 	}
-	width = s.t.bands.Len() + 1
+	width = s.t.bandSet.Len() + 1
 	rows = s.dense[k]
 	if rows == nil {
 		rows = make([]int32, s.period.Days()*width)
@@ -95,7 +95,7 @@ func (s *Settler) rateSlow(ds *decState, component string, band int, date volume
 	q := rateQuery{service: ds.d.Service, component: component, level: ds.d.Level,
 		extent: ds.d.Extent, area: ds.d.Area, regime: s.providers[ds.prov].Regime}
 	if band >= 0 {
-		q.band = s.t.bands.Code(band)
+		q.band = s.t.bandSet.Code(band)
 	}
 	r := s.t.rate(q, date)
 	s.rateCache[k] = int32(r)
@@ -129,7 +129,7 @@ func (s *Settler) rateText(ds *decState, component string, band int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "no rate for service %s, component %s", ds.d.Service, component)
 	if band >= 0 {
-		fmt.Fprintf(&b, ", band %s", s.t.bands.Code(band))
+		fmt.Fprintf(&b, ", band %s", s.t.bandSet.Code(band))
 	}
 	for _, kv := range [][2]string{{"level", ds.d.Level}, {"extent", ds.d.Extent}, {"area", ds.d.Area}} {
 		if kv[1] != "" {

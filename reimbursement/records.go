@@ -183,7 +183,7 @@ func (s *Settler) reserveIDs(n int) {
 // reportQuantity is what an unpaid report would have been: staff-minutes of
 // its counted length, or one visit.
 func (s *Settler) reportQuantity(i int32, x *rec) (int64, Unit) {
-	svc, _ := s.t.Service(s.nameList[s.recNames[x.names].service])
+	svc, _ := s.t.service(s.nameList[s.recNames[x.names].service])
 	if svc != nil && svc.Unit == Visit {
 		return 1, Visit
 	}

@@ -244,7 +244,7 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 	if opt.Location == nil {
 		return nil, errorf("Options.Location is nil: give the zone of wall-clock times, e.g. Europe/Stockholm")
 	}
-	if t == nil || t.bands == nil {
+	if t == nil || t.bandSet == nil {
 		return nil, errorf("no tariff: load one with LoadTariff or ParseTariff")
 	}
 	if period.IsZero() {
@@ -254,7 +254,7 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 	seed := maphash.MakeSeed()
 	s := &Settler{
 		t: t, period: period, zone: zone,
-		split:     volume.NewSplitter(t.bands, t.cal, zone),
+		split:     volume.NewSplitter(t.bandSet, t.cal, zone),
 		provIdx:   map[string]int{},
 		gaps:      map[string]*idSample{},
 		gapDates:  map[string][2]volume.Date{},
@@ -268,11 +268,11 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 		compSlot:  map[string]int32{componentBase: 0},
 		profiles:  map[rateQuery]int32{},
 		taken:     map[string]*int{},
-		bandMin:   make([]int64, t.bands.Len()),
-		bandRate:  make([]int32, t.bands.Len()),
-		lineHint:  make([]lineHint, 2*t.bands.Len()),
+		bandMin:   make([]int64, t.bandSet.Len()),
+		bandRate:  make([]int32, t.bandSet.Len()),
+		lineHint:  make([]lineHint, 2*t.bandSet.Len()),
 	}
-	for _, svc := range t.Services {
+	for _, svc := range t.services {
 		for _, c := range svc.Components {
 			if _, ok := s.compSlot[c.Code]; !ok {
 				s.compSlot[c.Code] = int32(len(s.compSlot))
@@ -454,7 +454,7 @@ func (s *Settler) settleAll(b *builder) {
 func (s *Settler) forWorker() *Settler {
 	w := *s
 	w.zone = volume.NewZone(s.zone.Location())
-	w.split = volume.NewSplitter(s.t.bands, s.t.cal, w.zone)
+	w.split = volume.NewSplitter(s.t.bandSet, s.t.cal, w.zone)
 	w.bandMin = make([]int64, len(s.bandMin))
 	w.bandRate = make([]int32, len(s.bandRate))
 	w.lineHint = make([]lineHint, len(s.lineHint))

@@ -241,7 +241,7 @@ func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 	// Adjustments are the month's, not a part's.
 	ab := newBuilder(global)
 	global.settleAdjustments(ab)
-	adj := &Settlement{Period: period, Tariff: t.Name, Total: zeroMoney}
+	adj := &Settlement{Period: period, Tariff: t.name, Total: zeroMoney}
 	for p := range global.providers {
 		out := &ab.prov[p]
 		if out.lines.Len() == 0 && len(out.unpaid) == 0 && len(out.pending) == 0 {

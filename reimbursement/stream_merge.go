@@ -583,7 +583,7 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 	if m.format == FormatJSON {
 		j.Open('{')
 		j.Field("period", m.global.period.String())
-		j.Field("tariff", m.global.t.Name)
+		j.Field("tariff", m.global.t.name)
 		j.Key("correction_of")
 		bw.WriteString("null")
 		j.Key("providers")

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math/bits"
 	"os"
 	"path/filepath"
@@ -21,25 +22,24 @@ import (
 // A Tariff (ersättningsmodell) is what a municipality pays: services, time
 // bands, date-valid rate rows, markups and the no-choice provider. It is
 // made by ParseTariff or LoadTariff from tariff.json (formats.md), which
-// check it whole; after that it is immutable and safe for concurrent use.
-// Its exported fields show the tariff as loaded, defaults filled in; do not
-// change them.
+// check it whole; after that it is immutable and safe for concurrent use:
+// its methods show the tariff as loaded, defaults filled in, as copies.
 type Tariff struct {
-	Name        string
-	Currency    string
-	DateSets    map[string][]volume.Date
-	Bands       []Band
-	DefaultBand string
-	Services    []Service
-	Rates       []Rate
-	Markups     []Markup
-	NoChoice    NoChoice
+	name        string
+	currency    string
+	dateSets    map[string][]volume.Date
+	bands       []Band
+	defaultBand string
+	services    []Service
+	rates       []Rate
+	markups     []Markup
+	noChoice    NoChoice
 
-	cal         *volume.Calendar
-	bands       *volume.Bands
-	defaultBand int
-	services    map[string]int
-	rates       map[string][]int // service code → indices into Rates
+	cal              *volume.Calendar
+	bandSet          *volume.Bands
+	defaultBandIndex int
+	serviceIndex     map[string]int
+	ratesOf          map[string][]int // service code → indices into rates
 }
 
 // A Band is a time band as the tariff writes it.
@@ -303,16 +303,16 @@ func (w *walker) tariff(doc any) *Tariff {
 		return nil
 	}
 	t := &Tariff{
-		Name:     w.str("", m, "name", false),
-		Currency: w.str("", m, "currency", false),
-		DateSets: map[string][]volume.Date{},
-		services: map[string]int{},
-		rates:    map[string][]int{},
+		name:         w.str("", m, "name", false),
+		currency:     w.str("", m, "currency", false),
+		dateSets:     map[string][]volume.Date{},
+		serviceIndex: map[string]int{},
+		ratesOf:      map[string][]int{},
 	}
-	if t.Currency == "" {
-		t.Currency = "SEK"
-	} else if t.Currency != "SEK" {
-		w.fail("currency", "%s: only SEK is supported", volume.Quote(t.Currency))
+	if t.currency == "" {
+		t.currency = "SEK"
+	} else if t.currency != "SEK" {
+		w.fail("currency", "%s: only SEK is supported", volume.Quote(t.currency))
 	}
 	if ds, ok := m["date_sets"]; ok {
 		if sets, ok := w.freeObject("date_sets", ds); ok {
@@ -324,15 +324,15 @@ func (w *walker) tariff(doc any) *Tariff {
 						w.fail(index(path, i), "%s is not a date YYYY-MM-DD", volume.Quote(s))
 						continue
 					}
-					t.DateSets[name] = append(t.DateSets[name], d)
+					t.dateSets[name] = append(t.dateSets[name], d)
 				}
-				if _, ok := t.DateSets[name]; !ok {
-					t.DateSets[name] = nil
+				if _, ok := t.dateSets[name]; !ok {
+					t.dateSets[name] = nil
 				}
 			}
 		}
 	}
-	cal, err := volume.NewCalendar(t.DateSets)
+	cal, err := volume.NewCalendar(t.dateSets)
 	if err != nil {
 		w.fail("date_sets", "%v", err)
 		cal, _ = volume.NewCalendar(nil)
@@ -354,12 +354,12 @@ func (w *walker) tariff(doc any) *Tariff {
 	}
 	if v, ok := m["no_choice"]; ok && v != nil {
 		if nc, ok := w.object("no_choice", v, "provider", "by_area"); ok {
-			t.NoChoice.Provider = w.str("no_choice", nc, "provider", false)
+			t.noChoice.Provider = w.str("no_choice", nc, "provider", false)
 			if ba, ok := nc["by_area"]; ok {
 				if areas, ok := w.freeObject("no_choice.by_area", ba); ok {
-					t.NoChoice.ByArea = map[string]string{}
+					t.noChoice.ByArea = map[string]string{}
 					for area := range areas {
-						t.NoChoice.ByArea[area] = w.str("no_choice.by_area", areas, area, true)
+						t.noChoice.ByArea[area] = w.str("no_choice.by_area", areas, area, true)
 					}
 				}
 			}
@@ -388,7 +388,7 @@ func (w *walker) bands(t *Tariff, m map[string]any) {
 			continue
 		}
 		b := Band{Code: w.str(path, bm, "code", true)}
-		if b.Code != "" && slicesIndex(t.Bands, b.Code) >= 0 {
+		if b.Code != "" && slicesIndex(t.bands, b.Code) >= 0 {
 			w.fail(join(path, "code"), "band %s is listed twice", volume.Quote(b.Code))
 		}
 		vb := volume.Band{Code: b.Code}
@@ -438,15 +438,15 @@ func (w *walker) bands(t *Tariff, m map[string]any) {
 			b.Rules = append(b.Rules, r)
 			vb.Rules = append(vb.Rules, vr)
 		}
-		t.Bands = append(t.Bands, b)
+		t.bands = append(t.bands, b)
 		compiled = append(compiled, vb)
 	}
-	t.DefaultBand = w.str("", m, "default_band", true)
-	t.defaultBand = -1
-	if t.DefaultBand != "" {
-		t.defaultBand = slicesIndex(t.Bands, t.DefaultBand)
-		if t.defaultBand < 0 {
-			w.fail("default_band", "%s is not a band of the tariff", volume.Quote(t.DefaultBand))
+	t.defaultBand = w.str("", m, "default_band", true)
+	t.defaultBandIndex = -1
+	if t.defaultBand != "" {
+		t.defaultBandIndex = slicesIndex(t.bands, t.defaultBand)
+		if t.defaultBandIndex < 0 {
+			w.fail("default_band", "%s is not a band of the tariff", volume.Quote(t.defaultBand))
 		}
 	}
 	if !ok {
@@ -457,7 +457,7 @@ func (w *walker) bands(t *Tariff, m map[string]any) {
 		w.fail("bands", "%v", strings.TrimPrefix(err.Error(), "volume: "))
 		return
 	}
-	t.bands = bands
+	t.bandSet = bands
 }
 
 // maxBands bounds the bands of a tariff and the rules of a band; real
@@ -497,7 +497,7 @@ func (w *walker) service(t *Tariff, path string, v any) {
 		Prorate:      w.boolean(path, m, "prorate", true),
 		CapPercent:   w.percent(path, m, "cap_percent", "100"),
 	}
-	if _, dup := t.services[s.Code]; dup && s.Code != "" {
+	if _, dup := t.serviceIndex[s.Code]; dup && s.Code != "" {
 		w.fail(join(path, "code"), "service %s is listed twice", volume.Quote(s.Code))
 	}
 	unit := w.str(path, m, "unit", true)
@@ -622,9 +622,9 @@ func (w *walker) service(t *Tariff, path string, v any) {
 		}
 	}
 	if s.Code != "" {
-		t.services[s.Code] = len(t.Services)
+		t.serviceIndex[s.Code] = len(t.services)
 	}
-	t.Services = append(t.Services, s)
+	t.services = append(t.services, s)
 }
 
 func (w *walker) nonNegative(path string, d decimal.Decimal) {
@@ -660,15 +660,15 @@ func (w *walker) rate(t *Tariff, path string, v any) {
 	if !r.To.IsZero() && r.To.Before(r.From) {
 		w.fail(join(path, "to"), "%s is before from %s", r.To, r.From)
 	}
-	si, known := t.services[r.Service]
+	si, known := t.serviceIndex[r.Service]
 	if !known && r.Service != "" {
 		w.fail(join(path, "service"), "%s is not a service of the tariff", volume.Quote(r.Service))
 	}
-	if r.Band != "" && slicesIndex(t.Bands, r.Band) < 0 {
+	if r.Band != "" && slicesIndex(t.bands, r.Band) < 0 {
 		w.fail(join(path, "band"), "%s is not a band of the tariff", volume.Quote(r.Band))
 	}
 	if known && r.Component != "" {
-		s := &t.Services[si]
+		s := &t.services[si]
 		found := false
 		for _, c := range s.Components {
 			found = found || c.Code == r.Component
@@ -677,8 +677,8 @@ func (w *walker) rate(t *Tariff, path string, v any) {
 			w.fail(join(path, "component"), "%s is not a component of service %s", volume.Quote(r.Component), volume.Quote(r.Service))
 		}
 	}
-	t.rates[r.Service] = append(t.rates[r.Service], len(t.Rates))
-	t.Rates = append(t.Rates, r)
+	t.ratesOf[r.Service] = append(t.ratesOf[r.Service], len(t.rates))
+	t.rates = append(t.rates, r)
 }
 
 // compatible reports whether some attributes match both a and b.
@@ -708,21 +708,21 @@ func overlapDates(a, b *Rate) (from, to volume.Date, ok bool) {
 // with every pair of rows: a tariff of a hundred thousand rows loads in
 // about a second.
 func (w *walker) checkRates(t *Tariff) {
-	codes := make([]string, 0, len(t.rates))
-	for c := range t.rates {
+	codes := make([]string, 0, len(t.ratesOf))
+	for c := range t.ratesOf {
 		codes = append(codes, c)
 	}
 	sort.Strings(codes)
 	for _, code := range codes {
 		byTuple := map[rateTuple][]int{}
-		for _, i := range t.rates[code] {
-			k := tupleOf(&t.Rates[i])
+		for _, i := range t.ratesOf[code] {
+			k := tupleOf(&t.rates[i])
 			byTuple[k] = append(byTuple[k], i)
 		}
 		tuples := make([]rateTuple, 0, len(byTuple))
 		for k, rows := range byTuple {
 			slices.SortFunc(rows, func(x, y int) int {
-				return cmp.Or(t.Rates[x].From.Compare(t.Rates[y].From), cmp.Compare(x, y))
+				return cmp.Or(t.rates[x].From.Compare(t.rates[y].From), cmp.Compare(x, y))
 			})
 			tuples = append(tuples, k)
 		}
@@ -784,13 +784,13 @@ func compareTuples(a, b rateTuple) int {
 func (w *walker) sameKeys(t *Tariff, rows []int) {
 	last := -1 // the row before that ends last
 	for _, i := range rows {
-		r := &t.Rates[i]
+		r := &t.rates[i]
 		if last >= 0 && !w.full() {
-			if from, _, ok := overlapDates(&t.Rates[last], r); ok {
+			if from, _, ok := overlapDates(&t.rates[last], r); ok {
 				w.fail(fmt.Sprintf("rates[%d]", max(i, last)), "valid on the same dates as rates[%d] for the same keys (from %s)", min(i, last), from)
 			}
 		}
-		if last < 0 || endsAfter(r, &t.Rates[last]) {
+		if last < 0 || endsAfter(r, &t.rates[last]) {
 			last = i
 		}
 	}
@@ -826,7 +826,7 @@ func (w *walker) ties(t *Tariff, byTuple map[rateTuple][]int, tuples []rateTuple
 // them, walking both lists once.
 func (w *walker) tiedRows(t *Tariff, byTuple map[rateTuple][]int, as, bs []int) {
 	for i, j := 0, 0; i < len(as) && j < len(bs) && !w.full(); {
-		a, b := &t.Rates[as[i]], &t.Rates[bs[j]]
+		a, b := &t.rates[as[i]], &t.rates[bs[j]]
 		if from, to, ok := overlapDates(a, b); ok && !resolved(t, byTuple, a, b, from, to) {
 			w.fail(fmt.Sprintf("rates[%d]", max(as[i], bs[j])), "ties with rates[%d]: both name %d keys and match the same visits from %s",
 				min(as[i], bs[j]), a.keys(), from)
@@ -864,7 +864,7 @@ func resolved(t *Tariff, byTuple map[rateTuple][]int, a, b *Rate, from, to volum
 			continue
 		}
 		for _, i := range byTuple[want.only(sub)] {
-			c := &t.Rates[i]
+			c := &t.rates[i]
 			if !c.From.After(from) && (c.To.IsZero() || (!to.IsZero() && !c.To.Before(to))) {
 				return true
 			}
@@ -888,28 +888,112 @@ func (w *walker) markup(t *Tariff, path string, v any) {
 		mk.Regimes = append(mk.Regimes, reg)
 	}
 	for i, s := range w.strings(join(path, "services"), m["services"]) {
-		if _, ok := t.services[s]; !ok {
+		if _, ok := t.serviceIndex[s]; !ok {
 			w.fail(index(join(path, "services"), i), "%s is not a service of the tariff", volume.Quote(s))
 		}
 		mk.Services = append(mk.Services, s)
 	}
-	t.Markups = append(t.Markups, mk)
+	t.markups = append(t.markups, mk)
 }
 
-// Service returns the service with code.
-func (t *Tariff) Service(code string) (*Service, bool) {
-	i, ok := t.services[code]
+// Service returns a copy of the service with code.
+func (t *Tariff) Service(code string) (Service, bool) {
+	svc, ok := t.service(code)
+	if !ok {
+		return Service{}, false
+	}
+	return svc.clone(), true
+}
+
+// service returns the service with code, the tariff's own.
+func (t *Tariff) service(code string) (*Service, bool) {
+	i, ok := t.serviceIndex[code]
 	if !ok {
 		return nil, false
 	}
-	return &t.Services[i], true
+	return &t.services[i], true
+}
+
+// Name is the tariff's name, as its file gives it.
+func (t *Tariff) Name() string { return t.name }
+
+// Currency is the currency of its prices: SEK.
+func (t *Tariff) Currency() string { return t.currency }
+
+// DefaultBand is the code of the band that granted time and absence are
+// paid in.
+func (t *Tariff) DefaultBand() string { return t.defaultBand }
+
+// NoChoice is the no-choice provider (ickevalsalternativ), a copy.
+func (t *Tariff) NoChoice() NoChoice {
+	n := t.noChoice
+	n.ByArea = maps.Clone(n.ByArea)
+	return n
+}
+
+// Services returns a copy of the services, in the order of the file.
+func (t *Tariff) Services() []Service {
+	out := make([]Service, len(t.services))
+	for i := range t.services {
+		out[i] = t.services[i].clone()
+	}
+	return out
+}
+
+// Rates returns a copy of the rate rows, in the order of the file.
+func (t *Tariff) Rates() []Rate { return slices.Clone(t.rates) }
+
+// Markups returns a copy of the markups, in the order of the file.
+func (t *Tariff) Markups() []Markup {
+	out := make([]Markup, len(t.markups))
+	for i, m := range t.markups {
+		m.Regimes, m.Services = slices.Clone(m.Regimes), slices.Clone(m.Services)
+		out[i] = m
+	}
+	return out
+}
+
+// Bands returns a copy of the time bands as the file writes them.
+func (t *Tariff) Bands() []Band {
+	out := make([]Band, len(t.bands))
+	for i, b := range t.bands {
+		rules := make([]BandRule, len(b.Rules))
+		for j, r := range b.Rules {
+			r.Days = slices.Clone(r.Days)
+			rules[j] = r
+		}
+		out[i] = Band{Code: b.Code, Rules: rules}
+	}
+	return out
+}
+
+// DateSets returns a copy of the named date sets.
+func (t *Tariff) DateSets() map[string][]volume.Date {
+	out := make(map[string][]volume.Date, len(t.dateSets))
+	for k, v := range t.dateSets {
+		out[k] = slices.Clone(v)
+	}
+	return out
+}
+
+// clone returns a copy of s that shares nothing with it.
+func (s *Service) clone() Service {
+	c := *s
+	c.Absence = make([]AbsenceRule, len(s.Absence))
+	for i, r := range s.Absence {
+		r.Steps = slices.Clone(r.Steps)
+		c.Absence[i] = r
+	}
+	c.Components = slices.Clone(s.Components)
+	c.AfterEnd.Reasons = slices.Clone(s.AfterEnd.Reasons)
+	return c
 }
 
 // Calendar returns the tariff's calendar: Swedish holidays and its date sets.
 func (t *Tariff) Calendar() *volume.Calendar { return t.cal }
 
 // TimeBands returns the tariff's compiled time bands.
-func (t *Tariff) TimeBands() *volume.Bands { return t.bands }
+func (t *Tariff) TimeBands() *volume.Bands { return t.bandSet }
 
 // rateQuery is what a rate row is matched against.
 type rateQuery struct {
@@ -922,8 +1006,8 @@ type rateQuery struct {
 // the first in tariff order wins.
 func (t *Tariff) rate(q rateQuery, date volume.Date) int {
 	best, bestKeys := -1, -1
-	for _, i := range t.rates[q.service] {
-		r := &t.Rates[i]
+	for _, i := range t.ratesOf[q.service] {
+		r := &t.rates[i]
 		if !r.valid(date) ||
 			(r.Component != "" && r.Component != q.component) ||
 			(r.Band != "" && r.Band != q.band) ||

@@ -15,10 +15,10 @@ import (
 // compared: the reference the grouped check is tested against.
 func checkRatesSlow(t *Tariff) (bad map[int]bool) {
 	bad = map[int]bool{}
-	for _, idx := range t.rates {
+	for _, idx := range t.ratesOf {
 		for x := 0; x < len(idx); x++ {
 			for y := x + 1; y < len(idx); y++ {
-				a, b := &t.Rates[idx[x]], &t.Rates[idx[y]]
+				a, b := &t.rates[idx[x]], &t.rates[idx[y]]
 				if a.keys() != b.keys() || !compatible(a, b) {
 					continue
 				}
@@ -50,7 +50,7 @@ func coveredSlow(t *Tariff, idx []int, a, b *Rate, from, to volume.Date) bool {
 		return false
 	}
 	for _, i := range idx {
-		c := &t.Rates[i]
+		c := &t.rates[i]
 		covers := func(x, y string) bool { return x == "" || x == y }
 		if c.keys() > a.keys() && covers(c.Component, want.Component) && covers(c.Band, want.Band) &&
 			covers(c.Level, want.Level) && covers(c.Extent, want.Extent) && covers(c.Area, want.Area) &&

@@ -110,8 +110,8 @@ func TestTariffDefaults(t *testing.T) {
 	if !larm.Prorate {
 		t.Errorf("LARM: prorate should default to true")
 	}
-	if tariff.Rates[0].Price.String() != "450.5" || tariff.Currency != "SEK" {
-		t.Errorf("a JSON number price is read exactly: %s", tariff.Rates[0].Price)
+	if tariff.Rates()[0].Price.String() != "450.5" || tariff.Currency() != "SEK" {
+		t.Errorf("a JSON number price is read exactly: %s", tariff.Rates()[0].Price)
 	}
 }
 
@@ -152,7 +152,7 @@ func TestManyRates(t *testing.T) {
 	src := manyRates(100000)
 	tariff, err := reimbursement.ParseTariff([]byte(src), "tariff.json")
 	require.NoError(t, err)
-	require.Len(t, tariff.Rates, 100000)
+	require.Len(t, tariff.Rates(), 100000)
 	// The first level's row of March 2024 runs into April.
 	bad := strings.Replace(src, `"to": "2024-03-31"`, `"to": "2024-04-30"`, 1)
 	require.True(t, len(bad) == len(src) && bad != src, "the spoiled row is not in the tariff")
@@ -193,5 +193,52 @@ func TestEnumsAsText(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &back))
 	if back.Per != reimbursement.PerMonth || back.Basis != reimbursement.Capped {
 		t.Errorf("read back %+v", back)
+	}
+}
+
+// TestTariffImmutable: what a Tariff's methods return are copies; a caller
+// that changes them changes nothing of the tariff, which other goroutines
+// may be settling with.
+func TestTariffImmutable(t *testing.T) {
+	tariff := testby(t)
+	before := fmt.Sprint(tariff.Name(), tariff.Currency(), tariff.DefaultBand(), tariff.Services(), tariff.Rates(),
+		tariff.Markups(), tariff.Bands(), tariff.DateSets(), tariff.NoChoice())
+
+	services := tariff.Services()
+	services[0].Code = "X"
+	for i := range services {
+		for j := range services[i].Absence {
+			services[i].Absence[j].Reason = "X"
+			for k := range services[i].Absence[j].Steps {
+				services[i].Absence[j].Steps[k].Days = 99
+			}
+		}
+		for j := range services[i].Components {
+			services[i].Components[j].Code = "X"
+		}
+		for j := range services[i].AfterEnd.Reasons {
+			services[i].AfterEnd.Reasons[j] = "X"
+		}
+	}
+	ht, ok := tariff.Service("HT")
+	require.True(t, ok)
+	ht.Name = "X"
+	tariff.Rates()[0].Service = "X"
+	markups := tariff.Markups()
+	markups[0].Services[0], markups[0].Regimes[0] = "X", reimbursement.Municipal
+	bands := tariff.Bands()
+	bands[0].Rules[0].Days[0] = "X"
+	sets := tariff.DateSets()
+	for k := range sets {
+		sets[k][0] = volume.MustParseDate("1999-01-01")
+	}
+	sets["new"] = nil
+	tariff.NoChoice().ByArea["norr"] = "X"
+
+	after := fmt.Sprint(tariff.Name(), tariff.Currency(), tariff.DefaultBand(), tariff.Services(), tariff.Rates(),
+		tariff.Markups(), tariff.Bands(), tariff.DateSets(), tariff.NoChoice())
+	require.Equal(t, before, after)
+	if ht, _ := tariff.Service("HT"); ht.Name == "X" {
+		t.Error("Service returns the tariff's own")
 	}
 }
