@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/exempelby/ersattning/volume"
 )
@@ -282,85 +281,13 @@ func kindFiles(fsys fs.FS, name string) ([]string, error) {
 //
 // The reader's rows are noted in log when the file is read.
 func decodeReports(f io.Reader, file string, lightTake bool, log *fileLog, take func([]volume.Report)) error {
-	type batch struct {
-		reports []volume.Report
-		err     error
-	}
-	batches := make(chan batch, 8)
-	free := make(chan []volume.Report, 12)
-	raws := make(chan *volume.RawBatch, 4)
-	freeRaw := make(chan *volume.RawBatch, 8)
-	const rows = 4096
-	decode := func(rr *volume.ReportReader, done func()) {
-		defer done()
-		// Parsing is most of the work when take is light: on two cores
-		// one parser left a core waiting on it (a national month's first
-		// pass 5.7–7.2 → 3.8–4.9 s with two). A heavy take (settling) is
-		// the slowest stage itself, and a second parser only competes
-		// with it.
-		parsers := max(1, min(runtime.GOMAXPROCS(0)-1, 3))
-		if lightTake {
-			parsers = max(2, parsers)
-		}
-		var wg sync.WaitGroup
-		started := false
-		for {
-			var raw *volume.RawBatch
-			select {
-			case raw = <-freeRaw:
-			default:
-				raw = &volume.RawBatch{}
-			}
-			err := rr.ReadRaw(raw, rows)
-			if err == nil && !started {
-				started = true
-				for k := 0; k < parsers; k++ {
-					p := rr.NewParser()
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						for raw := range raws {
-							var buf []volume.Report
-							select {
-							case buf = <-free:
-							default:
-								buf = make([]volume.Report, 0, rows)
-							}
-							batches <- batch{reports: p.Parse(raw, buf[:0])}
-							select {
-							case freeRaw <- raw:
-							default:
-							}
-						}
-					}()
-				}
-			}
-			if err != nil {
-				close(raws)
-				wg.Wait()
-				if err != io.EOF {
-					batches <- batch{err: err}
-				}
-				return
-			}
-			raws <- raw
-		}
+	var opt volume.ParallelOptions // a heavy take: one parser fewer than the cores
+	if lightTake {
+		opt.Parsers = max(2, min(runtime.GOMAXPROCS(0)-1, 3))
 	}
 	rr := volume.NewReportReader(f, file)
-	go decode(rr, func() { close(batches) })
-	defer log.read(file, rr.CSV()) // after batches is closed: decode is done
-	var err error
-	for b := range batches {
-		take(b.reports)
-		if b.err != nil {
-			err = b.err
-		}
-		clear(b.reports)
-		select {
-		case free <- b.reports:
-		default:
-		}
-	}
+	err := rr.ReadParallel(opt, take)
+	log.read(file, rr.CSV())
 	return err
 }
 

@@ -460,32 +460,32 @@ type quotedRow struct {
 // of that string; a row with quotes, or one the read-ahead holds only part
 // of, is read on its own.
 func (c *CSVReader) readBatch(max int) ([]batchRow, error) {
-	b := RawBatch{rows: c.batch}
+	b := rawBatch{rows: c.batch}
 	err := c.readRaw(&b, max)
 	c.batch = b.rows
 	c.useBatch(&b)
 	return b.rows, err
 }
 
-// A RawBatch is rows of a CSV file read but not yet split into fields:
+// A rawBatch is rows of a CSV file read but not yet split into fields:
 // reading must go in order, splitting and parsing need not, so a big file
-// can be read on one goroutine and parsed on others. The zero RawBatch is
+// can be read on one goroutine and parsed on others. The zero rawBatch is
 // ready for use; reuse one to save allocations.
-type RawBatch struct {
+type rawBatch struct {
 	rows   []batchRow
 	quoted []quotedRow
 	all    string // the bytes of its plain rows, end to end
 }
 
 // Len returns the number of rows in b.
-func (b *RawBatch) Len() int { return len(b.rows) }
+func (b *rawBatch) Len() int { return len(b.rows) }
 
 // readRaw reads up to max rows into b: the whole lines read ahead, as one
 // string made from the reader's buffer (see readPlain), and rows read on
 // their own (a row with quotes, one the buffer holds only part of, or
 // one taken back) as their fields. It returns io.EOF when no row was
 // left.
-func (c *CSVReader) readRaw(b *RawBatch, max int) error {
+func (c *CSVReader) readRaw(b *rawBatch, max int) error {
 	clear(b.quoted)
 	b.rows, b.quoted, b.all = b.rows[:0], b.quoted[:0], ""
 	var err error
@@ -523,7 +523,7 @@ func (c *CSVReader) readRaw(b *RawBatch, max int) error {
 // quotes and UTF-8 and making them b's string at once, straight from the
 // reader's buffer, rather than a line at a time. It reports whether it
 // took any line; the others are readRaw's, a line at a time.
-func (c *CSVReader) readPlain(b *RawBatch, max int) bool {
+func (c *CSVReader) readPlain(b *rawBatch, max int) bool {
 	n := c.br.Buffered()
 	if n == 0 || c.eof {
 		return false
@@ -599,7 +599,7 @@ func appendFields(dst []string, rec string, ends []int) []string {
 }
 
 // useBatch makes the rows of b the ones useRow takes.
-func (c *CSVReader) useBatch(b *RawBatch) {
+func (c *CSVReader) useBatch(b *rawBatch) {
 	c.all, c.quotedRows = b.all, b.quoted
 	if c.ends == nil {
 		c.ends = make([]int, 0, 32)

@@ -241,7 +241,7 @@ func TestReadBatch(t *testing.T) {
 			var batch []Report
 			for {
 				var err error
-				next, err := r.ReadBatch(nil, n)
+				next, err := r.readReportBatch(nil, n)
 				batch = append(batch, next...)
 				if err == io.EOF {
 					break
@@ -253,17 +253,17 @@ func TestReadBatch(t *testing.T) {
 			}
 			// Read raw on one reader, parse with a parser of it.
 			rr := NewReportReader(strings.NewReader(src), "reports.csv")
-			var raw RawBatch
+			var raw rawBatch
 			var parsed []Report
-			var parser *ReportParser
+			var parser *reportParser
 			for {
-				err := rr.ReadRaw(&raw, n)
+				err := rr.readRawRows(&raw, n)
 				if err == io.EOF {
 					break
 				}
 				require.NoError(t, err)
 				if parser == nil {
-					parser = rr.NewParser()
+					parser = rr.newParser()
 				}
 				parsed = parser.Parse(&raw, parsed)
 			}
@@ -294,6 +294,51 @@ func TestReadBatch(t *testing.T) {
 	}
 }
 
+// TestReadParallel: the reports read in parallel are those read one at
+// a time, each once, errors and line numbers included, whatever the
+// number of parsers and the size of a batch; and a header that cannot be
+// read is the error, with no report.
+func TestReadParallel(t *testing.T) {
+	srcs := []string{
+		"id,recipient,provider,service,start,end,staff,kind,status\nT1,R1,P1,HT,2026-03-04T09:00,2026-03-04T10:00,1,visit,approved\n\nT2,R1,P1,HT,2026-02-30T09:00,x,0,besök,klar\n",
+		"id,recipient,provider,service,start,end\nT1,R\"1,P1,HT,2026-03-04T09:00,2026-03-04T10:00\nT2,R\xff,P1,HT,2026-03-04T09:00,2026-03-04T10:00,x\nT3,\"a\nb\",P1,HT,2026-03-04T09:00,2026-03-04T10:00\nT4,R1,P1,HT",
+		bigMixedCSV(),
+		"id,recipient,provider,service,start,end\n", // no rows
+	}
+	describe := func(r Report) string {
+		s := fmt.Sprintf("%+v", Report{ID: r.ID, Recipient: r.Recipient, Provider: r.Provider, Service: r.Service,
+			Start: r.Start, End: r.End, Staff: r.Staff, Kind: r.Kind, Status: r.Status, Source: r.Source})
+		if r.Invalid != nil {
+			s += " " + r.Invalid.Error()
+		}
+		return s
+	}
+	for i, src := range srcs {
+		one, err := readAll(t, src)
+		require.NoError(t, err)
+		var want []string
+		for _, r := range one {
+			want = append(want, describe(r))
+		}
+		slices.Sort(want)
+		for _, opt := range []ParallelOptions{{}, {Parsers: 1, BatchRows: 1}, {Parsers: 3, BatchRows: 7}, {Parsers: 1000}} {
+			var got []string
+			err := NewReportReader(strings.NewReader(src), "reports.csv").ReadParallel(opt, func(batch []Report) {
+				for _, r := range batch {
+					got = append(got, describe(r))
+				}
+			})
+			require.NoError(t, err)
+			slices.Sort(got)
+			require.Equal(t, want, got, "source %d, %+v", i, opt)
+		}
+	}
+	n := 0
+	err := NewReportReader(strings.NewReader("id,recipient\nT1,R1\n"), "reports.csv").ReadParallel(ParallelOptions{}, func(b []Report) { n += len(b) })
+	require.Error(t, err)
+	require.Zero(t, n)
+}
+
 // benchReports is a reports.csv of 200 000 visits.
 func benchReports() string {
 	var src strings.Builder
@@ -305,17 +350,17 @@ func benchReports() string {
 	return src.String()
 }
 
-// BenchmarkReadRaw reads the raw rows of a reports.csv of 200 000 visits,
+// BenchmarkReadRawRows reads the raw rows of a reports.csv of 200 000 visits,
 // the first stage of decoding it.
-func BenchmarkReadRaw(b *testing.B) {
+func BenchmarkReadRawRows(b *testing.B) {
 	data := benchReports()
 	b.SetBytes(int64(len(data)))
-	var raw RawBatch
+	var raw rawBatch
 	for b.Loop() {
 		r := NewReportReader(strings.NewReader(data), "reports.csv")
 		rows := 0
 		for {
-			if err := r.ReadRaw(&raw, 4096); err != nil {
+			if err := r.readRawRows(&raw, 4096); err != nil {
 				break
 			}
 			rows += len(raw.rows)
@@ -327,23 +372,23 @@ func BenchmarkReadRaw(b *testing.B) {
 }
 
 // BenchmarkDecode reads and parses a reports.csv of 200 000 visits, as
-// the staged decoder does on its goroutines (BenchmarkReadRaw is the
+// the staged decoder does on its goroutines (BenchmarkReadRawRows is the
 // first stage alone).
 func BenchmarkDecode(b *testing.B) {
 	data := benchReports()
 	b.SetBytes(int64(len(data)))
-	var raw RawBatch
+	var raw rawBatch
 	var out []Report
 	for b.Loop() {
 		r := NewReportReader(strings.NewReader(data), "reports.csv")
-		var p *ReportParser
+		var p *reportParser
 		rows := 0
 		for {
-			if err := r.ReadRaw(&raw, 4096); err != nil {
+			if err := r.readRawRows(&raw, 4096); err != nil {
 				break
 			}
 			if p == nil {
-				p = r.NewParser()
+				p = r.newParser()
 			}
 			out = p.Parse(&raw, out[:0])
 			rows += len(out)

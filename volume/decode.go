@@ -86,11 +86,11 @@ func (r *ReportReader) Read() (Report, error) {
 	return r.parse(problem), nil
 }
 
-// ReadBatch appends up to n reports to dst and returns it; io.EOF comes
+// readReportBatch appends up to n reports to dst and returns it; io.EOF comes
 // with an empty batch after the last. It reads as Read does, but many rows
 // at once, with one string for all their bytes: the fast way through a
 // file of millions of reports.
-func (r *ReportReader) ReadBatch(dst []Report, n int) ([]Report, error) {
+func (r *ReportReader) readReportBatch(dst []Report, n int) ([]Report, error) {
 	if err := r.ReadHeader(); err != nil {
 		return dst, err
 	}
@@ -101,31 +101,31 @@ func (r *ReportReader) ReadBatch(dst []Report, n int) ([]Report, error) {
 	return dst, err
 }
 
-// ReadRaw reads up to n rows into b without parsing them, for a
-// ReportParser to parse, perhaps on another goroutine. It returns io.EOF
+// readRawRows reads up to n rows into b without parsing them, for a
+// reportParser to parse, perhaps on another goroutine. It returns io.EOF
 // when no row was left.
-func (r *ReportReader) ReadRaw(b *RawBatch, n int) error {
+func (r *ReportReader) readRawRows(b *rawBatch, n int) error {
 	if err := r.ReadHeader(); err != nil {
 		return err
 	}
 	return r.c.readRaw(b, n)
 }
 
-// A ReportParser parses the raw batches of one ReportReader. Each
-// goroutine needs its own; NewParser makes them.
-type ReportParser struct {
+// A reportParser parses the raw batches of one ReportReader. Each
+// goroutine needs its own; newParser makes them.
+type reportParser struct {
 	r ReportReader
 }
 
-// NewParser returns a parser of r's raw batches. Call it after the first
-// ReadRaw, when the header is known.
-func (r *ReportReader) NewParser() *ReportParser {
+// newParser returns a parser of r's raw batches. Call it after the first
+// readRawRows, when the header is known.
+func (r *ReportReader) newParser() *reportParser {
 	c := &CSVReader{File: r.c.File, Comma: r.c.Comma, header: r.c.header, cols: r.c.cols}
-	return &ReportParser{r: ReportReader{c: c, header: true, col: r.col, inOrder: r.inOrder}}
+	return &reportParser{r: ReportReader{c: c, header: true, col: r.col, inOrder: r.inOrder}}
 }
 
 // Parse appends the reports of b to dst, as Read would have read them.
-func (p *ReportParser) Parse(b *RawBatch, dst []Report) []Report {
+func (p *reportParser) Parse(b *rawBatch, dst []Report) []Report {
 	p.r.c.useBatch(b)
 	for i := range b.rows {
 		dst = append(dst, p.r.parse(p.r.c.useRow(&b.rows[i])))

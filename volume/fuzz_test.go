@@ -91,7 +91,7 @@ func FuzzReportReader(f *testing.F) {
 		r2 := NewReportReader(strings.NewReader(src), "reports.csv")
 		for i := 0; i <= len(src)+1; i++ {
 			var err error
-			batched, err = r2.ReadBatch(batched, 3)
+			batched, err = r2.readReportBatch(batched, 3)
 			if err != nil {
 				break
 			}
@@ -101,14 +101,14 @@ func FuzzReportReader(f *testing.F) {
 		// kept.
 		var parsed []Report
 		r3 := NewReportReader(strings.NewReader(src), "reports.csv")
-		var raw RawBatch
-		var parsers []*ReportParser
+		var raw rawBatch
+		var parsers []*reportParser
 		for i := 0; i <= len(src)+1; i++ {
-			if r3.ReadRaw(&raw, 2) != nil {
+			if r3.readRawRows(&raw, 2) != nil {
 				break
 			}
 			if parsers == nil {
-				parsers = []*ReportParser{r3.NewParser(), r3.NewParser()}
+				parsers = []*reportParser{r3.newParser(), r3.newParser()}
 			}
 			parsed = parsers[i%2].Parse(&raw, parsed)
 		}
@@ -236,9 +236,9 @@ func FuzzFieldsAt(f *testing.F) {
 			}
 		}
 		r := NewReportReader(strings.NewReader(src), "r.csv")
-		var raw RawBatch
-		for n := 0; n <= len(src)+1 && r.ReadRaw(&raw, 2) == nil; n++ {
-			c := r.NewParser().r.c
+		var raw rawBatch
+		for n := 0; n <= len(src)+1 && r.readRawRows(&raw, 2) == nil; n++ {
+			c := r.newParser().r.c
 			c.useBatch(&raw)
 			for i := range raw.rows {
 				c.useRow(&raw.rows[i])
