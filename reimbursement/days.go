@@ -140,64 +140,84 @@ func (s *Settler) assignPresence(b *builder) {
 	}
 }
 
-// settleDays settles a day service (rules §6, §7).
+// settleDays settles a day service (rules §6, §7): its presence dates
+// (basis presence) or its stay days less absence (placement), then its
+// after-end days. Days without a rate row are not paid (rules §8): one
+// entry for the decision counts them (a presence is not paid on its own).
 func (s *Settler) settleDays(b *builder, di int) {
 	ds := &s.decisions[di]
-	svc := ds.svc
-	full := hundred
-	pay := func(d volume.Date, stay bool, percent decimal.Decimal, extent, id string) bool {
-		ok := true
-		pkey := "100" // the key of full, most days' percent
-		if percent != full {
-			pkey = percentKey(percent)
-		}
-		for _, c := range svc.Components {
-			if (stay && !c.Stay) || (!stay && !c.AfterEnd) {
-				continue
-			}
-			rate := s.rateFor(ds, c.Code, -1, d, extent)
-			if rate < 0 {
-				s.gapAt(cmp.Or(id, ds.d.ID), d, s.describeRate(ds, c.Code, -1))
-				ok = false
-				continue
-			}
-			b.addKeyed(c.Code, -1, rate, percent, pkey, Day, 1, 1, id)
-		}
-		return ok
-	}
-	if svc.Basis == Presence {
-		seen := map[volume.Date]bool{}
-		list := ds.presence
-		slices.SortFunc(list, func(a, c int32) int { return cmp.Compare(s.pres[a].p.ID, s.pres[c].p.ID) })
-		for _, pi := range list {
-			p := &s.pres[pi].p
-			if seen[p.Date] || !ds.slice[s.dayIndex(p.Date)] {
-				reason := ReasonDuplicateDate
-				if !seen[p.Date] {
-					reason = ReasonDecisionConfl
-				}
-				b.unpaid(ds.prov, di, Unpaid{ID: p.ID, Quantity: 1, Unit: Day, Reason: reason})
-				continue
-			}
-			seen[p.Date] = true
-			extent := cmp.Or(p.Extent, ds.d.Extent)
-			if !pay(p.Date, true, full, extent, p.ID) {
-				b.unpaid(ds.prov, di, Unpaid{ID: p.ID, Quantity: 1, Unit: Day, Reason: ReasonNoRate})
-			}
-		}
+	if ds.svc.Basis == Presence {
+		s.settlePresence(b, di)
 		return
 	}
-	// Days without a rate row are not paid (rules §8): one entry for the
-	// decision, counting them.
-	noRate := 0
-	defer func() {
-		if noRate > 0 {
-			b.unpaid(ds.prov, di, Unpaid{ID: ds.d.ID, Quantity: int64(noRate), Unit: Day, Reason: ReasonNoRate,
-				Detail: "days of the decision without a rate row"})
+	noRate := s.settleStayDays(b, di) + s.settleAfterEnd(b, di)
+	if noRate > 0 {
+		b.unpaid(ds.prov, di, Unpaid{ID: ds.d.ID, Quantity: int64(noRate), Unit: Day, Reason: ReasonNoRate,
+			Detail: "days of the decision without a rate row"})
+	}
+}
+
+// payDay pays one day of decision di on date d, each component that is
+// paid on stay days (stay) or after-end days (not stay), at percent and
+// the rate of extent; id names the record the lines are of, if any. It
+// reports whether every component had a rate row.
+func (s *Settler) payDay(b *builder, di int, d volume.Date, stay bool, percent decimal.Decimal, extent, id string) bool {
+	ds := &s.decisions[di]
+	ok := true
+	pkey := "100" // the key of 100 %, most days' percent
+	if percent != hundred {
+		pkey = percentKey(percent)
+	}
+	for _, c := range ds.svc.Components {
+		if (stay && !c.Stay) || (!stay && !c.AfterEnd) {
+			continue
 		}
-	}()
-	// The stay days: each component's rate rows found once, and its days
-	// of one rate row, percent and absence added in runs.
+		rate := s.rateFor(ds, c.Code, -1, d, extent)
+		if rate < 0 {
+			s.gapAt(cmp.Or(id, ds.d.ID), d, s.describeRate(ds, c.Code, -1))
+			ok = false
+			continue
+		}
+		b.addKeyed(c.Code, -1, rate, percent, pkey, Day, 1, 1, id)
+	}
+	return ok
+}
+
+// settlePresence pays each approved presence date of the slice once, the
+// lowest id (the others duplicate-date), at the presence's extent if it
+// has one (rules §6, basis presence).
+func (s *Settler) settlePresence(b *builder, di int) {
+	ds := &s.decisions[di]
+	seen := map[volume.Date]bool{}
+	list := ds.presence
+	slices.SortFunc(list, func(a, c int32) int { return cmp.Compare(s.pres[a].p.ID, s.pres[c].p.ID) })
+	for _, pi := range list {
+		p := &s.pres[pi].p
+		if seen[p.Date] || !ds.slice[s.dayIndex(p.Date)] {
+			reason := ReasonDuplicateDate
+			if !seen[p.Date] {
+				reason = ReasonDecisionConfl
+			}
+			b.unpaid(ds.prov, di, Unpaid{ID: p.ID, Quantity: 1, Unit: Day, Reason: reason})
+			continue
+		}
+		seen[p.Date] = true
+		if !s.payDay(b, di, p.Date, true, hundred, cmp.Or(p.Extent, ds.d.Extent), p.ID) {
+			b.unpaid(ds.prov, di, Unpaid{ID: p.ID, Quantity: 1, Unit: Day, Reason: ReasonNoRate})
+		}
+	}
+}
+
+// settleStayDays pays the stay days of the slice (rules §6, basis
+// placement): every date, less the decision's to date unless the service
+// counts the last day, at the percent of an absence rule that applies
+// (rules §7), nothing at 0 %. It returns the days without a rate row.
+//
+// Each component's rate rows are found once, and its days of one rate
+// row, percent and absence are added in runs (dayRun).
+func (s *Settler) settleStayDays(b *builder, di int) (noRate int) {
+	ds := &s.decisions[di]
+	svc := ds.svc
 	runs := slices.Grow(s.dayRuns[:0], len(svc.Components))[:len(svc.Components)]
 	clear(runs)
 	s.dayRuns = runs
@@ -208,27 +228,18 @@ func (s *Settler) settleDays(b *builder, di int) {
 			runs[ci].ndays = len(runs[ci].rows) / width
 		}
 	}
-	addRun := func(ci int) {
-		if r := &runs[ci]; r.days > 0 {
-			b.addKeyed(svc.Components[ci].Code, -1, r.rate, r.percent, r.pkey, Day, 1, r.days, r.id)
-			r.days = 0
-		}
-	}
 	absences := s.absenceMap(ds)
 	for i, in := range ds.slice {
-		if !in {
-			continue
-		}
 		d := s.period.First().AddDays(i)
-		if !svc.CountLastDay && d == ds.d.To {
+		if !in || (!svc.CountLastDay && d == ds.d.To) {
 			continue
 		}
-		percent, pkey, id := full, "100", ""
-		if absences != nil && absences[i].rule && !absences[i].percent.Equal(full) {
+		percent, pkey, id := hundred, "100", ""
+		if absences != nil && absences[i].rule && !absences[i].percent.Equal(hundred) {
 			percent, id = absences[i].percent, absences[i].id
 			pkey = percentKey(percent)
 		}
-		if percent != full && percent.Sign() == 0 {
+		if percent != hundred && percent.Sign() == 0 {
 			continue
 		}
 		ok := true
@@ -246,7 +257,7 @@ func (s *Settler) settleDays(b *builder, di int) {
 				continue
 			}
 			if r := &runs[ci]; r.days == 0 || r.rate != rate || r.pkey != pkey || r.id != id {
-				addRun(ci)
+				s.addDayRun(b, di, ci)
 				r.rate, r.percent, r.pkey, r.id = rate, percent, pkey, id
 			}
 			runs[ci].days++
@@ -256,11 +267,28 @@ func (s *Settler) settleDays(b *builder, di int) {
 		}
 	}
 	for ci := range runs {
-		addRun(ci)
+		s.addDayRun(b, di, ci)
 	}
-	// After end: the days after the last stay day, in whatever month.
+	return noRate
+}
+
+// addDayRun adds the days of component ci's run, if any, and empties it.
+func (s *Settler) addDayRun(b *builder, di, ci int) {
+	if r := &s.dayRuns[ci]; r.days > 0 {
+		b.addKeyed(s.decisions[di].svc.Components[ci].Code, -1, r.rate, r.percent, r.pkey, Day, 1, r.days, r.id)
+		r.days = 0
+	}
+}
+
+// settleAfterEnd pays the after-end days of the period (rules §6): the
+// days after the last stay day of a decision that ended for one of the
+// service's reasons, in whatever month they fall. It returns the days
+// without a rate row.
+func (s *Settler) settleAfterEnd(b *builder, di int) (noRate int) {
+	ds := &s.decisions[di]
+	svc := ds.svc
 	if ds.d.To.IsZero() || svc.AfterEnd.Days == 0 || !slices.Contains(svc.AfterEnd.Reasons, ds.d.EndReason) {
-		return
+		return 0
 	}
 	last := ds.d.To
 	if !svc.CountLastDay {
@@ -268,10 +296,11 @@ func (s *Settler) settleDays(b *builder, di int) {
 	}
 	for n := 1; n <= svc.AfterEnd.Days; n++ {
 		d := last.AddDays(n)
-		if s.period.Contains(d) && !pay(d, false, full, ds.d.Extent, "") {
+		if s.period.Contains(d) && !s.payDay(b, di, d, false, hundred, ds.d.Extent, "") {
 			noRate++
 		}
 	}
+	return noRate
 }
 
 // rateFor is rateAt with the extent of a presence.
