@@ -45,6 +45,30 @@
 // settlement, byte for byte, whether the month is settled whole or in
 // parts.
 //
+// # Where each rule is
+//
+// Each section of rules.md has one home, which reads as the rule does:
+//
+//   - §2 decisions and matching: match.go (a report's place: addReport,
+//     the order of its reasons in reasonOf, the times' reasons in
+//     timesReason, the decision of a date in matchIn), copies.go (record
+//     ids that appear twice), decisions.go (checking and indexing the
+//     decisions, conflicts).
+//   - §5 hour services: hours.go (settleHours: counted length, overlap,
+//     staff, cap, declined visits, bands; settleGranted; granted_minutes).
+//   - §6 day, visit and month services: days.go, visits.go, months.go.
+//   - §7 absence: absence.go. §8 rates: rates.go and the tariff's rate
+//     lookup in tariff.go. §9 lines, rounding, markups and adjustments:
+//     lines.go (lineAmount is the one rounding of a line). §10
+//     corrections: correction.go.
+//
+// Speed lives below the rules, in packages under internal/ that know
+// nothing of them and are tested against the plain behaviour they
+// replace: whole-öre arithmetic (ore), the JSON writer (jsonw), groups of
+// ids that hash alike (dedup, repeats), sorting (radix), chunked lists
+// (store) and the worker pool (parallel). The month in parts (stream.go,
+// stream_merge.go) settles each part with the same rule code.
+//
 // # Nothing that comes in is lost
 //
 // Every row of every input file becomes a record, and every record is
