@@ -167,7 +167,7 @@ func (b *builder) writeLines(out *provOut) {
 		p.sums = map[string]*ore.Sum{}
 	}
 	pw := &b.lineBuf // without a writer: it holds what it is given
-	pw.format, pw.b = FormatJSON, pw.b[:0]
+	pw.b = pw.b[:0]
 	for _, i := range idx {
 		l, sp := &b.lines[i], b.span[i]
 		pw.lineFields(l)

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/binary"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -1008,7 +1007,7 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 	// are written as they are made, and JSON lines as the decisions are
 	// settled.
 	s.unpaidLater = !opt.Audit
-	s.writeLines = s.unpaidLater && format == FormatJSON
+	s.writeLines = s.unpaidLater
 	s.recs.spare, s.visitBuf = sc.chunks, sc.visits
 	s.lineStore.Reuse(sc.blocks)
 	defer func() {
@@ -1075,7 +1074,7 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 		return res
 	}
 	bw := bufio.NewWriterSize(f, 1<<16)
-	pw := partWriter{w: bw, format: format}
+	pw := partWriter{w: bw}
 	for i := range st.Providers {
 		ps := &st.Providers[i]
 		prov := s.provIdx[ps.Provider]
@@ -1110,7 +1109,7 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 				pw.room()
 			}
 		} else {
-			pw.lines(ps.Provider, ps.Regime, ps.Lines)
+			pw.lines(ps.Lines)
 		}
 		if s.unpaidLater {
 			pw.unpaidOf(part.unpaid) // made one at a time, not into a list
@@ -1138,13 +1137,10 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 // A partWriter writes a part's settlement ahead for the merge, through a
 // buffer of its own (call flush at the end).
 type partWriter struct {
-	w      io.Writer
-	format Format
-	b      []byte
-	off    int64 // bytes written to w
-	sc     []byte
-	buf    *bytes.Buffer // the CSV row cw writes, apart: a partWriter stays on its caller's stack
-	cw     *csv.Writer
+	w   io.Writer
+	b   []byte
+	off int64 // bytes written to w
+	sc  []byte
 }
 
 // pos returns where the next record starts in what pw writes.
@@ -1184,34 +1180,18 @@ func (pw *partWriter) str(s string) {
 	pw.b = append(binary.AppendUvarint(pw.b, uint64(len(s))), s...)
 }
 
-// lines writes a count, then each line: for JSON its fields as the
-// output has them and its report ids, for CSV its key and its row.
-func (pw *partWriter) lines(provider string, regime Regime, lines []Line) {
+// lines writes a count, then each line: its fields as the output has them
+// (the numbers as JSON writes them) and its report ids.
+func (pw *partWriter) lines(lines []Line) {
 	pw.uvarint(uint64(len(lines)))
-	for _, l := range lines {
-		if pw.format == FormatJSON {
-			pw.lineFields(&l)
-			pw.uvarint(uint64(len(l.Reports)))
-			for _, id := range l.Reports {
-				pw.str(id)
-				pw.room()
-			}
-			continue
+	for i := range lines {
+		l := &lines[i]
+		pw.lineFields(l)
+		pw.uvarint(uint64(len(l.Reports)))
+		for _, id := range l.Reports {
+			pw.str(id)
+			pw.room()
 		}
-		pw.str(l.Recipient)
-		pw.str(l.Decision)
-		pw.str(l.Service)
-		pw.str(l.Component)
-		if pw.cw == nil {
-			pw.buf = new(bytes.Buffer)
-			pw.cw = newLinesCSV(pw.buf, pw.format == FormatSwedishCSV)
-		}
-		pw.cw.Write(csvRow(provider, regime, l, pw.format == FormatSwedishCSV))
-		pw.cw.Flush()
-		pw.uvarint(uint64(pw.buf.Len()))
-		pw.b = append(pw.b, pw.buf.Bytes()...)
-		pw.buf.Reset()
-		pw.room()
 	}
 }
 

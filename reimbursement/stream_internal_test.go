@@ -127,9 +127,9 @@ func FuzzSpillReader(f *testing.F) {
 func FuzzPartReader(f *testing.F) {
 	var good bytes.Buffer
 	bw := bufio.NewWriter(&good)
-	pw := partWriter{w: bw, format: FormatJSON}
+	pw := partWriter{w: bw}
 	pw.uvarint(1)
-	pw.lines("P1", Private, []Line{{Recipient: "R1", Decision: "D1", Service: "HT", Component: "base", Band: "dag", Unit: Minute,
+	pw.lines([]Line{{Recipient: "R1", Decision: "D1", Service: "HT", Component: "base", Band: "dag", Unit: Minute,
 		Quantity: decimal.NewFromInt(60), Price: decimal.NewFromInt(436), Factor: oneDec, Divisor: decimal.NewFromInt(60),
 		Amount: decimal.NewFromInt(436), Reports: []string{"T1", "T<2>"}}})
 	pw.unpaid([]Unpaid{{ID: "T3", Quantity: 30, Unit: Minute, Reason: ReasonOverGranted, Decision: "D1"}})
@@ -149,8 +149,8 @@ func FuzzPartReader(f *testing.F) {
 		var e entry
 		p.uvarint()
 		for range min(p.uvarint(), 1000) {
-			p.readLineKey(&e, FormatJSON)
-			p.writeLine(&e, j, FormatJSON)
+			p.readLineKey(&e)
+			p.writeLine(&e, &lineOut{j: j})
 		}
 		for range min(p.uvarint(), 1000) {
 			p.readUnpaid(&e)

@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strings"
 	"sync/atomic"
 
 	"github.com/exempelby/ersattning/reimbursement/internal/jsonw"
@@ -176,26 +177,35 @@ func (p *partReader) readReason(e *entry) {
 	e.n++
 }
 
-// readLineKey reads a line up to its report ids (JSON) or its row (CSV):
-// its first four fields are its key.
-func (p *partReader) readLineKey(e *entry, format Format) {
+// readLineKey reads a line's fields (as partWriter.lineFields wrote
+// them), up to its report ids.
+func (p *partReader) readLineKey(e *entry) {
 	e.buf, e.n = e.buf[:0], 0
-	n := 5
-	if format == FormatJSON {
-		n = 13
-	}
-	for range n {
+	for range len(lineKeys) {
 		p.readField(e)
 	}
 }
 
-// writeLine writes the line read into e, and for JSON reads its report
-// ids and writes them as it goes.
-func (p *partReader) writeLine(e *entry, j *jsonw.Writer, format Format) {
-	if format != FormatJSON {
-		j.Raw(e.field(4))
+// A lineOut is where the merge writes a provider's lines: JSON, or CSV
+// rows of the provider.
+type lineOut struct {
+	j        *jsonw.Writer
+	csv      *csv.Writer // nil for JSON
+	provider string
+	regime   Regime
+	swedish  bool
+	row      []string // scratch of a CSV row
+	ids      []byte   // scratch of its report ids
+}
+
+// writeLine writes the line read into e, reading its report ids and
+// writing them as it goes.
+func (p *partReader) writeLine(e *entry, out *lineOut) {
+	if out.csv != nil {
+		p.writeLineCSV(e, out)
 		return
 	}
+	j := out.j
 	// The line as writeLine writes it.
 	j.Item()
 	var fields [len(lineKeys)][]byte
@@ -242,6 +252,30 @@ func (p *partReader) writeLine(e *entry, j *jsonw.Writer, format Format) {
 	}
 	j.Close(']')
 	j.Close('}')
+}
+
+// writeLineCSV writes the line read into e as a CSV row, as csvRow makes
+// it, reading its report ids.
+func (p *partReader) writeLineCSV(e *entry, out *lineOut) {
+	out.ids = out.ids[:0]
+	n := p.uvarint()
+	for k := uint64(0); k < n && p.err == nil; k++ {
+		if k > 0 {
+			out.ids = append(out.ids, ' ')
+		}
+		out.ids = append(out.ids, p.next(int(min(p.uvarint(), 1<<30)))...)
+	}
+	row := append(out.row[:0], out.provider, out.regime.String())
+	for i := range len(lineKeys) {
+		f := string(e.field(i))
+		if out.swedish && i >= 6 && i <= 10 { // quantity, price, factor, divisor, amount
+			f = strings.Replace(f, ".", ",", 1)
+		}
+		row = append(row, f)
+	}
+	out.row = append(row, string(out.ids))
+	out.csv.Write(out.row)
+	out.csv.Flush()
 }
 
 // readUnpaid reads an unpaid entry: id, reason, decision, quantity,
@@ -644,7 +678,7 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 func (m *merger) adjustmentPart() (*partResult, []byte) {
 	var buf bytes.Buffer
 	res := &partResult{}
-	pw := partWriter{w: &buf, format: m.format}
+	pw := partWriter{w: &buf}
 	for _, ps := range m.adj.Providers {
 		pp := partProvider{prov: m.global.provIdx[ps.Provider], off: pw.pos(), unpaid: len(ps.Unpaid), pending: len(ps.Pending)}
 		res.provs = append(res.provs, pp)
@@ -721,6 +755,7 @@ func (m *merger) writeProvider(t *mergeTask, cw *chunkWriter, readers *readerPoo
 	if m.format != FormatJSON {
 		csvw = newLinesCSV(cw, m.format == FormatSwedishCSV)
 	}
+	out := &lineOut{j: j, csv: csvw, provider: prov.ID, regime: prov.Regime, swedish: m.format == FormatSwedishCSV}
 	writeExtra := func(l Line) {
 		if csvw != nil {
 			csvw.Write(csvRow(prov.ID, prov.Regime, l, m.format == FormatSwedishCSV))
@@ -744,12 +779,12 @@ func (m *merger) writeProvider(t *mergeTask, cw *chunkWriter, readers *readerPoo
 		pp := t.parts[k].pp
 		r.count(pp.lines)
 		for range pp.lines {
-			r.readLineKey(&e, m.format)
+			r.readLineKey(&e)
 			for ei < len(extra) && lineBefore(extra[ei], &e) {
 				writeExtra(extra[ei])
 				ei++
 			}
-			r.writeLine(&e, j, m.format)
+			r.writeLine(&e, out)
 		}
 		r.count(pp.unpaid)
 	}
