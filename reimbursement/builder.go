@@ -28,7 +28,7 @@ type provOut struct {
 	unpaid    []Unpaid
 	reports   store.Chunks[reportUnpaid] // unpaid reports, kept small while settling
 	pending   []string
-	part      partProv // the lines written, when Settler.writeLines
+	part      partProv // the lines written, when Settler.inPart
 }
 
 // lineSums are the sums of a provider's lines as they are added: of all,
@@ -63,10 +63,9 @@ func (l *lineSums) merge(o *lineSums) {
 	}
 }
 
-// A partProv is what a part's settler (Settler.unpaidLater) leaves of a
-// provider to be written: its unpaid entries in order, and when
-// Settler.writeLines its lines written (as partWriter.lines writes them,
-// for JSON), how many, and their sums.
+// A partProv is what a part's settler (Settler.inPart) leaves of a
+// provider to be written: its unpaid entries in order, and its lines
+// written (as partWriter.lines writes them), how many, and their sums.
 type partProv struct {
 	unpaid unpaidList
 	lines  [][]byte // the lines written, a piece a decision, in order
@@ -209,13 +208,13 @@ func (b *builder) finishProvider(i int) *ProviderSettlement {
 	out.part = partProv{}
 	// Room for the markup lines: at most one a markup and service.
 	room := out.lines.Len()
-	if !s.partial {
+	if !s.inPart {
 		room += len(s.t.markups) * len(s.t.services)
 	}
 	sum := part.total // of the lines written, if any
 	sum.Merge(&out.sums.total)
 	var markups []Line
-	if !s.partial {
+	if !s.inPart {
 		// The markups, of each service's sum: as the merge of parts
 		// makes them (writeProvider).
 		synth := make([]Line, len(out.sums.services))
@@ -246,7 +245,7 @@ func (b *builder) finishProvider(i int) *ProviderSettlement {
 	out.lines, out.unordered = store.Chunks[Line]{}, false
 	ps := &ProviderSettlement{Provider: p.ID, Name: p.Name, Regime: p.Regime, Lines: lines, Total: zeroMoney}
 	unpaid := b.orderUnpaid(out.unpaid, &out.reports)
-	if s.unpaidLater {
+	if s.inPart {
 		part.unpaid = unpaid
 		s.partOf[i] = part // each provider's own place
 	} else {
@@ -264,7 +263,7 @@ func (b *builder) finish() *Settlement {
 	st := &Settlement{Period: s.period, Tariff: s.t.name, Total: zeroMoney}
 	// Providers are finished at once, on all cores: each sorts its own.
 	done := make([]*ProviderSettlement, len(s.providers))
-	if s.unpaidLater {
+	if s.inPart {
 		s.partOf = make([]partProv, len(s.providers))
 	}
 	parallel.ForEach(min(runtime.GOMAXPROCS(0), 8), len(s.providers), func(_, i int) { done[i] = b.finishProvider(i) })
@@ -275,7 +274,7 @@ func (b *builder) finish() *Settlement {
 		}
 	}
 	unmatched := b.orderUnpaid(b.unmatched, &b.unmatchedReports)
-	if s.unpaidLater {
+	if s.inPart {
 		s.unmatchedLater = unmatched
 	} else {
 		st.Unmatched = unmatched.list()

@@ -188,7 +188,7 @@ func (b *builder) flush(dec int) {
 	}
 	ds := &b.s.decisions[dec]
 	out := &b.prov[ds.prov]
-	if b.s.writeLines {
+	if b.s.inPart {
 		for i := range b.acc {
 			// Its reports are written when the line is.
 			b.span = append(b.span, lineSpan{recs: b.lineRecs[i], ids: b.acc[i].acc.ids})

@@ -195,17 +195,14 @@ type Settler struct {
 	ledger   *Ledger // when Options.Audit
 	workers  int
 	parallel parallelTuning
-	// partial: the settler settles one part of a month for
+	// inPart: the settler settles one part of a month for
 	// WriteSettlementFS, which adds the markups and formats the tariff
-	// gaps of all parts itself.
-	partial bool
-	// unpaidLater: Settlement leaves the providers' unpaid entries to
-	// be read in order from partOf (by provider index) rather than made
-	// into lists: a part writes them to its file at once. With
-	// writeLines too, the lines are written in the part's form as they
-	// are made (one builder, in the order of the lines), not kept.
-	unpaidLater    bool
-	writeLines     bool
+	// gaps of all parts itself. Its lines are written in the part's form
+	// as they are made (one builder, in the order of the lines), not
+	// kept, and Settlement leaves the providers' unpaid entries to be read
+	// in order from partOf (by provider index) rather than made into
+	// lists: the part writes both to its file at once.
+	inPart         bool
 	lineStore      store.Bytes // the lines written
 	partOf         []partProv
 	unmatchedLater unpaidList
@@ -397,8 +394,8 @@ func (s *Settler) settleAll(b *builder) {
 	if s.workers > 0 {
 		n = s.workers
 	}
-	if len(s.decisions) < s.parallel.from || n < 2 || s.writeLines {
-		// One builder, in order (writeLines needs the lines in order).
+	if len(s.decisions) < s.parallel.from || n < 2 || s.inPart {
+		// One builder, in order (a part writes its lines in order).
 		for i := range s.decisions {
 			s.settleDecision(b, i)
 		}
@@ -561,7 +558,7 @@ func (s *Settler) Settlement() *Settlement {
 	s.settleAll(b)
 	s.settleAdjustments(b)
 	b.issues = slices.Clone(s.issues)
-	if !s.partial {
+	if !s.inPart {
 		b.issues = append(b.issues, gapIssues(s.gaps, s.gapDates)...)
 		if s.files != nil {
 			b.issues = append(b.issues, s.files.issues()...)

@@ -91,8 +91,10 @@ type ProviderSummary struct {
 // copies are found as they would be in one settlement.
 //
 // Problems and errors are as SettleFSWith's. With opt.Audit each part is
-// audited against the records it was given, and the adjustments against
-// theirs. Nothing is written to w unless every part was settled.
+// settled and written as without it, and then its file is read back, as
+// the merge reads it, and audited against the records the part was given;
+// the adjustments are audited against theirs. Nothing is written to w
+// unless every part was settled (and passed its audit).
 //
 // The bound on memory holds for real months, and for months whose rows
 // cannot be read (their problems are listed up to MaxFileProblems a
@@ -224,7 +226,7 @@ func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 	results := make([]*partResult, len(units))
 	scratch := make([]partScratch, workers)
 	parallel.ForEach(workers, len(units), func(w, u int) {
-		results[u] = settlePart(t, period, providers, sp, units[u], absences, presence, inner, opt.Format,
+		results[u] = settlePart(t, period, providers, sp, units[u], absences, presence, inner,
 			filepath.Join(tmp, fmt.Sprintf("out-%d", u)), &scratch[w])
 	})
 	var errs []error
@@ -985,7 +987,7 @@ type partProvider struct {
 // then the unmatched entries (see partWriter): each with the fields the
 // merge orders them by and the output shows, and report ids as they are.
 func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split, u unit,
-	absences []volume.Absence, presence []volume.Presence, opt Options, format Format, file string, sc *partScratch) *partResult {
+	absences []volume.Absence, presence []volume.Presence, opt Options, file string, sc *partScratch) *partResult {
 	res := &partResult{file: file}
 	n := 0
 	for p := u.first; p <= u.last; p++ {
@@ -1002,12 +1004,9 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 		res.err = err
 		return res
 	}
-	s.partial = true
-	// Without an audit, which reads the settlement whole, unpaid entries
-	// are written as they are made, and JSON lines as the decisions are
-	// settled.
-	s.unpaidLater = !opt.Audit
-	s.writeLines = s.unpaidLater
+	// Unpaid entries are written as they are made, and lines as the
+	// decisions are settled.
+	s.inPart = true
 	s.recs.spare, s.visitBuf = sc.chunks, sc.visits
 	s.lineStore.Reuse(sc.blocks)
 	defer func() {
@@ -1050,22 +1049,13 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 		}
 	}
 	st := s.Settlement()
-	if opt.Audit {
-		if err := s.Audit(st); err != nil {
-			res.err = err
-			return res
-		}
-	}
 	res.issues, res.gaps, res.gapDates, res.taken = st.Issues, s.gaps, s.gapDates, s.takenCounts()
-	if s.writeLines {
-		// Only decisions make a part's lines, and they are all written
-		// as made: a line kept besides them would have no place in their
-		// order.
-		for _, ps := range st.Providers {
-			if len(ps.Lines) > 0 {
-				res.err = errorf("provider %s: a part has lines both written and kept (a bug of the settler)", ps.Provider)
-				return res
-			}
+	// Only decisions make a part's lines, and they are all written as
+	// made: a line kept besides them would have no place in their order.
+	for _, ps := range st.Providers {
+		if len(ps.Lines) > 0 {
+			res.err = errorf("provider %s: a part has lines both written and kept (a bug of the settler)", ps.Provider)
+			return res
 		}
 	}
 	f, err := os.Create(file)
@@ -1078,10 +1068,7 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 	for i := range st.Providers {
 		ps := &st.Providers[i]
 		prov := s.provIdx[ps.Provider]
-		var part partProv
-		if s.unpaidLater {
-			part = s.partOf[prov]
-		}
+		part := s.partOf[prov]
 		pp := partProvider{prov: prov, off: pw.pos(), lines: len(ps.Lines) + part.nlines, unpaid: len(ps.Unpaid) + len(part.unpaid.order),
 			pending: len(ps.Pending), total: ps.Total, sums: map[string]decimal.Decimal{}}
 		sums := part.sums // of the lines written
@@ -1101,21 +1088,13 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 		}
 		res.provs = append(res.provs, pp)
 		pw.uvarint(uint64(pp.prov) + 1)
-		if part.nlines > 0 {
-			// Written as they were made.
-			pw.uvarint(uint64(part.nlines))
-			for _, piece := range part.lines {
-				pw.b = append(pw.b, piece...)
-				pw.room()
-			}
-		} else {
-			pw.lines(ps.Lines)
+		// The lines as they were written when made.
+		pw.uvarint(uint64(part.nlines))
+		for _, piece := range part.lines {
+			pw.b = append(pw.b, piece...)
+			pw.room()
 		}
-		if s.unpaidLater {
-			pw.unpaidOf(part.unpaid) // made one at a time, not into a list
-		} else {
-			pw.unpaid(ps.Unpaid)
-		}
+		pw.unpaidOf(part.unpaid) // made one at a time, not into a list
 		pw.uvarint(uint64(len(ps.Pending)))
 		for _, id := range ps.Pending {
 			pw.str(id)
@@ -1124,13 +1103,12 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 	}
 	res.unmatched = pw.pos()
 	pw.uvarint(0)
-	if s.unpaidLater {
-		pw.unpaidOf(s.unmatchedLater)
-	} else {
-		pw.unpaid(st.Unmatched)
-	}
+	pw.unpaidOf(s.unmatchedLater)
 	pw.flush()
 	res.err = errors.Join(bw.Flush(), f.Close())
+	if res.err == nil && opt.Audit {
+		res.err = auditPart(s, st, res)
+	}
 	return res
 }
 

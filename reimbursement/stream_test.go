@@ -37,9 +37,8 @@ func inMemory(t *testing.T, fsys fs.FS, period volume.Period) (map[reimbursement
 	return out, problems
 }
 
-// streamed settles a bundle with WriteSettlementFS, audited (each part
-// made into a whole settlement) or not (a part's unpaid entries written
-// as they are made).
+// streamed settles a bundle with WriteSettlementFS, audited (each part's
+// file read back and checked) or not.
 func streamed(t *testing.T, fsys fs.FS, period volume.Period, format reimbursement.Format, perPart int, audit bool) ([]byte, reimbursement.StreamSummary, []error) {
 	t.Helper()
 	tariff, err := reimbursement.LoadTariffFS(fsys)
@@ -68,7 +67,7 @@ func checkStreamed(t *testing.T, name string, fsys fs.FS, period volume.Period) 
 		for format, w := range want {
 			audit := (k+int(format))%2 == 0
 			if testing.Short() {
-				audit = format != reimbursement.FormatJSON // JSON lines written as made
+				audit = format != reimbursement.FormatJSON
 			}
 			got, sum, problems := streamed(t, fsys, period, format, perPart, audit)
 			if !bytes.Equal(got, w) {
