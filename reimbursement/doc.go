@@ -161,7 +161,10 @@
 //   - Granted basis: dates on which an absence rule applies are paid by the
 //     absence rule, not as granted time too, so a hospital day is never paid
 //     twice; granted_minutes is computed over the other dates of the slice.
-//     Visits on any date are listed in the granted line's reports.
+//     Visits on any date are listed in the granted line's reports. The cap
+//     of the capped basis is computed over those other dates too (rules §5
+//     step 4): a day the absence rule pays, at any percent, 0 % included,
+//     does not also widen the month's cap.
 //   - Absence days at 0 % make no line. An absence whose reason has no rule
 //     changes nothing and makes no line. Pending absences are listed as
 //     pending and rejected ones as not-approved under the provider of the

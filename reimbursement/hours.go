@@ -77,12 +77,14 @@ func (s *Settler) settleHours(b *builder, di int) {
 		s.settleGranted(b, di)
 		return
 	}
-	s.absenceDays(b, di) // pays absence lines; visits are paid as usual
+	absent := s.absenceDays(b, di) // pays absence lines; visits are paid as usual
 	h := hourDecision{ds: ds, di: di, capLeft: math.MaxInt64, capped: svc.Basis == Capped}
 	if h.capped {
+		// The cap is of the dates on which no absence rule applies (step
+		// 4): a day paid by the absence rule does not widen it too.
 		days := 0
-		for _, in := range ds.slice {
-			if in {
+		for i, in := range ds.slice {
+			if in && (absent == nil || !absent[i]) {
 				days++
 			}
 		}

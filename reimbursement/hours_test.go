@@ -198,6 +198,30 @@ func TestHourAbsence(t *testing.T) {
 	}, linesOf(st, "P1"))
 }
 
+// TestCapWithoutAbsenceDays: rules §5 step 4, worked by hand. D7 grants
+// 31 hours a month (60 minutes a day); a hospital stay covers March 10–17,
+// eight days (75 %, then 25 % for four, then 0 %, all under the rule), so
+// the cap is granted_minutes of the other 23 days: 31 × 60 × 23 / 31 =
+// 1380 minutes, not 1860. Three visits of 600 minutes: V3 crosses the cap
+// and is paid 1380 − 1200 = 180 minutes.
+func TestCapWithoutAbsenceDays(t *testing.T) {
+	st := rt.Settle(t, testby(t), "2026-03", reimbursement.Input{Providers: testbyProviders,
+		Decisions: []reimbursement.Decision{rt.Decision("D7 R7 P1 HT 2026-03-01.. 31/month")},
+		Absences:  []volume.Absence{rt.Absence("A7 R7 HT 2026-03-10..2026-03-17 hospital")},
+		Reports: rt.Reports(
+			"V1 R7 P1 HT 2026-03-02T08:00 18:00",
+			"V2 R7 P1 HT 2026-03-03T08:00 18:00",
+			"V3 R7 P1 HT 2026-03-04T08:00 18:00",
+		)})
+	diff(t, "lines", []L{
+		{"", "markup:momskompensation", "", "14850", "0.06", "891.00", ""}, // 6 % of 13800 + 600 + 450
+		{"D7", "absence", "dag", "240", "0.25", "600.00", "A7"},            // March 11–14: 4 × 60 × 600 × 0.25 / 60
+		{"D7", "absence", "dag", "60", "0.75", "450.00", "A7"},             // March 10: 60 × 600 × 0.75 / 60
+		{"D7", "base", "dag", "1380", "1", "13800.00", "V1,V2,V3"},         // 1380 × 600 / 60
+	}, linesOf(st, "P1"))
+	diff(t, "unpaid", []U{{"V3", "over-granted", "420"}}, providerUnpaid(st, "P1"))
+}
+
 // TestDuplicateCopies: an absence or presence id given five times, with
 // three contents among them, is one entry not paid (duplicate-id),
 // whatever copy came first; the other records are paid.
