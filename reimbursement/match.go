@@ -50,7 +50,10 @@ func (s *Settler) addReport(r *volume.Report, same uint8) {
 		n.provider = s.internField(2, r.Provider)
 	}
 	x.names = s.namesOf(n)
-	detail := reportProblem(r)
+	var detail string
+	if !readable(r) {
+		detail = reportProblem(r)
+	}
 	if detail != "" {
 		x.flags |= recInvalid
 	}
@@ -72,9 +75,8 @@ func (s *Settler) addReport(r *volume.Report, same uint8) {
 // row that could not be read, or a report made in Go without an id, a
 // status, a kind, staff from 1 to maxStaff or both times.
 func reportProblem(r *volume.Report) string {
-	if r.Invalid == nil && r.ID != "" && r.Status.IsValid() && r.Kind.IsValid() &&
-		r.Staff >= 1 && r.Staff <= maxStaff && !r.Start.IsZero() && !r.End.IsZero() {
-		return "" // the usual report
+	if readable(r) {
+		return ""
 	}
 	var missing []string
 	switch {
@@ -99,6 +101,13 @@ func reportProblem(r *volume.Report) string {
 		missing = append(missing, "end not given")
 	}
 	return strings.Join(missing, "; ")
+}
+
+// readable reports whether a report can be read (reportProblem has
+// nothing to say of it): the usual report, checked without a call.
+func readable(r *volume.Report) bool {
+	return r.Invalid == nil && r.ID != "" && r.Status.IsValid() && r.Kind.IsValid() &&
+		r.Staff >= 1 && r.Staff <= maxStaff && !r.Start.IsZero() && !r.End.IsZero()
 }
 
 // classify gives a report its place, except for duplicate ids, which are
