@@ -413,3 +413,18 @@ func sameDecision(a, b Decision) bool {
 		a.From == b.From && a.To == b.To && a.GrantedHours.Equal(b.GrantedHours) && a.GrantedPer == b.GrantedPer &&
 		a.Level == b.Level && a.Extent == b.Extent && a.Area == b.Area && a.Staff == b.Staff && a.EndReason == b.EndReason
 }
+
+// recipientDecisions returns the decisions of the recipient of decision
+// di, of any period, as s.decisions[lo:hi]: they are in order of
+// recipient (addDecisions).
+func (s *Settler) recipientDecisions(di int) (lo, hi int) {
+	r := s.decisions[di].d.Recipient
+	lo, hi = di, di+1
+	for lo > 0 && s.decisions[lo-1].d.Recipient == r {
+		lo--
+	}
+	for hi < len(s.decisions) && s.decisions[hi].d.Recipient == r {
+		hi++
+	}
+	return lo, hi
+}

@@ -55,7 +55,8 @@
 //     ids that appear twice), decisions.go (checking and indexing the
 //     decisions, conflicts).
 //   - §5 hour services: hours.go (settleHours: counted length, overlap,
-//     staff, cap, declined visits, bands; settleGranted; granted_minutes).
+//     staff, cap, declined visits, bands; settleGranted; granted_minutes;
+//     the start payment, settleStart).
 //   - §6 day, visit and month services: days.go, visits.go, months.go.
 //   - §7 absence: absence.go. §8 rates: rates.go and the tariff's rate
 //     lookup in tariff.go. §9 lines, rounding, markups and adjustments:
@@ -152,6 +153,12 @@
 //     tariff-gap issue naming the missing rate and the visits (the first
 //     MaxIssueIDs of them by id: a month whose rates were not entered
 //     would name every visit).
+//   - A start payment whose from date has no rate row is listed as not
+//     paid (no-rate) under the decision's id with its minutes, besides the
+//     tariff-gap issue, as days without a rate row are. Whether an earlier
+//     decision blocks it is judged on the decisions the settlement is given,
+//     of any period, that were valid (a decision row that cannot be read
+//     blocks nothing).
 //   - Stay days, after_end days and alarm months without a rate row are
 //     listed as one unpaid entry under the decision's id (reason no-rate,
 //     quantity the days), an absence day's granted minutes under the

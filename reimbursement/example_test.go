@@ -122,7 +122,7 @@ func ExampleParseTariff_problems() {
 	// Output:
 	// reimbursement: tariff.json: 3 problems:
 	// 	bands: no band covers sun 00:00
-	// 	services[0].roundng: unknown field (known: code, name, unit, basis, cap_percent, rounding, fixed_minutes, min_minutes, declined_percent, absence, count_last_day, components, after_end, prorate)
+	// 	services[0].roundng: unknown field (known: code, name, unit, basis, cap_percent, rounding, fixed_minutes, min_minutes, declined_percent, absence, count_last_day, components, after_end, prorate, start)
 	// 	rates[0].price: "436,00" is not a decimal
 }
 

@@ -12,7 +12,10 @@ import (
 	"github.com/exempelby/ersattning/volume"
 )
 
-const componentBase = "base"
+const (
+	componentBase  = "base"
+	componentStart = "start"
+)
 
 // sortedVisits returns the decision's approved visits in order of
 // (start, id), rules §5. They are sorted as plain integers, the start
@@ -73,6 +76,9 @@ func (s *Settler) compareVisits(a, b int32) int {
 func (s *Settler) settleHours(b *builder, di int) {
 	ds := &s.decisions[di]
 	svc := ds.svc
+	if svc.Start.Minutes > 0 {
+		s.settleStart(b, di) // outside the cap, whatever the basis
+	}
 	if svc.Basis == Granted {
 		s.settleGranted(b, di)
 		return
@@ -458,4 +464,49 @@ func (s *Settler) splitBands(from, to int64) {
 		}
 		s.bandMin[band] += m
 	})
+}
+
+// settleStart pays the start payment of decision di (rules §5 step 7):
+// the service's minutes, once, for a decision whose from date lies in the
+// period and in no decision conflict, unless startBlocked. The line is in
+// the default band at the base rate row of the from date, factor 1, not
+// times staff, outside the cap, and names the decision. Without a rate
+// row the minutes are not paid (no-rate, under the decision) and the gap
+// is an issue.
+func (s *Settler) settleStart(b *builder, di int) {
+	ds := &s.decisions[di]
+	start, from := ds.svc.Start, ds.d.From
+	if start.Minutes == 0 || !s.period.Contains(from) || !ds.slice[s.dayIndex(from)] || s.startBlocked(di) {
+		return
+	}
+	def := s.t.defaultBandIndex
+	rate := s.rateAt(ds, componentBase, def, from)
+	if rate < 0 {
+		s.gapAt(ds.d.ID, from, s.describeRate(ds, componentBase, def))
+		b.unpaid(ds.prov, di, Unpaid{ID: ds.d.ID, Quantity: int64(start.Minutes), Unit: Minute, Reason: ReasonNoRate,
+			Detail: "start payment without a rate row"})
+		return
+	}
+	b.add(componentStart, def, rate, hundred, Minute, 60, int64(start.Minutes), ds.d.ID)
+}
+
+// startBlocked reports whether the recipient of decision di had another
+// decision of the same service with the same provider that ended 1 to
+// gap_days days before di's from date: its care continues, and is not
+// new. An open decision, or one that ends on or after that date, does not
+// block.
+func (s *Settler) startBlocked(di int) bool {
+	ds := &s.decisions[di]
+	d := ds.d
+	lo, hi := s.recipientDecisions(di)
+	for j := lo; j < hi; j++ {
+		e := &s.decisions[j]
+		if j == di || e.d.Service != d.Service || e.prov != ds.prov || e.d.To.IsZero() {
+			continue
+		}
+		if gap := d.From.DaysSince(e.d.To); gap >= 1 && gap <= ds.svc.Start.GapDays {
+			return true
+		}
+	}
+	return false
 }

@@ -129,6 +129,16 @@ type Service struct {
 	Components      []Component
 	AfterEnd        AfterEnd
 	Prorate         bool // month services; default true
+	Start           StartPayment
+}
+
+// A StartPayment pays Minutes once for a new decision of an hour service
+// (rules §5 step 7): one whose from date lies in the period, unless the
+// recipient had a decision of the same service with the same provider
+// that ended 1 to GapDays days before it. Minutes 0 means none.
+type StartPayment struct {
+	Minutes int
+	GapDays int // 90 unless the tariff says otherwise
 }
 
 func (s *Service) absenceRule(reason string) (AbsenceRule, bool) {
@@ -484,7 +494,7 @@ func (w *walker) percent(path string, m map[string]any, key string, def string) 
 func (w *walker) service(t *Tariff, path string, v any) {
 	m, ok := w.object(path, v, "code", "name", "unit", "basis", "cap_percent", "rounding",
 		"fixed_minutes", "min_minutes", "declined_percent", "absence", "count_last_day",
-		"components", "after_end", "prorate")
+		"components", "after_end", "prorate", "start")
 	if !ok {
 		return
 	}
@@ -621,10 +631,31 @@ func (w *walker) service(t *Tariff, path string, v any) {
 			s.AfterEnd.Reasons = w.strings(join(apath, "reasons"), am["reasons"])
 		}
 	}
+	s.Start = w.startPayment(join(path, "start"), m["start"], s.Unit)
 	if s.Code != "" {
 		t.serviceIndex[s.Code] = len(t.services)
 	}
 	t.services = append(t.services, s)
+}
+
+// startPayment reads a service's start payment (rules §5 step 7), which
+// only an hour service may have: minutes from 1 to a month of days, and
+// gap_days (default 90) from 0 to ten years.
+func (w *walker) startPayment(path string, v any, unit Unit) StartPayment {
+	if v == nil {
+		return StartPayment{}
+	}
+	m, ok := w.object(path, v, "minutes", "gap_days")
+	if !ok {
+		return StartPayment{}
+	}
+	if unit != Hour {
+		w.fail(path, "only hour services have a start payment")
+	}
+	if _, ok := m["minutes"]; !ok {
+		w.fail(join(path, "minutes"), "missing")
+	}
+	return StartPayment{Minutes: w.integer(path, m, "minutes", 0, 1, 31*1440), GapDays: w.integer(path, m, "gap_days", 90, 0, 3660)}
 }
 
 func (w *walker) nonNegative(path string, d decimal.Decimal) {
