@@ -31,38 +31,6 @@ type provOut struct {
 	part      partProv // the lines written, when Settler.inPart
 }
 
-// lineSums are the sums of a provider's lines as they are added: of all,
-// and of each service's but adjustments (what its markups are of), so
-// that finishing a provider does not read its lines again.
-type lineSums struct {
-	total    ore.Sum
-	services []serviceSum // few: a list
-}
-
-type serviceSum struct {
-	service string
-	sum     ore.Sum
-}
-
-// of returns the sum of service.
-func (l *lineSums) of(service string) *ore.Sum {
-	for i := range l.services {
-		if l.services[i].service == service {
-			return &l.services[i].sum
-		}
-	}
-	l.services = append(l.services, serviceSum{service: service})
-	return &l.services[len(l.services)-1].sum
-}
-
-// merge adds the sums o.
-func (l *lineSums) merge(o *lineSums) {
-	l.total.Merge(&o.total)
-	for i := range o.services {
-		l.of(o.services[i].service).Merge(&o.services[i].sum)
-	}
-}
-
 // A partProv is what a part's settler (Settler.inPart) leaves of a
 // provider to be written: its unpaid entries in order, and its lines
 // written (as partWriter.lines writes them), how many, and their sums.
@@ -70,8 +38,7 @@ type partProv struct {
 	unpaid unpaidList
 	lines  [][]byte // the lines written, a piece a decision, in order
 	nlines int
-	sums   map[string]*ore.Sum // line amounts by service
-	total  ore.Sum
+	sums   lineSums // of the lines written
 }
 
 // builder gathers a settlement: the lines of the decision being settled
@@ -159,14 +126,12 @@ type lineSpan struct {
 // in b.span) to the provider's part, in order, as
 // partWriter.lines does for JSON. The decisions are settled in the order
 // of their lines, on one builder, so a provider's lines come in order.
-func (b *builder) writeLines(out *provOut) {
+func (b *builder) writeLines(out *provOut, ds *decState) {
 	idx := b.sortedLines()
 	p := &out.part
-	if p.sums == nil {
-		p.sums = map[string]*ore.Sum{}
-	}
 	pw := &b.lineBuf // without a writer: it holds what it is given
 	pw.b = pw.b[:0]
+	sums := p.sums.decision(ds.d.Service, ds.d.Area)
 	for _, i := range idx {
 		l, sp := &b.lines[i], b.span[i]
 		pw.lineFields(l)
@@ -184,14 +149,10 @@ func (b *builder) writeLines(out *provOut) {
 			}
 		}
 		p.nlines++
-		sum := p.sums[l.Service]
-		if sum == nil {
-			sum = &ore.Sum{}
-			p.sums[l.Service] = sum
-		}
-		sum.Add(l.Amount)
-		p.total.Add(l.Amount)
+		e := &b.acc[i]
+		sums.add(l, e.acc.qty, e.key.divisor, 0, false)
 	}
+	sums.done()
 	p.lines = append(p.lines, b.s.lineStore.Add(pw.b))
 	clear(b.span)
 	b.span = b.span[:0]
@@ -211,17 +172,13 @@ func (b *builder) finishProvider(i int) *ProviderSettlement {
 	if !s.inPart {
 		room += len(s.t.markups) * len(s.t.services)
 	}
-	sum := part.total // of the lines written, if any
+	sum := part.sums.total // of the lines written, if any
 	sum.Merge(&out.sums.total)
 	var markups []Line
 	if !s.inPart {
 		// The markups, of each service's sum: as the merge of parts
 		// makes them (writeProvider).
-		synth := make([]Line, len(out.sums.services))
-		for i, v := range out.sums.services {
-			synth[i] = Line{Service: v.service, Amount: v.sum.Total()}
-		}
-		markups = s.markups(p, synth)
+		markups = s.markups(p, &out.sums)
 		for _, l := range markups {
 			sum.Add(l.Amount)
 		}

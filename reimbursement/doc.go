@@ -194,7 +194,13 @@
 //     it are then settled as if it did not exist.
 //   - A markup line is made per provider, service and markup, from the
 //     amounts of that service's lines, adjustments excluded. It names no
-//     recipient or decision. An absence rule without then_percent continues
+//     recipient or decision. A per-unit markup counts the paid quantity of
+//     the service's base lines in their own unit and divisor: an hour
+//     service's minutes priced per hour (divisor 60), a prorated month
+//     service's days over the days of the month, a visit or day service's
+//     visits or days. A decision without an area counts only for per-unit
+//     markups that name none. The markups of a provider are computed from
+//     these sums once, in the month in parts too (from the parts' sums). An absence rule without then_percent continues
 //     at 100 %.
 //   - Adjustments of one provider, recipient and service add up to one line
 //     listing their ids.

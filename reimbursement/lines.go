@@ -1,6 +1,8 @@
 package reimbursement
 
 import (
+	"cmp"
+	"maps"
 	"slices"
 
 	"github.com/shopspring/decimal"
@@ -195,14 +197,14 @@ func (b *builder) flush(dec int) {
 			b.lines = append(b.lines, Line{})
 			b.makeLine(&b.lines[len(b.lines)-1], ds, i, false)
 		}
-		b.writeLines(out)
+		b.writeLines(out, ds)
 		clear(b.lines)
 		b.lines = b.lines[:0]
 	} else {
 		// In order, each made where it is kept: a line is large to move,
 		// and while the collector marks, each of its pointers moved costs
 		// a write barrier.
-		serviceSum := out.sums.of(ds.d.Service)
+		sums := out.sums.decision(ds.d.Service, ds.d.Area)
 		for n, i := range b.sortedAcc() {
 			var prev *Line
 			if n == 0 && out.lines.Len() > 0 && !out.unordered {
@@ -213,14 +215,10 @@ func (b *builder) flush(dec int) {
 			if prev != nil {
 				out.unordered = compareLinesAt(prev, l) > 0
 			}
-			if ok {
-				serviceSum.AddOre(amount)
-				out.sums.total.AddOre(amount)
-			} else {
-				serviceSum.Add(l.Amount)
-				out.sums.total.Add(l.Amount)
-			}
+			e := &b.acc[i]
+			sums.add(l, e.acc.qty, e.key.divisor, amount, ok)
 		}
+		sums.done()
 	}
 	clear(b.acc)
 	b.acc = b.acc[:0]
@@ -267,42 +265,195 @@ func (b *builder) bandCode(band int16) string {
 	return b.s.t.bandSet.Code(int(band))
 }
 
-// markups returns provider p's markup lines (rules §9): per markup and
-// service, percent of the sum of that service's line amounts, adjustments
-// excluded.
-func (s *Settler) markups(p Provider, lines []Line) []Line {
+// lineSums are the sums of a provider's lines as they are added, so that
+// finishing a provider (or merging its parts) does not read its lines
+// again: of all its lines, and what its markups are of (rules §9): each
+// service's line amounts, adjustments excluded, and the paid quantity of
+// each service's base lines by decision area, unit and divisor.
+type lineSums struct {
+	total    ore.Sum
+	services []serviceSum   // few: a list
+	base     []baseQuantity // few: a list
+}
+
+type serviceSum struct {
+	service string
+	sum     ore.Sum
+}
+
+// A baseQuantity is the paid quantity of a service's base lines of the
+// decisions of one area, in one unit and divisor.
+type baseQuantity struct {
+	service, area string
+	unit          Unit
+	divisor       int64
+	qty           int64
+}
+
+// of returns the sum of service.
+func (l *lineSums) of(service string) *ore.Sum {
+	for i := range l.services {
+		if l.services[i].service == service {
+			return &l.services[i].sum
+		}
+	}
+	l.services = append(l.services, serviceSum{service: service})
+	return &l.services[len(l.services)-1].sum
+}
+
+// decision returns the sums of the lines of one decision, of service and
+// area, to be added to l (done): a decision's lines share a service, and
+// its base lines a unit and divisor, so that they are summed apart first.
+func (l *lineSums) decision(service, area string) decisionSums {
+	return decisionSums{to: l, service: l.of(service), base: baseQuantity{service: service, area: area}}
+}
+
+// decisionSums are the sums of one decision's lines (lineSums.decision).
+type decisionSums struct {
+	to      *lineSums
+	service *ore.Sum
+	base    baseQuantity
+}
+
+// add adds line ln: its amount, in öre when inOre (then amount), and when
+// it is a base line its quantity, qty of its unit per divisor (the line's,
+// as integers).
+func (d *decisionSums) add(ln *Line, qty, divisor, amount int64, inOre bool) {
+	if inOre {
+		d.service.AddOre(amount)
+		d.to.total.AddOre(amount)
+	} else {
+		d.service.Add(ln.Amount)
+		d.to.total.Add(ln.Amount)
+	}
+	if ln.Component != componentBase {
+		return
+	}
+	if d.base.qty != 0 && (d.base.unit != ln.Unit || d.base.divisor != divisor) {
+		d.to.addBase(d.base)
+		d.base.qty = 0
+	}
+	d.base.unit, d.base.divisor, d.base.qty = ln.Unit, divisor, d.base.qty+qty
+}
+
+// done adds the decision's base quantity to the provider's sums.
+func (d *decisionSums) done() {
+	if d.base.qty != 0 {
+		d.to.addBase(d.base)
+	}
+}
+
+// addBase adds q to the base quantity of its service, area, unit and
+// divisor.
+func (l *lineSums) addBase(q baseQuantity) {
+	for i := range l.base {
+		if b := &l.base[i]; b.service == q.service && b.area == q.area && b.unit == q.unit && b.divisor == q.divisor {
+			b.qty += q.qty
+			return
+		}
+	}
+	l.base = append(l.base, q)
+}
+
+// merge adds the sums o.
+func (l *lineSums) merge(o *lineSums) {
+	l.total.Merge(&o.total)
+	for i := range o.services {
+		l.of(o.services[i].service).Merge(&o.services[i].sum)
+	}
+	for _, q := range o.base {
+		l.addBase(q)
+	}
+}
+
+// markups returns provider p's markup lines (rules §9), of its sums: per
+// markup and service, a percent markup's percent of the sum of that
+// service's line amounts; a per-unit markup's price per unit of that
+// service's paid base quantity (of the decisions of its area, when it
+// names one), in the base lines' unit and divisor. A quantity of 0 makes
+// no line; per-unit markups of one code, service and price make one line.
+func (s *Settler) markups(p Provider, sums *lineSums) []Line {
 	if len(s.t.markups) == 0 {
 		return nil
 	}
-	sums := map[string]*ore.Sum{}
-	var services []string
-	for i := range lines {
-		l := &lines[i]
-		if l.Component == componentAdjustment {
-			continue
-		}
-		sum := sums[l.Service]
-		if sum == nil {
-			sum = &ore.Sum{}
-			sums[l.Service] = sum
-			services = append(services, l.Service)
-		}
-		sum.Add(l.Amount)
+	services := make([]string, 0, len(sums.services))
+	amounts := map[string]decimal.Decimal{}
+	for i := range sums.services {
+		services = append(services, sums.services[i].service)
+		amounts[sums.services[i].service] = sums.services[i].sum.Total()
 	}
 	slices.Sort(services)
 	var out []Line
-	for _, m := range s.t.markups {
+	for mi := range s.t.markups {
+		m := &s.t.markups[mi]
 		for _, svc := range services {
 			if !m.applies(p.Regime, svc) {
 				continue
 			}
-			q := sums[svc].Total()
+			if m.PerUnit.Valid {
+				out = appendPerUnit(out, m, svc, sums.base)
+				continue
+			}
+			q := amounts[svc]
 			out = append(out, Line{
 				Service: svc, Component: "markup:" + m.Code, Unit: SEK,
 				Quantity: q, Price: oneDec, Factor: m.Percent.Shift(-2), Divisor: oneDec,
 				Amount:  lineAmount(q, oneDec, m.Percent, 1),
 				Reports: []string{},
 			})
+		}
+	}
+	return mergePerUnit(out)
+}
+
+// appendPerUnit appends per-unit markup m's lines of service svc: one for
+// each unit and divisor of its base quantities of m's area.
+func appendPerUnit(out []Line, m *Markup, svc string, base []baseQuantity) []Line {
+	qty := map[[2]int64]int64{} // unit, divisor → quantity
+	for _, b := range base {
+		if b.service == svc && (m.Area == "" || b.area == m.Area) {
+			qty[[2]int64{int64(b.unit), b.divisor}] += b.qty
+		}
+	}
+	keys := slices.SortedFunc(maps.Keys(qty), func(a, b [2]int64) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
+	for _, k := range keys {
+		q := qty[k]
+		if q == 0 {
+			continue
+		}
+		out = append(out, Line{
+			Service: svc, Component: "markup:" + m.Code, Unit: Unit(k[0]),
+			Quantity: decimal.NewFromInt(q), Price: m.PerUnit.Decimal, Factor: oneDec, Divisor: decimal.NewFromInt(k[1]),
+			Reports: []string{},
+		})
+	}
+	return out
+}
+
+// mergePerUnit makes the per-unit markup lines of one code, service,
+// price, unit and divisor one line, and gives them their amounts.
+func mergePerUnit(lines []Line) []Line {
+	out := lines[:0]
+	for _, l := range lines {
+		if l.Unit == SEK {
+			out = append(out, l)
+			continue
+		}
+		merged := false
+		for i := range out {
+			o := &out[i]
+			if o.Unit == l.Unit && o.Service == l.Service && o.Component == l.Component && o.Price.Equal(l.Price) && o.Divisor.Equal(l.Divisor) {
+				o.Quantity, merged = o.Quantity.Add(l.Quantity), true
+				break
+			}
+		}
+		if !merged {
+			out = append(out, l)
+		}
+	}
+	for i := range out {
+		if l := &out[i]; l.Unit != SEK {
+			l.Amount = lineAmount(l.Quantity, l.Price, hundred, l.Divisor.IntPart())
 		}
 	}
 	return out

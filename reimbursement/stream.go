@@ -979,7 +979,7 @@ type partProvider struct {
 	off                    int64 // where its records start in the part's file
 	lines, unpaid, pending int
 	total                  decimal.Decimal
-	sums                   map[string]decimal.Decimal // line amounts by service, for markups
+	sums                   lineSums // of its lines, for markups
 }
 
 // settlePart settles the parts of unit u and writes their settlement to
@@ -1069,23 +1069,8 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 		ps := &st.Providers[i]
 		prov := s.provIdx[ps.Provider]
 		part := s.partOf[prov]
-		pp := partProvider{prov: prov, off: pw.pos(), lines: len(ps.Lines) + part.nlines, unpaid: len(ps.Unpaid) + len(part.unpaid.order),
-			pending: len(ps.Pending), total: ps.Total, sums: map[string]decimal.Decimal{}}
-		sums := part.sums // of the lines written
-		if sums == nil {
-			sums = map[string]*ore.Sum{}
-		}
-		for _, l := range ps.Lines {
-			m := sums[l.Service]
-			if m == nil {
-				m = &ore.Sum{}
-				sums[l.Service] = m
-			}
-			m.Add(l.Amount)
-		}
-		for svc, m := range sums {
-			pp.sums[svc] = m.Total()
-		}
+		pp := partProvider{prov: prov, off: pw.pos(), lines: part.nlines, unpaid: len(part.unpaid.order),
+			pending: len(ps.Pending), total: ps.Total, sums: part.sums}
 		res.provs = append(res.provs, pp)
 		pw.uvarint(uint64(pp.prov) + 1)
 		// The lines as they were written when made.

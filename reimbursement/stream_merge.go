@@ -733,17 +733,15 @@ func (m *merger) writeProvider(t *mergeTask, cw *chunkWriter, readers *readerPoo
 	parts := readers.open(t.parts)
 	// Markups from the parts' sums, then adjustments: the lines that are
 	// not in a part.
-	var synth []Line
+	var sums lineSums
 	total := zeroMoney
 	lines := 0
 	for _, ps := range t.parts {
-		for svc, a := range ps.pp.sums {
-			synth = append(synth, Line{Service: svc, Amount: a})
-		}
+		sums.merge(&ps.pp.sums)
 		total = total.Add(ps.pp.total)
 		lines += ps.pp.lines
 	}
-	extra := sortLines(append(m.global.markups(prov, synth), adj...))
+	extra := sortLines(append(m.global.markups(prov, &sums), adj...))
 	for _, l := range extra {
 		total = total.Add(l.Amount)
 	}

@@ -183,11 +183,16 @@ func (r *Rate) valid(d volume.Date) bool {
 	return !d.Before(r.From) && (r.To.IsZero() || !d.After(r.To))
 }
 
-// A Markup adds Percent of a provider's line amounts per service, for the
-// providers of Regimes (all when empty) and Services (all when empty).
+// A Markup adds to a provider's pay per service (rules §9), for the
+// providers of Regimes (all when empty) and Services (all when empty):
+// Percent of the service's line amounts, or, when PerUnit is valid,
+// PerUnit per unit of the service's paid base quantity (per hour for an
+// hour service), of the decisions of Area only when it names one.
 type Markup struct {
 	Code     string
 	Percent  decimal.Decimal
+	PerUnit  decimal.NullDecimal
+	Area     string
 	Regimes  []Regime
 	Services []string
 }
@@ -905,12 +910,28 @@ func resolved(t *Tariff, byTuple map[rateTuple][]int, a, b *Rate, from, to volum
 }
 
 func (w *walker) markup(t *Tariff, path string, v any) {
-	m, ok := w.object(path, v, "code", "percent", "regimes", "services")
+	m, ok := w.object(path, v, "code", "percent", "per_unit", "area", "regimes", "services")
 	if !ok {
 		return
 	}
-	mk := Markup{Code: w.str(path, m, "code", true)}
-	mk.Percent, _ = w.dec(path, m, "percent", true)
+	mk := Markup{Code: w.str(path, m, "code", true), Area: w.str(path, m, "area", false)}
+	_, hasPercent := m["percent"]
+	if d, ok := w.dec(path, m, "per_unit", false); ok {
+		mk.PerUnit = decimal.NullDecimal{Decimal: d, Valid: true}
+	}
+	switch {
+	case hasPercent && mk.PerUnit.Valid:
+		w.fail(path, "a markup has a percent or a per_unit, not both")
+	case hasPercent:
+		mk.Percent, _ = w.dec(path, m, "percent", true)
+	case !mk.PerUnit.Valid:
+		if _, ok := m["per_unit"]; !ok {
+			w.fail(join(path, "percent"), "missing: say percent or per_unit")
+		}
+	}
+	if mk.Area != "" && !mk.PerUnit.Valid {
+		w.fail(join(path, "area"), "only a per_unit markup has an area")
+	}
 	for i, r := range w.strings(join(path, "regimes"), m["regimes"]) {
 		reg, err := ParseRegime(r)
 		if err != nil {

@@ -114,6 +114,24 @@ func TestProviderStatement(t *testing.T) {
 	}
 }
 
+// TestPerUnitMarkupStatement: a markup per hour shows its hours and its
+// price per hour, so that its amount can be recomputed by hand: 4 h 45 min
+// × 5,00 kr/tim = 23,75 kr.
+func TestPerUnitMarkupStatement(t *testing.T) {
+	d := decimal.RequireFromString
+	p := reimbursement.ProviderSettlement{Provider: "P1", Name: "Omsorgsbolaget AB", Regime: reimbursement.Private,
+		Lines: []reimbursement.Line{{Service: "HT", Component: "markup:moms", Unit: reimbursement.Minute, Quantity: d("285"),
+			Price: d("5.00"), Factor: d("1"), Divisor: d("60"), Amount: d("23.75"), Reports: []string{}}},
+		Total: d("23.75")}
+	st := &reimbursement.Settlement{Period: volume.MustParsePeriod("2026-03"), Tariff: "x", Providers: []reimbursement.ProviderSettlement{p},
+		Total: d("23.75")}
+	var b bytes.Buffer
+	require.NoError(t, statement.WriteProvider(&b, st, &st.Providers[0], statement.Options{}))
+	for _, want := range []string{">4 tim 45 min<", ">5,00 kr/tim<", ">23,75<"} {
+		require.Contains(t, b.String(), want)
+	}
+}
+
 // TestCorrectionStatement: a correction shows what was paid, what is
 // owed now, the difference and only the lines that changed.
 func TestCorrectionStatement(t *testing.T) {
