@@ -100,11 +100,9 @@ func (r *ProviderReader) Read() (Provider, error) {
 type DecisionReader struct {
 	c      *volume.CSVReader
 	header bool
-	col    [len(decisionColumns)]int // of decisionColumns, -1 when missing
 }
 
-// decisionColumns are the columns of decisions.csv, in the order of
-// DecisionReader.col.
+// decisionColumns are the columns of decisions.csv.
 var decisionColumns = [...]string{"id", "recipient", "provider", "service", "from", "to", "level", "extent", "area",
 	"staff", "end_reason", "granted_hours", "granted_per"}
 
@@ -124,42 +122,38 @@ func (r *DecisionReader) Read() (Decision, error) {
 			return Decision{}, err
 		}
 		r.header = true
-		for k, name := range decisionColumns {
-			r.col[k] = r.c.Index(name)
-		}
 	}
 	problem, err := nextRow(r.c)
 	if err != nil {
 		return Decision{}, err
 	}
 	row := r.c.Row(problem)
-	c := &r.col
 	d := Decision{
-		ID:        row.RequiredAt(c[0], "id"),
-		Recipient: row.RequiredAt(c[1], "recipient"),
-		Provider:  r.c.At(c[2]),
-		Service:   row.RequiredAt(c[3], "service"),
-		From:      row.DateAt(c[4], "from", true),
-		To:        row.DateAt(c[5], "to", false),
-		Level:     r.c.At(c[6]),
-		Extent:    r.c.At(c[7]),
-		Area:      r.c.At(c[8]),
-		Staff:     row.CountAt(c[9], "staff", 1),
-		EndReason: r.c.At(c[10]),
+		ID:        row.Required("id"),
+		Recipient: row.Required("recipient"),
+		Provider:  r.c.Field("provider"),
+		Service:   row.Required("service"),
+		From:      row.Date("from", true),
+		To:        row.Date("to", false),
+		Level:     r.c.Field("level"),
+		Extent:    r.c.Field("extent"),
+		Area:      r.c.Field("area"),
+		Staff:     row.Count("staff", 1),
+		EndReason: r.c.Field("end_reason"),
 		Source:    volume.Source{File: r.c.File, Line: r.c.Line()},
 	}
 	if !d.To.IsZero() && d.To.Before(d.From) {
 		row.Fail("to", volume.ErrValue, "%s is before from %s", d.To, d.From)
 	}
-	if s := r.c.DecimalAt(c[11]); s != "" {
+	if s := r.c.Decimal("granted_hours"); s != "" {
 		h, perr := parseDecimal(s)
 		if perr != nil || h.Sign() < 0 || h.GreaterThan(maxGrantedHours) {
 			row.Fail("granted_hours", volume.ErrValue, "%s is not a number of hours from 0 to %s", volume.Quote(s), maxGrantedHours)
 		}
 		d.GrantedHours = h
-		per, perr := ParsePer(r.c.At(c[12]))
+		per, perr := ParsePer(r.c.Field("granted_per"))
 		if perr != nil || per == NotGranted {
-			row.Fail("granted_per", volume.ErrValue, "%s is not day, week or month", volume.Quote(r.c.At(c[12])))
+			row.Fail("granted_per", volume.ErrValue, "%s is not day, week or month", volume.Quote(r.c.Field("granted_per")))
 		}
 		d.GrantedPer = per
 	}

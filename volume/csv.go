@@ -900,21 +900,21 @@ func (c *CSVReader) Field(name string) string {
 	if !ok {
 		return ""
 	}
-	return c.At(i)
+	return c.at(i)
 }
 
-// Index returns the column number of name, or -1 when the file lacks it.
-// Decoders of big files look columns up once and read fields with At.
-func (c *CSVReader) Index(name string) int {
+// index returns the column number of name, or -1 when the file lacks it.
+// Decoders of big files look columns up once and read fields with at.
+func (c *CSVReader) index(name string) int {
 	if i, ok := c.cols[name]; ok {
 		return i
 	}
 	return -1
 }
 
-// At returns the current row's field in column i, trimmed of spaces; ""
+// at returns the current row's field in column i, trimmed of spaces; ""
 // when i is -1 or the row is short.
-func (c *CSVReader) At(i int) string {
+func (c *CSVReader) at(i int) string {
 	if i < 0 || i >= c.fieldCount() {
 		return ""
 	}
@@ -935,7 +935,7 @@ func trimField(f string) string {
 func (c *CSVReader) fieldsAt(cols []int, out []string) {
 	if !c.plain {
 		for k, i := range cols {
-			out[k] = c.At(i)
+			out[k] = c.at(i)
 		}
 		return
 	}
@@ -991,9 +991,6 @@ func (c *CSVReader) Errorf(name string, err error, format string, args ...any) *
 // and spaces between thousands go ("-1 500,00" is "-1500.00"); a space,
 // a no-break space or a narrow no-break space may stand between them.
 func (c *CSVReader) Decimal(name string) string { return c.decimal(c.Field(name)) }
-
-// DecimalAt is Decimal for column i.
-func (c *CSVReader) DecimalAt(i int) string { return c.decimal(c.At(i)) }
 
 func (c *CSVReader) decimal(s string) string {
 	if c.Comma != ';' {
@@ -1058,9 +1055,6 @@ func (c *CSVReader) Row(err error) *Row {
 // Required returns the field name and records ErrMissingField when empty.
 func (r *Row) Required(name string) string { return r.required(r.c.Field(name), name) }
 
-// RequiredAt is Required for column i, named name.
-func (r *Row) RequiredAt(i int, name string) string { return r.required(r.c.At(i), name) }
-
 // required returns s, the field name, and records ErrMissingField when
 // it is empty.
 func (r *Row) required(s, name string) string {
@@ -1078,10 +1072,7 @@ func (r *Row) missing(name string) {
 	}
 }
 
-// TimestampAt is Timestamp for column i, named name.
-func (r *Row) TimestampAt(i int, name string) Timestamp { return r.timestamp(r.c.At(i), name) }
-
-// timestamp is TimestampAt for the field s.
+// timestamp is Timestamp for the field s.
 func (r *Row) timestamp(s, name string) Timestamp {
 	s = r.required(s, name)
 	if s == "" {
@@ -1101,11 +1092,6 @@ func (r *Row) Fail(name string, err error, format string, args ...any) {
 
 // Date reads a date field; empty gives the zero Date unless required.
 func (r *Row) Date(name string, required bool) Date { return r.date(r.c.Field(name), name, required) }
-
-// DateAt is Date for column i, named name.
-func (r *Row) DateAt(i int, name string, required bool) Date {
-	return r.date(r.c.At(i), name, required)
-}
 
 // date is Date for the field s.
 func (r *Row) date(s, name string, required bool) Date {
@@ -1137,9 +1123,6 @@ func (r *Row) Timestamp(name string) Timestamp {
 
 // Count reads a positive whole number; empty gives def.
 func (r *Row) Count(name string, def int) int { return r.count(r.c.Field(name), name, def) }
-
-// CountAt is Count for column i, named name.
-func (r *Row) CountAt(i int, name string, def int) int { return r.count(r.c.At(i), name, def) }
 
 // count is Count for the field s.
 func (r *Row) count(s, name string, def int) int {

@@ -435,37 +435,6 @@ func splitAt(s string, from int, comma byte) []string {
 	return fields
 }
 
-// TestFieldsByColumn: the column-number readers (RequiredAt, DateAt,
-// CountAt, DecimalAt, TimestampAt) give what the readers by name give,
-// values and problems alike, a missing column included.
-func TestFieldsByColumn(t *testing.T) {
-	for _, comma := range []rune{',', ';'} {
-		src := "d;n;x;t\n2026-03-04;3;1,5;2026-03-04T10:00\n;;;\n2026-02-30;0;x;10:00\n 2026-03-05 ; 7 ; 2,25 ;\n"
-		if comma == ',' {
-			src = strings.NewReplacer(",", ".", ";", ",").Replace(src)
-		}
-		byName, byColumn := NewCSVReader(strings.NewReader(src), "f.csv"), NewCSVReader(strings.NewReader(src), "f.csv")
-		byName.Comma, byColumn.Comma = comma, comma
-		require.NoError(t, byName.ReadHeader())
-		require.NoError(t, byColumn.ReadHeader())
-		for line := 2; ; line++ {
-			err1, err2 := byName.Next(), byColumn.Next()
-			if err1 == io.EOF && err2 == io.EOF {
-				break
-			}
-			a, b := byName.Row(err1), byColumn.Row(err2)
-			got := fmt.Sprint(b.DateAt(byColumn.Index("d"), "d", true), b.CountAt(byColumn.Index("n"), "n", 1),
-				byColumn.DecimalAt(byColumn.Index("x")), b.TimestampAt(byColumn.Index("t"), "t"),
-				b.RequiredAt(byColumn.Index("missing"), "missing"), b.DateAt(-1, "missing", false), b.Err())
-			want := fmt.Sprint(a.Date("d", true), a.Count("n", 1), byName.Decimal("x"), a.Timestamp("t"),
-				a.Required("missing"), a.Date("missing", false), a.Err())
-			if got != want {
-				t.Errorf("%q line %d: by column %s, by name %s", comma, line, got, want)
-			}
-		}
-	}
-}
-
 // TestQuoteBeforeLongLine: a quote left open in a free-text column before
 // a line too long to be a row harms neither the rows around them nor the
 // count of lines: the open quote's row, the long line and the row after

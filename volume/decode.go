@@ -62,7 +62,7 @@ func (r *ReportReader) ReadHeader() error {
 	}
 	r.inOrder = true
 	for i, name := range ReportColumns {
-		r.col[i] = r.c.Index(name)
+		r.col[i] = r.c.index(name)
 		r.inOrder = r.inOrder && r.col[i] == i
 	}
 	r.header = true

@@ -220,14 +220,14 @@ func FuzzFieldsAt(f *testing.F) {
 			got := make([]string, len(cols))
 			c.fieldsAt(cols, got)
 			for k, i := range cols {
-				if want := c.At(i); got[k] != want {
+				if want := c.at(i); got[k] != want {
 					t.Fatalf("%s, line %d: fieldsAt column %d = %q, At = %q", how, c.Line(), i, got[k], want)
 				}
 			}
 			inOrder := make([]string, 4)
 			if c.fieldsInOrder(inOrder) {
 				for k := range inOrder {
-					if want := c.At(k); inOrder[k] != want {
+					if want := c.at(k); inOrder[k] != want {
 						t.Fatalf("%s, line %d: fieldsInOrder column %d = %q, At = %q", how, c.Line(), k, inOrder[k], want)
 					}
 				}
