@@ -133,7 +133,7 @@ func TestStreamMatchesSettle(t *testing.T) {
 
 // TestStreamCases: the shared cases and the example bundles, in parts.
 func TestStreamCases(t *testing.T) {
-	for _, dir := range []string{"testdata/cases/ledsagning-2024-03", "testdata/cases/sabo-2024-03", "../examples/internal/sample/bundle"} {
+	for _, dir := range []string{"testdata/cases/ledsagning-2024-03", "testdata/cases/sabo-2024-03", "testdata/cases/hemtjanst-start-2026-03", "../examples/internal/sample/bundle"} {
 		period := "2026-10"
 		if b, err := os.ReadFile(filepath.Join(dir, "period")); err == nil {
 			period = string(bytes.TrimSpace(b))
@@ -157,7 +157,7 @@ func TestReadInputFS(t *testing.T) {
 		"2026-03-05T25:00,,,R1,P1,LEDS\n2026-03-05T10:00,2026-03-05T11:00,T7,R1,P1,LEDS\n")}
 	bundles := map[string]fs.FS{"hostile": hostile}
 	periods := map[string]string{"hostile": "2026-03"}
-	for _, dir := range []string{"testdata/cases/ledsagning-2024-03", "testdata/cases/sabo-2024-03", "../examples/internal/sample/bundle"} {
+	for _, dir := range []string{"testdata/cases/ledsagning-2024-03", "testdata/cases/sabo-2024-03", "testdata/cases/hemtjanst-start-2026-03", "../examples/internal/sample/bundle"} {
 		bundles[dir] = os.DirFS(dir)
 		periods[dir] = "2026-10"
 		if b, err := os.ReadFile(filepath.Join(dir, "period")); err == nil {
