@@ -56,7 +56,8 @@
 //     decisions, conflicts).
 //   - §5 hour services: hours.go (settleHours: counted length, overlap,
 //     staff, cap, declined visits, bands; settleGranted; granted_minutes;
-//     the start payment, settleStart).
+//     the start payment, settleStart); shared.go (shared visits split into
+//     parts, splitShared).
 //   - §6 day, visit and month services: days.go, visits.go, months.go.
 //   - §7 absence: absence.go. §8 rates: rates.go and the tariff's rate
 //     lookup in tariff.go. §9 lines, rounding, markups and adjustments:
@@ -120,9 +121,14 @@
 //     invalid); the settlement's Files says which were.
 //   - A column no rule reads is an unknown-column issue naming the file,
 //     with the nearest known name when it looks misspelt; the run goes on.
-//     The shared column of reports.csv (rules §5 step 1) is not read yet
-//     and is reported so: rows with a shared id are settled as visits of
-//     their own until shared visits are built.
+//   - Shared visits (rules §5 step 1): a row of a service that is not an
+//     hour service ignores its shared id, and is no row of the visit. Two
+//     rows with one id and the same content are one row (the copy does not
+//     count in n). A part's local date is that of its own start: a visit
+//     shared across midnight prices its later parts at the rates of the
+//     next day, while every part's decision and period stay those of the
+//     reported start. In the month in parts, the recipients of one shared
+//     visit are settled in one part, as the copies of an id are.
 //   - An empty file (not even a header) cannot be read and stops the run: a
 //     failed export must not settle as a month without records. A header
 //     alone is a file of no rows.

@@ -116,7 +116,11 @@ func (s *Settler) settleHours(b *builder, di int) {
 		// end is start + length (recEndApart is never set).
 		end := x.start + int64(x.length)
 		rs := int64(x.staff)
-		l := h.counted(end - x.start)
+		raw := end - x.start
+		l := h.counted(raw)
+		if l != raw && x.flags&recShared != 0 {
+			l = raw // a part of a shared visit is not rounded again
+		}
 		if l == 0 {
 			b.unpaidReport(ds.prov, di, x, 0, Minute, ReasonZeroLength)
 			continue
@@ -314,7 +318,7 @@ func (s *Settler) settleGranted(b *builder, di int) {
 	performed := keptVisits{staff: int64(ds.d.Staff)}
 	for _, ri := range s.sortedVisits(ds) {
 		x := s.recs.at(ri)
-		performed.add(x, countedLength(ds.svc, s.end(ri, x)-x.start), s.end(ri, x))
+		performed.add(x, s.visitLength(ds.svc, ri, x), s.end(ri, x))
 		id := s.id(ri)
 		i := s.dayIndex(x.date)
 		attached := false
@@ -325,7 +329,7 @@ func (s *Settler) settleGranted(b *builder, di int) {
 			attached = b.attach(componentBase, def, parts[j].rate, full, Minute, 60, id)
 		}
 		if !attached {
-			l := countedLength(ds.svc, s.end(ri, x)-x.start)
+			l := s.visitLength(ds.svc, ri, x)
 			reason := ReasonOverGranted
 			if rateOf[i] == -1 {
 				reason = ReasonNoRate

@@ -63,6 +63,9 @@ func (s *Settler) addReport(r *volume.Report, same uint8) {
 	}
 	s.setEnd(i, x, end)
 	x.idOff, x.idLen = s.ids.add(r.ID), uint32(len(r.ID))
+	if r.Shared != "" {
+		s.addShared(r, i)
+	}
 	if detail != "" {
 		s.details[i] = detail
 	}
@@ -107,7 +110,7 @@ func reportProblem(r *volume.Report) string {
 // nothing to say of it): the usual report, checked without a call.
 func readable(r *volume.Report) bool {
 	return r.Invalid == nil && r.ID != "" && r.Status.IsValid() && r.Kind.IsValid() &&
-		r.Staff >= 1 && r.Staff <= maxStaff && !r.Start.IsZero() && !r.End.IsZero()
+		uint(r.Staff-1) < maxStaff && !r.Start.IsZero() && !r.End.IsZero()
 }
 
 // classify gives a report its place, except for duplicate ids, which are
@@ -294,7 +297,7 @@ type reasonCode uint8
 
 var reasonCodes = [...]Reason{"", reasonPending, ReasonInvalidInput, ReasonUnknownProvider, ReasonNotApproved,
 	ReasonAmbiguousTime, ReasonInvalidTime, ReasonInvalidInterval, ReasonTooLong, ReasonNoDecision,
-	ReasonDecisionConfl, ReasonWrongProvider, ReasonNoRate, ReasonNotBillable,
+	ReasonDecisionConfl, ReasonWrongProvider, ReasonNoRate, ReasonNotBillable, ReasonSharedMismatch,
 	// reasons of the pipelines, for reportUnpaid
 	ReasonZeroLength, ReasonOverlap, ReasonDeclinedNotPaid, ReasonStaffNotGranted, ReasonOverGranted}
 
@@ -336,4 +339,5 @@ const (
 	codeWrongProvider
 	codeNoRate
 	codeNotBillable
+	codeSharedMismatch // after all of rules §2 (splitShared)
 )

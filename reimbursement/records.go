@@ -102,6 +102,7 @@ const (
 	// The end is in Settler.endApart, not start + length: one that does
 	// not resolve, or more than 2^31 minutes after the start.
 	recEndApart
+	recShared // a part of a shared visit: counted already (splitShared)
 )
 
 // end returns the end of report i, x.
@@ -114,7 +115,7 @@ func (s *Settler) end(i int32, x *rec) int64 {
 
 // setEnd keeps the end of report i, x, whose start is set.
 func (s *Settler) setEnd(i int32, x *rec, end int64) {
-	if d := end - x.start; x.flags&recTimeOK != 0 && d > 0 && d <= math.MaxInt32 {
+	if d := end - x.start; x.flags&recTimeOK != 0 && d >= 0 && d <= math.MaxInt32 {
 		x.length = int32(d)
 		return
 	}
@@ -187,5 +188,15 @@ func (s *Settler) reportQuantity(i int32, x *rec) (int64, Unit) {
 	if svc != nil && svc.Unit == Visit {
 		return 1, Visit
 	}
-	return countedLength(svc, s.end(i, x)-x.start) * int64(x.staff), Minute
+	return s.visitLength(svc, i, x) * int64(x.staff), Minute
+}
+
+// visitLength is the counted length of visit i, x (rules §5 step 1): its
+// interval rounded, fixed or raised to the minimum as svc says, or, for a
+// part of a shared visit, its part, counted already.
+func (s *Settler) visitLength(svc *Service, i int32, x *rec) int64 {
+	if x.flags&recShared != 0 {
+		return s.end(i, x) - x.start
+	}
+	return countedLength(svc, s.end(i, x)-x.start)
 }

@@ -591,12 +591,22 @@ func (sp *split) add(r *volume.Report) {
 		sp.err = err
 	}
 	if r.ID != "" {
-		h := maphash.String(sp.seed, r.ID)
-		hf := &sp.hashes[h>>58]
-		hf.buf = binary.LittleEndian.AppendUint64(hf.buf, h>>8<<8|uint64(p))
-		if err := hf.wrote(); err != nil && sp.err == nil {
-			sp.err = err
-		}
+		sp.addHash(maphash.String(sp.seed, r.ID), p)
+	}
+	if r.Shared != "" {
+		// The rows of a shared visit are settled in one part, as copies
+		// of an id are: a hash they share joins their parts.
+		sp.addHash(maphash.String(sp.seed, "\x00shared visit\x00"+r.Shared), p)
+	}
+}
+
+// addHash notes that part p has a record whose id (or shared visit) hashes
+// to h: parts that share a hash are settled as one.
+func (sp *split) addHash(h uint64, p int) {
+	hf := &sp.hashes[h>>58]
+	hf.buf = binary.LittleEndian.AppendUint64(hf.buf, h>>8<<8|uint64(p))
+	if err := hf.wrote(); err != nil && sp.err == nil {
+		sp.err = err
 	}
 }
 
@@ -734,7 +744,8 @@ type spillRead struct {
 // unless that of the report before, the id, the recipient,
 // provider and service unless they are those of the report before (prev,
 // which it updates), the start and end (see appendTimestamp), the staff
-// unless 1, and the problems of a row that could not be read.
+// unless 1, the problems of a row that could not be read, and its shared
+// visit id, if any.
 func appendReport(b []byte, r *volume.Report, prev *spillPrev) []byte {
 	var flags byte
 	if r.Recipient == string(prev.names[0]) {
@@ -754,6 +765,9 @@ func appendReport(b []byte, r *volume.Report, prev *spillPrev) []byte {
 	}
 	if r.Source.File != prev.file {
 		flags |= spillSource
+	}
+	if r.Shared != "" {
+		flags |= spillShared
 	}
 	b = append(b, flags, byte(r.Kind)|byte(r.Status)<<4)
 	if flags&spillSource != 0 {
@@ -777,6 +791,9 @@ func appendReport(b []byte, r *volume.Report, prev *spillPrev) []byte {
 	}
 	if flags&spillInvalid != 0 {
 		b = appendString(b, r.Invalid.Error())
+	}
+	if flags&spillShared != 0 {
+		b = appendString(b, r.Shared)
 	}
 	return b
 }
@@ -805,6 +822,7 @@ const (
 	spillStaff   = 1 << 3
 	spillInvalid = 1 << 4
 	spillSource  = 1 << 5
+	spillShared  = 1 << 6
 )
 
 func appendString(b []byte, s string) []byte {
@@ -956,6 +974,9 @@ func (r *spillReader) report(x *volume.Report) (same uint8) {
 	}
 	if flags&spillInvalid != 0 {
 		x.Invalid = errors.New(r.str())
+	}
+	if flags&spillShared != 0 {
+		x.Shared = r.str()
 	}
 	return same
 }

@@ -84,14 +84,14 @@ func TestSpillRoundTrip(t *testing.T) {
 	at := volume.MustParseTimestamp
 	spillRoundTrip(t, []volume.Report{
 		{ID: "T0", Staff: 1},
-		{ID: "T1", Recipient: "R1", Provider: "P1", Service: "HT", Start: at("2026-03-29T01:30"), End: at("2026-03-29T03:30"), Staff: 1},
+		{ID: "T1", Recipient: "R1", Provider: "P1", Service: "HT", Start: at("2026-03-29T01:30"), End: at("2026-03-29T03:30"), Staff: 1, Shared: "S1"},
 		{ID: "T2", Recipient: "R1", Provider: "P1", Service: "HT", Start: at("2026-10-25T02:30+02:00"), End: at("2026-10-25T02:30+01:00"), Staff: 2, Kind: volume.Declined},
 		{ID: "T3", Recipient: "R1", Provider: "P2", Service: "HT", Staff: 0, Status: volume.Pending, Invalid: errors.New(`reports.csv:3:5 (start): "x"`)},
 		{ID: "", Recipient: "", Provider: "", Service: "", Staff: -3, Status: volume.Rejected},
 		{ID: "T<ö>", Recipient: "R2", Provider: "P1", Service: "LEDS", Start: at("2026-03-04T10:00Z"), End: at("2026-03-04T11:00-09:30"), Staff: 1 << 40},
 		// Dates far apart, before and after the one before.
 		{ID: "T6", Recipient: "R2", Provider: "P1", Service: "LEDS", Start: at("9999-12-31T23:59+14:00"), End: at("0001-01-01T00:00"), Staff: 1},
-		{ID: "T7", Recipient: "R2", Provider: "P1", Service: "LEDS", Start: at("0001-01-01T00:01"), Staff: 1},
+		{ID: "T7", Recipient: "R2", Provider: "P1", Service: "LEDS", Start: at("0001-01-01T00:01"), Staff: 1, Shared: "a shared id, with \"quotes\""},
 		{ID: "T8", Recipient: "R2", Provider: "P1", Service: "LEDS", End: at("2026-03-04T11:00-18:00"), Staff: 1},
 	})
 }
@@ -117,7 +117,7 @@ func FuzzSpillReader(f *testing.F) {
 		ts, _ := volume.ParseTimestamp(start)
 		spillRoundTrip(t, []volume.Report{
 			{ID: id, Recipient: recipient, Provider: id, Service: recipient, Start: ts, End: ts, Staff: staff},
-			{ID: recipient, Recipient: recipient, Provider: "P", Service: recipient, Start: ts, Staff: 1},
+			{ID: recipient, Recipient: recipient, Provider: "P", Service: recipient, Start: ts, Staff: 1, Shared: id},
 		})
 	})
 }

@@ -265,6 +265,9 @@ const (
 	// ReasonDuplicateDate is given to a second approved presence of one
 	// recipient and service on one date.
 	ReasonDuplicateDate Reason = "duplicate-date"
+	// ReasonSharedMismatch is given to the rows of a shared visit that
+	// do not agree on provider, service, start and end (rules §5 step 1).
+	ReasonSharedMismatch Reason = "shared-mismatch"
 )
 
 // Issue kinds of a settlement.

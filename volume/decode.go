@@ -38,7 +38,7 @@ func newReader(r io.Reader, file string, columns []string) *CSVReader {
 type ReportReader struct {
 	c      *CSVReader
 	header bool
-	col    [9]int // id, recipient, provider, service, start, end, staff, kind, status
+	col    [10]int // of ReportColumns: id, recipient, provider, service, start, end, staff, kind, status, shared
 	// inOrder: the columns are the file's first, in the order of col.
 	inOrder bool
 }
@@ -153,6 +153,7 @@ func (r *ReportReader) parse(err error) Report {
 		Staff:     1,
 		Kind:      Visit,
 		Status:    Approved,
+		Shared:    f[9],
 		Source:    Source{r.c.File, r.c.line},
 	}
 	switch s := f[6]; s {

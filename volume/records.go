@@ -167,8 +167,12 @@ type Report struct {
 	Staff     int // people on the visit, from 1
 	Kind      Kind
 	Status    Status
-	Invalid   error  // non-nil when the row could not be read
-	Source    Source // where it was read; zero when made in Go
+	// Shared is the id of a visit given to several recipients together
+	// (sammanboende, a group activity: rules §5 step 1), the same on each
+	// of its rows; "" for a visit of its own.
+	Shared  string
+	Invalid error  // non-nil when the row could not be read
+	Source  Source // where it was read; zero when made in Go
 }
 
 // Absence reasons of rules §7.

@@ -8,7 +8,7 @@ import (
 )
 
 // ReportColumns are the columns of reports.csv, in the order written.
-var ReportColumns = []string{"id", "recipient", "provider", "service", "start", "end", "staff", "kind", "status"}
+var ReportColumns = []string{"id", "recipient", "provider", "service", "start", "end", "staff", "kind", "status", "shared"}
 
 // A ReportWriter writes reports.csv (formats.md), one report at a time.
 // Call Flush at the end.
@@ -49,7 +49,8 @@ func (w *ReportWriter) Write(r Report) error {
 	b = append(b, r.Kind.String()...)
 	b = append(b, ',')
 	b = append(b, r.Status.String()...)
-	b = append(b, '\n')
+	b = append(b, ',')
+	b = appendField(b, r.Shared, '\n')
 	w.buf = b
 	_, err := w.w.Write(b)
 	return err

@@ -225,14 +225,14 @@ func Decision(s string) reimbursement.Decision {
 }
 
 // Report returns a time report from "ID RECIPIENT PROVIDER SERVICE START END
-// [staff=N] [declined] [pending|rejected]". END may be HH:MM on the start's
-// date.
+// [staff=N] [shared=VISIT] [declined] [pending|rejected]". END may be HH:MM
+// on the start's date.
 func Report(s string) volume.Report {
 	const kind = "Report"
 	l := parse(kind, s, 6)
-	l.check(kind, []string{"staff"}, []string{"declined", "pending", "rejected"})
+	l.check(kind, []string{"staff", "shared"}, []string{"declined", "pending", "rejected"})
 	r := volume.Report{ID: l.fields[0], Recipient: l.fields[1], Provider: l.fields[2], Service: l.fields[3],
-		Staff: 1, Kind: volume.Visit, Status: status(l)}
+		Staff: 1, Kind: volume.Visit, Status: status(l), Shared: l.kv["shared"]}
 	var err error
 	if r.Start, err = volume.ParseTimestamp(l.fields[4]); err != nil {
 		l.fail(kind, "%v", err)

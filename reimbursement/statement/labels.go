@@ -69,6 +69,7 @@ var reasonTexts = map[reimbursement.Reason]text{
 	reimbursement.ReasonNoRate:          {"Ingen ersättningsnivå i taxan", "No rate in the tariff"},
 	reimbursement.ReasonNotBillable:     {"Insatsen ersätts inte per registrering", "The service is not paid per record"},
 	reimbursement.ReasonDuplicateDate:   {"Flera närvaroregistreringar samma dag", "Several presence records on one day"},
+	reimbursement.ReasonSharedMismatch:  {"Raderna för ett delat besök stämmer inte överens", "The rows of a shared visit do not agree"},
 }
 
 // reasonText returns the words for reason r, or r itself when it has none.
