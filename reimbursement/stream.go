@@ -104,9 +104,9 @@ type ProviderSummary struct {
 // than the decisions, X1… for R1…); the sample needs files that can be
 // read at an offset (io.ReaderAt, as os.DirFS's can). Input that defeats
 // that still settles exactly, but may need more: a month of one recipient
-// is one part, copies of ids across all recipients join all parts into
-// one, and crowded reports in files that cannot be sampled go to the part
-// their names sort into.
+// is one part, copies of ids or shared visits across all recipients join
+// all parts into one, and crowded reports in files that cannot be sampled
+// go to the part their names sort into.
 func WriteSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period, opt StreamOptions) (StreamSummary, []error, error) {
 	return writeSettlementFS(w, fsys, t, period, opt, mergeTuning{chunk: mergeChunk, ahead: mergeAhead})
 }

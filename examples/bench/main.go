@@ -62,6 +62,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	gen := fl.String("generate", "", "write a synthetic bundle into this directory")
 	n := fl.Int("recipients", 20000, "home-care recipients of the synthetic bundle (other services scale with it)")
 	seed := fl.Int64("seed", 1, "seed of the synthetic bundle")
+	shared := fl.Int("shared", 0, "percent of the synthetic bundle's home-care rows that are rows of visits two recipients share")
 	in := fl.String("in", "", "settle the bundle in this directory")
 	periodFlag := fl.String("period", "2026-03", "period YYYY-MM")
 	out := fl.String("o", "", "write the settlement JSON to this file (else it is written to nothing, but still written)")
@@ -85,7 +86,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "bench: -recipients must be at least 1")
 			return 2
 		}
-		if err := rt.WriteSyntheticBundle(*gen, *n, *seed, period); err != nil {
+		if err := rt.WriteSyntheticBundleWith(*gen, *n, *seed, period, rt.SyntheticOptions{SharedPercent: *shared}); err != nil {
 			fmt.Fprintf(stderr, "bench: %v\n", err)
 			return 1
 		}

@@ -71,6 +71,24 @@ const syntheticTariff = `{
 // gives the same bundle. 250 000 recipients make about 15 million visits,
 // a national month.
 func WriteSyntheticBundle(dir string, n int, seed int64, period volume.Period) error {
+	return WriteSyntheticBundleWith(dir, n, seed, period, SyntheticOptions{})
+}
+
+// SyntheticOptions vary the synthetic municipality of
+// WriteSyntheticBundleWith. The zero value is WriteSyntheticBundle's.
+type SyntheticOptions struct {
+	// SharedPercent is about the percent, 0 to 100, of home-care report
+	// rows that are rows of visits a household of two recipients (of one
+	// provider) share (rules §5 step 1): such a visit is a row for each,
+	// with one shared id. With 0 reports.csv has no shared column.
+	SharedPercent int
+}
+
+// WriteSyntheticBundleWith is WriteSyntheticBundle with options.
+func WriteSyntheticBundleWith(dir string, n int, seed int64, period volume.Period, opt SyntheticOptions) error {
+	if opt.SharedPercent < 0 || opt.SharedPercent > 100 {
+		return fmt.Errorf("reimbursementtest: SharedPercent %d is not from 0 to 100", opt.SharedPercent)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -119,6 +137,9 @@ func WriteSyntheticBundle(dir string, n int, seed int64, period volume.Period) e
 				hours = 120
 			}
 			h := hc{rec: fmt.Sprintf("R%d", i), prov: fmt.Sprintf("P%d", rng.Intn(providers)), granted: hours * 60}
+			if opt.SharedPercent > 0 && i%2 == 1 {
+				h.prov = homecare[i-1].prov // a household of two, served by one provider
+			}
 			h.perDay = 2 + rng.Intn(3)
 			staff := ""
 			if rng.Intn(40) == 0 {
@@ -152,12 +173,20 @@ func WriteSyntheticBundle(dir string, n int, seed int64, period volume.Period) e
 	})
 	var absences []string
 	write("reports.csv", func(w *bufio.Writer) {
-		w.WriteString("id,recipient,provider,service,start,end,staff,kind,status\n")
+		header := "id,recipient,provider,service,start,end,staff,kind,status\n"
+		if opt.SharedPercent > 0 {
+			header = "id,recipient,provider,service,start,end,staff,kind,status,shared\n"
+		}
+		w.WriteString(header)
 		id := 0
-		visit := func(rec, prov, svc string, s time.Time, length, staff int, kind, status string) {
+		visit := func(rec, prov, svc string, s time.Time, length, staff int, kind, status, shared string) {
 			id++
 			e := s.Add(time.Duration(length) * time.Minute)
-			fmt.Fprintf(w, "V%d,%s,%s,%s,%s,%s,%d,%s,%s\n", id, rec, prov, svc, s.Format("2006-01-02T15:04"), e.Format("2006-01-02T15:04"), staff, kind, status)
+			fmt.Fprintf(w, "V%d,%s,%s,%s,%s,%s,%d,%s,%s", id, rec, prov, svc, s.Format("2006-01-02T15:04"), e.Format("2006-01-02T15:04"), staff, kind, status)
+			if opt.SharedPercent > 0 {
+				w.WriteString("," + shared)
+			}
+			w.WriteString("\n")
 		}
 		for i, h := range homecare {
 			// Visits use 70-110 % of the grant, so some recipients go
@@ -205,14 +234,23 @@ func WriteSyntheticBundle(dir string, n int, seed int64, period volume.Period) e
 					if rng.Intn(60) == 0 {
 						staff = 2
 					}
-					visit(h.rec, h.prov, "HT", time.Date(y, m, day+1, hour, rng.Intn(60), 0, 0, time.UTC), length, staff, kind, status)
+					start := time.Date(y, m, day+1, hour, rng.Intn(60), 0, 0, time.UTC)
+					if opt.SharedPercent > 0 && i%2 == 0 && i+1 < len(homecare) && rng.Intn(100) < opt.SharedPercent {
+						// Shared with the household's other recipient: a row
+						// for each.
+						shared := fmt.Sprintf("H%d-%d-%d", i, day, v)
+						visit(h.rec, h.prov, "HT", start, length, staff, kind, status, shared)
+						visit(homecare[i+1].rec, h.prov, "HT", start, length, staff, "visit", "approved", shared)
+						continue
+					}
+					visit(h.rec, h.prov, "HT", start, length, staff, kind, status, "")
 				}
 			}
 		}
 		for i := 0; i < leds; i++ {
 			y, m, _ := first.Civil()
 			for k := 0; k < 4; k++ {
-				visit(fmt.Sprintf("R%d", i*7%n), ledsProv[i], "LEDS", time.Date(y, m, 1+rng.Intn(days), 9+rng.Intn(12), 0, 0, 0, time.UTC), 60+rng.Intn(180), 1, "visit", "approved")
+				visit(fmt.Sprintf("R%d", i*7%n), ledsProv[i], "LEDS", time.Date(y, m, 1+rng.Intn(days), 9+rng.Intn(12), 0, 0, 0, time.UTC), 60+rng.Intn(180), 1, "visit", "approved", "")
 			}
 		}
 	})
