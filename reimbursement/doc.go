@@ -98,9 +98,8 @@
 // which joins the parts of those recipients into one; and the markups and
 // adjustments, which are computed once, from the parts' sums, when the
 // parts are merged. Shared visits of households whose ids are far apart
-// therefore cost memory: a national month with 5 % of its rows in shared
-// visits of recipients R2k and R2k+1 settles in 17 parts, not 61, with a
-// peak heap of 1.8 GiB, not 362 MiB. The merge writes each provider's lines part
+// in id order therefore cost memory: many of them join the parts into a
+// few large ones, up to one part for the month. The merge writes each provider's lines part
 // after part (parts are in recipient order) and merges unpaid entries,
 // pending ids and unmatched entries by id.
 //
