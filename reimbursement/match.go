@@ -50,12 +50,9 @@ func (s *Settler) addReport(r *volume.Report, same uint8) {
 		n.provider = s.internField(2, r.Provider)
 	}
 	x.names = s.namesOf(n)
-	var detail string
 	if !readable(r) {
-		detail = reportProblem(r)
-	}
-	if detail != "" {
 		x.flags |= recInvalid
+		s.details[i] = reportProblem(r)
 	}
 	end := s.classify(x, r)
 	if x.flags&recTimeOK == 0 {
@@ -65,9 +62,6 @@ func (s *Settler) addReport(r *volume.Report, same uint8) {
 	x.idOff, x.idLen = s.ids.add(r.ID), uint32(len(r.ID))
 	if r.Shared != "" {
 		s.addShared(r, i)
-	}
-	if detail != "" {
-		s.details[i] = detail
 	}
 	if x.reason == 0 && x.dec >= 0 {
 		s.visitCount[x.dec]++
