@@ -39,6 +39,7 @@ import (
 	_ "time/tzdata" // a fresh machine without tzdata still knows Europe/Stockholm
 
 	"github.com/exempelby/ersattning/bonus"
+	"github.com/exempelby/ersattning/examples/internal/command"
 	"github.com/exempelby/ersattning/examples/internal/output"
 	"github.com/exempelby/ersattning/reimbursement"
 	"github.com/exempelby/ersattning/volume"
@@ -77,17 +78,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	settlementFiles := fl.String("settlements", "", "settlement JSON files of the period, comma-separated")
 	format := fl.String("format", "text", "output: text or json")
 	out := fl.String("o", "", "write the output to this file instead of stdout")
-	fl.Usage = func() {
-		fmt.Fprint(fl.Output(), usage)
-		fl.PrintDefaults()
-	}
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fl.SetOutput(stdout)
-			fl.Usage()
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := command.Parse(fl, args, usage, stdout); !ok {
+		return code
 	}
 	if fl.NArg() > 0 {
 		fmt.Fprintf(stderr, "bonus: unexpected argument %q\n", fl.Arg(0))

@@ -27,6 +27,7 @@ import (
 	"time"
 	_ "time/tzdata" // a fresh machine without tzdata still knows Europe/Stockholm
 
+	"github.com/exempelby/ersattning/examples/internal/command"
 	"github.com/exempelby/ersattning/examples/internal/sample"
 	"github.com/exempelby/ersattning/reimbursement"
 	"github.com/exempelby/ersattning/reimbursement/followup"
@@ -61,17 +62,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	periodFlag := fl.String("period", "", "period YYYY-MM (default "+sample.Period+" for the sample)")
 	format := fl.String("format", "text", "output: text, json, csv or csv-sv")
 	lang := fl.String("lang", "sv", "language of text: sv or en")
-	fl.Usage = func() {
-		fmt.Fprint(fl.Output(), usage)
-		fl.PrintDefaults()
-	}
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fl.SetOutput(stdout)
-			fl.Usage()
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := command.Parse(fl, args, usage, stdout); !ok {
+		return code
 	}
 	l, err := statement.ParseLang(*lang)
 	if err != nil || fl.NArg() > 0 || (*format != "text" && *format != "json" && *format != "csv" && *format != "csv-sv") {

@@ -17,12 +17,12 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 
+	"github.com/exempelby/ersattning/examples/internal/command"
 	"github.com/exempelby/ersattning/reimbursement"
 	"github.com/exempelby/ersattning/reimbursement/invoicecheck"
 )
@@ -54,17 +54,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	invoices := fl.String("invoices", "", "the directory of the providers' e-invoices")
 	providersFile := fl.String("providers", "", "providers.csv with the orgnr column")
 	format := fl.String("format", "text", "output: text or json")
-	fl.Usage = func() {
-		fmt.Fprint(fl.Output(), usage)
-		fl.PrintDefaults()
-	}
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fl.SetOutput(stdout)
-			fl.Usage()
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := command.Parse(fl, args, usage, stdout); !ok {
+		return code
 	}
 	if *settlement == "" || *invoices == "" || *providersFile == "" || fl.NArg() > 0 || (*format != "text" && *format != "json") {
 		fmt.Fprintln(stderr, "invoicecheck: give -settlement, -invoices and -providers, and -format text or json")

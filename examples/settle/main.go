@@ -47,6 +47,7 @@ import (
 	"time"
 	_ "time/tzdata" // a fresh machine without tzdata still knows Europe/Stockholm
 
+	"github.com/exempelby/ersattning/examples/internal/command"
 	"github.com/exempelby/ersattning/examples/internal/output"
 	"github.com/exempelby/ersattning/examples/internal/sample"
 	"github.com/exempelby/ersattning/reimbursement"
@@ -281,14 +282,8 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*config, int) {
 	previous := fl.String("previous", "", "a settlement JSON issued before for the period: print the correction to it")
 	audit := fl.Bool("audit", true, "check that every record is accounted for once before printing")
 	tmp := fl.String("tmpdir", "", "where json and csv runs keep the reports between passes (default: the system's)")
-	fl.Usage = func() {
-		fmt.Fprint(fl.Output(), usage)
-		fl.PrintDefaults()
-	}
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fl.SetOutput(stdout)
-			fl.Usage()
+	if code, ok := command.Parse(fl, args, usage, stdout); !ok {
+		if code == 0 {
 			return nil, exitSettled
 		}
 		return nil, exitUsage
