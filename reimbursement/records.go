@@ -37,8 +37,8 @@ type partScratch struct {
 // recChunk is how many recs a chunk holds: 32 KiB of them, the largest
 // size the allocator hands out from its caches. A chunk is zeroed when it
 // is made and filled at once after, while it is still in the core's
-// cache; chunks of 2 MiB were zeroed past the cache and read back from
-// memory (BenchmarkSettleBundle: 7 % slower).
+// cache; a larger chunk would be zeroed past the cache and read back from
+// memory.
 const recChunk = 1 << 9
 
 // all yields the recs in order with their indices.
