@@ -71,10 +71,9 @@ func (r *recStore) add() *rec {
 }
 
 // rec is a time report as the settler keeps it: no pointers, so that
-// millions of them cost the garbage collector nothing, and 40 bytes, since
-// every pass over them reads them from memory (64 bytes, with the end
-// whole, the provider's index and the id's first bytes, were 5 % slower).
-// Its names are kept once for all reports that share them (recNames), its
+// millions of them cost the garbage collector nothing, and small, since
+// every pass over them reads them from memory: what can be found from
+// elsewhere is not kept in it. Its names are kept once for all reports that share them (recNames), its
 // provider's index is provOfRec, and its id's first eight bytes
 // Settler.keyOf.
 type rec struct {
