@@ -121,13 +121,20 @@ func (s *Settlement) WriteJSON(w io.Writer) error {
 		return errorf("WriteJSON of a nil *Settlement")
 	}
 	bw := bufio.NewWriterSize(w, 1<<16)
-	j := jsonw.New(bw)
+	s.writeJSON(jsonw.New(bw))
+	bw.WriteByte('\n')
+	return bw.Flush()
+}
+
+// writeJSON writes the settlement as a JSON object where j stands, so
+// that a run can hold settlements.
+func (s *Settlement) writeJSON(j *jsonw.Writer) {
 	j.Open('{')
 	j.Field("period", s.Period.String())
 	j.Field("tariff", s.Tariff)
 	j.Key("correction_of")
 	if s.CorrectionOf == nil {
-		bw.WriteString("null")
+		j.RawString("null")
 	} else {
 		j.Open('{')
 		j.Field("period", s.CorrectionOf.Period.String())
@@ -165,6 +172,71 @@ func (s *Settlement) WriteJSON(w io.Writer) error {
 	writeFiles(j, s.Files)
 	j.Field("total", money(s.Total))
 	j.Close('}')
+}
+
+// WriteJSON writes the run as indented JSON (formats.md, "A run") with a
+// final newline: the settlement of its period, the corrections and the
+// locked periods in period order, and what it pays each provider.
+func (r *Run) WriteJSON(w io.Writer) error {
+	if r == nil || r.Settlement == nil {
+		return errorf("WriteJSON of a nil *Run or a run without a settlement")
+	}
+	bw := bufio.NewWriterSize(w, 1<<16)
+	j := jsonw.New(bw)
+	j.Open('{')
+	j.Field("run", r.Period.String())
+	j.Key("settlement")
+	r.Settlement.writeJSON(j)
+	j.Key("corrections")
+	j.Open('[')
+	for _, c := range r.Corrections {
+		j.Item()
+		c.writeJSON(j)
+	}
+	j.Close(']')
+	j.Key("locked")
+	j.Open('[')
+	for _, l := range r.Locked {
+		j.Item()
+		writeLocked(j, l)
+	}
+	j.Close(']')
+	j.Key("providers")
+	j.Open('[')
+	for _, p := range r.Providers {
+		j.Item()
+		j.Open('{')
+		j.Field("provider", p.Provider)
+		j.Field("settlement", money(p.Settlement))
+		j.Field("corrections", money(p.Corrections))
+		j.Field("total", money(p.Total))
+		j.Close('}')
+	}
+	j.Close(']')
+	j.Field("total", money(r.Total))
+	j.Close('}')
 	bw.WriteByte('\n')
 	return bw.Flush()
+}
+
+// writeLocked writes a locked period as an object.
+func writeLocked(j *jsonw.Writer, l LockedPeriod) {
+	j.Open('{')
+	j.Field("period", l.Period.String())
+	j.Key("providers")
+	j.Open('[')
+	for _, p := range l.Providers {
+		j.Item()
+		j.Open('{')
+		j.Field("provider", p.Provider)
+		j.Field("amount", money(p.Amount))
+		j.Key("ids")
+		j.Strings(p.IDs)
+		j.Close('}')
+	}
+	j.Close(']')
+	j.Key("unmatched")
+	j.Strings(l.Unmatched)
+	j.Field("total", money(l.Total))
+	j.Close('}')
 }

@@ -34,6 +34,9 @@ type Tariff struct {
 	rates       []Rate
 	markups     []Markup
 	noChoice    NoChoice
+	// correctionMonths is how many periods before a run's may still be
+	// corrected (rules §12).
+	correctionMonths int
 
 	cal              *volume.Calendar
 	bandSet          *volume.Bands
@@ -313,7 +316,7 @@ func position(data []byte, offset int64) (line, col int) {
 
 func (w *walker) tariff(doc any) *Tariff {
 	m, ok := w.object("", doc, "name", "currency", "date_sets", "bands", "default_band",
-		"services", "rates", "markups", "no_choice")
+		"services", "rates", "markups", "no_choice", "correction_months")
 	if !ok {
 		return nil
 	}
@@ -324,6 +327,7 @@ func (w *walker) tariff(doc any) *Tariff {
 		serviceIndex: map[string]int{},
 		ratesOf:      map[string][]int{},
 	}
+	t.correctionMonths = w.integer("", m, "correction_months", DefaultCorrectionMonths, 0, maxCorrectionMonths)
 	if t.currency == "" {
 		t.currency = "SEK"
 	} else if t.currency != "SEK" {
@@ -975,6 +979,20 @@ func (t *Tariff) Currency() string { return t.currency }
 // DefaultBand is the code of the band that granted time and absence are
 // paid in.
 func (t *Tariff) DefaultBand() string { return t.defaultBand }
+
+// DefaultCorrectionMonths is a tariff's correction_months when it does not
+// say (rules §12).
+const DefaultCorrectionMonths = 3
+
+// maxCorrectionMonths bounds correction_months: ten years back is more
+// than any municipality keeps a month open.
+const maxCorrectionMonths = 120
+
+// CorrectionMonths is how many periods before a run's period may still be
+// corrected (rules §12): with 3, the run for 2026-06 corrects 2026-03,
+// -04 and -05, and earlier periods are locked. 0 locks every earlier
+// period.
+func (t *Tariff) CorrectionMonths() int { return t.correctionMonths }
 
 // NoChoice is the no-choice provider (ickevalsalternativ), a copy.
 func (t *Tariff) NoChoice() NoChoice {

@@ -97,6 +97,9 @@ type config struct {
 	date     volume.Date // -date: the vouchers'
 	proposed *reimbursement.Tariff
 	periods  []volume.Period // -compare-tariff's
+	issued   string          // -issued: the directory of settlements issued so far
+	issuedTo string          // -issued-out: where the run writes the new issued states
+	run      bool            // a run over earlier periods (rules §12)
 }
 
 // comparison reads the proposed tariff and periods of -compare-tariff.
@@ -194,6 +197,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch {
 	case cfg.proposed != nil:
 		return compareTariffs(cfg, stdout, stderr)
+	case cfg.run:
+		return settleRun(cfg, stdout, stderr)
 	case cfg.previous == nil && (cfg.format == "json" || cfg.format == "csv" || cfg.format == "csv-sv"):
 		return stream(cfg, stdout, stderr)
 	case cfg.previous == nil && (cfg.format == "html" || cfg.format == "xlsx" || cfg.format == "sie"):
@@ -282,6 +287,8 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*config, int) {
 	previous := fl.String("previous", "", "a settlement JSON issued before for the period: print the correction to it")
 	audit := fl.Bool("audit", true, "check that every record is accounted for once before printing")
 	tmp := fl.String("tmpdir", "", "where json and csv runs keep the reports between passes (default: the system's)")
+	issued := fl.String("issued", "", "a directory of the settlements issued so far (YYYY-MM.json): make a run that corrects the open earlier periods and lists the locked ones (json or text)")
+	issuedOut := fl.String("issued-out", "", "with a run: a new or empty directory to write the issued settlements after the run to, for the next run")
 	if code, ok := command.Parse(fl, args, usage, stdout); !ok {
 		if code == 0 {
 			return nil, exitSettled
@@ -298,7 +305,8 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*config, int) {
 		fmt.Fprintf(stderr, "settle: -format %q: want text, json, csv, csv-sv, html, xlsx or sie\n", *format)
 		return nil, exitUsage
 	}
-	cfg := &config{format: *format, out: *out, tmp: *tmp, provider: *provider}
+	cfg := &config{format: *format, out: *out, tmp: *tmp, provider: *provider,
+		issued: *issued, issuedTo: *issuedOut, run: *issued != "" || *issuedOut != ""}
 	var err error
 	if cfg.lang, err = statement.ParseLang(*lang); err != nil {
 		fmt.Fprintf(stderr, "settle: -lang %q: want sv or en\n", *lang)
@@ -307,6 +315,12 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*config, int) {
 	switch {
 	case cfg.provider != "" && cfg.format != "html":
 		fmt.Fprintln(stderr, "settle: -provider goes with -format html")
+		return nil, exitUsage
+	case cfg.run && (*previous != "" || *compare != ""):
+		fmt.Fprintln(stderr, "settle: a run (-issued, -issued-out) corrects the earlier periods itself: -previous and -compare-tariff do not go with it")
+		return nil, exitUsage
+	case cfg.run && cfg.format != "json" && cfg.format != "text":
+		fmt.Fprintln(stderr, "settle: a run (-issued, -issued-out) is written as json or text")
 		return nil, exitUsage
 	case cfg.format == "html" && cfg.provider == "" && cfg.out == "":
 		fmt.Fprintln(stderr, "settle: -format html writes a statement per provider: give -o DIR, or -provider ID")

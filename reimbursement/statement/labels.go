@@ -235,6 +235,8 @@ type labels struct {
 	Accounted, Encoding, Total, RecipientTotal, Formula, PreviousTotal         string
 	NewTotal, Difference, Old, New, Detail, Unmatched, Issues, NoChanges       string
 	Providers, Statement, Changed, Currency                                    string
+	RunTitle, RunProviders, Settlement, Corrections, Corrected, Locked         string
+	LockedIDs                                                                  string
 }
 
 var swedishLabels = labels{
@@ -252,6 +254,9 @@ var swedishLabels = labels{
 	Detail: "Detalj", Unmatched: "Ej kopplade till något beslut", Issues: "Anmärkningar",
 	NoChanges: "Inga ändrade rader.", Providers: "Utförare", Statement: "Underlag", Changed: "Ändrade rader",
 	Currency: "kr",
+	RunTitle: "Ersättningskörning", RunProviders: "Att betala per utförare", Settlement: "Avräkning",
+	Corrections: "Rättelser", Corrected: "Rättelser av tidigare perioder", Locked: "Spärrade perioder (skillnaden betalas inte)",
+	LockedIDs: "ändrade underlag",
 }
 
 var englishLabels = labels{
@@ -269,6 +274,9 @@ var englishLabels = labels{
 	Detail: "Detail", Unmatched: "Tied to no decision", Issues: "Issues",
 	NoChanges: "No changed lines.", Providers: "Providers", Statement: "Statement", Changed: "Changed lines",
 	Currency: "SEK",
+	RunTitle: "Settlement run", RunProviders: "To pay by provider", Settlement: "Settlement",
+	Corrections: "Corrections", Corrected: "Corrections of earlier periods", Locked: "Locked periods (the difference is not paid)",
+	LockedIDs: "records changed",
 }
 
 func labelsOf(l Lang) labels {
