@@ -60,6 +60,17 @@ func SettleFS(fsys fs.FS, period volume.Period, opt Options) (st *Settlement, pr
 
 // SettleFSWith is SettleFS with a tariff already loaded.
 func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st *Settlement, problems []error, err error) {
+	sts, problems, err := settleFSPeriods(fsys, t, []volume.Period{period}, opt)
+	if err != nil {
+		return nil, problems, err
+	}
+	return sts[0], problems, nil
+}
+
+// settleFSPeriods settles each of periods from the bundle in fsys, read
+// once: every record goes to the settler of each period, which takes
+// those of its period and counts the others as of another period.
+func settleFSPeriods(fsys fs.FS, t *Tariff, periods []volume.Period, opt Options) (sts []*Settlement, problems []error, err error) {
 	if fsys == nil {
 		return nil, nil, errorf("SettleFS: no file system")
 	}
@@ -70,17 +81,19 @@ func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st 
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := newSettler(t, period, providers, decisions, opt, decisionsOwned) // read here: ours to change
-	if err != nil {
-		return nil, problems, err
+	mode := decisionsOwned // read here: ours to change, when one settler has them
+	if len(periods) > 1 {
+		mode = decisionsLent
 	}
-	s.files = log
-	err = streamFiles(fsys, FileReports, func(f io.Reader, file string) error {
-		if st, ok := f.(interface{ Stat() (fs.FileInfo, error) }); ok {
-			if info, err := st.Stat(); err == nil {
-				s.reserve(int(min(info.Size(), maxReserve) / 64))
-			}
+	settlers := make([]*Settler, len(periods))
+	for i, period := range periods {
+		if settlers[i], err = newSettler(t, period, providers, decisions, opt, mode); err != nil {
+			return nil, problems, err
 		}
+		settlers[i].files = log
+	}
+	err = streamFiles(fsys, FileReports, func(f io.Reader, file string) error {
+		reserve(f, settlers)
 		return decodeReports(f, file, false, log, func(batch []volume.Report) {
 			for i := range batch {
 				r := &batch[i]
@@ -91,21 +104,50 @@ func SettleFSWith(fsys fs.FS, t *Tariff, period volume.Period, opt Options) (st 
 				if i > 0 {
 					same = sameNames(r, &batch[i-1])
 				}
-				s.addReport(r, same)
+				for _, s := range settlers {
+					s.addReport(r, same)
+				}
 			}
 		})
 	})
 	if err == nil {
-		err = readOthers(fsys, &pl, log, s.AddAbsence, s.AddPresence, s.AddAdjustment)
+		err = readOthers(fsys, &pl, log,
+			func(a volume.Absence) { eachSettler(settlers, func(s *Settler) { s.AddAbsence(a) }) },
+			func(p volume.Presence) { eachSettler(settlers, func(s *Settler) { s.AddPresence(p) }) },
+			func(a Adjustment) { eachSettler(settlers, func(s *Settler) { s.AddAdjustment(a) }) })
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	st = s.Settlement()
-	if err := s.Audit(st); err != nil {
-		return nil, nil, err
+	for _, s := range settlers {
+		st := s.Settlement()
+		if err := s.Audit(st); err != nil {
+			return nil, nil, err
+		}
+		sts = append(sts, st)
 	}
-	return st, nil, nil
+	return sts, nil, nil
+}
+
+// eachSettler calls add with each settler.
+func eachSettler(settlers []*Settler, add func(*Settler)) {
+	for _, s := range settlers {
+		add(s)
+	}
+}
+
+// reserve makes room in the settlers for the reports of the file f, when
+// its size is known: a 64-byte row per report, shared among the periods.
+func reserve(f io.Reader, settlers []*Settler) {
+	st, ok := f.(interface{ Stat() (fs.FileInfo, error) })
+	if !ok {
+		return
+	}
+	if info, err := st.Stat(); err == nil {
+		for _, s := range settlers {
+			s.reserve(int(min(info.Size(), maxReserve) / 64 / int64(len(settlers))))
+		}
+	}
 }
 
 // maxReserve bounds the size of a report file that room is made for at
@@ -133,10 +175,18 @@ func ReadInputFS(fsys fs.FS) (in Input, problems []error, err error) {
 		return Input{}, nil, err
 	}
 	err = streamFiles(fsys, FileReports, func(f io.Reader, file string) error {
-		rr := volume.NewReportReader(f, file)
-		defer log.read(file, rr.CSV())
-		return drain(rr.Read, func(r volume.Report) { in.Reports = append(in.Reports, r) },
-			func(r volume.Report) error { return r.Invalid }, &pl)
+		from := len(in.Reports)
+		err := decodeReports(f, file, true, log, func(batch []volume.Report) {
+			for i := range batch {
+				if batch[i].Invalid != nil {
+					pl.add(batch[i].Invalid)
+				}
+			}
+			in.Reports = append(in.Reports, batch...)
+		})
+		// The batches come in no fixed order: put the file's rows in order.
+		slices.SortFunc(in.Reports[from:], func(a, b volume.Report) int { return cmp.Compare(a.Source.Line, b.Source.Line) })
+		return err
 	})
 	if err == nil {
 		err = readOthers(fsys, &pl, log,

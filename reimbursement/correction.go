@@ -71,14 +71,81 @@ var ErrPeriodMismatch = fmt.Errorf("reimbursement: the settlements are of differ
 // been read from a file, must hold its own sums (CheckArithmetic):
 // otherwise the difference would not be what was paid and what is owed.
 func Correct(previous, current *Settlement) (*Settlement, error) {
+	corr, _, err := correct(previous, current)
+	return corr, err
+}
+
+// A linePair is what two settlements of a period, before and now, pay
+// under one line key: their lines of the key summed (aggregate).
+type linePair struct {
+	old, cur     Line
+	inOld, inCur bool
+}
+
+// pairedLines are the line keys of two settlements with what each pays
+// under them: the keys of the current one in its order, then those only in
+// the previous one in its order.
+type pairedLines struct {
+	byKey map[LineKey]*linePair
+	order []LineKey
+}
+
+// pairLines sums the lines of previous and current by key.
+func pairLines(previous, current *Settlement) pairedLines {
+	out := pairedLines{byKey: map[LineKey]*linePair{}}
+	var oldOnly []LineKey
+	for _, side := range []struct {
+		st  *Settlement
+		cur bool
+	}{{current, true}, {previous, false}} {
+		for _, p := range side.st.Providers {
+			for _, l := range p.Lines {
+				k := l.Key(p.Provider)
+				pair := out.byKey[k]
+				if pair == nil {
+					pair = &linePair{}
+					out.byKey[k] = pair
+					if side.cur {
+						out.order = append(out.order, k)
+					} else {
+						oldOnly = append(oldOnly, k)
+					}
+				}
+				if side.cur {
+					pair.cur, pair.inCur = addLine(pair.cur, pair.inCur, l), true
+				} else {
+					pair.old, pair.inOld = addLine(pair.old, pair.inOld, l), true
+				}
+			}
+		}
+	}
+	out.order = append(out.order, oldOnly...)
+	return out
+}
+
+// addLine adds l to the sum of a key's lines, sum when had: quantities
+// and amounts add up, the first line's evidence is kept and the reports
+// are the union. The sum shares the first line's reports until another
+// comes.
+func addLine(sum Line, had bool, l Line) Line {
+	if !had {
+		return l
+	}
+	sum.Quantity = sum.Quantity.Add(l.Quantity)
+	sum.Amount = sum.Amount.Add(l.Amount)
+	sum.Reports = sortIDs(append(slices.Clip(sum.Reports), l.Reports...))
+	return sum
+}
+
+// correct is Correct, giving the lines it compared too.
+func correct(previous, current *Settlement) (*Settlement, pairedLines, error) {
 	if err := CheckIssued(previous, current.periodOr()); err != nil {
-		return nil, err
+		return nil, pairedLines{}, err
 	}
 	if current == nil || current.CorrectionOf != nil {
-		return nil, errorf("Correct: the current settlement must be a settlement, not nil or a correction")
+		return nil, pairedLines{}, errorf("Correct: the current settlement must be a settlement, not nil or a correction")
 	}
-	old, oldOrder := aggregate(previous)
-	cur, curOrder := aggregate(current)
+	lines := pairLines(previous, current)
 	heads := providerHeads(previous, current)
 	byProvider := map[string]*ProviderSettlement{}
 	out := &Settlement{Period: current.Period, Tariff: current.Tariff, Total: decimal.Zero,
@@ -93,44 +160,45 @@ func Correct(previous, current *Settlement) (*Settlement, error) {
 		}
 		return p
 	}
-	emit := func(k LineKey, l Line) {
-		p := provider(k.Provider)
-		p.Lines = append(p.Lines, l)
-		p.Total = p.Total.Add(l.Amount)
-	}
-	for _, k := range curOrder {
-		n := cur[k]
-		o, had := old[k]
-		if !had {
-			emit(k, n)
-			continue
+	for _, k := range lines.order {
+		d, changed := lines.byKey[k].difference()
+		if changed {
+			d.Reports = slices.Clone(d.Reports) // the correction's own, not a settlement's
+			p := provider(k.Provider)
+			p.Lines = append(p.Lines, d)
+			p.Total = p.Total.Add(d.Amount)
 		}
-		if n.Quantity.Equal(o.Quantity) && n.Amount.Equal(o.Amount) {
-			continue
-		}
-		d := n
-		d.Quantity = n.Quantity.Sub(o.Quantity)
-		d.Amount = n.Amount.Sub(o.Amount)
-		emit(k, d)
-	}
-	for _, k := range oldOrder {
-		if _, ok := cur[k]; ok {
-			continue
-		}
-		o := old[k]
-		o.Quantity, o.Amount = o.Quantity.Neg(), o.Amount.Neg()
-		emit(k, o)
 	}
 	for _, p := range current.Providers {
 		q := provider(p.Provider)
 		q.Unpaid, q.Pending = p.Unpaid, p.Pending
 	}
 	addProviders(out, byProvider)
-	return out, nil
+	return out, lines, nil
 }
 
-// aggregate sums the lines of a settlement by key, keeping the first
-// line's evidence and the union of the reports.
+// difference returns the correction line of a key: the current line less
+// the previous, the current line when the key is new, the previous one
+// negated when it is gone; changed is false when quantity and amount are
+// the same.
+func (p *linePair) difference() (d Line, changed bool) {
+	switch {
+	case !p.inOld:
+		return p.cur, true
+	case !p.inCur:
+		d = p.old
+		d.Quantity, d.Amount = d.Quantity.Neg(), d.Amount.Neg()
+		return d, true
+	case p.cur.Quantity.Equal(p.old.Quantity) && p.cur.Amount.Equal(p.old.Amount):
+		return Line{}, false
+	}
+	d = p.cur
+	d.Quantity = p.cur.Quantity.Sub(p.old.Quantity)
+	d.Amount = p.cur.Amount.Sub(p.old.Amount)
+	return d, true
+}
+
+// aggregate sums the lines of a settlement by key (addLine).
 func aggregate(st *Settlement) (map[LineKey]Line, []LineKey) {
 	out := map[LineKey]Line{}
 	var order []LineKey
@@ -139,15 +207,9 @@ func aggregate(st *Settlement) (map[LineKey]Line, []LineKey) {
 			k := l.Key(p.Provider)
 			a, ok := out[k]
 			if !ok {
-				l.Reports = slices.Clone(l.Reports)
-				out[k] = l
 				order = append(order, k)
-				continue
 			}
-			a.Quantity = a.Quantity.Add(l.Quantity)
-			a.Amount = a.Amount.Add(l.Amount)
-			a.Reports = sortIDs(append(a.Reports, l.Reports...))
-			out[k] = a
+			out[k] = addLine(a, ok, l)
 		}
 	}
 	return out, order

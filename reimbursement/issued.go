@@ -75,14 +75,14 @@ func readIssuedFile(fsys fs.FS, name string, e fs.DirEntry) (*Settlement, error)
 }
 
 // SettleRunFS makes the run for period (SettleRun) from the bundle in
-// fsys, read once (ReadInputFS) and settled for period and every issued
-// period. Rows that cannot be read are returned in problems, as SettleFS
-// returns them; each settlement accounts for them.
+// fsys, read once for the period and every issued period. Rows that
+// cannot be read are returned in problems, as SettleFS returns them; each
+// settlement accounts for them.
 func SettleRunFS(fsys fs.FS, t *Tariff, period volume.Period, issued []*Settlement, opt Options) (run *Run, problems []error, err error) {
-	in, problems, err := ReadInputFS(fsys)
-	if err != nil {
-		return nil, problems, err
-	}
-	run, err = SettleRun(t, period, in, issued, opt)
+	run, err = makeRun(t, period, issued, func(periods []volume.Period) ([]*Settlement, error) {
+		var sts []*Settlement
+		sts, problems, err = settleFSPeriods(fsys, t, periods, opt)
+		return sts, err
+	})
 	return run, problems, err
 }

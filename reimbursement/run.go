@@ -35,8 +35,10 @@ type Run struct {
 	// Total is Settlement.Total plus the corrections' totals.
 	Total decimal.Decimal
 	// Issued is the settlements issued after the run, one per period in
-	// period order: the issued settlements given, each open one with its
-	// correction applied, and the settlement of Period.
+	// period order: the issued settlements given, each corrected one
+	// replaced by its settlement again (which pays, line key by line key,
+	// what the issued one with the correction applied pays, and names the
+	// records as they are now), and the settlement of Period.
 	Issued []*Settlement
 }
 
@@ -85,6 +87,23 @@ type RunProvider struct {
 // It fails when an issued settlement does not hold its own sums, is a
 // correction, is of period or later, or when two are of one period.
 func SettleRun(t *Tariff, period volume.Period, in Input, issued []*Settlement, opt Options) (*Run, error) {
+	return makeRun(t, period, issued, func(periods []volume.Period) ([]*Settlement, error) {
+		sts := make([]*Settlement, len(periods))
+		for i, p := range periods {
+			st, err := Settle(t, p, in, opt)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", p, err)
+			}
+			sts[i] = st
+		}
+		return sts, nil
+	})
+}
+
+// makeRun makes the run for period from the settlements issued before,
+// settling the periods with settle: the run's first, then the issued
+// ones in period order.
+func makeRun(t *Tariff, period volume.Period, issued []*Settlement, settle func([]volume.Period) ([]*Settlement, error)) (*Run, error) {
 	if t == nil {
 		return nil, errorf("SettleRun: no tariff")
 	}
@@ -92,23 +111,23 @@ func SettleRun(t *Tariff, period volume.Period, in Input, issued []*Settlement, 
 	if err != nil {
 		return nil, err
 	}
-	st, err := Settle(t, period, in, opt)
+	periods := []volume.Period{period}
+	for _, st := range issued {
+		periods = append(periods, st.Period)
+	}
+	sts, err := settle(periods)
 	if err != nil {
 		return nil, err
 	}
-	run := &Run{Period: period, Settlement: st}
-	for _, old := range issued {
-		cur, err := Settle(t, old.Period, in, opt)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", old.Period, err)
-		}
-		state, err := run.settleAgain(old, cur, correctable(t, period, old.Period))
+	run := &Run{Period: period, Settlement: sts[0]}
+	for i, old := range issued {
+		state, err := run.settleAgain(old, sts[i+1], correctable(t, period, old.Period))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", old.Period, err)
 		}
 		run.Issued = append(run.Issued, state)
 	}
-	run.Issued = append(run.Issued, st)
+	run.Issued = append(run.Issued, run.Settlement)
 	run.sumProviders()
 	return run, nil
 }
@@ -150,11 +169,11 @@ func sortIssued(issued []*Settlement, period volume.Period) ([]*Settlement, erro
 // changed, a locked one is listed. It returns the period's issued state
 // after the run.
 func (run *Run) settleAgain(old, cur *Settlement, open bool) (*Settlement, error) {
-	corr, err := Correct(old, cur)
+	corr, lines, err := correct(old, cur)
 	if err != nil {
 		return nil, err
 	}
-	changes := recordChanges(old, cur, corr)
+	changes := recordChanges(old, cur, lines)
 	if !open {
 		if locked, ok := lockedPeriod(old.Period, corr, changes); ok {
 			run.Locked = append(run.Locked, locked)
@@ -165,7 +184,7 @@ func (run *Run) settleAgain(old, cur *Settlement, open bool) (*Settlement, error
 		return old, nil
 	}
 	run.Corrections = append(run.Corrections, corr)
-	return ApplyCorrection(old, corr)
+	return cur, nil // what old with corr applied pays, line key by line key
 }
 
 // hasLines reports whether a correction changes any line.
@@ -267,38 +286,90 @@ type changedRecords struct {
 func (c changedRecords) empty() bool { return len(c.byProvider) == 0 && len(c.unmatched) == 0 }
 
 // recordChanges returns the records whose accounting differs between old
-// and cur, the settlements of a period before and now. A line of corr, the
-// correction between them, none of whose records moved (a record's times
-// or the line's rate changed) names all of them. A record is named under
-// the provider that accounts for it now, or did before when it is gone.
-func recordChanges(old, cur, corr *Settlement) changedRecords {
-	before, after := placesOf(old), placesOf(cur)
-	changed := map[string]string{} // id → provider, "" when tied to none
-	for id, p := range after {
-		if q, ok := before[id]; !ok || q.where != p.where {
-			changed[id] = p.provider
+// and cur, the settlements of a period before and now, whose lines by key
+// are lines: a record changed when it is in a line, an unpaid entry, a
+// pending list or an unmatched entry in one and not the other. A line
+// that changed while none of its records moved (a record's times or the
+// line's rate changed) names all of them. A record is named under the
+// provider that accounts for it now, or did before when it is gone.
+func recordChanges(old, cur *Settlement, lines pairedLines) changedRecords {
+	c := changeSet{}
+	for k, pair := range lines.byKey {
+		moved := c.differ(pair.old.Reports, pair.cur.Reports, k.Provider, k.Provider)
+		if _, changed := pair.difference(); changed && !moved {
+			c.differ(nil, pair.cur.Reports, k.Provider, k.Provider)
 		}
 	}
-	for id, q := range before {
-		if _, ok := after[id]; !ok {
-			changed[id] = q.provider
+	before := map[string]*ProviderSettlement{}
+	for i := range old.Providers {
+		before[old.Providers[i].Provider] = &old.Providers[i]
+	}
+	for i := range cur.Providers {
+		p := &cur.Providers[i]
+		q := before[p.Provider]
+		if q == nil {
+			q = &ProviderSettlement{}
+		}
+		delete(before, p.Provider)
+		c.differ(unpaidKeys(q.Unpaid), unpaidKeys(p.Unpaid), p.Provider, p.Provider)
+		c.differ(q.Pending, p.Pending, p.Provider, p.Provider)
+	}
+	for id, q := range before { // providers only in old
+		c.differ(unpaidKeys(q.Unpaid), nil, id, "")
+		c.differ(q.Pending, nil, id, "")
+	}
+	c.differ(unpaidKeys(old.Unmatched), unpaidKeys(cur.Unmatched), "", "")
+	return c.records()
+}
+
+// A changeSet collects changed records: id → the provider that accounts
+// for it now, or did before.
+type changeSet map[string]struct {
+	provider string
+	now      bool
+}
+
+// differ adds to c the entries in one of the lists before and after and
+// not in the other, of the providers they are of, and reports whether
+// there were any. An entry is an id, or an id and what more is said of
+// it after a NUL (unpaidKeys).
+func (c changeSet) differ(before, after []string, providerBefore, providerAfter string) bool {
+	before, after = sortedStrings(before), sortedStrings(after)
+	found := false
+	add := func(entry, provider string, now bool) {
+		found = true
+		id, _, _ := strings.Cut(entry, "\x00")
+		if e, ok := c[id]; !ok || (now && !e.now) {
+			c[id] = struct {
+				provider string
+				now      bool
+			}{provider, now}
 		}
 	}
-	for _, p := range corr.Providers {
-		for _, l := range p.Lines {
-			if !slices.ContainsFunc(l.Reports, func(id string) bool { _, ok := changed[id]; return ok }) {
-				for _, id := range l.Reports { // the line changed, none of its records moved: they are why
-					changed[id] = p.Provider
-				}
-			}
+	i, j := 0, 0
+	for i < len(before) || j < len(after) {
+		switch {
+		case j == len(after) || (i < len(before) && before[i] < after[j]):
+			add(before[i], providerBefore, false)
+			i++
+		case i == len(before) || after[j] < before[i]:
+			add(after[j], providerAfter, true)
+			j++
+		default:
+			i, j = i+1, j+1
 		}
 	}
+	return found
+}
+
+// records returns the changed records by provider, each list sorted.
+func (c changeSet) records() changedRecords {
 	out := changedRecords{byProvider: map[string][]string{}}
-	for id, provider := range changed {
-		if provider == "" {
+	for id, e := range c {
+		if e.provider == "" {
 			out.unmatched = append(out.unmatched, id)
 		} else {
-			out.byProvider[provider] = append(out.byProvider[provider], id)
+			out.byProvider[e.provider] = append(out.byProvider[e.provider], id)
 		}
 	}
 	for _, ids := range out.byProvider {
@@ -308,51 +379,22 @@ func recordChanges(old, cur, corr *Settlement) changedRecords {
 	return out
 }
 
-// A place is where a settlement accounts for a record: its provider, and
-// every line, unpaid entry, pending list or unmatched entry it is in,
-// written out so that two places compare as strings.
-type place struct {
-	provider string
-	where    string
+// sortedStrings returns list sorted: itself when it is, else a sorted copy.
+func sortedStrings(list []string) []string {
+	if slices.IsSorted(list) {
+		return list
+	}
+	list = slices.Clone(list)
+	slices.Sort(list)
+	return list
 }
 
-// placesOf returns where st accounts for each record id.
-func placesOf(st *Settlement) map[string]place {
-	parts := map[string][]string{}
-	provider := map[string]string{}
-	add := func(id, prov, where string) {
-		if _, ok := provider[id]; !ok {
-			provider[id] = prov
-		}
-		parts[id] = append(parts[id], where)
-	}
-	for _, p := range st.Providers {
-		for _, l := range p.Lines {
-			k := l.Key(p.Provider)
-			where := strings.Join([]string{"line", k.Provider, k.Recipient, k.Decision, k.Service, k.Component, k.Band, k.Price, k.Factor, k.Divisor}, "\x00")
-			for _, id := range l.Reports {
-				add(id, p.Provider, where)
-			}
-		}
-		for _, u := range p.Unpaid {
-			add(u.ID, p.Provider, unpaidPlace("unpaid\x00"+p.Provider, u))
-		}
-		for _, id := range p.Pending {
-			add(id, p.Provider, "pending\x00"+p.Provider)
-		}
-	}
-	for _, u := range st.Unmatched {
-		add(u.ID, "", unpaidPlace("unmatched", u))
-	}
-	out := make(map[string]place, len(parts))
-	for id, ws := range parts {
-		slices.Sort(ws)
-		out[id] = place{provider: provider[id], where: strings.Join(ws, "\x01")}
+// unpaidKeys writes each unpaid entry as its id and, after a NUL, all that
+// is said of it, so that two entries are equal when their keys are.
+func unpaidKeys(list []Unpaid) []string {
+	out := make([]string, len(list))
+	for i, u := range list {
+		out[i] = strings.Join([]string{u.ID, string(u.Reason), strconv.FormatInt(u.Quantity, 10), u.Unit.String(), u.Decision}, "\x00")
 	}
 	return out
-}
-
-// unpaidPlace writes an unpaid entry as a place.
-func unpaidPlace(list string, u Unpaid) string {
-	return strings.Join([]string{list, string(u.Reason), strconv.FormatInt(u.Quantity, 10), u.Unit.String(), u.Decision}, "\x00")
 }

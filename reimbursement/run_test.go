@@ -246,3 +246,67 @@ func TestRunWindow(t *testing.T) {
 	diff(t, "locked", []string{"2026-03 250.00", "2026-04 500.00", "2026-05 375.00"}, locked)
 	diff(t, "total", "500.00", run.Total.StringFixed(2))
 }
+
+// TestLockedRecords: which records a locked period names, worked by hand
+// on May (locked: correction_months 0), issued with T1 (10:00–11:00,
+// 500.00), T2 (pending) and T3 (no decision, unmatched).
+func TestLockedRecords(t *testing.T) {
+	tariff, err := reimbursement.ParseTariff([]byte(strings.Replace(runTariff, `"correction_months": 2`, `"correction_months": 0`, 1)), "tariff.json")
+	require.NoError(t, err)
+	providers := rt.Providers("P1 private", "P2 private")
+	decisions := []reimbursement.Decision{rt.Decision("D1 R1 P1 LEDS 2026-01-01.."), rt.Decision("D2 R2 P2 LEDS 2026-01-01..")}
+	issuedReports := []string{
+		"T1 R1 P1 LEDS 2026-05-05T10:00 11:00",
+		"T2 R1 P1 LEDS 2026-05-06T10:00 11:00 pending",
+		"T3 R9 P1 LEDS 2026-05-07T10:00 11:00",
+	}
+	issued := rt.Settle(t, tariff, "2026-05", reimbursement.Input{Providers: providers, Decisions: decisions, Reports: rt.Reports(issuedReports...)})
+	tests := []struct {
+		name      string
+		reports   []string
+		providers string // provider amount [ids] …
+		unmatched []string
+	}{{
+		name:    "nothing changed",
+		reports: issuedReports,
+	}, {
+		name:      "T1 is longer: its line changed, no record moved",
+		reports:   []string{"T1 R1 P1 LEDS 2026-05-05T10:00 11:30", issuedReports[1], issuedReports[2]},
+		providers: "P1 250.00 [T1]", // 30 min × 500 / 60
+	}, {
+		name:      "T2 approved late: pending to the line of T1",
+		reports:   []string{issuedReports[0], "T2 R1 P1 LEDS 2026-05-06T10:00 11:00", issuedReports[2]},
+		providers: "P1 500.00 [T2]",
+	}, {
+		name:      "T1 withdrawn",
+		reports:   issuedReports[1:],
+		providers: "P1 -500.00 [T1]",
+	}, {
+		name:      "T3 given the right recipient: from unmatched to P2's line",
+		reports:   []string{issuedReports[0], issuedReports[1], "T3 R2 P2 LEDS 2026-05-07T10:00 11:00"},
+		providers: "P2 500.00 [T3]",
+	}, {
+		name:      "T2 gone, T4 late and without a decision",
+		reports:   []string{issuedReports[0], issuedReports[2], "T4 R8 P1 LEDS 2026-05-08T10:00 11:00"},
+		providers: "P1 0.00 [T2]",
+		unmatched: []string{"T4"},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := reimbursement.Input{Providers: providers, Decisions: decisions, Reports: rt.Reports(tt.reports...)}
+			run, err := reimbursement.SettleRun(tariff, volume.MustParsePeriod("2026-06"), in, []*reimbursement.Settlement{issued}, reimbursement.Options{Location: rt.Stockholm()})
+			require.NoError(t, err)
+			if tt.providers == "" && tt.unmatched == nil {
+				require.Empty(t, run.Locked)
+				return
+			}
+			require.Len(t, run.Locked, 1)
+			var got []string
+			for _, p := range run.Locked[0].Providers {
+				got = append(got, p.Provider+" "+p.Amount.StringFixed(2)+" "+fmtIDs(p.IDs))
+			}
+			diff(t, "providers", tt.providers, strings.Join(got, " "))
+			diff(t, "unmatched", tt.unmatched, run.Locked[0].Unmatched)
+		})
+	}
+}
