@@ -62,7 +62,8 @@
 //   - §7 absence: absence.go. §8 rates: rates.go and the tariff's rate
 //     lookup in tariff.go. §9 lines, rounding, markups and adjustments:
 //     lines.go (lineAmount is the one rounding of a line). §10
-//     corrections: correction.go.
+//     corrections: correction.go. §12 a run over earlier periods: run.go
+//     (SettleRun), issued.go (ReadIssuedFS, SettleRunFS).
 //
 // Speed lives below the rules, in packages under internal/ that know
 // nothing of them and are tested against the plain behaviour they
@@ -215,4 +216,29 @@
 //     listing their ids.
 //   - Visit services (per insats) price each report in the band of its start
 //     minute; staff and overlap do not apply to them.
+//   - A run (rules §12) refuses what it cannot start from: an issued
+//     settlement of its own period or later, two of one period, a
+//     correction, or one whose sums do not hold. The tariff's
+//     correction_months is 0 to 120; 0 locks every earlier period.
+//   - An open period gets a correction when its settlement again differs
+//     from what was issued in a line or in where any record is accounted
+//     for: a late report that is not paid (a no-decision, pending) still
+//     gives a correction, of 0.00, that carries it as unpaid. A period
+//     whose settlement again is what was issued gets none.
+//   - A locked period is listed only when its settlement again differs
+//     from what was issued, as an open one would be corrected. Its records
+//     that changed are those that moved between lines, unpaid entries,
+//     pending lists and unmatched entries, appeared or went; a line that
+//     changed while none of its records moved (a record's times or a rate
+//     changed) names all of its records. Each is listed under the provider
+//     that accounts for it now (or did, when it is gone), with the
+//     provider's would-be amount, 0.00 when only records moved; records
+//     tied to no provider are listed under the period's unmatched.
+//   - The issued state of a corrected period after a run is its settlement
+//     again: line key by line key it pays what the issued settlement with
+//     the correction applied pays, and it names the records as they are
+//     now. A locked period's issued state is what was issued.
+//   - A run's issued states include the run's own period, so that the next
+//     run starts from them alone; the program writes them to a directory
+//     that is new or empty, never over the one it read.
 package reimbursement

@@ -325,3 +325,107 @@ func ExampleMoreProblems() {
 	// reports.csv: 1500 more problems
 	// 2500 reports not paid: invalid-input
 }
+
+// A run for June settles June and settles the months issued before again
+// (rules §12): May, inside the tariff's three months, gets a correction
+// for T5, reported late; February, before them, is locked: T4, reported
+// late too, is listed with what it would have paid, and not paid.
+func ExampleSettleRun() {
+	tariff := reimbursement.MustParseTariff(exampleTariff)
+	visit := func(id, day, end string) volume.Report {
+		return volume.Report{ID: id, Recipient: "R1", Provider: "P1", Service: "HT", Staff: 1, Kind: volume.Visit, Status: volume.Approved,
+			Start: volume.MustParseTimestamp(day + "T09:00"), End: volume.MustParseTimestamp(day + "T" + end)}
+	}
+	in := reimbursement.Input{
+		Providers: []reimbursement.Provider{{ID: "P1", Regime: reimbursement.Municipal}},
+		Decisions: []reimbursement.Decision{{ID: "D1", Recipient: "R1", Provider: "P1", Service: "HT",
+			From: volume.MustParseDate("2026-01-01"), GrantedHours: mustDecimal("10"), GrantedPer: reimbursement.PerMonth}},
+		Reports: []volume.Report{visit("T1", "2026-02-03", "10:00"), visit("T2", "2026-05-05", "10:00")},
+	}
+	opt := reimbursement.Options{Location: stockholm()}
+	var issued []*reimbursement.Settlement
+	for _, month := range []string{"2026-02", "2026-05"} {
+		st, _ := reimbursement.Settle(tariff, volume.MustParsePeriod(month), in, opt)
+		issued = append(issued, st)
+	}
+	in.Reports = append(in.Reports, visit("T3", "2026-06-02", "10:00"),
+		visit("T4", "2026-02-10", "09:30"), visit("T5", "2026-05-12", "09:30")) // T4 and T5 late
+	run, err := reimbursement.SettleRun(tariff, volume.MustParsePeriod("2026-06"), in, issued, opt)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("June", run.Settlement.Total.StringFixed(2))
+	for _, c := range run.Corrections {
+		fmt.Println("correction of", c.Period, "paid", c.CorrectionOf.Total.StringFixed(2), "now", c.Total.StringFixed(2))
+	}
+	for _, l := range run.Locked {
+		for _, p := range l.Providers {
+			fmt.Println("locked", l.Period, p.Provider, p.Amount.StringFixed(2), "not paid", p.IDs)
+		}
+	}
+	for _, p := range run.Providers {
+		fmt.Println(p.Provider, p.Settlement.StringFixed(2), "+", p.Corrections.StringFixed(2), "=", p.Total.StringFixed(2))
+	}
+	for _, st := range run.Issued {
+		fmt.Println("issued", st.Period, st.Total.StringFixed(2))
+	}
+	// Output:
+	// June 436.00
+	// correction of 2026-05 paid 436.00 now 218.00
+	// locked 2026-02 P1 218.00 not paid [T4]
+	// P1 436.00 + 218.00 = 654.00
+	// issued 2026-02 436.00
+	// issued 2026-05 654.00
+	// issued 2026-06 436.00
+}
+
+// A run from files: the settlements issued so far are read from their
+// directory (one YYYY-MM.json per period), the bundle once. T2, reported
+// late for March, adds 35 minutes of day to the line of T1's hour
+// (95 × 436.00 / 60 = 690.33, was 436.00: +254.33) and to the 6 %
+// momskompensation, whose base grows by as much, 906.00 → 1 160.33 (69.62,
+// was 54.36: +15.26).
+func ExampleSettleRunFS() {
+	tariff := reimbursement.MustParseTariff(exampleTariff)
+	bundle := func(reports string) fstest.MapFS {
+		return fstest.MapFS{
+			"providers.csv": {Data: []byte("id,name,regime\nP1,Omsorgsbolaget AB,private\n")},
+			"decisions.csv": {Data: []byte("id,recipient,provider,service,from,to,granted_hours,granted_per\n" +
+				"D1,R1,P1,HT,2026-01-01,,10,month\n")},
+			"reports.csv": {Data: []byte("id,recipient,provider,service,start,end\n" + reports)},
+		}
+	}
+	onTime := "T1,R1,P1,HT,2026-03-03T18:00,2026-03-03T20:00\n"
+	opt := reimbursement.Options{Location: stockholm()}
+	march, _, _ := reimbursement.SettleFSWith(bundle(onTime), tariff, volume.MustParsePeriod("2026-03"), opt)
+	var issuedJSON strings.Builder
+	march.WriteJSON(&issuedJSON)
+	files := fstest.MapFS{"issued/2026-03.json": {Data: []byte(issuedJSON.String())}}
+
+	issued, err := reimbursement.ReadIssuedFS(files, "issued")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	late := onTime + "T2,R1,P1,HT,2026-03-10T08:00,2026-03-10T08:31\n" + "T3,R1,P1,HT,2026-04-07T09:00,2026-04-07T10:00\n"
+	run, problems, err := reimbursement.SettleRunFS(bundle(late), tariff, volume.MustParsePeriod("2026-04"), issued, opt)
+	if err != nil || len(problems) > 0 {
+		fmt.Println(err, problems)
+		return
+	}
+	fmt.Println("issued before:", issued[0].Period, issued[0].Total.StringFixed(2))
+	fmt.Println("April:", run.Settlement.Total.StringFixed(2))
+	for _, c := range run.Corrections {
+		for _, l := range c.Providers[0].Lines {
+			fmt.Println("correction of", c.Period, l.Component, l.Band, l.Quantity, l.Amount.StringFixed(2))
+		}
+	}
+	fmt.Println("run:", run.Total.StringFixed(2))
+	// Output:
+	// issued before: 2026-03 960.36
+	// April: 462.16
+	// correction of 2026-03 markup:momskompensation  254.33 15.26
+	// correction of 2026-03 base dag 35 254.33
+	// run: 731.75
+}

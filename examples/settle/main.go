@@ -19,6 +19,14 @@
 // period, it prints the correction (rättelse) instead: only the lines that
 // changed; the file must be a settlement of that period whose sums hold.
 //
+// With -issued DIR, the settlements issued so far (YYYY-MM.json, one per
+// earlier period), it makes a run (rules §12): the period settled, each
+// issued period inside the tariff's correction_months settled again and
+// corrected, each earlier one listed as locked with the records that
+// changed, not paid. -issued-out DIR writes the issued settlements after
+// the run to a new or empty directory, for the next run. A run is written
+// as json or text.
+//
 // Every settlement is audited before it is printed: each record of the
 // period must be accounted for exactly once, every line's arithmetic must
 // hold and every input file's rows must be accounted for, or the program
@@ -68,12 +76,14 @@ const (
 	exitRowsInvalid = 3 // settled; some rows are listed as invalid-input
 )
 
-const usage = `usage: settle [-in DIR -period YYYY-MM] [-format text|json|csv|csv-sv] [-o FILE] [-previous FILE]
+const usage = `usage: settle [-in DIR -period YYYY-MM] [-format text|json|csv|csv-sv|html|xlsx|sie] [-o FILE] [-previous FILE]
+       settle -in DIR -period YYYY-MM -issued DIR [-issued-out DIR] [-format text|json] [-o FILE]
 
 Settles a month of the bundle in DIR (the embedded sample municipality
 without -in) and prints it: a summary (text), the settlement JSON, or
 its lines as CSV. With -previous, the correction to a settlement issued
-before. Exit status: 0 settled; 3 settled, some rows could not be read
+before. With -issued, a run: the month, the corrections of the earlier
+months still open and the locked ones' differences. Exit status: 0 settled; 3 settled, some rows could not be read
 (listed as invalid-input); 1 could not settle; 2 bad usage.
 
 `
