@@ -12,21 +12,30 @@ import (
 // when they resolve (read), end after start.
 type sharedRow struct {
 	visit      string // the shared visit's id
-	rec        int32
+	rec        int32  // the record; -1 for a row settled in another part of the month
 	start, end int64
 	read       bool
+	// The row's names, which its group is ordered and checked by: taken
+	// from the record by splitShared, given with a row of another part.
+	recipient, id, provider, service string
 }
 
 // addShared notes report r, record i, as a row of its shared visit.
 func (s *Settler) addShared(r *volume.Report, i int32) {
 	row := sharedRow{visit: strings.Clone(r.Shared), rec: i}
-	if !r.Start.IsZero() && !r.End.IsZero() {
-		var errStart, errEnd error
-		row.start, errStart = s.zone.Resolve(r.Start)
-		row.end, errEnd = s.zone.Resolve(r.End)
-		row.read = errStart == nil && errEnd == nil && row.end > row.start
-	}
+	row.start, row.end, row.read = sharedTimes(s.zone, r)
 	s.sharedRows = append(s.sharedRows, row)
+}
+
+// sharedTimes returns the instants of a row of a shared visit, and
+// whether they can be read: both given and resolved, end after start.
+func sharedTimes(zone *volume.Zone, r *volume.Report) (start, end int64, read bool) {
+	if r.Start.IsZero() || r.End.IsZero() {
+		return 0, 0, false
+	}
+	start, errStart := zone.Resolve(r.Start)
+	end, errEnd := zone.Resolve(r.End)
+	return start, end, errStart == nil && errEnd == nil && end > start
 }
 
 // splitShared makes each shared visit one visit given to several
@@ -41,17 +50,22 @@ func (s *Settler) addShared(r *volume.Report, i int32) {
 // rules §2 came first. Every row counts in n, whatever its status; a copy
 // of a row (the same id and content) is one row.
 func (s *Settler) splitShared() {
-	rows := slices.DeleteFunc(s.sharedRows, func(r sharedRow) bool {
-		x := s.recs.at(r.rec)
-		svc, ok := s.t.service(s.nameList[s.recNames[x.names].service])
-		return x.flags&recDropped != 0 || !ok || svc.Unit != Hour // only hour services share visits
-	})
-	slices.SortFunc(rows, func(a, b sharedRow) int {
-		x, y := s.recs.at(a.rec), s.recs.at(b.rec)
-		return cmp.Or(strings.Compare(a.visit, b.visit),
-			strings.Compare(s.nameList[s.recNames[x.names].recipient], s.nameList[s.recNames[y.names].recipient]),
-			strings.Compare(s.id(a.rec), s.id(b.rec)), cmp.Compare(a.rec, b.rec))
-	})
+	rows := s.sharedRows[:0]
+	for _, row := range s.sharedRows {
+		if row.rec >= 0 {
+			x := s.recs.at(row.rec)
+			if x.flags&recDropped != 0 {
+				continue
+			}
+			n := s.recNames[x.names]
+			row.recipient, row.provider, row.service = s.nameList[n.recipient], s.nameList[n.provider], s.nameList[n.service]
+			row.id = s.id(row.rec)
+		}
+		if svc, ok := s.t.service(row.service); ok && svc.Unit == Hour { // only hour services share visits
+			rows = append(rows, row)
+		}
+	}
+	slices.SortFunc(rows, compareSharedRows)
 	for len(rows) > 0 {
 		n := 1
 		for n < len(rows) && rows[n].visit == rows[0].visit {
@@ -62,27 +76,41 @@ func (s *Settler) splitShared() {
 	}
 }
 
-// splitVisit splits one shared visit among its rows (splitShared).
+// compareSharedRows orders the rows of shared visits by visit, then in
+// the order the visit is split in: recipient and id (copies of an id in
+// the order they were read).
+func compareSharedRows(a, b sharedRow) int {
+	return cmp.Or(strings.Compare(a.visit, b.visit), strings.Compare(a.recipient, b.recipient),
+		strings.Compare(a.id, b.id), cmp.Compare(a.rec, b.rec))
+}
+
+// splitVisit splits one shared visit among its rows (splitShared). Rows
+// of other parts of the month take their places in the split; only the
+// settler's own are changed.
 func (s *Settler) splitVisit(group []sharedRow) {
 	first := group[0]
-	names := s.recNames[s.recs.at(first.rec).names]
 	agree := true
 	for _, row := range group {
-		n := s.recNames[s.recs.at(row.rec).names]
-		agree = agree && row.read && n.provider == names.provider && n.service == names.service &&
+		agree = agree && row.read && row.provider == first.provider && row.service == first.service &&
 			row.start == first.start && row.end == first.end
 	}
 	if !agree {
 		for _, row := range group {
+			if row.rec < 0 {
+				continue
+			}
 			if x := s.recs.at(row.rec); x.reason == 0 {
 				x.reason = codeSharedMismatch
 			}
 		}
 		return
 	}
-	svc, _ := s.t.service(s.nameList[names.service])
+	svc, _ := s.t.service(first.service)
 	total, n := countedLength(svc, first.end-first.start), int64(len(group))
 	for k, row := range group {
+		if row.rec < 0 {
+			continue
+		}
 		x := s.recs.at(row.rec)
 		from, to := first.start+int64(k)*total/n, first.start+int64(k+1)*total/n
 		// The part's own band and rate: of its start, its local date; its

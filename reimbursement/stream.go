@@ -3,6 +3,7 @@ package reimbursement
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -184,7 +185,7 @@ func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 	defer os.RemoveAll(tmp)
 
 	sample := sampleRecipients(fsys, files, splitSample)
-	sp := newSplit(newDecisionStore(kept), unread, sample, size, perPart, tmp)
+	sp := newSplit(newDecisionStore(kept), unread, sample, size, perPart, tmp, opt.Location)
 	// First pass: reports to the files of their parts.
 	err = streamFiles(fsys, FileReports, func(f io.Reader, file string) error {
 		return decodeReports(f, file, true, log, func(batch []volume.Report) {
@@ -215,6 +216,7 @@ func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 	if err != nil {
 		return sum, problems, err
 	}
+	sp.giveShadows(units)
 	sum.Parts = len(units)
 
 	// Second pass: the parts, on all cores, each written ahead to a file.
@@ -329,7 +331,9 @@ type split struct {
 	copies    []bool         // per part: whether an id of its reports may be used twice
 	absPart   []int          // the part of each absence, of each presence day
 	presPart  []int
-	err       error // the first write that failed
+	zone      *volume.Zone    // of wall-clock times, for the rows of shared visits
+	shared    []spilledShared // every row of a shared visit, until units gives them out
+	err       error           // the first write that failed
 }
 
 const hashBuckets = 64
@@ -418,7 +422,7 @@ func (f *spillFile) read() (string, error) {
 // size bytes: ranges of the recipients of the decisions and of more, or,
 // when there are none or the recipients sampled from the reports would
 // crowd into a few of those ranges, ranges of the sample.
-func newSplit(decisions *decisionStore, more, sample []string, size int64, perPart int, dir string) *split {
+func newSplit(decisions *decisionStore, more, sample []string, size int64, perPart int, dir string, loc *time.Location) *split {
 	recipients := make([]string, 0, decisions.len()+len(more))
 	recipients = append(recipients, more...)
 	for i := range decisions.len() {
@@ -427,7 +431,7 @@ func newSplit(decisions *decisionStore, more, sample []string, size int64, perPa
 	slices.Sort(recipients)
 	n := int((size/reportRowBytes + int64(perPart) - 1) / int64(perPart))
 	n = max(1, min(n, maxParts))
-	sp := &split{dir: dir, decisions: decisions, seed: maphash.MakeSeed(), lastP: -1}
+	sp := &split{dir: dir, decisions: decisions, seed: maphash.MakeSeed(), lastP: -1, zone: volume.NewZone(loc)}
 	sp.bounds = rangeBounds(slices.Compact(recipients), n)
 	if n > 1 && (len(sp.bounds) == 0 || crowded(sp.bounds, sample)) {
 		slices.Sort(sample) // copies stay: they weigh a recipient by its reports
@@ -594,9 +598,7 @@ func (sp *split) add(r *volume.Report) {
 		sp.addHash(maphash.String(sp.seed, r.ID), p)
 	}
 	if r.Shared != "" {
-		// The rows of a shared visit are settled in one part, as copies
-		// of an id are: a hash they share joins their parts.
-		sp.addHash(maphash.String(sp.seed, "\x00shared visit\x00"+r.Shared), p)
+		sp.addShared(r, p)
 	}
 }
 
@@ -623,7 +625,102 @@ func (sp *split) close() error {
 
 // A unit is a run of parts settled together: one part, or several that
 // share record ids.
-type unit struct{ first, last int }
+// A unit is the parts first to last, settled together. Its shadows are
+// the rows of shared visits of its recipients that are settled in other
+// units: they take their places when the visits are split
+// (Settler.splitShared), so that a unit splits a shared visit as the
+// whole month does without settling the other recipients' rows.
+type unit struct {
+	first, last int
+	shadows     []sharedRow
+}
+
+// A spilledShared is a row of a shared visit as the first pass saw it:
+// what splitting the visit needs of it (sharedRow), its part, and the
+// rest of what tells an identical copy of it (rules §2: one row).
+type spilledShared struct {
+	row     sharedRow
+	part    int32
+	staff   int
+	kind    volume.Kind
+	status  volume.Status
+	invalid bool
+}
+
+// addShared notes report r, of part p, as a row of its shared visit.
+func (sp *split) addShared(r *volume.Report, p int) {
+	id := r.ID
+	if id == "" {
+		id = r.Source.String() // as the settler names it
+	}
+	row := sharedRow{visit: strings.Clone(r.Shared), rec: -1, recipient: strings.Clone(r.Recipient), id: strings.Clone(id),
+		provider: strings.Clone(r.Provider), service: strings.Clone(r.Service)}
+	row.start, row.end, row.read = sharedTimes(sp.zone, r)
+	sp.shared = append(sp.shared, spilledShared{row: row, part: int32(p), staff: r.Staff, kind: r.Kind, status: r.Status, invalid: r.Invalid != nil})
+}
+
+// compareSpilledShared orders the rows of shared visits as splitShared
+// does, and identical copies next to each other.
+func compareSpilledShared(a, b spilledShared) int {
+	return cmp.Or(compareSharedRows(a.row, b.row), cmp.Compare(a.row.start, b.row.start), cmp.Compare(a.row.end, b.row.end),
+		strings.Compare(a.row.provider, b.row.provider), strings.Compare(a.row.service, b.row.service),
+		cmp.Compare(a.staff, b.staff), cmp.Compare(a.kind, b.kind), cmp.Compare(a.status, b.status),
+		boolCompare(a.row.read, b.row.read), boolCompare(a.invalid, b.invalid), cmp.Compare(a.part, b.part))
+}
+
+func boolCompare(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+// giveShadows gives each unit the rows of its shared visits that are
+// settled in other units. An identical copy of a row (the same id and
+// content) is one row, as in the whole month; copies of an id are in
+// one unit.
+func (sp *split) giveShadows(units []unit) {
+	unitOf := make([]int, len(sp.parts))
+	for u, un := range units {
+		for p := un.first; p <= un.last; p++ {
+			unitOf[p] = u
+		}
+	}
+	rows := sp.shared
+	sp.shared = nil
+	slices.SortFunc(rows, compareSpilledShared)
+	rows = slices.CompactFunc(rows, func(a, b spilledShared) bool {
+		a.part, b.part = 0, 0
+		return compareSpilledShared(a, b) == 0
+	})
+	for len(rows) > 0 {
+		n := 1
+		for n < len(rows) && rows[n].row.visit == rows[0].row.visit {
+			n++
+		}
+		group := rows[:n]
+		rows = rows[n:]
+		var in []int // the units of the group, each once
+		for _, r := range group {
+			if u := unitOf[r.part]; !slices.Contains(in, u) {
+				in = append(in, u)
+			}
+		}
+		if len(in) == 1 {
+			continue // settled whole in its unit
+		}
+		for _, u := range in {
+			for _, r := range group {
+				if unitOf[r.part] != u {
+					units[u].shadows = append(units[u].shadows, r.row)
+				}
+			}
+		}
+	}
+}
 
 // units groups the parts into units, and the absences and presence into
 // the parts of their recipients.
@@ -691,7 +788,7 @@ func (sp *split) units(absences []volume.Absence, presence []volume.Presence) ([
 	run := 0
 	for k := 0; k < n; k++ {
 		if len(units) == 0 || run == 0 {
-			units = append(units, unit{k, k})
+			units = append(units, unit{first: k, last: k})
 		} else {
 			units[len(units)-1].last = k
 		}
@@ -1059,6 +1156,7 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 			return res
 		}
 	}
+	s.sharedRows = append(s.sharedRows, u.shadows...)
 	for i, a := range absences {
 		if in(sp.absPart[i]) {
 			s.AddAbsence(a)

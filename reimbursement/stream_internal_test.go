@@ -497,7 +497,7 @@ func TestSplitSample(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sp := newSplit(store, nil, slices.Clone(tt.sample), 4*75*100, 100, dir) // 4 parts wanted
+			sp := newSplit(store, nil, slices.Clone(tt.sample), 4*75*100, 100, dir, time.UTC) // 4 parts wanted
 			if len(sp.bounds) != tt.bounds {
 				t.Fatalf("bounds %q, want %d", sp.bounds, tt.bounds)
 			}
@@ -508,7 +508,7 @@ func TestSplitSample(t *testing.T) {
 			}
 		})
 	}
-	if sp := newSplit(newDecisionStore(nil), nil, slices.Clone(sample), 4*75*100, 100, dir); len(sp.bounds) != 3 {
+	if sp := newSplit(newDecisionStore(nil), nil, slices.Clone(sample), 4*75*100, 100, dir, time.UTC); len(sp.bounds) != 3 {
 		t.Errorf("no decisions: bounds %q, want 3 of the sample", sp.bounds)
 	}
 	// No decision could be read, and the reports cannot be sampled: the
@@ -517,7 +517,7 @@ func TestSplitSample(t *testing.T) {
 	for _, d := range decisions {
 		unread = append(unread, d.Recipient)
 	}
-	if sp := newSplit(newDecisionStore(nil), unread, nil, 4*75*100, 100, dir); len(sp.bounds) != 3 || sp.bounds[0][0] != 'R' {
+	if sp := newSplit(newDecisionStore(nil), unread, nil, 4*75*100, 100, dir, time.UTC); len(sp.bounds) != 3 || sp.bounds[0][0] != 'R' {
 		t.Errorf("no decisions read: bounds %q, want 3 of the rows that could not be read", sp.bounds)
 	}
 }
@@ -555,7 +555,7 @@ func TestPartOf(t *testing.T) {
 			names = append(names, name())
 		}
 		slices.Sort(names)
-		sp := newSplit(newDecisionStore(nil), names, nil, int64(75*(1+rng.Intn(8))), 1, t.TempDir())
+		sp := newSplit(newDecisionStore(nil), names, nil, int64(75*(1+rng.Intn(8))), 1, t.TempDir(), time.UTC)
 		for range 200 {
 			r := name()
 			want := sort.Search(len(sp.bounds), func(i int) bool { return sp.bounds[i] > r })
