@@ -93,15 +93,17 @@
 // reports. A part is a range of recipient ids: everything the rules tie
 // together (a decision and its visits, overlaps, conflicts, absences,
 // presence) belongs to one recipient, so a part settles exactly as the
-// month would for those recipients. Three things do not: a record id used
-// by reports of different recipients (copies are found over the whole
-// month), and a shared visit of recipients in different parts, each of
-// which joins the parts of those recipients into one; and the markups and
-// adjustments, which are computed once, from the parts' sums, when the
-// parts are merged. Shared visits of households whose ids are far apart
-// in id order therefore cost memory: many of them join the parts into a
-// few large ones, up to one part for the month. The merge writes each provider's lines part
-// after part (parts are in recipient order) and merges unpaid entries,
+// month would for those recipients. Three things do not. A record id
+// used by reports of different recipients (copies are found over the
+// whole month) joins the parts of those recipients into one. A shared
+// visit of recipients in different parts does not: the first pass keeps
+// every row of a shared visit aside, and each part is given the rows of
+// its visits that other parts hold, which take their places when the
+// visit is split (splitShared), so that the part splits it as the month
+// does while settling only its own rows. And the markups and
+// adjustments are computed once, from the parts' sums, when the parts
+// are merged. The merge writes each provider's lines part after part
+// (parts are in recipient order) and merges unpaid entries,
 // pending ids and unmatched entries by id.
 //
 // # Choices where the rules are silent

@@ -151,22 +151,23 @@ type Settler struct {
 	// (no reason against them so far), at least as many as it gets.
 	visitCount []int32
 	// Scratch of sortedVisits.
-	visitKeys  []uint64
-	visitTmp   []int32
-	ids        idText           // the report ids, end to end
-	idStr      string           // ids.String(), made by Settlement: the ids as they were then
-	names      map[string]int32 // interned recipients, providers and services
-	nameList   []string
-	provOf     []int32 // per interned name: its provider index, or -1
-	lastName   [3]nameCache
-	sharedRows []sharedRow // reports naming a shared visit
-	recNames   []recNames  // the reports' names, by rec.names (namesOf)
-	namesIdx   map[recNames]int32
-	lastNames  namesCache
-	seed       maphash.Seed
-	shortSeed  uint64           // repeats.ShortHash's, made from seed
-	noCopies   bool             // no two reports share an id: known before (see WriteSettlementFS)
-	details    map[int32]string // why a report could not be read
+	visitKeys []uint64
+	visitTmp  []int32
+	ids       idText           // the report ids, end to end
+	idStr     string           // ids.String(), made by Settlement: the ids as they were then
+	names     map[string]int32 // interned recipients, providers and services
+	nameList  []string
+	provOf    []int32 // per interned name: its provider index, or -1
+	lastName  [3]nameCache
+	sharedOwn []ownShared // reports naming a shared visit
+	shadows   []sharedRow // rows of shared visits settled in other parts of the month
+	recNames  []recNames  // the reports' names, by rec.names (namesOf)
+	namesIdx  map[recNames]int32
+	lastNames namesCache
+	seed      maphash.Seed
+	shortSeed uint64           // repeats.ShortHash's, made from seed
+	noCopies  bool             // no two reports share an id: known before (see WriteSettlementFS)
+	details   map[int32]string // why a report could not be read
 
 	abs      []absRec
 	absSeen  map[string]int

@@ -2,9 +2,11 @@ package reimbursement
 
 import (
 	"cmp"
+	"hash/maphash"
 	"slices"
 	"strings"
 
+	"github.com/exempelby/ersattning/reimbursement/internal/radix"
 	"github.com/exempelby/ersattning/volume"
 )
 
@@ -20,11 +22,21 @@ type sharedRow struct {
 	recipient, id, provider, service string
 }
 
+// An ownShared is a report of the settler's that names a shared visit,
+// kept without pointers (the visit's id beside the report ids) until
+// splitShared makes it a sharedRow.
+type ownShared struct {
+	rec                int32
+	visitOff, visitLen uint32
+	start, end         int64
+	read               bool
+}
+
 // addShared notes report r, record i, as a row of its shared visit.
 func (s *Settler) addShared(r *volume.Report, i int32) {
-	row := sharedRow{visit: strings.Clone(r.Shared), rec: i}
+	row := ownShared{rec: i, visitOff: s.ids.add(r.Shared), visitLen: uint32(len(r.Shared))}
 	row.start, row.end, row.read = sharedTimes(s.zone, r)
-	s.sharedRows = append(s.sharedRows, row)
+	s.sharedOwn = append(s.sharedOwn, row)
 }
 
 // sharedTimes returns the instants of a row of a shared visit, and
@@ -50,29 +62,53 @@ func sharedTimes(zone *volume.Zone, r *volume.Report) (start, end int64, read bo
 // rules §2 came first. Every row counts in n, whatever its status; a copy
 // of a row (the same id and content) is one row.
 func (s *Settler) splitShared() {
-	rows := s.sharedRows[:0]
-	for _, row := range s.sharedRows {
-		if row.rec >= 0 {
-			x := s.recs.at(row.rec)
-			if x.flags&recDropped != 0 {
-				continue
-			}
-			n := s.recNames[x.names]
-			row.recipient, row.provider, row.service = s.nameList[n.recipient], s.nameList[n.provider], s.nameList[n.service]
-			row.id = s.id(row.rec)
+	rows := make([]sharedRow, 0, len(s.sharedOwn)+len(s.shadows))
+	for _, own := range s.sharedOwn {
+		x := s.recs.at(own.rec)
+		if x.flags&recDropped != 0 {
+			continue
 		}
-		if svc, ok := s.t.service(row.service); ok && svc.Unit == Hour { // only hour services share visits
-			rows = append(rows, row)
-		}
+		n := s.recNames[x.names]
+		rows = append(rows, sharedRow{visit: s.idStr[own.visitOff : own.visitOff+own.visitLen], rec: own.rec,
+			start: own.start, end: own.end, read: own.read, recipient: s.nameList[n.recipient], id: s.id(own.rec),
+			provider: s.nameList[n.provider], service: s.nameList[n.service]})
 	}
-	slices.SortFunc(rows, compareSharedRows)
-	for len(rows) > 0 {
+	rows = append(rows, s.shadows...)
+	var hashes []uint64 // of the visits' ids: the rows of one visit hash alike
+	rows = slices.DeleteFunc(rows, func(row sharedRow) bool {
+		svc, ok := s.t.service(row.service)
+		return !ok || svc.Unit != Hour // only hour services share visits
+	})
+	for _, row := range rows {
+		hashes = append(hashes, maphash.String(s.seed, row.visit))
+	}
+	// The visits one after another (by hash, which is quicker to sort
+	// than the ids), then each visit's rows in order.
+	order := make([]int32, len(rows))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	radix.SortWith(hashes, order, nil)
+	var group []sharedRow
+	for len(order) > 0 {
 		n := 1
-		for n < len(rows) && rows[n].visit == rows[0].visit {
+		for n < len(order) && hashes[n] == hashes[0] {
 			n++
 		}
-		s.splitVisit(rows[:n])
-		rows = rows[n:]
+		group = group[:0]
+		for _, i := range order[:n] {
+			group = append(group, rows[i])
+		}
+		slices.SortFunc(group, compareSharedRows)
+		for len(group) > 0 { // visits whose ids hash alike, one by one
+			k := 1
+			for k < len(group) && group[k].visit == group[0].visit {
+				k++
+			}
+			s.splitVisit(group[:k])
+			group = group[k:]
+		}
+		order, hashes = order[n:], hashes[n:]
 	}
 }
 

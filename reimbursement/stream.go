@@ -216,7 +216,9 @@ func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 	if err != nil {
 		return sum, problems, err
 	}
-	sp.giveShadows(units)
+	if err := sp.giveShadows(units); err != nil {
+		return sum, problems, err
+	}
 	sum.Parts = len(units)
 
 	// Second pass: the parts, on all cores, each written ahead to a file.
@@ -331,9 +333,16 @@ type split struct {
 	copies    []bool         // per part: whether an id of its reports may be used twice
 	absPart   []int          // the part of each absence, of each presence day
 	presPart  []int
-	zone      *volume.Zone    // of wall-clock times, for the rows of shared visits
-	shared    []spilledShared // every row of a shared visit, until units gives them out
-	err       error           // the first write that failed
+	zone      *volume.Zone // of wall-clock times, for the rows of shared visits
+	// Every row of a shared visit, until giveShadows: written to a file
+	// of its own, each row on its own (appendReport), at its offset, with
+	// its part and the hash of its visit's id.
+	shared     spillFile
+	sharedSize int64
+	sharedOff  []int64
+	sharedPart []int32
+	sharedKey  []uint64
+	err        error // the first write that failed
 }
 
 const hashBuckets = 64
@@ -447,6 +456,7 @@ func newSplit(decisions *decisionStore, more, sample []string, size int64, perPa
 	for k := range sp.hashes {
 		sp.hashes[k].path = filepath.Join(dir, fmt.Sprintf("ids-%d", k))
 	}
+	sp.shared.path = filepath.Join(dir, "shared")
 	sp.decs = make([][]int32, len(sp.parts))
 	for i := range decisions.len() {
 		p := sp.partOf(decisions.recipient(i))
@@ -584,21 +594,31 @@ func (sp *split) partOf(recipient string) int {
 func (sp *split) add(r *volume.Report) {
 	p := sp.partOf(r.Recipient)
 	f := &sp.parts[p]
-	if r.ID == "" {
+	hasID := r.ID != ""
+	if !hasID {
 		named := *r
 		named.ID = r.Source.String()
-		f.buf = appendReport(f.buf, &named, &f.prev)
-	} else {
-		f.buf = appendReport(f.buf, r, &f.prev)
+		r = &named
 	}
+	f.buf = appendReport(f.buf, r, &f.prev)
 	if err := f.wrote(); err != nil && sp.err == nil {
 		sp.err = err
 	}
-	if r.ID != "" {
+	if hasID {
 		sp.addHash(maphash.String(sp.seed, r.ID), p)
 	}
 	if r.Shared != "" {
-		sp.addShared(r, p)
+		// Kept small: most shared visits are of recipients of one part,
+		// and only the rows of those that span parts are read again.
+		n := len(sp.shared.buf)
+		sp.shared.buf = appendReport(sp.shared.buf, r, &spillPrev{})
+		sp.sharedOff = append(sp.sharedOff, sp.sharedSize)
+		sp.sharedPart = append(sp.sharedPart, int32(p))
+		sp.sharedKey = append(sp.sharedKey, maphash.String(sp.seed, r.Shared))
+		sp.sharedSize += int64(len(sp.shared.buf) - n)
+		if err := sp.shared.wrote(); err != nil && sp.err == nil {
+			sp.err = err
+		}
 	}
 }
 
@@ -620,6 +640,7 @@ func (sp *split) close() error {
 	for k := range sp.hashes {
 		errs = append(errs, sp.hashes[k].close())
 	}
+	errs = append(errs, sp.shared.close())
 	return errors.Join(errs...)
 }
 
@@ -647,16 +668,17 @@ type spilledShared struct {
 	invalid bool
 }
 
-// addShared notes report r, of part p, as a row of its shared visit.
-func (sp *split) addShared(r *volume.Report, p int) {
-	id := r.ID
-	if id == "" {
-		id = r.Source.String() // as the settler names it
-	}
-	row := sharedRow{visit: strings.Clone(r.Shared), rec: -1, recipient: strings.Clone(r.Recipient), id: strings.Clone(id),
+// spilledRow returns the row of a shared visit at off in data, the file
+// of them, as splitting the visit needs it in another part, with what
+// tells an identical copy of it. Its strings are its own, not data's.
+func (sp *split) spilledRow(data string, off int64, part int32) spilledShared {
+	var r volume.Report
+	rd := spillReader{s: data[off:]}
+	rd.report(&r)
+	row := sharedRow{visit: strings.Clone(r.Shared), rec: -1, recipient: strings.Clone(r.Recipient), id: strings.Clone(r.ID),
 		provider: strings.Clone(r.Provider), service: strings.Clone(r.Service)}
-	row.start, row.end, row.read = sharedTimes(sp.zone, r)
-	sp.shared = append(sp.shared, spilledShared{row: row, part: int32(p), staff: r.Staff, kind: r.Kind, status: r.Status, invalid: r.Invalid != nil})
+	row.start, row.end, row.read = sharedTimes(sp.zone, &r)
+	return spilledShared{row: row, part: part, staff: r.Staff, kind: r.Kind, status: r.Status, invalid: r.Invalid != nil}
 }
 
 // compareSpilledShared orders the rows of shared visits as splitShared
@@ -678,19 +700,56 @@ func boolCompare(a, b bool) int {
 	return -1
 }
 
+// spanning returns the kept rows of shared visits whose rows are in more
+// than one part (or whose id hashes as such a visit's), read again, and
+// lets go of the rest.
+func (sp *split) spanning() ([]spilledShared, error) {
+	keys, order := sp.sharedKey, make([]int32, len(sp.sharedKey))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	radix.SortWith(keys, order, nil)
+	var data string
+	var out []spilledShared
+	for len(order) > 0 {
+		n, span := 1, false
+		for n < len(order) && keys[n] == keys[0] {
+			span = span || sp.sharedPart[order[n]] != sp.sharedPart[order[0]]
+			n++
+		}
+		if span && data == "" {
+			var err error
+			if data, err = sp.shared.read(); err != nil {
+				return nil, err
+			}
+		}
+		for _, i := range order[:n] {
+			if span {
+				out = append(out, sp.spilledRow(data, sp.sharedOff[i], sp.sharedPart[i]))
+			}
+		}
+		order, keys = order[n:], keys[n:]
+	}
+	sp.sharedKey, sp.sharedOff, sp.sharedPart = nil, nil, nil
+	os.Remove(sp.shared.path)
+	return out, nil
+}
+
 // giveShadows gives each unit the rows of its shared visits that are
 // settled in other units. An identical copy of a row (the same id and
 // content) is one row, as in the whole month; copies of an id are in
 // one unit.
-func (sp *split) giveShadows(units []unit) {
+func (sp *split) giveShadows(units []unit) error {
 	unitOf := make([]int, len(sp.parts))
 	for u, un := range units {
 		for p := un.first; p <= un.last; p++ {
 			unitOf[p] = u
 		}
 	}
-	rows := sp.shared
-	sp.shared = nil
+	rows, err := sp.spanning()
+	if err != nil {
+		return err
+	}
 	slices.SortFunc(rows, compareSpilledShared)
 	rows = slices.CompactFunc(rows, func(a, b spilledShared) bool {
 		a.part, b.part = 0, 0
@@ -720,6 +779,7 @@ func (sp *split) giveShadows(units []unit) {
 			}
 		}
 	}
+	return nil
 }
 
 // units groups the parts into units, and the absences and presence into
@@ -1156,7 +1216,7 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 			return res
 		}
 	}
-	s.sharedRows = append(s.sharedRows, u.shadows...)
+	s.shadows = u.shadows
 	for i, a := range absences {
 		if in(sp.absPart[i]) {
 			s.AddAbsence(a)
