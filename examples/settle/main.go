@@ -25,7 +25,9 @@
 // corrected, each earlier one listed as locked with the records that
 // changed, not paid. -issued-out DIR writes the issued settlements after
 // the run to a new or empty directory, for the next run. A run is written
-// as json or text.
+// as json or text; with -format html or xlsx and -o DIR, as the documents
+// of its period's settlement and of each correction, beside its text
+// summary (run.txt).
 //
 // Every settlement is audited before it is printed: each record of the
 // period must be accounted for exactly once, every line's arithmetic must
@@ -77,7 +79,7 @@ const (
 )
 
 const usage = `usage: settle [-in DIR -period YYYY-MM] [-format text|json|csv|csv-sv|html|xlsx|sie] [-o FILE] [-previous FILE]
-       settle -in DIR -period YYYY-MM -issued DIR [-issued-out DIR] [-format text|json] [-o FILE]
+       settle -in DIR -period YYYY-MM -issued DIR [-issued-out DIR] [-format text|json|html|xlsx] [-o FILE|DIR]
 
 Settles a month of the bundle in DIR (the embedded sample municipality
 without -in) and prints it: a summary (text), the settlement JSON, or
@@ -329,8 +331,11 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*config, int) {
 	case cfg.run && (*previous != "" || *compare != ""):
 		fmt.Fprintln(stderr, "settle: a run (-issued, -issued-out) corrects the earlier periods itself: -previous and -compare-tariff do not go with it")
 		return nil, exitUsage
-	case cfg.run && cfg.format != "json" && cfg.format != "text":
-		fmt.Fprintln(stderr, "settle: a run (-issued, -issued-out) is written as json or text")
+	case cfg.run && cfg.format != "json" && cfg.format != "text" && cfg.format != "html" && cfg.format != "xlsx":
+		fmt.Fprintln(stderr, "settle: a run (-issued, -issued-out) is written as json, text, html or xlsx")
+		return nil, exitUsage
+	case cfg.run && (cfg.format == "html" || cfg.format == "xlsx") && (cfg.out == "" || cfg.provider != ""):
+		fmt.Fprintln(stderr, "settle: a run's html and xlsx documents go to a directory: give -o DIR (and no -provider)")
 		return nil, exitUsage
 	case cfg.format == "html" && cfg.provider == "" && cfg.out == "":
 		fmt.Fprintln(stderr, "settle: -format html writes a statement per provider: give -o DIR, or -provider ID")

@@ -37,16 +37,7 @@ func settleRun(cfg *config, stdout, stderr io.Writer) int {
 	if err == nil {
 		st := run.Settlement
 		warn(stderr, cfg.period, st.Files, unknownColumns(st.Issues), len(st.Providers) == 0 && len(st.Unmatched) == 0)
-		err = write(cfg.out, stdout, func(w io.Writer) error {
-			if cfg.format == "json" {
-				return run.WriteJSON(w)
-			}
-			doc, err := documentOptions(cfg)
-			if err != nil {
-				return err
-			}
-			return statement.WriteRunText(w, run, doc)
-		})
+		err = writeRun(cfg, run, issued, stdout)
 	}
 	if err == nil && cfg.issuedTo != "" {
 		err = writeIssued(cfg.issuedTo, run.Issued)
@@ -96,4 +87,73 @@ func writeIssued(dir string, issued []*reimbursement.Settlement) error {
 		}
 	}
 	return nil
+}
+
+// writeRun writes the run as json or text, or its documents (html, xlsx)
+// into the directory -o names: the statements of the run's period under
+// YYYY-MM, each correction's under YYYY-MM-rattelse (its workbook as
+// YYYY-MM.xlsx and YYYY-MM-rattelse.xlsx), and the run's text summary,
+// which lists the locked periods, as run.txt.
+func writeRun(cfg *config, run *reimbursement.Run, issued []*reimbursement.Settlement, stdout io.Writer) error {
+	doc, err := documentOptions(cfg)
+	if err != nil {
+		return err
+	}
+	switch cfg.format {
+	case "json":
+		return write(cfg.out, stdout, run.WriteJSON)
+	case "text":
+		return write(cfg.out, stdout, func(w io.Writer) error { return statement.WriteRunText(w, run, doc) })
+	}
+	if err := os.MkdirAll(cfg.out, 0o777); err != nil {
+		return err
+	}
+	before, after := byPeriod(issued), byPeriod(run.Issued)
+	type document struct {
+		name              string
+		previous, current *reimbursement.Settlement
+	}
+	docs := []document{{name: run.Period.String(), current: run.Settlement}}
+	for _, c := range run.Corrections {
+		docs = append(docs, document{c.Period.String() + "-rattelse", before[c.Period.String()], after[c.Period.String()]})
+	}
+	for _, d := range docs {
+		sub := *cfg
+		if err := writeRunDocument(&sub, d.name, d.previous, d.current, doc, stdout); err != nil {
+			return err
+		}
+	}
+	return writeFile(filepath.Join(cfg.out, "run.txt"), func(w io.Writer) error { return statement.WriteRunText(w, run, doc) })
+}
+
+// writeRunDocument writes one settlement's or correction's documents of a
+// run (previous is nil for a settlement) under name in cfg.out.
+func writeRunDocument(cfg *config, name string, previous, current *reimbursement.Settlement, doc statement.Options, stdout io.Writer) error {
+	if cfg.format == "xlsx" {
+		st := current
+		if previous != nil {
+			corr, err := reimbursement.Correct(previous, current)
+			if err != nil {
+				return err
+			}
+			st = corr
+		}
+		return writeFile(filepath.Join(cfg.out, name+".xlsx"), func(w io.Writer) error {
+			return statement.WriteWorkbook(w, st, statement.InMemory(st), doc)
+		})
+	}
+	cfg.out = filepath.Join(cfg.out, name)
+	if previous != nil {
+		return writeCorrectionHTML(cfg, previous, current, doc, stdout)
+	}
+	return writeHTML(cfg, current, statement.InMemory(current), doc, stdout)
+}
+
+// byPeriod returns the settlements by period.
+func byPeriod(sts []*reimbursement.Settlement) map[string]*reimbursement.Settlement {
+	out := map[string]*reimbursement.Settlement{}
+	for _, st := range sts {
+		out[st.Period.String()] = st
+	}
+	return out
 }

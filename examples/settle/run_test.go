@@ -101,6 +101,23 @@ func TestRun(t *testing.T) {
 		require.Contains(t, text, want)
 	}
 	require.NotContains(t, text, "Rättelser av tidigare perioder")
+
+	// June's run as documents: the statements of June, of each
+	// correction, and the summary with the locked March.
+	docs := t.TempDir()
+	runOK(t, "-in", bundle, "-period", "2026-06", "-issued", issued, "-format", "html", "-o", docs)
+	for _, name := range []string{"2026-06/index.html", "2026-06/P1.html", "2026-04-rattelse/index.html", "2026-04-rattelse/P2.html",
+		"2026-05-rattelse/P1.html", "run.txt"} {
+		require.FileExists(t, filepath.Join(docs, name))
+	}
+	b, err := os.ReadFile(filepath.Join(docs, "2026-05-rattelse", "P1.html"))
+	require.NoError(t, err)
+	require.Contains(t, string(b), "375,00")
+	books := t.TempDir()
+	runOK(t, "-in", bundle, "-period", "2026-06", "-issued", issued, "-format", "xlsx", "-o", books)
+	for _, name := range []string{"2026-06.xlsx", "2026-04-rattelse.xlsx", "2026-05-rattelse.xlsx", "run.txt"} {
+		require.FileExists(t, filepath.Join(books, name))
+	}
 }
 
 // TestRunRefuses: a run never writes over its input or into a directory
@@ -134,7 +151,8 @@ func TestRunRefuses(t *testing.T) {
 			require.NoError(t, os.WriteFile(filepath.Join(dir, "2026-04.json"), b, 0o644))
 			return []string{"-issued", dir}
 		}, exitFailed, "2026-04.json: reimbursement: the settlements are of different periods: the settlement issued before is of 2026-05, not 2026-04"},
-		{"html", func(t *testing.T) []string { return []string{"-issued", issued, "-format", "html", "-o", t.TempDir()} }, exitUsage, "json or text"},
+		{"html without a directory", func(t *testing.T) []string { return []string{"-issued", issued, "-format", "html"} }, exitUsage, "give -o DIR"},
+		{"csv", func(t *testing.T) []string { return []string{"-issued", issued, "-format", "csv"} }, exitUsage, "json, text, html or xlsx"},
 		{"previous", func(t *testing.T) []string {
 			return []string{"-issued", issued, "-previous", filepath.Join(issued, "2026-05.json")}
 		}, exitUsage, "-previous"},
