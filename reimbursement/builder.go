@@ -28,10 +28,10 @@ type provOut struct {
 	unpaid    []Unpaid
 	reports   store.Chunks[reportUnpaid] // unpaid reports, kept small while settling
 	pending   []string
-	part      partProv // the lines written, when Settler.inPart
+	part      partProv // the lines written, by a partSink
 }
 
-// A partProv is what a part's settler (Settler.inPart) leaves of a
+// A partProv is what a part's settler (partSink) leaves of a
 // provider to be written: its unpaid entries in order, and its lines
 // written (as partWriter.lines writes them), how many, and their sums.
 type partProv struct {
@@ -56,7 +56,7 @@ type builder struct {
 	lines   []Line // the decision's lines, sorted before they are added
 	span    []lineSpan
 	lineIdx []int32
-	lineBuf partWriter // a decision's lines written, before they go to the settler's lineStore
+	lineBuf partWriter // a decision's lines written, before they go to the part sink's lineStore
 	idBlock []string   // lines' reports are cut from it (idSlice)
 
 	// The divisors and factors of lines made so far, by divisor and
@@ -122,11 +122,21 @@ type lineSpan struct {
 	ids  []string
 }
 
-// writeLines writes the current decision's lines (b.lines, their reports
-// in b.span) to the provider's part, in order, as
-// partWriter.lines does for JSON. The decisions are settled in the order
-// of their lines, on one builder, so a provider's lines come in order.
-func (b *builder) writeLines(out *provOut, ds *decState) {
+// writeLines writes the current decision's accumulated lines to the
+// provider's part, in order, as partWriter.lines does for JSON, keeping
+// the bytes in store. The decisions are settled in the order of their
+// lines, on one builder, so a provider's lines come in order.
+func (b *builder) writeLines(out *provOut, ds *decState, store *store.Bytes) {
+	for i := range b.acc {
+		// Its reports are written when the line is.
+		b.span = append(b.span, lineSpan{recs: b.lineRecs[i], ids: b.acc[i].acc.ids})
+		b.lines = append(b.lines, Line{})
+		b.makeLine(&b.lines[len(b.lines)-1], ds, i, false)
+	}
+	defer func() {
+		clear(b.lines)
+		b.lines = b.lines[:0]
+	}()
 	idx := b.sortedLines()
 	p := &out.part
 	pw := &b.lineBuf // without a writer: it holds what it is given
@@ -153,7 +163,7 @@ func (b *builder) writeLines(out *provOut, ds *decState) {
 		sums.add(l, e.acc.qty, e.key.divisor, 0, false)
 	}
 	sums.done()
-	p.lines = append(p.lines, b.s.lineStore.Add(pw.b))
+	p.lines = append(p.lines, store.Add(pw.b))
 	clear(b.span)
 	b.span = b.span[:0]
 }
@@ -168,21 +178,15 @@ func (b *builder) finishProvider(i int) *ProviderSettlement {
 	part := out.part
 	out.part = partProv{}
 	// Room for the markup lines: at most one a markup and service.
-	room := out.lines.Len()
-	if !s.inPart {
-		room += len(s.t.markups) * len(s.t.services)
-	}
 	sum := part.sums.total // of the lines written, if any
 	sum.Merge(&out.sums.total)
-	var markups []Line
-	if !s.inPart {
-		// The markups, of each service's sum: as the merge of parts
-		// makes them (writeProvider).
-		markups = s.markups(p, &out.sums)
-		for _, l := range markups {
-			sum.Add(l.Amount)
-		}
+	// The markups, of each service's sum: as the merge of parts makes
+	// them (writeProvider).
+	markups := s.sink.markups(s, p, &out.sums)
+	for _, l := range markups {
+		sum.Add(l.Amount)
 	}
+	room := out.lines.Len() + len(markups)
 	out.sums = lineSums{}
 	// The markups where they sort, most often before all the others
 	// (they name no recipient): the lines, in order as the decisions were
@@ -201,13 +205,7 @@ func (b *builder) finishProvider(i int) *ProviderSettlement {
 	}
 	out.lines, out.unordered = store.Chunks[Line]{}, false
 	ps := &ProviderSettlement{Provider: p.ID, Name: p.Name, Regime: p.Regime, Lines: lines, Total: zeroMoney}
-	unpaid := b.orderUnpaid(out.unpaid, &out.reports)
-	if s.inPart {
-		part.unpaid = unpaid
-		s.partOf[i] = part // each provider's own place
-	} else {
-		ps.Unpaid = unpaid.list()
-	}
+	s.sink.unpaid(i, ps, b.orderUnpaid(out.unpaid, &out.reports), part)
 	out.unpaid, out.reports = nil, store.Chunks[reportUnpaid]{}
 	ps.Pending = sortIDs(out.pending)
 	ps.Total = sum.Total()
@@ -220,9 +218,6 @@ func (b *builder) finish() *Settlement {
 	st := &Settlement{Period: s.period, Tariff: s.t.name, Total: zeroMoney}
 	// Providers are finished at once, on all cores: each sorts its own.
 	done := make([]*ProviderSettlement, len(s.providers))
-	if s.inPart {
-		s.partOf = make([]partProv, len(s.providers))
-	}
 	parallel.ForEach(min(runtime.GOMAXPROCS(0), 8), len(s.providers), func(_, i int) { done[i] = b.finishProvider(i) })
 	for _, ps := range done {
 		if ps != nil {
@@ -230,12 +225,7 @@ func (b *builder) finish() *Settlement {
 			st.Providers = append(st.Providers, *ps)
 		}
 	}
-	unmatched := b.orderUnpaid(b.unmatched, &b.unmatchedReports)
-	if s.inPart {
-		s.unmatchedLater = unmatched
-	} else {
-		st.Unmatched = unmatched.list()
-	}
+	s.sink.unmatched(st, b.orderUnpaid(b.unmatched, &b.unmatchedReports))
 	st.Issues = sortIssues(b.issues)
 	return st
 }

@@ -70,7 +70,9 @@
 // replace: whole-öre arithmetic (ore), the JSON writer (jsonw), groups of
 // ids that hash alike (dedup, repeats), sorting (radix), chunked lists
 // (store) and the worker pool (parallel). The month in parts (stream.go,
-// stream_merge.go) settles each part with the same rule code.
+// stream_merge.go) settles each part with the same rule code; the one
+// seam between them is where the results go (sink.go): kept whole
+// (monthSink) or written ahead as a part (partSink).
 //
 // # Nothing that comes in is lost
 //

@@ -183,45 +183,37 @@ func (b *builder) attach(component string, band, rate int, percent decimal.Decim
 	return true
 }
 
-// flush turns the current decision's accumulated lines into decimal lines.
+// flush gives the current decision's accumulated lines to the sink.
 func (b *builder) flush(dec int) {
 	if len(b.acc) == 0 {
 		return
 	}
 	ds := &b.s.decisions[dec]
-	out := &b.prov[ds.prov]
-	if b.s.inPart {
-		for i := range b.acc {
-			// Its reports are written when the line is.
-			b.span = append(b.span, lineSpan{recs: b.lineRecs[i], ids: b.acc[i].acc.ids})
-			b.lines = append(b.lines, Line{})
-			b.makeLine(&b.lines[len(b.lines)-1], ds, i, false)
-		}
-		b.writeLines(out, ds)
-		clear(b.lines)
-		b.lines = b.lines[:0]
-	} else {
-		// In order, each made where it is kept: a line is large to move,
-		// and while the collector marks, each of its pointers moved costs
-		// a write barrier.
-		sums := out.sums.decision(ds.d.Service, ds.d.Area)
-		for n, i := range b.sortedAcc() {
-			var prev *Line
-			if n == 0 && out.lines.Len() > 0 && !out.unordered {
-				prev = out.lines.Last()
-			}
-			l := out.lines.Next()
-			amount, ok := b.makeLine(l, ds, int(i), true)
-			if prev != nil {
-				out.unordered = compareLinesAt(prev, l) > 0
-			}
-			e := &b.acc[i]
-			sums.add(l, e.acc.qty, e.key.divisor, amount, ok)
-		}
-		sums.done()
-	}
+	b.s.sink.lines(b, &b.prov[ds.prov], ds)
 	clear(b.acc)
 	b.acc = b.acc[:0]
+}
+
+// keepLines makes the current decision's accumulated lines decimal lines
+// of out, in order, each made where it is kept: a line is large to move,
+// and while the collector marks, each of its pointers moved costs a
+// write barrier.
+func (b *builder) keepLines(out *provOut, ds *decState) {
+	sums := out.sums.decision(ds.d.Service, ds.d.Area)
+	for n, i := range b.sortedAcc() {
+		var prev *Line
+		if n == 0 && out.lines.Len() > 0 && !out.unordered {
+			prev = out.lines.Last()
+		}
+		l := out.lines.Next()
+		amount, ok := b.makeLine(l, ds, int(i), true)
+		if prev != nil {
+			out.unordered = compareLinesAt(prev, l) > 0
+		}
+		e := &b.acc[i]
+		sums.add(l, e.acc.qty, e.key.divisor, amount, ok)
+	}
+	sums.done()
 }
 
 // makeLine makes in l, a zero Line, the line of acc[i], of decision ds,

@@ -11,7 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/exempelby/ersattning/reimbursement/internal/store"
 	"github.com/exempelby/ersattning/volume"
 )
 
@@ -197,17 +196,9 @@ type Settler struct {
 	ledger   *Ledger // when Options.Audit
 	workers  int
 	parallel parallelTuning
-	// inPart: the settler settles one part of a month for
-	// WriteSettlementFS, which adds the markups and formats the tariff
-	// gaps of all parts itself. Its lines are written in the part's form
-	// as they are made (one builder, in the order of the lines), not
-	// kept, and Settlement leaves the providers' unpaid entries to be read
-	// in order from partOf (by provider index) rather than made into
-	// lists: the part writes both to its file at once.
-	inPart         bool
-	lineStore      store.Bytes // the lines written
-	partOf         []partProv
-	unmatchedLater unpaidList
+	// sink is where the settlement goes as it is made (resultSink): kept
+	// whole, or written ahead as a part of a month.
+	sink resultSink
 
 	// The reconciliation of the input (Settlement.Files): per file, the
 	// rows its reader read (given by the edge, noteFiles) and the records
@@ -270,6 +261,7 @@ func newSettler(t *Tariff, period volume.Period, providers []Provider, decisions
 		bandMin:   make([]int64, t.bandSet.Len()),
 		bandRate:  make([]int32, t.bandSet.Len()),
 		lineHint:  make([]lineHint, 2*t.bandSet.Len()),
+		sink:      monthSink{},
 	}
 	for _, svc := range t.services {
 		for _, c := range svc.Components {
@@ -396,7 +388,7 @@ func (s *Settler) settleAll(b *builder) {
 	if s.workers > 0 {
 		n = s.workers
 	}
-	if len(s.decisions) < s.parallel.from || n < 2 || s.inPart {
+	if len(s.decisions) < s.parallel.from || n < 2 || s.sink.inOrder() {
 		// One builder, in order (a part writes its lines in order).
 		for i := range s.decisions {
 			s.settleDecision(b, i)
@@ -561,12 +553,7 @@ func (s *Settler) Settlement() *Settlement {
 	s.settleAll(b)
 	s.settleAdjustments(b)
 	b.issues = slices.Clone(s.issues)
-	if !s.inPart {
-		b.issues = append(b.issues, gapIssues(s.gaps, s.gapDates)...)
-		if s.files != nil {
-			b.issues = append(b.issues, s.files.issues()...)
-		}
-	}
+	b.issues = append(b.issues, s.sink.monthIssues(s)...)
 	st := b.finish()
 	st.Files = fileCounts(s.files, s.takenCounts())
 	return st

@@ -1184,14 +1184,15 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 	}
 	// Unpaid entries are written as they are made, and lines as the
 	// decisions are settled.
-	s.inPart = true
+	sink := newPartSink(len(s.providers))
+	s.sink = sink
 	s.recs.spare, s.visitBuf = sc.chunks, sc.visits
-	s.lineStore.Reuse(sc.blocks)
+	sink.lineStore.Reuse(sc.blocks)
 	defer func() {
 		// The settler is done with: its reports, visits and lines
 		// written, which hold no pointers, serve the next part of this
 		// worker.
-		sc.chunks, sc.visits, sc.blocks = s.recs.recycle(), s.visitBuf, s.lineStore.Recycle()
+		sc.chunks, sc.visits, sc.blocks = s.recs.recycle(), s.visitBuf, sink.lineStore.Recycle()
 	}()
 	s.noCopies = true
 	for p := u.first; p <= u.last; p++ {
@@ -1247,7 +1248,7 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 	for i := range st.Providers {
 		ps := &st.Providers[i]
 		prov := s.provIdx[ps.Provider]
-		part := s.partOf[prov]
+		part := sink.partOf[prov]
 		pp := partProvider{prov: prov, off: pw.pos(), lines: part.nlines, unpaid: len(part.unpaid.order),
 			pending: len(ps.Pending), total: ps.Total, sums: part.sums}
 		res.provs = append(res.provs, pp)
@@ -1267,7 +1268,7 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 	}
 	res.unmatched = pw.pos()
 	pw.uvarint(0)
-	pw.unpaidOf(s.unmatchedLater)
+	pw.unpaidOf(sink.unmatchedLater)
 	pw.flush()
 	res.err = errors.Join(bw.Flush(), f.Close())
 	if res.err == nil && opt.Audit {
