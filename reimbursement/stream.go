@@ -130,12 +130,7 @@ func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 	if err != nil {
 		return sum, nil, err
 	}
-	var size int64
-	for _, f := range files {
-		if info, err := fs.Stat(fsys, f); err == nil {
-			size += info.Size()
-		}
-	}
+	size := filesSize(fsys, files)
 	perPart := opt.PartReports
 	if perPart <= 0 {
 		perPart = defaultPartReports
@@ -164,15 +159,7 @@ func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 		return sum, problems, err
 	}
 	global.files = log
-	// The recipients of decision rows that cannot be read bound the parts
-	// too: a month whose decisions all came in a format that cannot be
-	// read is still settled in parts, not as one.
-	var unread []string
-	for i := range decisions {
-		if d := &decisions[i]; d.Invalid != nil && d.Recipient != "" {
-			unread = append(unread, d.Recipient)
-		}
-	}
+	unread := unreadRecipients(decisions)
 	kept, err := global.checkDecisions(decisions, decisionsOwned)
 	if err != nil {
 		return sum, problems, err
@@ -184,92 +171,23 @@ func writeSettlementFS(w io.Writer, fsys fs.FS, t *Tariff, period volume.Period,
 	}
 	defer os.RemoveAll(tmp)
 
-	sample := sampleRecipients(fsys, files, splitSample)
-	sp := newSplit(newDecisionStore(kept), unread, sample, size, perPart, tmp, opt.Location)
-	// First pass: reports to the files of their parts.
-	err = streamFiles(fsys, FileReports, func(f io.Reader, file string) error {
-		return decodeReports(f, file, true, log, func(batch []volume.Report) {
-			for i := range batch {
-				r := &batch[i]
-				if r.Invalid != nil {
-					pl.add(r.Invalid)
-				}
-				sp.add(r)
-			}
-		})
-	})
-	var absences []volume.Absence
-	var presence []volume.Presence
-	if err == nil {
-		err = readOthers(fsys, &pl, log,
-			func(a volume.Absence) { absences = append(absences, a) },
-			func(p volume.Presence) { presence = append(presence, p) },
-			global.AddAdjustment)
-	}
-	if err == nil {
-		err = sp.close()
-	}
+	sp := newSplit(newDecisionStore(kept), unread, sampleRecipients(fsys, files, splitSample), size, perPart, tmp, opt.Location)
+	others, units, err := sp.spill(fsys, log, &pl, global)
 	if err != nil {
 		return sum, problems, err
 	}
-	units, err := sp.units(absences, presence)
-	if err != nil {
-		return sum, problems, err
-	}
-	if err := sp.giveShadows(units); err != nil {
-		return sum, problems, err
-	}
+	absences, presence := others.absences, others.presence
 	sum.Parts = len(units)
 
 	// Second pass: the parts, on all cores, each written ahead to a file.
 	workers = min(workers, len(units))
-	inner := opt.Options
-	if workers > 1 {
-		inner.Workers = 1
+	results, err := settleUnits(t, period, providers, sp, units, absences, presence, opt.Options, workers, tmp)
+	if err != nil {
+		return sum, problems, err
 	}
-	results := make([]*partResult, len(units))
-	scratch := make([]partScratch, workers)
-	parallel.ForEach(workers, len(units), func(w, u int) {
-		results[u] = settlePart(t, period, providers, sp, units[u], absences, presence, inner,
-			filepath.Join(tmp, fmt.Sprintf("out-%d", u)), &scratch[w])
-	})
-	var errs []error
-	for _, r := range results {
-		if r.err != nil {
-			errs = append(errs, r.err)
-		}
-	}
-	if len(errs) > 0 {
-		return sum, problems, errors.Join(errs...)
-	}
-
-	// Adjustments are the month's, not a part's.
-	ab := newBuilder(global)
-	global.settleAdjustments(ab)
-	adj := &Settlement{Period: period, Tariff: t.name, Total: zeroMoney}
-	for p := range global.providers {
-		out := &ab.prov[p]
-		if out.lines.Len() == 0 && len(out.unpaid) == 0 && len(out.pending) == 0 {
-			continue
-		}
-		adj.Providers = append(adj.Providers, ProviderSettlement{Provider: global.providers[p].ID, Regime: global.providers[p].Regime,
-			Lines: sortLines(out.lines.AppendTo(nil)), Unpaid: sortUnpaid(out.unpaid), Pending: sortIDs(out.pending), Total: zeroMoney})
-	}
-	adj.Unmatched = sortUnpaid(ab.unmatched)
-	if opt.Audit {
-		l, _ := NewLedger(period, opt.Options)
-		for _, a := range global.adjs {
-			l.AddAdjustment(a)
-		}
-		for i := range adj.Providers {
-			for _, ln := range adj.Providers[i].Lines {
-				adj.Providers[i].Total = adj.Providers[i].Total.Add(ln.Amount)
-			}
-			adj.Total = adj.Total.Add(adj.Providers[i].Total)
-		}
-		if err := l.Check(adj); err != nil {
-			return sum, problems, err
-		}
+	adj, err := monthAdjustments(global, t, period, opt.Options)
+	if err != nil {
+		return sum, problems, err
 	}
 	m := &merger{global: global, adj: adj, results: results, format: opt.Format, workers: workers, tune: tune}
 	if err := m.write(w, &sum); err != nil {
@@ -1194,39 +1112,9 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 		// worker.
 		sc.chunks, sc.visits, sc.blocks = s.recs.recycle(), s.visitBuf, sink.lineStore.Recycle()
 	}()
-	s.noCopies = true
-	for p := u.first; p <= u.last; p++ {
-		s.noCopies = s.noCopies && !sp.copies[p]
-	}
-	in := func(p int) bool { return p >= u.first && p <= u.last }
-	for p := u.first; p <= u.last; p++ {
-		data, err := sp.parts[p].read()
-		if err != nil {
-			res.err = err
-			return res
-		}
-		os.Remove(sp.parts[p].path) // read: its disk is free again
-		s.reserve(sp.parts[p].n)
-		r := spillReader{s: data}
-		var rep volume.Report
-		for r.more() && r.err == nil {
-			s.addReport(&rep, r.report(&rep))
-		}
-		if r.err != nil {
-			res.err = r.err
-			return res
-		}
-	}
-	s.shadows = u.shadows
-	for i, a := range absences {
-		if in(sp.absPart[i]) {
-			s.AddAbsence(a)
-		}
-	}
-	for i, x := range presence {
-		if in(sp.presPart[i]) {
-			s.AddPresence(x)
-		}
+	if err := s.readUnit(sp, u, absences, presence); err != nil {
+		res.err = err
+		return res
 	}
 	st := s.Settlement()
 	res.issues, res.gaps, res.gapDates, res.taken = st.Issues, s.gaps, s.gapDates, s.takenCounts()
@@ -1275,6 +1163,166 @@ func settlePart(t *Tariff, period volume.Period, providers []Provider, sp *split
 		res.err = auditPart(s, st, res)
 	}
 	return res
+}
+
+// filesSize returns the size of files in fsys, those that can be asked.
+func filesSize(fsys fs.FS, files []string) int64 {
+	var size int64
+	for _, f := range files {
+		if info, err := fs.Stat(fsys, f); err == nil {
+			size += info.Size()
+		}
+	}
+	return size
+}
+
+// unreadRecipients returns the recipients of decision rows that cannot be
+// read. They bound the parts too: a month whose decisions all came in a
+// format that cannot be read is still settled in parts, not as one.
+func unreadRecipients(decisions []Decision) []string {
+	var unread []string
+	for i := range decisions {
+		if d := &decisions[i]; d.Invalid != nil && d.Recipient != "" {
+			unread = append(unread, d.Recipient)
+		}
+	}
+	return unread
+}
+
+// The records of a month in parts other than reports, which are read
+// whole: each part takes those of its recipients.
+type otherRecords struct {
+	absences []volume.Absence
+	presence []volume.Presence
+}
+
+// spill is the first pass of a month in parts: the reports of the bundle
+// in fsys to the files of their parts, the absences and presence kept,
+// the adjustments to global; then the parts grouped into units, each
+// given the rows of its shared visits that others hold. Problems of rows
+// go to pl.
+func (sp *split) spill(fsys fs.FS, log *fileLog, pl *problemList, global *Settler) (otherRecords, []unit, error) {
+	err := streamFiles(fsys, FileReports, func(f io.Reader, file string) error {
+		return decodeReports(f, file, true, log, func(batch []volume.Report) {
+			for i := range batch {
+				r := &batch[i]
+				if r.Invalid != nil {
+					pl.add(r.Invalid)
+				}
+				sp.add(r)
+			}
+		})
+	})
+	var others otherRecords
+	if err == nil {
+		err = readOthers(fsys, pl, log,
+			func(a volume.Absence) { others.absences = append(others.absences, a) },
+			func(p volume.Presence) { others.presence = append(others.presence, p) },
+			global.AddAdjustment)
+	}
+	if err == nil {
+		err = sp.close()
+	}
+	if err != nil {
+		return others, nil, err
+	}
+	units, err := sp.units(others.absences, others.presence)
+	if err == nil {
+		err = sp.giveShadows(units)
+	}
+	return others, units, err
+}
+
+// settleUnits settles the units of the month in parts on workers
+// goroutines, each written ahead to a file in tmp.
+func settleUnits(t *Tariff, period volume.Period, providers []Provider, sp *split, units []unit,
+	absences []volume.Absence, presence []volume.Presence, opt Options, workers int, tmp string) ([]*partResult, error) {
+	if workers > 1 {
+		opt.Workers = 1 // a unit a core
+	}
+	results := make([]*partResult, len(units))
+	scratch := make([]partScratch, workers)
+	parallel.ForEach(workers, len(units), func(w, u int) {
+		results[u] = settlePart(t, period, providers, sp, units[u], absences, presence, opt,
+			filepath.Join(tmp, fmt.Sprintf("out-%d", u)), &scratch[w])
+	})
+	var errs []error
+	for _, r := range results {
+		if r.err != nil {
+			errs = append(errs, r.err)
+		}
+	}
+	return results, errors.Join(errs...)
+}
+
+// monthAdjustments settles the month's adjustments, which are no part's,
+// on the settler of the whole month, and audits them when opt says.
+func monthAdjustments(global *Settler, t *Tariff, period volume.Period, opt Options) (*Settlement, error) {
+	ab := newBuilder(global)
+	global.settleAdjustments(ab)
+	adj := &Settlement{Period: period, Tariff: t.name, Total: zeroMoney}
+	for p := range global.providers {
+		out := &ab.prov[p]
+		if out.lines.Len() == 0 && len(out.unpaid) == 0 && len(out.pending) == 0 {
+			continue
+		}
+		adj.Providers = append(adj.Providers, ProviderSettlement{Provider: global.providers[p].ID, Regime: global.providers[p].Regime,
+			Lines: sortLines(out.lines.AppendTo(nil)), Unpaid: sortUnpaid(out.unpaid), Pending: sortIDs(out.pending), Total: zeroMoney})
+	}
+	adj.Unmatched = sortUnpaid(ab.unmatched)
+	if !opt.Audit {
+		return adj, nil
+	}
+	l, _ := NewLedger(period, opt)
+	for _, a := range global.adjs {
+		l.AddAdjustment(a)
+	}
+	for i := range adj.Providers {
+		for _, ln := range adj.Providers[i].Lines {
+			adj.Providers[i].Total = adj.Providers[i].Total.Add(ln.Amount)
+		}
+		adj.Total = adj.Total.Add(adj.Providers[i].Total)
+	}
+	return adj, l.Check(adj)
+}
+
+// readUnit gives s the records of unit u: the reports of its parts' files
+// (each removed once read), the rows of its shared visits that other
+// units hold, and its recipients' absences and presence.
+func (s *Settler) readUnit(sp *split, u unit, absences []volume.Absence, presence []volume.Presence) error {
+	s.noCopies = true
+	for p := u.first; p <= u.last; p++ {
+		s.noCopies = s.noCopies && !sp.copies[p]
+	}
+	for p := u.first; p <= u.last; p++ {
+		data, err := sp.parts[p].read()
+		if err != nil {
+			return err
+		}
+		os.Remove(sp.parts[p].path) // read: its disk is free again
+		s.reserve(sp.parts[p].n)
+		r := spillReader{s: data}
+		var rep volume.Report
+		for r.more() && r.err == nil {
+			s.addReport(&rep, r.report(&rep))
+		}
+		if r.err != nil {
+			return r.err
+		}
+	}
+	s.shadows = u.shadows
+	in := func(p int) bool { return p >= u.first && p <= u.last }
+	for i, a := range absences {
+		if in(sp.absPart[i]) {
+			s.AddAbsence(a)
+		}
+	}
+	for i, x := range presence {
+		if in(sp.presPart[i]) {
+			s.AddPresence(x)
+		}
+	}
+	return nil
 }
 
 // A partWriter writes a part's settlement ahead for the merge, through a
