@@ -327,12 +327,13 @@ func kindFiles(fsys fs.FS, name string) ([]string, error) {
 // rows in order, others parse them into reports, and take gets each batch
 // on the calling goroutine (batches in no particular order; a batch is
 // reused after take returns). A light take (writing the reports to a
-// spill) leaves room for two parsers even on two cores: lightTake.
+// spill) leaves room for two parsers even on two cores: lightTake; on one
+// core a second parser would only take turns with the first.
 //
 // The reader's rows are noted in log when the file is read.
 func decodeReports(f io.Reader, file string, lightTake bool, log *fileLog, take func([]volume.Report)) error {
 	var opt volume.ParallelOptions // a heavy take: one parser fewer than the cores
-	if lightTake {
+	if lightTake && runtime.GOMAXPROCS(0) > 1 { // on one core, one parser
 		opt.Parsers = max(2, min(runtime.GOMAXPROCS(0)-1, 3))
 	}
 	rr := volume.NewReportReader(f, file)

@@ -96,8 +96,11 @@ func (s *Settler) settleHours(b *builder, di int) {
 		}
 		h.capLeft = capMinutes(s.grantedMinutes(ds.d, days), svc.CapPercent)
 	}
+	nb := len(s.bandMin)
+	h.base = visitPay{component: componentBase, key: "100", percent: hundred, hints: s.lineHint[:nb]}
 	if svc.DeclinedPercent.Valid {
-		h.declinedKey = percentKey(svc.DeclinedPercent.Decimal)
+		h.declined = visitPay{component: "declined", key: percentKey(svc.DeclinedPercent.Decimal),
+			percent: svc.DeclinedPercent.Decimal, hints: s.lineHint[nb:]}
 	}
 	keptEnd := int64(math.MinInt64)
 	for i := range s.lineHint {
@@ -133,26 +136,19 @@ func (s *Settler) settleHours(b *builder, di int) {
 		if x.kind == volume.Visit {
 			ds.performed += l * min(rs, granted)
 		}
-		// Most visits: in one band, a rate row found, their staff
-		// granted, within the cap. Paid here at once; the others, and
-		// those that cross the cap, by settleVisit.
-		if x.kind == volume.Visit && rs <= granted && (!h.capped || l*rs <= h.capLeft) {
+		// Most visits lie in one band, with a rate row, their staff
+		// granted and within the cap: settleVisit's steps for them, taken
+		// here without its bands of many.
+		if x.kind == volume.Visit && rs <= granted && h.fits(l*rs) {
 			if band, ok := s.split.Within(x.start, x.start+l); ok {
 				row := h.row(s.dayIndex(x.date))
-				r := cachedRate(row, band)
+				r := cachedRate(row, band) // visitRate, without a call when found before
 				if r == -2 {
-					r = s.rateIn(row, ds, componentBase, band, x.date)
+					r = s.visitRate(&h, row, band, x.date)
 				}
 				if r >= 0 {
-					if h.capped {
-						h.capLeft -= l * rs
-					}
-					hint := &s.lineHint[band]
-					if hint.rate != int32(r) {
-						*hint = lineHint{rate: int32(r), line: int32(b.line(lineKey{component: componentBase, band: int16(band), rate: int32(r),
-							percent: "100", unit: Minute, divisor: 60}, hundred))}
-					}
-					b.addReport(int(hint.line), l*rs, x)
+					h.fill(l * rs)
+					b.addReport(h.base.line(b, band, int32(r)), l*rs, x)
 					continue
 				}
 			}
@@ -173,15 +169,63 @@ func cachedRate(row []int32, band int) int {
 
 // hourDecision is what settleHours keeps of the decision it settles.
 type hourDecision struct {
-	ds          *decState
-	di          int
-	rates       []int32 // the decision's rate rows and their width (rateRows)
-	width       int
-	days        int     // of rates
-	lengths     []int64 // the counted length of each raw length up to a day (countedLengths)
-	capLeft     int64   // minutes of the cap not yet filled
-	capped      bool
-	declinedKey string
+	ds       *decState
+	di       int
+	rates    []int32 // the decision's rate rows and their width (rateRows)
+	width    int
+	days     int     // of rates
+	lengths  []int64 // the counted length of each raw length up to a day (countedLengths)
+	capLeft  int64   // minutes of the cap not yet filled
+	capped   bool
+	base     visitPay // how a visit is paid
+	declined visitPay // how a declined visit is paid, when it is (component "" when not)
+}
+
+// A visitPay is how a kind of visit is paid: the component and percent of
+// its lines, and the line each band at a rate row goes to, once found.
+type visitPay struct {
+	component string
+	key       string // percent as a line key
+	percent   decimal.Decimal
+	hints     []lineHint // by band
+}
+
+// fits reports whether q staff-minutes fit in what is left of the cap
+// (rules §5 step 4); always, when the decision is not capped.
+func (h *hourDecision) fits(q int64) bool { return !h.capped || q <= h.capLeft }
+
+// fill takes q staff-minutes, which fit, from the cap.
+func (h *hourDecision) fill(q int64) {
+	if h.capped {
+		h.capLeft -= q
+	}
+}
+
+// visitRate returns the rate row of band on date (rules §8), of the
+// date's rates row (h.row): the one found before, else rateIn's; a
+// negative number when there is none.
+func (s *Settler) visitRate(h *hourDecision, row []int32, band int, date volume.Date) int {
+	if r := cachedRate(row, band); r != -2 {
+		return r
+	}
+	return s.rateIn(row, h.ds, componentBase, band, date)
+}
+
+// line returns the line that minutes of a visit of this kind in band at
+// rate row are paid to (rules §9), found once for each band and rate.
+func (pay *visitPay) line(b *builder, band int, rate int32) int {
+	if hint := pay.hints[band]; hint.rate == rate {
+		return int(hint.line)
+	}
+	return b.lineFor(pay, band, rate)
+}
+
+// lineFor finds the line of a visit's kind for band at rate row, and
+// keeps it as the band's hint.
+func (b *builder) lineFor(pay *visitPay, band int, rate int32) int {
+	line := b.line(lineKey{component: pay.component, band: int16(band), rate: rate, percent: pay.key, unit: Minute, divisor: 60}, pay.percent)
+	pay.hints[band] = lineHint{rate: rate, line: int32(line)}
+	return line
 }
 
 // row returns the rates of day di, as dayRow does but without dividing:
@@ -205,25 +249,21 @@ func (h *hourDecision) counted(raw int64) int64 {
 // settleVisit settles visit ri, x, of h's decision the whole way: l its
 // counted length, rs its staff and k the staff paid.
 func (s *Settler) settleVisit(b *builder, h *hourDecision, ri int32, x *rec, l, rs, k int64) {
-	ds, di, svc := h.ds, h.di, h.ds.svc
-	nb := len(s.bandMin)
-	component, percent, pkey, hints := componentBase, hundred, "100", s.lineHint[:nb]
+	ds, di := h.ds, h.di
+	pay := &h.base
 	if x.kind == volume.Declined {
-		if !svc.DeclinedPercent.Valid {
+		if h.declined.component == "" {
 			b.unpaidReport(ds.prov, di, x, l*rs, Minute, ReasonDeclinedNotPaid)
 			return
 		}
-		component, percent, pkey, hints = "declined", svc.DeclinedPercent.Decimal, h.declinedKey, s.lineHint[nb:]
+		pay = &h.declined
 	}
 	// Every band of the visit needs a rate row of its start date.
 	s.splitBands(x.start, x.start+l)
 	missing := false
 	row := h.row(s.dayIndex(x.date)) // the date's rates, found once
 	for _, band := range s.touched {
-		r := cachedRate(row, band)
-		if r == -2 {
-			r = s.rateIn(row, ds, componentBase, band, x.date)
-		}
+		r := s.visitRate(h, row, band, x.date)
 		s.bandRate[band] = int32(r)
 		if r < 0 {
 			s.gapAt(s.id(ri), x.date, s.describeRate(ds, componentBase, band))
@@ -237,33 +277,24 @@ func (s *Settler) settleVisit(b *builder, h *hourDecision, ri int32, x *rec, l, 
 	if k < rs {
 		b.unpaidReport(ds.prov, di, x, l*(rs-k), Minute, ReasonStaffNotGranted)
 	}
-	paid := l
-	if x.kind != volume.Declined && h.capped {
-		q := l * k
-		if q > h.capLeft {
-			paid = h.capLeft / k
-			b.unpaidReport(ds.prov, di, x, q-paid*k, Minute, ReasonOverGranted)
-			h.capLeft = 0
+	if x.kind != volume.Declined { // a declined visit is outside the cap
+		if h.fits(l * k) {
+			h.fill(l * k)
+		} else {
+			paid := h.capLeft / k // whole minutes of all k staff
+			b.unpaidReport(ds.prov, di, x, l*k-paid*k, Minute, ReasonOverGranted)
+			h.capLeft = 0 // full: what is left is less than a minute of k staff
 			if paid == 0 {
 				return
 			}
 			s.splitBands(x.start, x.start+paid)
-		} else {
-			h.capLeft -= q
 		}
 	}
 	// The bands of the part paid are among those whose rates were found.
 	for _, band := range s.touched {
-		qty := s.bandMin[band] * k
-		if qty == 0 {
-			continue
+		if qty := s.bandMin[band] * k; qty > 0 {
+			b.addReport(pay.line(b, band, s.bandRate[band]), qty, x)
 		}
-		hint := &hints[band]
-		if r := s.bandRate[band]; hint.rate != r {
-			*hint = lineHint{rate: r, line: int32(b.line(lineKey{component: component, band: int16(band), rate: r,
-				percent: pkey, unit: Minute, divisor: 60}, percent))}
-		}
-		b.addReport(int(hint.line), qty, x)
 	}
 }
 

@@ -22,6 +22,9 @@ func TestInlining(t *testing.T) {
 		"(*Settler).provOfRec",
 		"(*hourDecision).row",
 		"(*hourDecision).counted",
+		"(*hourDecision).fits",
+		"(*hourDecision).fill",
+		"(*visitPay).line",
 	})
 }
 
