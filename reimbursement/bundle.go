@@ -332,7 +332,7 @@ func kindFiles(fsys fs.FS, name string) ([]string, error) {
 //
 // The reader's rows are noted in log when the file is read.
 func decodeReports(f io.Reader, file string, lightTake bool, log *fileLog, take func([]volume.Report)) error {
-	var opt volume.ParallelOptions // a heavy take: one parser fewer than the cores
+	var opt volume.ParallelOptions              // a heavy take: one parser fewer than the cores
 	if lightTake && runtime.GOMAXPROCS(0) > 1 { // on one core, one parser
 		opt.Parsers = max(2, min(runtime.GOMAXPROCS(0)-1, 3))
 	}
