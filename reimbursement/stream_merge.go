@@ -556,7 +556,18 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 	for _, ps := range m.adj.Providers {
 		adjLines[m.global.provIdx[ps.Provider]] = ps.Lines
 	}
+	tasks, err := m.tasks(results, srcs)
+	if err != nil {
+		return err
+	}
+	m.start(tasks, adjLines)
+	return m.writeTasks(w, tasks, sum)
+}
 
+// tasks returns the merge's tasks in the order of the output: each
+// provider's parts of the results (read from srcs), then the unmatched
+// entries of all of them.
+func (m *merger) tasks(results []*partResult, srcs []io.ReaderAt) ([]*mergeTask, error) {
 	var tasks []*mergeTask
 	next := make([]int, len(results)) // per part: its provider looked at next
 	for p := range m.global.providers {
@@ -577,7 +588,7 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 	}
 	for k, res := range results {
 		if next[k] != len(res.provs) {
-			return errorf("a part of the settlement has providers out of order")
+			return nil, errorf("a part of the settlement has providers out of order")
 		}
 	}
 	unmatched := &mergeTask{prov: -1}
@@ -588,12 +599,15 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 	for _, t := range tasks {
 		t.out = make(chan []byte, m.tune.ahead)
 	}
+	return tasks, nil
+}
 
-	// The workers take the tasks in order, so the first task not yet
-	// written always has a worker, and the writer never waits for nothing.
-	// Each worker makes its tasks' text in pieces of its own pool: one
-	// that runs ahead of the writer waits when its pieces are all made
-	// and not yet written.
+// start makes the tasks' text on the merger's workers. The workers take
+// the tasks in order, so the first task not yet written always has a
+// worker, and the writer never waits for nothing. Each worker makes its
+// tasks' text in pieces of its own pool: one that runs ahead of the
+// writer waits when its pieces are all made and not yet written.
+func (m *merger) start(tasks []*mergeTask, adjLines map[int][]Line) {
 	pools := make([]readerPool, max(1, m.workers))
 	pieces := make([]*piecePool, len(pools))
 	for w := range pieces {
@@ -611,7 +625,11 @@ func (m *merger) write(w io.Writer, sum *StreamSummary) (err error) {
 		}
 		cw.finish()
 	})
+}
 
+// writeTasks writes the settlement to w: its head, the tasks' text as it
+// is made, in order, and its issues, files and total, which it sums.
+func (m *merger) writeTasks(w io.Writer, tasks []*mergeTask, sum *StreamSummary) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	j := jsonw.New(bw)
 	if m.format == FormatJSON {
