@@ -742,15 +742,10 @@ func taskJSON(w jsonw.ByteWriter, inList bool) *jsonw.Writer {
 	return jsonw.Inside(w, false, !inList)
 }
 
-// writeProvider makes the settlement of provider t.prov from its parts:
-// their lines one part after the other with the markup and adjustment
-// lines (adj) put in their places, their unpaid entries and pending ids
-// merged by id.
-func (m *merger) writeProvider(t *mergeTask, cw *chunkWriter, readers *readerPool, adj []Line) {
-	prov := m.global.providers[t.prov]
-	parts := readers.open(t.parts)
-	// Markups from the parts' sums, then adjustments: the lines that are
-	// not in a part.
+// extraLines returns a provider's lines that are in no part, in order:
+// its markups, from the parts' sums (rules §9), and its adjustments adj;
+// and sums up its summary with them in t.
+func (m *merger) extraLines(t *mergeTask, prov Provider, adj []Line) []Line {
 	var sums lineSums
 	total := zeroMoney
 	lines := 0
@@ -763,8 +758,19 @@ func (m *merger) writeProvider(t *mergeTask, cw *chunkWriter, readers *readerPoo
 	for _, l := range extra {
 		total = total.Add(l.Amount)
 	}
-	lines += len(extra)
-	t.sum = ProviderSummary{Provider: prov.ID, Regime: prov.Regime, Lines: lines, Total: total}
+	t.sum = ProviderSummary{Provider: prov.ID, Regime: prov.Regime, Lines: lines + len(extra), Total: total}
+	return extra
+}
+
+// writeProvider makes the settlement of provider t.prov from its parts:
+// their lines one part after the other with the markup and adjustment
+// lines (adj) put in their places, their unpaid entries and pending ids
+// merged by id.
+func (m *merger) writeProvider(t *mergeTask, cw *chunkWriter, readers *readerPool, adj []Line) {
+	prov := m.global.providers[t.prov]
+	parts := readers.open(t.parts)
+	extra := m.extraLines(t, prov, adj)
+	total := t.sum.Total
 
 	j := taskJSON(cw, true)
 	var csvw *csv.Writer
