@@ -519,6 +519,50 @@ func (w *walker) service(t *Tariff, path string, v any) {
 	if _, dup := t.serviceIndex[s.Code]; dup && s.Code != "" {
 		w.fail(join(path, "code"), "service %s is listed twice", volume.Quote(s.Code))
 	}
+	w.unitAndBasis(&s, path, m)
+	if s.CapPercent.Sign() <= 0 {
+		w.fail(join(path, "cap_percent"), "%s must be more than 0", s.CapPercent)
+	}
+	if rv, ok := m["rounding"]; ok && rv != nil {
+		s.Rounding = w.rounding(join(path, "rounding"), rv)
+	}
+	if d, ok := w.dec(path, m, "declined_percent", false); ok {
+		if d.Sign() < 0 || d.GreaterThan(decimal.NewFromInt(100)) {
+			w.fail(join(path, "declined_percent"), "%s is not a percent from 0 to 100", d)
+		}
+		s.DeclinedPercent = decimal.NullDecimal{Decimal: d, Valid: true}
+	}
+	for i, av := range w.array(join(path, "absence"), m["absence"]) {
+		w.absenceRule(&s, index(join(path, "absence"), i), av)
+	}
+	for i, cv := range w.array(join(path, "components"), m["components"]) {
+		if c, ok := w.component(index(join(path, "components"), i), cv); ok {
+			s.Components = append(s.Components, c)
+		}
+	}
+	if len(s.Components) > 0 && s.Unit != Day {
+		w.fail(join(path, "components"), "only day services have components")
+	}
+	if len(s.Components) == 0 {
+		s.Components = []Component{{Code: "base", Stay: true}}
+	}
+	if av, ok := m["after_end"]; ok && av != nil {
+		apath := join(path, "after_end")
+		if am, ok := w.object(apath, av, "days", "reasons"); ok {
+			s.AfterEnd.Days = w.integer(apath, am, "days", 0, 0, 366)
+			s.AfterEnd.Reasons = w.strings(join(apath, "reasons"), am["reasons"])
+		}
+	}
+	s.Start = w.startPayment(join(path, "start"), m["start"], s.Unit)
+	if s.Code != "" {
+		t.serviceIndex[s.Code] = len(t.services)
+	}
+	t.services = append(t.services, s)
+}
+
+// unitAndBasis reads a service's unit and its basis, which must be one
+// of the unit's (performed by default for hours, placement for days).
+func (w *walker) unitAndBasis(s *Service, path string, m map[string]any) {
 	unit := w.str(path, m, "unit", true)
 	switch unit {
 	case "hour":
@@ -552,99 +596,80 @@ func (w *walker) service(t *Tariff, path string, v any) {
 	default:
 		w.fail(join(path, "basis"), "%s is not a basis of a %s service", volume.Quote(basis), unit)
 	}
-	if s.CapPercent.Sign() <= 0 {
-		w.fail(join(path, "cap_percent"), "%s must be more than 0", s.CapPercent)
+}
+
+// rounding reads a service's rounding {step, mode} at rpath.
+func (w *walker) rounding(rpath string, rv any) Rounding {
+	var r Rounding
+	rm, ok := w.object(rpath, rv, "step", "mode")
+	if !ok {
+		return r
 	}
-	if rv, ok := m["rounding"]; ok && rv != nil {
-		rpath := join(path, "rounding")
-		if rm, ok := w.object(rpath, rv, "step", "mode"); ok {
-			s.Rounding.Step = w.integer(rpath, rm, "step", 1, 1, 1440)
-			switch mode := w.str(rpath, rm, "mode", true); mode {
-			case "up":
-				s.Rounding.Mode = RoundUp
-			case "down":
-				s.Rounding.Mode = RoundDown
-			case "nearest":
-				s.Rounding.Mode = RoundNearest
-			case "":
-			default:
-				w.fail(join(rpath, "mode"), "%s is not up, down or nearest", volume.Quote(mode))
-			}
-		}
+	r.Step = w.integer(rpath, rm, "step", 1, 1, 1440)
+	switch mode := w.str(rpath, rm, "mode", true); mode {
+	case "up":
+		r.Mode = RoundUp
+	case "down":
+		r.Mode = RoundDown
+	case "nearest":
+		r.Mode = RoundNearest
+	case "":
+	default:
+		w.fail(join(rpath, "mode"), "%s is not up, down or nearest", volume.Quote(mode))
 	}
-	if d, ok := w.dec(path, m, "declined_percent", false); ok {
-		if d.Sign() < 0 || d.GreaterThan(decimal.NewFromInt(100)) {
-			w.fail(join(path, "declined_percent"), "%s is not a percent from 0 to 100", d)
-		}
-		s.DeclinedPercent = decimal.NullDecimal{Decimal: d, Valid: true}
+	return r
+}
+
+// absenceRule reads an absence rule {reason, steps, then_percent} of s at
+// apath (rules §7): one rule a reason.
+func (w *walker) absenceRule(s *Service, apath string, av any) {
+	am, ok := w.object(apath, av, "reason", "steps", "then_percent")
+	if !ok {
+		return
 	}
-	for i, av := range w.array(join(path, "absence"), m["absence"]) {
-		apath := index(join(path, "absence"), i)
-		am, ok := w.object(apath, av, "reason", "steps", "then_percent")
+	r := AbsenceRule{Reason: w.str(apath, am, "reason", true), ThenPercent: w.percent(apath, am, "then_percent", "100")}
+	if _, dup := s.absenceRule(r.Reason); dup {
+		w.fail(join(apath, "reason"), "reason %s has two rules", volume.Quote(r.Reason))
+	}
+	w.nonNegative(join(apath, "then_percent"), r.ThenPercent)
+	for j, sv := range w.array(join(apath, "steps"), am["steps"]) {
+		spath := index(join(apath, "steps"), j)
+		sm, ok := w.object(spath, sv, "days", "percent")
 		if !ok {
 			continue
 		}
-		r := AbsenceRule{Reason: w.str(apath, am, "reason", true), ThenPercent: w.percent(apath, am, "then_percent", "100")}
-		if _, dup := s.absenceRule(r.Reason); dup {
-			w.fail(join(apath, "reason"), "reason %s has two rules", volume.Quote(r.Reason))
+		step := AbsenceStep{Days: w.integer(spath, sm, "days", 0, 1, 100000)}
+		if _, ok := sm["days"]; !ok {
+			w.fail(join(spath, "days"), "missing")
 		}
-		w.nonNegative(join(apath, "then_percent"), r.ThenPercent)
-		for j, sv := range w.array(join(apath, "steps"), am["steps"]) {
-			spath := index(join(apath, "steps"), j)
-			sm, ok := w.object(spath, sv, "days", "percent")
-			if !ok {
-				continue
-			}
-			step := AbsenceStep{Days: w.integer(spath, sm, "days", 0, 1, 100000)}
-			if _, ok := sm["days"]; !ok {
-				w.fail(join(spath, "days"), "missing")
-			}
-			step.Percent, _ = w.dec(spath, sm, "percent", true)
-			w.nonNegative(join(spath, "percent"), step.Percent)
-			r.Steps = append(r.Steps, step)
-		}
-		s.Absence = append(s.Absence, r)
+		step.Percent, _ = w.dec(spath, sm, "percent", true)
+		w.nonNegative(join(spath, "percent"), step.Percent)
+		r.Steps = append(r.Steps, step)
 	}
-	for i, cv := range w.array(join(path, "components"), m["components"]) {
-		cpath := index(join(path, "components"), i)
-		cm, ok := w.object(cpath, cv, "code", "on")
-		if !ok {
-			continue
-		}
-		c := Component{Code: w.str(cpath, cm, "code", true)}
-		for j, on := range w.strings(join(cpath, "on"), cm["on"]) {
-			switch on {
-			case "stay":
-				c.Stay = true
-			case "after_end":
-				c.AfterEnd = true
-			default:
-				w.fail(index(join(cpath, "on"), j), "%s is not stay or after_end", volume.Quote(on))
-			}
-		}
-		if !c.Stay && !c.AfterEnd {
-			w.fail(join(cpath, "on"), "missing: say stay, after_end or both")
-		}
-		s.Components = append(s.Components, c)
+	s.Absence = append(s.Absence, r)
+}
+
+// component reads a day service's component {code, on} at cpath.
+func (w *walker) component(cpath string, cv any) (Component, bool) {
+	cm, ok := w.object(cpath, cv, "code", "on")
+	if !ok {
+		return Component{}, false
 	}
-	if len(s.Components) > 0 && s.Unit != Day {
-		w.fail(join(path, "components"), "only day services have components")
-	}
-	if len(s.Components) == 0 {
-		s.Components = []Component{{Code: "base", Stay: true}}
-	}
-	if av, ok := m["after_end"]; ok && av != nil {
-		apath := join(path, "after_end")
-		if am, ok := w.object(apath, av, "days", "reasons"); ok {
-			s.AfterEnd.Days = w.integer(apath, am, "days", 0, 0, 366)
-			s.AfterEnd.Reasons = w.strings(join(apath, "reasons"), am["reasons"])
+	c := Component{Code: w.str(cpath, cm, "code", true)}
+	for j, on := range w.strings(join(cpath, "on"), cm["on"]) {
+		switch on {
+		case "stay":
+			c.Stay = true
+		case "after_end":
+			c.AfterEnd = true
+		default:
+			w.fail(index(join(cpath, "on"), j), "%s is not stay or after_end", volume.Quote(on))
 		}
 	}
-	s.Start = w.startPayment(join(path, "start"), m["start"], s.Unit)
-	if s.Code != "" {
-		t.serviceIndex[s.Code] = len(t.services)
+	if !c.Stay && !c.AfterEnd {
+		w.fail(join(cpath, "on"), "missing: say stay, after_end or both")
 	}
-	t.services = append(t.services, s)
+	return c, true
 }
 
 // startPayment reads a service's start payment (rules §5 step 7), which
