@@ -197,25 +197,25 @@ const (
 	decisionsChecked
 )
 
-// addDecisions adds the decisions, checked first unless checked (see
-// newSettler).
-func (s *Settler) addDecisions(decisions []Decision, mode decisionsMode) error {
-	kept, err := decisions, error(nil)
-	if mode != decisionsChecked {
-		kept, err = s.checkDecisions(decisions, mode)
-	}
-	first := s.period.First().UnixDays()
-	order := make([]int32, len(kept))
-	prefix := make([]uint64, len(kept)) // of the recipients, as radix.Key gives them
+// A recipientRun is a recipient's entries of byRecipient, one for each
+// service, from to to in the array of all of them.
+type recipientRun struct {
+	recipient int32
+	from, to  int
+}
+
+// lineOrder returns the indices of decisions in the order of the lines
+// (recipient, then decision id: ids are unique here), so that decisions
+// settled in turn give their lines in order, and sorting them is a merge
+// of a few runs. Indices are sorted, not the large decisions; recipients
+// by their first eight bytes first.
+func lineOrder(decisions []Decision) []int32 {
+	order := make([]int32, len(decisions))
+	prefix := make([]uint64, len(decisions)) // of the recipients, as radix.Key gives them
 	for i := range order {
 		order[i] = int32(i)
-		prefix[i] = radix.Key(kept[i].Recipient, 0)
+		prefix[i] = radix.Key(decisions[i].Recipient, 0)
 	}
-	// In the order of the lines (recipient, then decision id: ids are
-	// unique here), so that decisions settled in turn give their lines
-	// in order, and sorting them is a merge of a few runs.
-	// Indices are sorted, not the large decisions; recipients by their
-	// first eight bytes first.
 	radix.SortWith(prefix, order, nil) // prefix, sorted, is then order's
 	for a := 0; a < len(order); {
 		z := a + 1
@@ -224,22 +224,57 @@ func (s *Settler) addDecisions(decisions []Decision, mode decisionsMode) error {
 		}
 		if z-a > 1 {
 			slices.SortFunc(order[a:z], func(a, b int32) int {
-				return cmp.Or(strings.Compare(kept[a].Recipient, kept[b].Recipient), strings.Compare(kept[a].ID, kept[b].ID))
+				return cmp.Or(strings.Compare(decisions[a].Recipient, decisions[b].Recipient), strings.Compare(decisions[a].ID, decisions[b].ID))
 			})
 		}
 		a = z
 	}
+	return order
+}
+
+// findConflicts finds, for each recipient and service with more than one
+// decision, the days on which its decisions overlap (rules §2), in order
+// of recipient and service.
+func (s *Settler) findConflicts(runs []recipientRun, entries []serviceDecisions) {
+	type conflict struct {
+		key uint64
+		kd  *keyDecisions
+	}
+	var conflicts []conflict // keys with more than one decision
+	for _, r := range runs {
+		for _, e := range entries[r.from:r.to] {
+			if len(e.decs.list) > 1 {
+				conflicts = append(conflicts, conflict{uint64(uint32(r.recipient))<<32 | uint64(uint32(e.service)), e.decs})
+			}
+		}
+	}
+	slices.SortFunc(conflicts, func(a, b conflict) int { return cmp.Compare(a.key, b.key) })
+	for _, c := range conflicts {
+		list := c.kd.list
+		slices.SortFunc(list, func(a, b int) int {
+			da, db := s.decisions[a].d, s.decisions[b].d
+			return cmp.Or(da.From.Compare(db.From), cmp.Compare(da.ID, db.ID))
+		})
+		c.kd.days = s.conflicts(list)
+	}
+}
+
+// addDecisions adds the decisions, checked first unless checked (see
+// newSettler).
+func (s *Settler) addDecisions(decisions []Decision, mode decisionsMode) error {
+	kept, err := decisions, error(nil)
+	if mode != decisionsChecked {
+		kept, err = s.checkDecisions(decisions, mode)
+	}
+	first := s.period.First().UnixDays()
+	order := lineOrder(kept)
 	s.decisions = make([]decState, 0, len(order))
 	// A recipient's decisions come one after the other: its entries of
 	// byRecipient, one for each service, are made as they come, in one
 	// array, and a run of them is the recipient's.
 	pool := make([]keyDecisions, 0, len(order)) // the entries' lists; it does not grow past its room
 	entries := make([]serviceDecisions, 0, len(order))
-	type run struct {
-		recipient int32
-		from, to  int // of entries
-	}
-	var runs []run
+	var runs []recipientRun
 	days := make([]bool, len(order)*s.period.Days()) // the decisions' slices, one after the other
 	for _, i := range order {
 		d := &kept[i]
@@ -264,7 +299,7 @@ func (s *Settler) addDecisions(decisions []Decision, mode decisionsMode) error {
 			ds.slice[j] = int64(j) >= lo && int64(j) <= hi
 		}
 		if len(runs) == 0 || d.Recipient != s.nameList[runs[len(runs)-1].recipient] {
-			runs = append(runs, run{recipient: s.intern(d.Recipient), from: len(entries), to: len(entries)})
+			runs = append(runs, recipientRun{recipient: s.intern(d.Recipient), from: len(entries), to: len(entries)})
 		}
 		if max(lo, 0) <= hi { // it touches the period
 			r := &runs[len(runs)-1]
@@ -287,29 +322,10 @@ func (s *Settler) addDecisions(decisions []Decision, mode decisionsMode) error {
 		s.decisions = append(s.decisions, ds)
 	}
 	s.byRecipient = make([][]serviceDecisions, len(s.nameList))
-	type conflict struct {
-		key uint64
-		kd  *keyDecisions
-	}
-	var conflicts []conflict // keys with more than one decision
 	for _, r := range runs {
 		s.byRecipient[r.recipient] = entries[r.from:r.to:r.to]
-		for _, e := range entries[r.from:r.to] {
-			if len(e.decs.list) > 1 {
-				conflicts = append(conflicts, conflict{uint64(uint32(r.recipient))<<32 | uint64(uint32(e.service)), e.decs})
-			}
-		}
 	}
-	// Conflicts: decisions of one recipient and service that overlap.
-	slices.SortFunc(conflicts, func(a, b conflict) int { return cmp.Compare(a.key, b.key) })
-	for _, c := range conflicts {
-		list := c.kd.list
-		slices.SortFunc(list, func(a, b int) int {
-			da, db := s.decisions[a].d, s.decisions[b].d
-			return cmp.Or(da.From.Compare(db.From), cmp.Compare(da.ID, db.ID))
-		})
-		c.kd.days = s.conflicts(list)
-	}
+	s.findConflicts(runs, entries)
 	for i := range s.decisions {
 		ds := &s.decisions[i]
 		if ds.prov < 0 && s.inPeriod(ds) {
