@@ -261,18 +261,26 @@ func (l *Ledger) Check(st *Settlement) error {
 	checkArithmetic(st, &a)
 	radix.Sort(l.known)
 	l.known = slices.Compact(l.known)
-	// Where each id of the settlement stands, as sorted hashes: sorting
-	// and walking millions of hashes beats a map of them.
-	const (
-		inLines = iota
-		inUnpaid
-		inPending
-		inUnmatched
-		inPartial // cut at the cap or for staff: in lines and unpaid both
-		nPlaces
-	)
+	at := l.placeHashes(st)
+	l.checkNamed(st, &at, &a)
+	l.checkOnce(&at, &a)
+	return a.err()
+}
+
+// The places a settlement accounts for a record in, for Ledger.Check.
+const (
+	inLines = iota
+	inUnpaid
+	inPending
+	inUnmatched
+	inPartial // cut at the cap or for staff: in lines and unpaid both
+	nPlaces
+)
+
+// placeHashes returns where each id of st stands, as sorted hashes by
+// place: sorting and walking millions of hashes beats a map of them.
+func (l *Ledger) placeHashes(st *Settlement) [nPlaces][]uint64 {
 	var at [nPlaces][]uint64
-	names := map[uint64]string{} // ids of the places, found again only for messages
 	add := func(w int, id string) { at[w] = append(at[w], l.hash(id)) }
 	partial := map[Reason]bool{ReasonOverGranted: true, ReasonStaffNotGranted: true}
 	for _, p := range st.Providers {
@@ -298,7 +306,14 @@ func (l *Ledger) Check(st *Settlement) error {
 	for w := range at {
 		radix.Sort(at[w])
 		at[w] = slices.Compact(at[w])
-		// Everything named must have been given.
+	}
+	return at
+}
+
+// checkNamed fails a for every id st names that is not a record given.
+func (l *Ledger) checkNamed(st *Settlement, at *[nPlaces][]uint64, a *auditProblems) {
+	names := map[uint64]string{} // ids of the places, found again only for messages
+	for w := range at {
 		k := 0
 		for _, h := range at[w] {
 			for k < len(l.known) && l.known[k] < h {
@@ -309,18 +324,24 @@ func (l *Ledger) Check(st *Settlement) error {
 			}
 		}
 	}
-	if len(names) > 0 {
-		l.name(st, names)
-		ids := make([]string, 0, len(names))
-		for _, id := range names {
-			ids = append(ids, id)
-		}
-		slices.Sort(ids)
-		for _, id := range ids {
-			a.fail("the settlement names %s, which is not a record that was given", volume.Quote(id))
-		}
+	if len(names) == 0 {
+		return
 	}
-	// Every record of the period in exactly one place.
+	l.name(st, names)
+	ids := make([]string, 0, len(names))
+	for _, id := range names {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		a.fail("the settlement names %s, which is not a record that was given", volume.Quote(id))
+	}
+}
+
+// checkOnce fails a for every record of the period that is not in
+// exactly one place of at (a visit cut at the cap or for staff is in its
+// lines and unpaid both, and counts as in its lines).
+func (l *Ledger) checkOnce(at *[nPlaces][]uint64, a *auditProblems) {
 	req := make([]uint64, 0, len(l.reqEnd))
 	from := uint32(0)
 	for _, end := range l.reqEnd {
@@ -352,23 +373,23 @@ func (l *Ledger) Check(st *Settlement) error {
 			bad[h] = places(w)
 		}
 	}
-	if len(bad) > 0 {
-		from = 0
-		for _, end := range l.reqEnd {
-			id := l.required[from:end]
-			from = end
-			h := maphash.Bytes(l.seed, id)
-			if where, ok := bad[h]; ok {
-				delete(bad, h)
-				if where == "" {
-					a.fail("record %s of the period is not accounted for", volume.Quote(string(id)))
-				} else {
-					a.fail("record %s is accounted for in more than one place (%s)", volume.Quote(string(id)), where)
-				}
+	from = 0
+	for _, end := range l.reqEnd {
+		if len(bad) == 0 {
+			return
+		}
+		id := l.required[from:end]
+		from = end
+		h := maphash.Bytes(l.seed, id)
+		if where, ok := bad[h]; ok {
+			delete(bad, h)
+			if where == "" {
+				a.fail("record %s of the period is not accounted for", volume.Quote(string(id)))
+			} else {
+				a.fail("record %s is accounted for in more than one place (%s)", volume.Quote(string(id)), where)
 			}
 		}
 	}
-	return a.err()
 }
 
 // name fills in the ids of the hashes in names from the settlement.
