@@ -71,7 +71,7 @@ var ErrPeriodMismatch = fmt.Errorf("reimbursement: the settlements are of differ
 // been read from a file, must hold its own sums (CheckArithmetic):
 // otherwise the difference would not be what was paid and what is owed.
 func Correct(previous, current *Settlement) (*Settlement, error) {
-	corr, _, err := correct(previous, current)
+	corr, _, err := correct(previous, current, false)
 	return corr, err
 }
 
@@ -137,10 +137,14 @@ func addLine(sum Line, had bool, l Line) Line {
 	return sum
 }
 
-// correct is Correct, giving the lines it compared too.
-func correct(previous, current *Settlement) (*Settlement, pairedLines, error) {
-	if err := CheckIssued(previous, current.periodOr()); err != nil {
-		return nil, pairedLines{}, err
+// correct is Correct, giving the lines it compared too; checked says
+// that previous was checked (CheckIssued) for current's period already,
+// which for a national month is worth not doing twice.
+func correct(previous, current *Settlement, checked bool) (*Settlement, pairedLines, error) {
+	if !checked {
+		if err := CheckIssued(previous, current.periodOr()); err != nil {
+			return nil, pairedLines{}, err
+		}
 	}
 	if current == nil || current.CorrectionOf != nil {
 		return nil, pairedLines{}, errorf("Correct: the current settlement must be a settlement, not nil or a correction")

@@ -169,7 +169,7 @@ func sortIssued(issued []*Settlement, period volume.Period) ([]*Settlement, erro
 // changed, a locked one is listed. It returns the period's issued state
 // after the run.
 func (run *Run) settleAgain(old, cur *Settlement, open bool) (*Settlement, error) {
-	corr, lines, err := correct(old, cur)
+	corr, lines, err := correct(old, cur, true) // old checked by sortIssued, cur settled for its period
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +220,7 @@ func lockedPeriod(period volume.Period, corr *Settlement, changes changedRecords
 		if amount.IsZero() && len(changes.byProvider[id]) == 0 {
 			continue
 		}
-		out.Providers = append(out.Providers, LockedProvider{Provider: id, Name: names[id], Amount: amount.Add(decimal.Zero), IDs: changes.byProvider[id]})
+		out.Providers = append(out.Providers, LockedProvider{Provider: id, Name: names[id], Amount: amount, IDs: changes.byProvider[id]})
 		out.Total = out.Total.Add(amount)
 	}
 	return out, len(out.Providers) > 0 || len(out.Unmatched) > 0

@@ -110,33 +110,31 @@ func writeRun(cfg *config, run *reimbursement.Run, issued []*reimbursement.Settl
 	}
 	before, after := byPeriod(issued), byPeriod(run.Issued)
 	type document struct {
-		name              string
-		previous, current *reimbursement.Settlement
+		name                          string
+		previous, current, correction *reimbursement.Settlement
 	}
 	docs := []document{{name: run.Period.String(), current: run.Settlement}}
 	for _, c := range run.Corrections {
-		docs = append(docs, document{c.Period.String() + "-rattelse", before[c.Period.String()], after[c.Period.String()]})
+		p := c.Period.String()
+		docs = append(docs, document{p + "-rattelse", before[p], after[p], c})
 	}
 	for _, d := range docs {
 		sub := *cfg
-		if err := writeRunDocument(&sub, d.name, d.previous, d.current, doc, stdout); err != nil {
+		if err := writeRunDocument(&sub, d.name, d.previous, d.current, d.correction, doc, stdout); err != nil {
 			return err
 		}
 	}
 	return writeFile(filepath.Join(cfg.out, "run.txt"), func(w io.Writer) error { return statement.WriteRunText(w, run, doc) })
 }
 
-// writeRunDocument writes one settlement's or correction's documents of a
-// run (previous is nil for a settlement) under name in cfg.out.
-func writeRunDocument(cfg *config, name string, previous, current *reimbursement.Settlement, doc statement.Options, stdout io.Writer) error {
+// writeRunDocument writes one settlement's documents of a run under name
+// in cfg.out, or a correction's: the run's correction, of previous to
+// current (all three nil but current for a settlement).
+func writeRunDocument(cfg *config, name string, previous, current, correction *reimbursement.Settlement, doc statement.Options, stdout io.Writer) error {
 	if cfg.format == "xlsx" {
 		st := current
-		if previous != nil {
-			corr, err := reimbursement.Correct(previous, current)
-			if err != nil {
-				return err
-			}
-			st = corr
+		if correction != nil {
+			st = correction
 		}
 		return writeFile(filepath.Join(cfg.out, name+".xlsx"), func(w io.Writer) error {
 			return statement.WriteWorkbook(w, st, statement.InMemory(st), doc)
