@@ -175,17 +175,20 @@ func ReadInputFS(fsys fs.FS) (in Input, problems []error, err error) {
 		return Input{}, nil, err
 	}
 	err = streamFiles(fsys, FileReports, func(f io.Reader, file string) error {
-		from := len(in.Reports)
+		var reports []volume.Report // as the batches came
+		var batches []batchAt
 		err := decodeReports(f, file, true, log, func(batch []volume.Report) {
 			for i := range batch {
 				if batch[i].Invalid != nil {
 					pl.add(batch[i].Invalid)
 				}
 			}
-			in.Reports = append(in.Reports, batch...)
+			if len(batch) > 0 {
+				batches = append(batches, batchAt{line: batch[0].Source.Line, from: len(reports), n: len(batch)})
+				reports = append(reports, batch...)
+			}
 		})
-		// The batches come in no fixed order: put the file's rows in order.
-		slices.SortFunc(in.Reports[from:], func(a, b volume.Report) int { return cmp.Compare(a.Source.Line, b.Source.Line) })
+		in.Reports = appendInOrder(in.Reports, reports, batches)
 		return err
 	})
 	if err == nil {
@@ -199,6 +202,22 @@ func ReadInputFS(fsys fs.FS) (in Input, problems []error, err error) {
 	}
 	in.files = log
 	return in, nil, nil
+}
+
+// A batchAt is where a batch of a file's reports is kept: its first
+// line, and its place in the file's reports as they came.
+type batchAt struct{ line, from, n int }
+
+// appendInOrder appends to dst a file's reports, kept as their batches
+// came (in no fixed order, each in the order of its rows), in the order
+// of the file's rows: the batches are put in order, not the reports.
+func appendInOrder(dst, reports []volume.Report, batches []batchAt) []volume.Report {
+	slices.SortFunc(batches, func(a, b batchAt) int { return cmp.Compare(a.line, b.line) })
+	dst = slices.Grow(dst, len(reports))
+	for _, b := range batches {
+		dst = append(dst, reports[b.from:b.from+b.n]...)
+	}
+	return dst
 }
 
 // readParties reads the providers and decisions of a bundle. Rows that
