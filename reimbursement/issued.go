@@ -60,7 +60,15 @@ func readIssuedFile(fsys fs.FS, name string, e fs.DirEntry) (*Settlement, error)
 		return nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxIssuedBytes+1))
+	return ReadIssued(f, period)
+}
+
+// ReadIssued reads a settlement issued before from r (its JSON, at most
+// 4 GiB) and checks it as Correct needs it (CheckIssued): a settlement of
+// period, not a correction, whose sums hold. A zero period is not
+// checked.
+func ReadIssued(r io.Reader, period volume.Period) (*Settlement, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxIssuedBytes+1))
 	if err != nil {
 		return nil, err
 	}

@@ -401,10 +401,6 @@ func bundle(dir, period string, stderr io.Writer) (fs.FS, volume.Period, int) {
 	return fsys, p, exitSettled
 }
 
-// maxIssuedBytes bounds a settlement read with -previous: a national
-// month's JSON is a few hundred megabytes.
-const maxIssuedBytes = 4 << 30
-
 // readIssued reads a settlement issued before and checks it: a settlement
 // of period, not a correction, whose sums hold.
 func readIssued(file string, period volume.Period) (*reimbursement.Settlement, error) {
@@ -413,18 +409,7 @@ func readIssued(file string, period volume.Period) (*reimbursement.Settlement, e
 		return nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxIssuedBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxIssuedBytes {
-		return nil, fmt.Errorf("larger than %d bytes: not a settlement", maxIssuedBytes)
-	}
-	st, err := reimbursement.ParseSettlement(b)
-	if err != nil {
-		return nil, err
-	}
-	return st, reimbursement.CheckIssued(st, period)
+	return reimbursement.ReadIssued(f, period)
 }
 
 // stream writes the settlement as json or csv with
